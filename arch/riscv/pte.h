@@ -1,0 +1,49 @@
+/*
+ * pte.h - the Sv39 page-table entry format (privileged spec, "Sv39").
+ *
+ *   63..54 reserved | 53..10 PPN | 9..8 RSW | D A G U X W R V
+ *
+ * RSW (bits 8-9) is ignored by hardware and left to the supervisor.
+ * Holstein uses bit 8 as PTE_COW: "this page is private and writable in
+ * spirit; it is read-only now only because its frame is (or was) shared
+ * after fork".  A store to a PTE_COW page is resolved by vm/cow.c; a store
+ * to a read-only page without PTE_COW is a genuine protection fault.
+ */
+#ifndef HOLSTEIN_PTE_H
+#define HOLSTEIN_PTE_H
+
+#include <stdint.h>
+
+typedef uint64_t pte_t;
+
+#define PTE_V	(1UL << 0)
+#define PTE_R	(1UL << 1)
+#define PTE_W	(1UL << 2)
+#define PTE_X	(1UL << 3)
+#define PTE_U	(1UL << 4)
+#define PTE_G	(1UL << 5)
+#define PTE_A	(1UL << 6)
+#define PTE_D	(1UL << 7)
+#define PTE_COW	(1UL << 8)	/* RSW bit 0: copy-on-write, see above */
+#define PTE_SHARED (1UL << 9)	/* RSW bit 1: MAP_SHARED memory: fork shares it writable, never COW */
+
+#define PTE_RWX		(PTE_R | PTE_W | PTE_X)
+#define PTE_FLAGS_MASK	0x3ffUL
+
+#define PAGE_SHIFT	12
+#define PAGE_SIZE	(1UL << PAGE_SHIFT)
+#define PAGE_MASK	(~(PAGE_SIZE - 1))
+#define PT_ENTRIES	512
+#define PT_LEVELS	3	/* Sv39: level 2 (root, 1 GiB leaves), 1 (2 MiB), 0 (4 KiB) */
+
+#define PTE_PPN_SHIFT	10
+#define pa_to_pte(pa)	((((uint64_t)(pa)) >> PAGE_SHIFT) << PTE_PPN_SHIFT)
+#define pte_to_pa(pte)	((((uint64_t)(pte)) >> PTE_PPN_SHIFT) << PAGE_SHIFT)
+#define pte_flags(pte)	((pte) & PTE_FLAGS_MASK)
+#define pte_is_leaf(pte) (((pte) & PTE_RWX) != 0)
+
+/* Index of @va in the table at @level (2 = root). */
+#define pt_index(va, level) ((((uint64_t)(va)) >> (PAGE_SHIFT + 9 * (level))) & 0x1ff)
+#define PT_LEVEL_SIZE(level) (1UL << (PAGE_SHIFT + 9 * (level)))
+
+#endif

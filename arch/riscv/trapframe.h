@@ -1,0 +1,35 @@
+/*
+ * trapframe.h - the registers saved on every trap, and the per-hart words
+ * the trap vector reads through tp.  The offsets are shared with entry.S.
+ */
+#ifndef HOLSTEIN_TRAPFRAME_H
+#define HOLSTEIN_TRAPFRAME_H
+
+/* struct trapframe: x[0] holds sepc (x0 is always zero, so its slot is free). */
+#define TF_EPC		0
+#define TF_X(n)		((n) * 8)
+#define TF_SSTATUS	(32 * 8)
+#define TF_STVAL	(33 * 8)
+#define TF_SCAUSE	(34 * 8)
+#define TF_ORIG_A0	(35 * 8)
+#define TF_SIZE		(36 * 8)
+
+/* The first words of struct cpu, used by the trap vector. */
+#define CPU_SCRATCH_SP	0	/* the interrupted user sp, while entering */
+#define CPU_KSTACK_TOP	8	/* kernel stack top of the thread running on this hart */
+#define CPU_SCRATCH_T0	16	/* a free register while checking for overflow */
+#define CPU_OVERFLOW_SP	24	/* top of this hart's emergency stack */
+
+#ifndef __ASSEMBLER__
+struct trapframe {
+	unsigned long epc;
+	unsigned long ra, sp, gp, tp, t0, t1, t2, s0, s1;
+	unsigned long a0, a1, a2, a3, a4, a5, a6, a7;
+	unsigned long s2, s3, s4, s5, s6, s7, s8, s9, s10, s11;
+	unsigned long t3, t4, t5, t6;
+	unsigned long sstatus, stval, scause, orig_a0;
+};
+_Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe layout");
+#endif
+
+#endif

@@ -1,0 +1,15 @@
+/* poweroff.h - turning the machine off, with an exit status where the machine can carry one. */
+#ifndef HOLSTEIN_POWEROFF_H
+#define HOLSTEIN_POWEROFF_H
+
+struct dt_info;
+
+void poweroff_init(const struct dt_info *dt);
+/*
+ * machine_poweroff - stop the machine.  On QEMU's sifive_test device
+ * @status reaches the host: 0 exits 0, 1..255 exit with that code.
+ * Elsewhere the status is only printed.  Never returns.
+ */
+void machine_poweroff(int status) __attribute__((noreturn));
+
+#endif

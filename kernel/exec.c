@@ -1,0 +1,327 @@
+/*
+ * exec.c - load a static ELF program into a fresh address space.
+ *
+ * Nothing is copied from the file: text is mapped from the initramfs page
+ * cache (shared, read-only), the data segment maps the same pages COW, and
+ * bss, heap and stack are demand-zero VMAs.  Only the stack's top pages
+ * (arguments, environment, auxv) are written now.  The old address space
+ * is dropped only once the new one is complete, so a failed exec returns
+ * an error to a program that is still intact.
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "exec.h"
+#include "elf.h"
+#include "file.h"
+#include "initramfs.h"
+#include "kmalloc.h"
+#include "random.h"
+#include "../arch/riscv/csr.h"
+#include "../vm/mm.h"
+#include "../vm/pt.h"
+#include "../vm/phys.h"
+#include "../vm/kvm.h"
+#include "../vm/uaccess.h"
+#include "../vm/tlb.h"
+
+#define MAX_ARGS	500		/* argv + envp strings: one page of pointers */
+#define MAX_ARG_BYTES	(128 * 1024)
+
+#define AT_NULL		0
+#define AT_PHDR		3
+#define AT_PHENT	4
+#define AT_PHNUM	5
+#define AT_PAGESZ	6
+#define AT_BASE		7
+#define AT_FLAGS	8
+#define AT_ENTRY	9
+#define AT_UID		11
+#define AT_EUID		12
+#define AT_GID		13
+#define AT_EGID		14
+#define AT_HWCAP	16
+#define AT_CLKTCK	17
+#define AT_SECURE	23
+#define AT_RANDOM	25
+#define AT_EXECFN	31
+
+/* HWCAP: one bit per single-letter extension: I, M, A, F, D, C. */
+#define HWCAP_IMAFDC	((1 << ('i' - 'a')) | (1 << ('m' - 'a')) | (1 << ('a' - 'a')) | \
+			 (1 << ('f' - 'a')) | (1 << ('d' - 'a')) | (1 << ('c' - 'a')))
+
+/* Where argv/envp strings come from: the kernel (init) or the old program. */
+struct argsrc {
+	char *const *kv;
+	unsigned long uv;
+};
+
+/* arg_get - string @i of @a into @buf: its length, -1 at the end, or -errno. */
+static long arg_get(const struct argsrc *a, int i, char *buf, size_t size)
+{
+	if (a->kv) {
+		if (!a->kv[i])
+			return -1;
+		strlcpy(buf, a->kv[i], size);
+		return (long)strlen(buf);
+	}
+	if (!a->uv)
+		return -1;
+	uint64_t ptr;
+	if (get_user_u64(a->uv + 8UL * i, &ptr))
+		return -EFAULT;
+	if (!ptr)
+		return -1;
+	return strncpy_from_user(buf, ptr, size);
+}
+
+/*
+ * stack_write - copy @n bytes to @va in the new (not running) address
+ * space @mm, allocating its stack pages as needed.  0 or -ENOMEM.
+ */
+static int stack_write(struct mm *mm, unsigned long va, const void *src, size_t n)
+{
+	const char *s = src;
+
+	while (n) {
+		unsigned long page = va & PAGE_MASK;
+		size_t chunk = MIN(n, PAGE_SIZE - (va - page));
+		pte_t *e = pt_walk(mm->root, page, 1);
+
+		if (!e)
+			return -ENOMEM;
+		if (!(*e & PTE_V)) {
+			phys_addr_t pa = pmm_alloc_zeroed();
+			if (!pa)
+				return -ENOMEM;
+			*e = pa_to_pte(pa) | prot_to_pte(PROT_READ | PROT_WRITE) | PTE_V;
+		}
+		memcpy((char *)phys_to_virt(pte_to_pa(*e)) + (va - page), s, chunk);
+		va += chunk;
+		s += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+/* push_strings - copy every string of @a below *sp; record their addresses. */
+static int push_strings(struct mm *mm, const struct argsrc *a, unsigned long *sp,
+			unsigned long *addrs, int *count, size_t *bytes)
+{
+	char buf[PAGE_SIZE / 2];
+
+	for (int i = 0;; i++) {
+		long len = arg_get(a, i, buf, sizeof(buf));
+		if (len == -1)
+			return 0;
+		if (len < 0)
+			return (int)len;
+		if (*count >= MAX_ARGS || (*bytes += (size_t)len + 1) > MAX_ARG_BYTES)
+			return -E2BIG;
+		*sp -= (unsigned long)len + 1;
+		if (stack_write(mm, *sp, buf, (size_t)len + 1))
+			return -ENOMEM;
+		addrs[(*count)++] = *sp;
+	}
+}
+
+/* load_segments - one or two VMAs per PT_LOAD: file-backed, then demand-zero bss. */
+static int load_segments(struct mm *mm, struct inode *ip, const struct elf_info *ei,
+			 unsigned long bias)
+{
+	for (int i = 0; i < ei->nload; i++) {
+		const struct elf_segment *s = &ei->load[i];
+		unsigned prot = ((s->flags & PF_R) ? PROT_READ : 0) |
+				((s->flags & PF_W) ? PROT_WRITE : 0) |
+				((s->flags & PF_X) ? PROT_EXEC : 0);
+		unsigned long start = ALIGN_DOWN(s->vaddr + bias, PAGE_SIZE);
+		unsigned long fend = s->vaddr + bias + s->filesz;
+		unsigned long mend = ALIGN_UP(s->vaddr + bias + s->memsz, PAGE_SIZE);
+		unsigned long fpage_end = ALIGN_UP(fend, PAGE_SIZE);
+		int r;
+
+		if (s->filesz) {
+			r = mm_map(mm, start, fpage_end - start, prot, VMA_FILE, 0, ip,
+				   ALIGN_DOWN(s->offset, PAGE_SIZE), fend);
+			if (r)
+				return r;
+		} else {
+			fpage_end = start;
+		}
+		if (mend > fpage_end) {
+			r = mm_map(mm, fpage_end, mend - fpage_end, prot, VMA_ANON, 0, 0, 0, 0);
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/*
+ * build_stack - the initial stack: strings, 16 random bytes, then (from
+ * sp up) argc, argv[], NULL, envp[], NULL, auxv pairs.  Returns sp or 0.
+ */
+static int build_stack(struct mm *mm, const char *path, const struct argsrc *argv,
+		       const struct argsrc *envp, const struct elf_info *ei, unsigned long bias,
+		       unsigned long *out_sp)
+{
+	unsigned long *addrs = kmalloc(MAX_ARGS * sizeof(unsigned long));
+	unsigned long sp = mm->stack_top, execfn, rnd;
+	int argc = 0, total = 0, r;
+	size_t bytes = 0;
+	uint8_t rb[16];
+
+	if (!addrs)
+		return -ENOMEM;
+	sp -= strlen(path) + 1;
+	if ((r = stack_write(mm, sp, path, strlen(path) + 1)))
+		goto out;
+	execfn = sp;
+	if ((r = push_strings(mm, argv, &sp, addrs, &total, &bytes)))
+		goto out;
+	argc = total;
+	if ((r = push_strings(mm, envp, &sp, addrs, &total, &bytes)))
+		goto out;
+	random_bytes(rb, sizeof(rb));
+	sp = (sp - sizeof(rb)) & ~15UL;
+	rnd = sp;
+	if ((r = stack_write(mm, sp, rb, sizeof(rb))))
+		goto out;
+
+	unsigned long aux[] = {
+		AT_PHDR, ei->phdr_vaddr ? ei->phdr_vaddr + bias : 0,
+		AT_PHENT, ei->phentsize, AT_PHNUM, ei->phnum, AT_PAGESZ, PAGE_SIZE,
+		AT_BASE, 0, AT_FLAGS, 0, AT_ENTRY, ei->entry + bias,
+		AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0,
+		AT_HWCAP, HWCAP_IMAFDC, AT_CLKTCK, 100, AT_SECURE, 0,
+		AT_RANDOM, rnd, AT_EXECFN, execfn, AT_NULL, 0,
+	};
+	size_t words = 1 + (size_t)argc + 1 + (size_t)(total - argc) + 1 + ARRAY_SIZE(aux);
+	sp = (sp - words * 8) & ~15UL;
+	unsigned long p = sp, v = (unsigned long)argc;
+	if ((r = stack_write(mm, p, &v, 8)))
+		goto out;
+	p += 8;
+	for (int i = 0; i <= total; i++) {
+		if (i == argc) {	/* argv's NULL, then envp */
+			v = 0;
+			if ((r = stack_write(mm, p, &v, 8)))
+				goto out;
+			p += 8;
+		}
+		if (i == total)
+			break;
+		if ((r = stack_write(mm, p, &addrs[i], 8)))
+			goto out;
+		p += 8;
+	}
+	v = 0;
+	if ((r = stack_write(mm, p, &v, 8)))
+		goto out;
+	p += 8;
+	r = stack_write(mm, p, aux, sizeof(aux));
+	*out_sp = sp;
+out:
+	kfree(addrs);
+	return r;
+}
+
+/*
+ * do_exec - the common path of execve and init.  On success the process
+ * runs the new program from its entry point on return to user mode.
+ */
+static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
+		   const struct argsrc *envp)
+{
+	struct inode *ip = inode_lookup(path, 1);
+	struct elf_info ei;
+	uint8_t *hdr;
+	unsigned long bias = 0, sp;
+	struct mm *mm;
+	int r;
+
+	if (!ip)
+		return -ENOENT;
+	if (S_ISDIR(ip->mode))
+		return -EACCES;
+	if (!S_ISREG(ip->mode) || !(ip->mode & 0111))
+		return -EACCES;
+	hdr = kmalloc(PAGE_SIZE);
+	if (!hdr)
+		return -ENOMEM;
+	size_t hl = inode_read(ip, 0, hdr, PAGE_SIZE);
+	r = elf_parse(hdr, hl, ip->size, &ei);
+	kfree(hdr);
+	if (r)
+		return -ENOEXEC;
+	if (ei.has_interp)
+		return -ENOEXEC;	/* dynamically linked: no loader here */
+	if (ei.type == 3)
+		bias = USER_ET_DYN_BASE - ei.lo;
+
+	mm = mm_create();
+	if (!mm)
+		return -ENOMEM;
+	if ((r = load_segments(mm, ip, &ei, bias)))
+		goto fail;
+	mm->brk_start = mm->brk = ALIGN_UP(ei.hi + bias, PAGE_SIZE);
+	if ((r = mm_map(mm, mm->stack_top - USER_STACK_SIZE, USER_STACK_SIZE,
+			PROT_READ | PROT_WRITE, VMA_ANON, VMA_STACK, 0, 0, 0)))
+		goto fail;
+	if ((r = mm_map(mm, USER_SIGPAGE, PAGE_SIZE, PROT_READ | PROT_EXEC, VMA_SIGPAGE, 0, 0,
+			0, 0)))
+		goto fail;
+	if ((r = build_stack(mm, path, argv, envp, &ei, bias, &sp)))
+		goto fail;
+
+	/* Point of no return: switch to the new address space, drop the old. */
+	struct mm *old = p->mm;
+	p->mm = mm;
+	if (p == current()) {
+		satp_load(mm->root);
+		icache_flush();
+	}
+	vfork_release(p);
+	if (old)
+		mm_put(old);
+
+	file_close_on_exec(p);
+	for (int s = 0; s < NSIG; s++) {
+		if (p->sig.action[s].handler != SIG_IGN)
+			p->sig.action[s].handler = SIG_DFL;
+		p->sig.action[s].flags = 0;
+		p->sig.action[s].mask = 0;
+	}
+	proc_set_name(p, path);
+	strlcpy(p->exe, path, sizeof(p->exe));
+	memset(&p->fp, 0, sizeof(p->fp));
+	memset(p->tf, 0, sizeof(*p->tf));
+	p->tf->epc = ei.entry + bias;
+	p->tf->sp = sp;
+	p->tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SUM | SSTATUS_FS | SSTATUS_SIE)) |
+			 SSTATUS_SPIE | SSTATUS_FS_INIT;
+	return 0;
+fail:
+	mm_put(mm);
+	return r;
+}
+
+int exec_kernel(struct proc *p, const char *path, char *const argv[])
+{
+	static char *const envp[] = { "HOME=/", "PATH=/bin", "TERM=vt100", 0 };
+	struct argsrc a = { argv, 0 }, e = { envp, 0 };
+
+	return do_exec(p, path, &a, &e);
+}
+
+long exec_user(unsigned long upath, unsigned long uargv, unsigned long uenvp)
+{
+	char path[PATH_MAX_K], abs[PATH_MAX_K];
+	struct argsrc a = { 0, uargv }, e = { 0, uenvp };
+	long r = strncpy_from_user(path, upath, sizeof(path));
+
+	if (r < 0)
+		return r;
+	if ((r = path_resolve(AT_FDCWD, path, abs, sizeof(abs))))
+		return r;
+	return do_exec(current(), abs, &a, &e);
+}

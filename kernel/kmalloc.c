@@ -1,0 +1,159 @@
+/*
+ * kmalloc.c - each slab page starts with a header; objects follow.  A
+ * page-aligned pointer therefore always means a whole-frame allocation.
+ */
+#include "kernel.h"
+#include "kmalloc.h"
+#include "spinlock.h"
+#include "../vm/pmm.h"
+#include "../vm/phys.h"
+
+#define PAGE_SIZE	4096UL
+#define MIN_SHIFT	5	/* 32 bytes */
+#define MAX_SHIFT	11	/* 2048 bytes */
+#define NCLASS		(MAX_SHIFT - MIN_SHIFT + 1)
+#define SLAB_MAGIC	0x51ab51abu
+
+struct slab {
+	uint32_t magic;
+	uint16_t cls;
+	uint16_t inuse;
+	void *free;			/* free objects of this page */
+	struct slab *next, *prev;	/* pages of this class with free objects */
+};
+
+static struct spinlock kmalloc_lock = SPINLOCK_INIT("kmalloc");
+static struct slab *partial[NCLASS];
+static unsigned long live_objects;
+
+static size_t obj_offset(int cls)
+{
+	size_t sz = 1UL << (cls + MIN_SHIFT);
+	return ALIGN_UP(sizeof(struct slab), sz < 64 ? sz : 64);
+}
+
+static void unlink_slab(struct slab *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		partial[s->cls] = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	s->next = s->prev = 0;
+}
+
+static void link_slab(struct slab *s)
+{
+	s->prev = 0;
+	s->next = partial[s->cls];
+	if (s->next)
+		s->next->prev = s;
+	partial[s->cls] = s;
+}
+
+/* new_slab - a fresh page for class @cls, every object on its free list. */
+static struct slab *new_slab(int cls)
+{
+	phys_addr_t pa = pmm_alloc();
+	size_t sz = 1UL << (cls + MIN_SHIFT);
+	struct slab *s;
+	char *o;
+
+	if (!pa)
+		return 0;
+	s = phys_to_virt(pa);
+	s->magic = SLAB_MAGIC;
+	s->cls = (uint16_t)cls;
+	s->inuse = 0;
+	s->free = 0;
+	for (o = (char *)s + PAGE_SIZE - sz; o >= (char *)s + obj_offset(cls); o -= sz) {
+		*(void **)o = s->free;
+		s->free = o;
+	}
+	return s;
+}
+
+void *kmalloc(size_t size)
+{
+	int cls = 0;
+	void *obj;
+	struct slab *s;
+
+	if (size > PAGE_SIZE)
+		return 0;
+	if (size > (1UL << MAX_SHIFT)) {
+		phys_addr_t pa = pmm_alloc();
+		if (!pa)
+			return 0;
+		__atomic_add_fetch(&live_objects, 1, __ATOMIC_RELAXED);
+		return phys_to_virt(pa);
+	}
+	if (fail_injected())
+		return 0;
+	while ((1UL << (cls + MIN_SHIFT)) < size)
+		cls++;
+	spin_lock(&kmalloc_lock);
+	s = partial[cls];
+	if (!s) {
+		spin_unlock(&kmalloc_lock);
+		s = new_slab(cls);
+		if (!s)
+			return 0;
+		spin_lock(&kmalloc_lock);
+		link_slab(s);
+	}
+	obj = s->free;
+	s->free = *(void **)obj;
+	s->inuse++;
+	if (!s->free)
+		unlink_slab(s);
+	live_objects++;
+	spin_unlock(&kmalloc_lock);
+	return obj;
+}
+
+void *kzalloc(size_t size)
+{
+	void *p = kmalloc(size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void kfree(void *p)
+{
+	struct slab *s;
+
+	if (!p)
+		return;
+	if (((uintptr_t)p & (PAGE_SIZE - 1)) == 0) {
+		__atomic_sub_fetch(&live_objects, 1, __ATOMIC_RELAXED);
+		pmm_put(virt_to_phys(p));
+		return;
+	}
+	s = (struct slab *)((uintptr_t)p & ~(PAGE_SIZE - 1));
+	if (s->magic != SLAB_MAGIC)
+		panic("kfree: %p is not a kmalloc object", p);
+	spin_lock(&kmalloc_lock);
+	if (!s->free)
+		link_slab(s);
+	*(void **)p = s->free;
+	s->free = p;
+	s->inuse--;
+	live_objects--;
+	if (s->inuse == 0) {
+		unlink_slab(s);
+		s->magic = 0;
+		spin_unlock(&kmalloc_lock);
+		pmm_put(virt_to_phys(s));
+		return;
+	}
+	spin_unlock(&kmalloc_lock);
+}
+
+unsigned long kmalloc_objects(void)
+{
+	return __atomic_load_n(&live_objects, __ATOMIC_RELAXED);
+}

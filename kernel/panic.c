@@ -1,0 +1,109 @@
+/*
+ * panic.c - stop everything and say why: the cause, the registers, a
+ * backtrace (frame pointers), then every hart halts.  Unless the command
+ * line says panic=halt, the machine then powers off with status 255 so a
+ * test harness sees the failure at once.
+ */
+#include "kernel.h"
+#include "cpu.h"
+#include "irq.h"
+#include "bootargs.h"
+#include "../arch/riscv/csr.h"
+#include "../arch/riscv/trapframe.h"
+#include "../drivers/poweroff.h"
+
+volatile int panicking;
+void log_bust_lock(void);
+
+void __attribute__((noreturn)) panic_stop_this_hart(void)
+{
+	intr_off();
+	for (;;)
+		wait_for_interrupt();
+}
+
+static void dump_regs(struct trapframe *tf)
+{
+	static const char *const names[32] = {
+		"pc", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+		"a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+		"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	};
+	unsigned long *r = (unsigned long *)tf;
+
+	for (int i = 0; i < 32; i += 4)
+		pr_err(" %-3s %016lx %-3s %016lx %-3s %016lx %-3s %016lx\n", names[i], r[i],
+		       names[i + 1], r[i + 1], names[i + 2], r[i + 2], names[i + 3], r[i + 3]);
+	pr_err(" sstatus %016lx stval %016lx scause %016lx\n", tf->sstatus, tf->stval,
+	       tf->scause);
+}
+
+/* backtrace - walk the frame-pointer chain: ra at fp-8, the caller's fp at fp-16. */
+static void backtrace(unsigned long fp, unsigned long pc)
+{
+	pr_err("Call trace (addr2line -e build/holstein.elf):\n");
+	if (pc)
+		pr_err("  [<%016lx>]\n", pc);
+	for (int depth = 0; depth < 32; depth++) {
+		if (fp < 0xffffffc000000000UL || (fp & 7))
+			break;
+		unsigned long ra = ((unsigned long *)fp)[-1];
+		unsigned long next = ((unsigned long *)fp)[-2];
+		if (ra < 0xffffffff80000000UL)
+			break;
+		pr_err("  [<%016lx>]\n", ra);
+		if (next <= fp)
+			break;
+		fp = next;
+	}
+}
+
+static void __attribute__((noreturn)) vpanic(struct trapframe *tf, const char *fmt, va_list ap)
+{
+	char msg[256];
+	struct cpu *c = this_cpu();
+
+	intr_off();
+	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
+		panic_stop_this_hart();	/* someone else is already panicking */
+	log_bust_lock();
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	pr_err("Kernel panic - not syncing: %s\n", msg);
+	pr_err("CPU: %d hart %lu\n", c->id, c->hartid);
+	if (tf) {
+		dump_regs(tf);
+		backtrace(tf->s0, tf->epc);
+	} else {
+		backtrace((unsigned long)__builtin_frame_address(0), 0);
+	}
+	for (int i = 0; i < ncpus; i++)
+		if (&cpus[i] != c && cpus[i].online)
+			ipi_send(i);
+	pr_err("---[ end Kernel panic - not syncing: %s ]---\n", msg);
+	const char *mode = bootarg("panic");
+	if (!mode || strcmp(mode, "halt"))
+		machine_poweroff(255);
+	panic_stop_this_hart();
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vpanic(0, fmt, ap);
+}
+
+void panic_frame(struct trapframe *tf, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vpanic(tf, fmt, ap);
+}
+
+/* kernel_stack_overflow - entry.S found the kernel stack in its guard page. */
+void kernel_stack_overflow(struct trapframe *tf)
+{
+	panic_frame(tf, "kernel stack overflow (sp %lx)", tf->sp);
+}

@@ -1,0 +1,362 @@
+/*
+ * proc.c - process life: creation (init, fork/clone), exit, and wait4.
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "file.h"
+#include "exec.h"
+#include "kmalloc.h"
+#include "bootargs.h"
+#include "time.h"
+#include "../arch/riscv/csr.h"
+#include "../arch/riscv/layout.h"
+#include "../arch/riscv/trap.h"
+#include "../drivers/poweroff.h"
+#include "../vm/kvm.h"
+#include "../vm/mm.h"
+#include "../vm/uaccess.h"
+
+void fpu_save(struct fpstate *s);
+
+struct proc *init_proc;
+static struct proc *procs[NPROC];	/* by slot; pid -> slot is a search */
+static int next_pid = 1;
+
+#define CLONE_VM		0x00000100
+#define CLONE_FS		0x00000200
+#define CLONE_FILES		0x00000400
+#define CLONE_SIGHAND		0x00000800
+#define CLONE_VFORK		0x00004000
+#define CLONE_PARENT_SETTID	0x00100000
+#define CLONE_CHILD_CLEARTID	0x00200000
+#define CLONE_CHILD_SETTID	0x01000000
+#define CLONE_SETTLS		0x00080000
+#define CSIGNAL			0x000000ff
+
+#define WNOHANG		1
+#define WUNTRACED	2
+#define __WALL		0x40000000
+#define __WCLONE	0x80000000
+
+/* first_run - where a new process's kernel thread starts (see proc_alloc). */
+static void first_run(void)
+{
+	struct proc *p = current();
+
+	spin_unlock(&sched_lock);	/* held by the scheduler across the switch */
+	if (p->set_child_tid)
+		put_user_u32(p->set_child_tid, (uint32_t)p->pid);
+	user_return(p->tf);
+	/* Leave through entry.S with sp at the frame. */
+	__asm__ volatile("mv sp, %0\n\tj trap_return" ::"r"(p->tf));
+	__builtin_unreachable();
+}
+
+/*
+ * proc_alloc - a new process in P_EMBRYO with a pid, a kernel stack and a
+ * zeroed user frame at its top; NULL when out of memory or pids.
+ */
+struct proc *proc_alloc(void)
+{
+	struct proc *p = kzalloc(sizeof(*p));
+	int slot = -1;
+
+	if (!p)
+		return 0;
+	p->kstack = kstack_alloc();
+	if (!p->kstack) {
+		kfree(p);
+		return 0;
+	}
+	spin_lock(&sched_lock);
+	for (int i = 0; i < NPROC; i++)
+		if (!procs[i]) {
+			slot = i;
+			break;
+		}
+	if (slot < 0) {
+		spin_unlock(&sched_lock);
+		kstack_free(p->kstack);
+		kfree(p);
+		return 0;
+	}
+	procs[slot] = p;
+	p->pid = next_pid++;
+	p->state = P_EMBRYO;
+	spin_unlock(&sched_lock);
+
+	p->tf = (struct trapframe *)(p->kstack + KSTACK_SIZE) - 1;
+	memset(p->tf, 0, sizeof(*p->tf));
+	p->ctx.ra = (unsigned long)first_run;
+	p->ctx.sp = (unsigned long)p->tf;
+	p->exit_signal = SIGCHLD;
+	p->umask = 022;
+	p->start_time = time_ns();
+	strlcpy(p->cwd, "/", sizeof(p->cwd));
+	return p;
+}
+
+/* proc_free - release a reaped (or never started) process's slot, stack and struct. */
+void proc_free(struct proc *p)
+{
+	spin_lock(&sched_lock);
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i] == p)
+			procs[i] = 0;
+	spin_unlock(&sched_lock);
+	kstack_free(p->kstack);
+	kfree(p);
+}
+
+struct proc *proc_by_pid(int pid)
+{
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i] && procs[i]->pid == pid && procs[i]->state != P_EMBRYO)
+			return procs[i];
+	return 0;
+}
+
+int proc_each(int (*fn)(struct proc *p, void *arg), void *arg)
+{
+	int n = 0;
+
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i] && procs[i]->state != P_EMBRYO && procs[i]->state != P_UNUSED)
+			n += fn(procs[i], arg);
+	return n;
+}
+
+void proc_set_name(struct proc *p, const char *path)
+{
+	const char *s = path;
+
+	for (const char *q = path; *q; q++)
+		if (*q == '/' && q[1])
+			s = q + 1;
+	strlcpy(p->name, s, sizeof(p->name));
+}
+
+/* link_child - make @c a child of @parent. sched_lock held. */
+static void link_child(struct proc *parent, struct proc *c)
+{
+	c->parent = parent;
+	c->sibling = parent->children;
+	parent->children = c;
+}
+
+static void unlink_child(struct proc *c)
+{
+	struct proc **pp;
+
+	for (pp = &c->parent->children; *pp; pp = &(*pp)->sibling)
+		if (*pp == c) {
+			*pp = c->sibling;
+			return;
+		}
+}
+
+void proc_start_init(const char *path, char **argv)
+{
+	struct proc *p = proc_alloc();
+	char *args[BOOTARGS_MAX_INIT_ARGS + 2];
+	int n = 0, r;
+
+	if (!p)
+		panic("init: out of memory");
+	args[n++] = (char *)path;
+	for (; argv && argv[n - 1] && n < BOOTARGS_MAX_INIT_ARGS; n++)
+		args[n] = argv[n - 1];
+	args[n] = 0;
+	p->pgid = p->sid = p->pid;
+	init_proc = p;
+	file_install_console(p);
+	r = exec_kernel(p, path, args);
+	if (r)
+		panic("init: cannot run %s (%d)", path, r);
+	make_runnable(p);
+}
+
+/*
+ * proc_fork - clone() with fork semantics: the child gets a COW copy of the
+ * address space (or borrows it, for CLONE_VM|CLONE_VFORK, while we sleep),
+ * our open files, signal actions and registers, and returns 0.
+ */
+long proc_fork(unsigned long flags, unsigned long newsp, unsigned long ptid, unsigned long tls,
+	       unsigned long ctid)
+{
+	struct proc *p = current(), *np;
+	unsigned long allowed = CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID |
+				CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_SETTLS;
+	int vfork = (flags & (CLONE_VM | CLONE_VFORK)) == (CLONE_VM | CLONE_VFORK);
+
+	if ((flags & ~allowed) || ((flags & CLONE_VM) && !vfork))
+		return -EINVAL;
+	if ((flags & CSIGNAL) != SIGCHLD && (flags & CSIGNAL) != 0)
+		return -EINVAL;
+	np = proc_alloc();
+	if (!np)
+		return -EAGAIN;
+	fpu_switch_out(p);	/* the child inherits our current FP registers */
+	if (vfork) {
+		np->mm = p->mm;
+		mm_get(p->mm);
+	} else {
+		np->mm = mm_fork(p->mm);
+		if (!np->mm) {
+			proc_free(np);
+			return -ENOMEM;
+		}
+	}
+	*np->tf = *p->tf;
+	np->tf->a0 = 0;
+	if (newsp)
+		np->tf->sp = newsp;
+	if (flags & CLONE_SETTLS)
+		np->tf->tp = tls;
+	if (flags & CLONE_CHILD_SETTID)
+		np->set_child_tid = ctid;
+	if (flags & CLONE_CHILD_CLEARTID)
+		np->clear_child_tid = ctid;
+	np->fp = p->fp;
+	np->exit_signal = (int)(flags & CSIGNAL);
+	file_dup_table(np, p);
+	memcpy(np->cwd, p->cwd, sizeof(np->cwd));
+	memcpy(np->name, p->name, sizeof(np->name));
+	np->umask = p->umask;
+	np->sig.blocked = p->sig.blocked;
+	memcpy(np->sig.action, p->sig.action, sizeof(np->sig.action));
+	np->pgid = p->pgid;
+	np->sid = p->sid;
+	int pid = np->pid;
+	if (flags & CLONE_PARENT_SETTID)
+		put_user_u32(ptid, (uint32_t)pid);
+	if (vfork)
+		np->vfork_parent = p;
+
+	spin_lock(&sched_lock);
+	link_child(p, np);
+	spin_unlock(&sched_lock);
+	make_runnable(np);
+	if (vfork) {
+		spin_lock(&sched_lock);
+		while (!np->vfork_done)
+			sleep_on(&np->vfork_done, &sched_lock);
+		spin_unlock(&sched_lock);
+	}
+	return pid;
+}
+
+/*
+ * vfork_release - a vfork child stops borrowing its parent's address space
+ * (exec or exit): wake the parent.  Called by the child.
+ */
+void vfork_release(struct proc *p)
+{
+	if (!p->vfork_parent)
+		return;
+	spin_lock(&sched_lock);
+	p->vfork_done = 1;
+	p->vfork_parent = 0;
+	spin_unlock(&sched_lock);
+	wakeup(&p->vfork_done);
+}
+
+/*
+ * proc_exit - end the current process with wait status @status: close
+ * files, leave and drop the address space, hand children to init, become
+ * a zombie and tell the parent.  PID 1 exiting powers the machine off.
+ */
+void proc_exit(int status)
+{
+	struct proc *p = current();
+
+	if (p->clear_child_tid)
+		put_user_u32(p->clear_child_tid, 0);
+	file_close_all(p);
+	vfork_release(p);
+	struct mm *mm = p->mm;
+	kvm_load();		/* stop using mm before dropping it (tlb.h) */
+	spin_lock(&sched_lock);	/* /proc readers take their reference under it */
+	p->mm = 0;
+	spin_unlock(&sched_lock);
+	mm_put(mm);
+
+	if (p == init_proc) {
+		int code = (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+		pr_info("init exited with status %d\n", code);
+		pr_info("reboot: Power down\n");
+		machine_poweroff(code);
+	}
+
+	spin_lock(&sched_lock);
+	/* Orphans go to init; init reaps the zombies among them. */
+	while (p->children) {
+		struct proc *c = p->children;
+		p->children = c->sibling;
+		link_child(init_proc, c);
+		if (c->state == P_ZOMBIE)
+			wakeup_locked(init_proc);
+	}
+	p->exit_status = status;
+	p->state = P_ZOMBIE;
+	if (p->exit_signal)
+		signal_send_locked(p->parent, p->exit_signal);
+	wakeup_locked(p->parent);
+	sched();
+	panic("zombie ran");
+}
+
+/* reap - collect zombie @c (sched_lock held, dropped): unlink and free it. */
+static void reap(struct proc *c)
+{
+	unlink_child(c);
+	c->state = P_UNUSED;
+	spin_unlock(&sched_lock);
+	proc_free(c);
+}
+
+long proc_wait4(int pid, unsigned long ustatus, int options, unsigned long urusage)
+{
+	struct proc *p = current();
+
+	if (options & ~(WNOHANG | WUNTRACED | 8 /* WCONTINUED */ | __WALL | __WCLONE))
+		return -EINVAL;
+	spin_lock(&sched_lock);
+	for (;;) {
+		int found = 0;
+
+		for (struct proc *c = p->children; c; c = c->sibling) {
+			if (pid > 0 && c->pid != pid)
+				continue;
+			if (pid == 0 && c->pgid != p->pgid)
+				continue;
+			if (pid < -1 && c->pgid != -pid)
+				continue;
+			found = 1;
+			if (c->state != P_ZOMBIE)
+				continue;
+			int cpid = c->pid, st = c->exit_status;
+			reap(c);
+			if (ustatus && put_user_u32(ustatus, (uint32_t)st))
+				return -EFAULT;
+			if (urusage) {
+				static const char zero[144];
+				if (copy_to_user(urusage, zero, sizeof(zero)))
+					return -EFAULT;
+			}
+			return cpid;
+		}
+		if (!found) {
+			spin_unlock(&sched_lock);
+			return -ECHILD;
+		}
+		if (options & WNOHANG) {
+			spin_unlock(&sched_lock);
+			return 0;
+		}
+		if (sleep_on_intr(p, &sched_lock)) {
+			spin_unlock(&sched_lock);
+			return -EINTR;
+		}
+	}
+}

@@ -1,0 +1,381 @@
+/*
+ * procfs.c - /proc, with Linux's file names and formats: meminfo, vmstat,
+ * self, and per process maps, smaps_rollup, stat, status, cmdline, exe.
+ * Each file's text is generated when it is opened.
+ */
+#include "kernel.h"
+#include "file.h"
+#include "proc.h"
+#include "kmalloc.h"
+#include "initramfs.h"
+#include "../vm/mm.h"
+#include "../vm/pmm.h"
+#include "../vm/fault.h"
+
+#define TEXT_MAX 4096
+
+struct text {
+	char *buf;
+	size_t len;
+};	/* the same layout file.c's buffer files keep in priv */
+
+static void tprintf(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tprintf(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (t->len < TEXT_MAX - 1)
+		t->len += (size_t)vsnprintf(t->buf + t->len, TEXT_MAX - t->len, fmt, ap);
+	va_end(ap);
+}
+
+static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n);
+static const struct file_ops procdir_ops = { .getdents = procdir_getdents,
+					     .release = buffer_file_release };
+
+static void gen_meminfo(struct text *t)
+{
+	unsigned long total = pmm_total_frames() * 4, free = pmm_free_frames() * 4;
+
+	tprintf(t, "MemTotal:       %8lu kB\n", total);
+	tprintf(t, "MemFree:        %8lu kB\n", free);
+	tprintf(t, "MemAvailable:   %8lu kB\n", free);
+	tprintf(t, "Buffers:        %8lu kB\n", 0UL);
+	tprintf(t, "Cached:         %8lu kB\n", initramfs_pages() * 4);
+	tprintf(t, "SwapTotal:      %8lu kB\n", 0UL);
+	tprintf(t, "SwapFree:       %8lu kB\n", 0UL);
+	tprintf(t, "KernelObjects:  %8lu\n", kmalloc_objects());
+}
+
+static void gen_vmstat(struct text *t)
+{
+	tprintf(t, "nr_free_pages %lu\n", (unsigned long)pmm_free_frames());
+	tprintf(t, "pgfault %lu\n", vmstat.pgfault);
+	tprintf(t, "cow_fault %lu\n", vmstat.cow_fault);
+	tprintf(t, "cow_copy %lu\n", vmstat.cow_copy);
+	tprintf(t, "cow_reuse %lu\n", vmstat.cow_reuse);
+	tprintf(t, "zero_fill %lu\n", vmstat.zero_fill);
+	tprintf(t, "oom_kill %lu\n", vmstat.oom_kill);
+}
+
+static const char *vma_name(struct mm *mm, struct vma *v)
+{
+	if (v->kind == VMA_SIGPAGE)
+		return "[sigpage]";
+	if (v->flags & VMA_STACK)
+		return "[stack]";
+	if ((v->flags & VMA_HEAP) || (v->start >= mm->brk_start && v->end <= ALIGN_UP(mm->brk, 4096) &&
+				      v->kind == VMA_ANON && v->start < USER_MMAP_BASE))
+		return "[heap]";
+	if (v->kind == VMA_FILE && v->file)
+		return v->file->path;
+	return "";
+}
+
+static void gen_maps(struct text *t, struct mm *mm)
+{
+	spin_lock(&mm->lock);
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		tprintf(t, "%08lx-%08lx %c%c%c%c %08lx 00:00 %lu %s%s\n", v->start, v->end,
+			(v->prot & PROT_READ) ? 'r' : '-', (v->prot & PROT_WRITE) ? 'w' : '-',
+			(v->prot & PROT_EXEC) ? 'x' : '-', (v->flags & VMA_SHARED) ? 's' : 'p',
+			v->kind == VMA_FILE ? v->file_off : 0UL,
+			v->kind == VMA_FILE && v->file ? (unsigned long)v->file->ino : 0UL,
+			*vma_name(mm, v) ? "                " : "", vma_name(mm, v));
+	spin_unlock(&mm->lock);
+}
+
+static void gen_smaps_rollup(struct text *t, struct mm *mm)
+{
+	struct mm_rss r;
+	unsigned long lo = 0, hi = 0;
+
+	mm_rss(mm, &r);
+	spin_lock(&mm->lock);
+	if (mm->vmas) {
+		lo = mm->vmas->start;
+		for (struct vma *v = mm->vmas; v; v = v->next)
+			hi = v->end;
+	}
+	spin_unlock(&mm->lock);
+	unsigned long rss = r.shared_clean + r.shared_dirty + r.private_clean + r.private_dirty;
+	tprintf(t, "%08lx-%08lx ---p 00000000 00:00 0                          [rollup]\n", lo, hi);
+	tprintf(t, "Rss:            %8lu kB\n", rss * 4);
+	tprintf(t, "Pss:            %8lu kB\n", (r.private_clean + r.private_dirty) * 4 +
+						   (r.shared_clean + r.shared_dirty) * 2);
+	tprintf(t, "Shared_Clean:   %8lu kB\n", r.shared_clean * 4);
+	tprintf(t, "Shared_Dirty:   %8lu kB\n", r.shared_dirty * 4);
+	tprintf(t, "Private_Clean:  %8lu kB\n", r.private_clean * 4);
+	tprintf(t, "Private_Dirty:  %8lu kB\n", r.private_dirty * 4);
+	tprintf(t, "Referenced:     %8lu kB\n", rss * 4);
+	tprintf(t, "Anonymous:      %8lu kB\n", r.anon * 4);
+	tprintf(t, "Swap:           %8lu kB\n", 0UL);
+}
+
+static char state_char(struct proc *p)
+{
+	switch (p->state) {
+	case P_RUNNING:
+	case P_RUNNABLE:
+		return 'R';
+	case P_SLEEPING:
+		return 'S';
+	case P_ZOMBIE:
+		return 'Z';
+	default:
+		return '?';
+	}
+}
+
+/* Parse "/proc/<pid>[/rest]": the pid (self resolved) and rest, or -1. */
+static int parse_pid(const char *abs, const char **rest)
+{
+	const char *s = abs + 6;
+	int pid = 0;
+
+	if (!strncmp(s, "self", 4) && (s[4] == 0 || s[4] == '/')) {
+		pid = current()->pid;
+		s += 4;
+	} else {
+		if (*s < '0' || *s > '9')
+			return -1;
+		while (*s >= '0' && *s <= '9')
+			pid = pid * 10 + (*s++ - '0');
+		if (*s && *s != '/')
+			return -1;
+	}
+	*rest = *s ? s + 1 : s;
+	return pid;
+}
+
+/*
+ * proc_snapshot - what a per-process file shows: copied under sched_lock
+ * with a reference on the address space, so the process may exit meanwhile.
+ */
+struct snap {
+	int pid, ppid, pgid, sid;
+	char state, name[PROC_NAME], exe[PATH_MAX_K];
+	struct mm *mm;
+	uint64_t start;
+};
+
+static int take_snap(int pid, struct snap *s)
+{
+	struct proc *p;
+
+	spin_lock(&sched_lock);
+	p = proc_by_pid(pid);
+	if (!p) {
+		spin_unlock(&sched_lock);
+		return -ENOENT;
+	}
+	s->pid = p->pid;
+	s->ppid = p->parent ? p->parent->pid : 0;
+	s->pgid = p->pgid;
+	s->sid = p->sid;
+	s->state = state_char(p);
+	s->start = p->start_time;
+	memcpy(s->name, p->name, sizeof(s->name));
+	memcpy(s->exe, p->exe, sizeof(s->exe));
+	s->mm = p->mm;
+	if (s->mm)
+		mm_get(s->mm);
+	spin_unlock(&sched_lock);
+	return 0;
+}
+
+static const char *const pid_files[] = { "maps", "smaps_rollup", "stat", "status", "cmdline", "exe" };
+
+static void gen_pid_file(struct text *t, struct snap *s, const char *which)
+{
+	if (!strcmp(which, "maps") && s->mm) {
+		gen_maps(t, s->mm);
+	} else if (!strcmp(which, "smaps_rollup") && s->mm) {
+		gen_smaps_rollup(t, s->mm);
+	} else if (!strcmp(which, "stat")) {
+		struct mm_rss r = { 0 };
+		if (s->mm)
+			mm_rss(s->mm, &r);
+		unsigned long rss = r.shared_clean + r.shared_dirty + r.private_clean + r.private_dirty;
+		tprintf(t, "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 %lu 0 %lu\n", s->pid,
+			s->name, s->state, s->ppid, s->pgid, s->sid,
+			(unsigned long)(s->start / 10000000ULL), rss);
+	} else if (!strcmp(which, "status")) {
+		struct mm_rss r = { 0 };
+		if (s->mm)
+			mm_rss(s->mm, &r);
+		unsigned long rss = r.shared_clean + r.shared_dirty + r.private_clean + r.private_dirty;
+		tprintf(t, "Name:\t%s\nState:\t%c\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nVmRSS:\t%lu kB\n",
+			s->name, s->state, s->pid, s->pid, s->ppid, rss * 4);
+	} else if (!strcmp(which, "cmdline")) {
+		tprintf(t, "%s", s->exe);
+		t->len++;	/* the NUL that ends argv[0] */
+	}
+}
+
+struct file *procfs_open(const char *abs, int *err)
+{
+	struct text t = { kmalloc(TEXT_MAX), 0 };
+	const char *rest;
+	uint32_t mode = S_IFREG | 0444;
+	uint64_t ino = 0;
+
+	if (!t.buf) {
+		*err = -ENOMEM;
+		return 0;
+	}
+	t.buf[0] = 0;
+	if (!strcmp(abs, "/proc")) {
+		mode = S_IFDIR | 0555;
+		ino = 3;
+		tprintf(&t, "%s", abs);
+	} else if (!strcmp(abs, "/proc/meminfo")) {
+		gen_meminfo(&t);
+		ino = 4;
+	} else if (!strcmp(abs, "/proc/vmstat")) {
+		gen_vmstat(&t);
+		ino = 5;
+	} else {
+		int pid = parse_pid(abs, &rest);
+		struct snap s;
+		int known = 0;
+
+		if (pid < 0 || take_snap(pid, &s)) {
+			kfree(t.buf);
+			*err = -ENOENT;
+			return 0;
+		}
+		ino = 1000 + (uint64_t)pid * 16;
+		if (!*rest) {
+			mode = S_IFDIR | 0555;
+			known = 1;
+			tprintf(&t, "%s", abs);
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(pid_files) && !known; i++)
+			if (!strcmp(rest, pid_files[i]))
+				known = 1;
+		if (known && *rest)
+			gen_pid_file(&t, &s, rest);
+		if (s.mm)
+			mm_put(s.mm);
+		if (!known) {
+			kfree(t.buf);
+			*err = -ENOENT;
+			return 0;
+		}
+	}
+	struct file *f = buffer_file(t.buf, t.len, mode, ino);
+	if (!f) {
+		*err = -ENOMEM;
+		return 0;
+	}
+	if (S_ISDIR(mode))
+		f->ops = &procdir_ops;
+	return f;
+}
+
+struct pid_list {
+	int n, pids[NPROC];
+};
+
+static int collect_pid(struct proc *p, void *arg)
+{
+	struct pid_list *l = arg;
+
+	l->pids[l->n++] = p->pid;
+	return 1;
+}
+
+/* procdir_getdents - a /proc directory; the file's text holds the directory's path. */
+static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n)
+{
+	struct text *t = f->priv;
+	static const char *const top[] = { "meminfo", "vmstat", "self" };
+	size_t used = 0;
+	char name[16];
+
+	if (strcmp(t->buf, "/proc")) {
+		while (f->pos < ARRAY_SIZE(pid_files)) {
+			long r = dir_emit(ubuf, n, &used, f->ino + 1 + f->pos, f->pos + 1,
+					  f->pos == 5 ? DT_LNK : DT_REG, pid_files[f->pos]);
+			if (r <= 0)
+				return r < 0 ? r : used ? (long)used : -EINVAL;
+			f->pos++;
+		}
+		return (long)used;
+	}
+	struct pid_list *l = kmalloc(sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->n = 0;
+	spin_lock(&sched_lock);
+	proc_each(collect_pid, l);
+	spin_unlock(&sched_lock);
+	for (;;) {
+		uint64_t i = f->pos;
+		const char *nm;
+		unsigned char type = DT_DIR;
+		uint64_t ino;
+
+		if (i < ARRAY_SIZE(top)) {
+			nm = top[i];
+			type = i == 2 ? DT_LNK : DT_REG;
+			ino = 4 + i;
+		} else if (i - ARRAY_SIZE(top) < (uint64_t)l->n) {
+			int pid = l->pids[i - ARRAY_SIZE(top)];
+			snprintf(name, sizeof(name), "%d", pid);
+			nm = name;
+			ino = 1000 + (uint64_t)pid * 16;
+		} else {
+			break;
+		}
+		long r = dir_emit(ubuf, n, &used, ino, i + 1, type, nm);
+		if (r < 0) {
+			kfree(l);
+			return r;
+		}
+		if (r == 0)
+			break;
+		f->pos++;
+	}
+	kfree(l);
+	return used ? (long)used : (f->pos < ARRAY_SIZE(top) + (uint64_t)l->n ? -EINVAL : 0);
+}
+
+int procfs_stat(const char *abs, struct kstat *st)
+{
+	int err = 0;
+	struct file *f;
+
+	if (!strcmp(abs, "/proc/self")) {
+		memset(st, 0, sizeof(*st));
+		st->st_mode = S_IFLNK | 0777;
+		st->st_nlink = 1;
+		return 0;
+	}
+	f = procfs_open(abs, &err);
+	if (!f)
+		return err;
+	file_stat(f, st);
+	file_put(f);
+	return 0;
+}
+
+long procfs_readlink(const char *abs, char *buf, size_t n)
+{
+	const char *rest;
+	struct snap s;
+	int pid;
+
+	if (!strcmp(abs, "/proc/self"))
+		return snprintf(buf, n, "%d", current()->pid);
+	pid = parse_pid(abs, &rest);
+	if (pid < 0 || strcmp(rest, "exe"))
+		return pid < 0 ? -ENOENT : -EINVAL;
+	if (take_snap(pid, &s))
+		return -ENOENT;
+	if (s.mm)
+		mm_put(s.mm);
+	return (long)strlcpy(buf, s.exe, n);
+}

@@ -1,0 +1,233 @@
+/*
+ * sched.c - a round-robin scheduler that runs on every hart.
+ *
+ * One FIFO run queue and one lock (sched_lock) for all harts: simple, and
+ * the fork/exit paths stay short.  Each hart loops in scheduler() on its
+ * own stack; a process gives up the hart with sched(), holding sched_lock,
+ * and the scheduler releases it after the switch, so no other hart can pick
+ * up (or reap) a process whose stack is still in use.
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "irq.h"
+#include "../arch/riscv/csr.h"
+#include "../arch/riscv/layout.h"
+#include "../vm/kvm.h"
+#include "../vm/mm.h"
+
+void switch_to(struct context *old, struct context *new);
+void fpu_save(struct fpstate *s);
+void fpu_restore(const struct fpstate *s);
+
+struct spinlock sched_lock = SPINLOCK_INIT("sched");
+static struct proc *runq_head, *runq_tail;
+static struct proc *sleepers;
+volatile int need_resched[NCPU];
+
+/* runq_push - append @p (RUNNABLE) and wake an idle hart for it. sched_lock held. */
+static void runq_push(struct proc *p)
+{
+	p->run_next = 0;
+	if (runq_tail)
+		runq_tail->run_next = p;
+	else
+		runq_head = p;
+	runq_tail = p;
+	struct cpu *me = this_cpu();
+	for (int i = 0; i < ncpus; i++)
+		if (cpus[i].idle && &cpus[i] != me) {
+			cpus[i].idle = 0;
+			ipi_send(i);
+			break;
+		}
+}
+
+static struct proc *runq_pop(void)
+{
+	struct proc *p = runq_head;
+
+	if (p) {
+		runq_head = p->run_next;
+		if (!runq_head)
+			runq_tail = 0;
+		p->run_next = 0;
+	}
+	return p;
+}
+
+void make_runnable(struct proc *p)
+{
+	spin_lock(&sched_lock);
+	p->state = P_RUNNABLE;
+	runq_push(p);
+	spin_unlock(&sched_lock);
+}
+
+/*
+ * fpu_switch_out - save @p's FP registers if it changed them since they
+ * were last loaded (sstatus.FS = Dirty in its user frame).
+ */
+void fpu_switch_out(struct proc *p)
+{
+	if ((p->tf->sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
+		fpu_save(&p->fp);
+		p->tf->sstatus = (p->tf->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+	}
+}
+
+void scheduler(void)
+{
+	struct cpu *c = this_cpu();
+
+	for (;;) {
+		intr_on();
+		spin_lock(&sched_lock);
+		struct proc *p = runq_pop();
+		if (!p) {
+			/* Sleep until a tick or an IPI from runq_push. */
+			c->idle = 1;
+			spin_unlock(&sched_lock);
+			intr_on();
+			if (c->idle)
+				wait_for_interrupt();
+			c->idle = 0;
+			continue;
+		}
+		p->state = P_RUNNING;
+		c->proc = p;
+		c->kstack_top = p->kstack + KSTACK_SIZE;
+		need_resched[c->id] = 0;
+		satp_load(p->mm->root);		/* the TLB rule: flush on every switch */
+		local_flush_icache();		/* it may run code written on another hart */
+		fpu_restore(&p->fp);
+		p->tf->sstatus = (p->tf->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+		switch_to(&c->sched_ctx, &p->ctx);
+		/* p stopped running: leave its address space before anything else. */
+		kvm_load();
+		c->proc = 0;
+		spin_unlock(&sched_lock);
+	}
+}
+
+/*
+ * sched - give up the hart.  sched_lock held, current()->state already
+ * changed; returns when the scheduler picks us again (lock held again).
+ */
+void sched(void)
+{
+	struct proc *p = current();
+	struct cpu *c = this_cpu();
+
+	if (!spin_holding(&sched_lock) || c->noff != 1)
+		panic("sched: locks");
+	if (p->state == P_RUNNING)
+		panic("sched: running");
+	fpu_switch_out(p);
+	int intena = c->intena;
+	switch_to(&p->ctx, &c->sched_ctx);
+	this_cpu()->intena = intena;
+}
+
+void yield(void)
+{
+	struct proc *p = current();
+
+	spin_lock(&sched_lock);
+	p->state = P_RUNNABLE;
+	runq_push(p);
+	sched();
+	spin_unlock(&sched_lock);
+}
+
+/* sleep_locked - sleep on @chan with sched_lock held (the caller's own lock already dropped). */
+static void sleep_locked(struct proc *p, void *chan, int intr)
+{
+	p->chan = chan;
+	p->intr = intr;
+	p->state = P_SLEEPING;
+	p->run_next = sleepers;
+	sleepers = p;
+	sched();
+	p->chan = 0;
+}
+
+/*
+ * sleep_on - atomically release @lk and sleep until wakeup(@chan); @lk is
+ * held again on return.  @lk may be &sched_lock itself.  Not ended by signals.
+ */
+void sleep_on(void *chan, struct spinlock *lk)
+{
+	struct proc *p = current();
+
+	if (lk != &sched_lock) {
+		spin_lock(&sched_lock);
+		spin_unlock(lk);
+	}
+	sleep_locked(p, chan, 0);
+	if (lk != &sched_lock) {
+		spin_unlock(&sched_lock);
+		spin_lock(lk);
+	}
+}
+
+/* sleep_on_intr - like sleep_on, but a signal ends it early: then -EINTR. */
+int sleep_on_intr(void *chan, struct spinlock *lk)
+{
+	struct proc *p = current();
+	int r = 0;
+
+	if (lk != &sched_lock) {
+		spin_lock(&sched_lock);
+		spin_unlock(lk);
+	}
+	if (p->sig.pending & ~p->sig.blocked)
+		r = -EINTR;
+	else
+		sleep_locked(p, chan, 1);
+	if (!r && (p->sig.pending & ~p->sig.blocked))
+		r = -EINTR;
+	if (lk != &sched_lock) {
+		spin_unlock(&sched_lock);
+		spin_lock(lk);
+	}
+	return r;
+}
+
+/* wakeup_proc_locked - take @p off the sleep list and queue it. sched_lock held. */
+void wakeup_proc_locked(struct proc *p)
+{
+	struct proc **pp;
+
+	if (p->state != P_SLEEPING)
+		return;
+	for (pp = &sleepers; *pp; pp = &(*pp)->run_next)
+		if (*pp == p) {
+			*pp = p->run_next;
+			break;
+		}
+	p->state = P_RUNNABLE;
+	runq_push(p);
+}
+
+/* wakeup_locked - make every process sleeping on @chan runnable. sched_lock held. */
+void wakeup_locked(void *chan)
+{
+	struct proc **pp, *p;
+
+	for (pp = &sleepers; (p = *pp);) {
+		if (p->chan == chan) {
+			*pp = p->run_next;
+			p->state = P_RUNNABLE;
+			runq_push(p);
+			continue;
+		}
+		pp = &p->run_next;
+	}
+}
+
+void wakeup(void *chan)
+{
+	spin_lock(&sched_lock);
+	wakeup_locked(chan);
+	spin_unlock(&sched_lock);
+}

@@ -1,0 +1,276 @@
+/*
+ * signal.c - posting, default actions, and handler frames in the Linux
+ * riscv64 layout (struct rt_sigframe: siginfo then ucontext), returning
+ * through the trampoline page at USER_SIGPAGE (li a7, 139; ecall).
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "syscall.h"
+#include "../arch/riscv/trapframe.h"
+#include "../arch/riscv/csr.h"
+#include "../vm/mm.h"
+#include "../vm/fault.h"
+#include "../vm/uaccess.h"
+
+void fpu_save(struct fpstate *s);
+void fpu_restore(const struct fpstate *s);
+
+#define UNBLOCKABLE (sigbit(SIGKILL) | sigbit(SIGSTOP))
+
+struct k_siginfo {
+	int32_t si_signo, si_errno, si_code, pad;
+	uint64_t si_addr;		/* or pid/uid for kill() */
+	uint8_t rest[128 - 24];
+};
+
+struct k_ucontext {
+	uint64_t uc_flags;
+	uint64_t uc_link;
+	uint64_t ss_sp;
+	int32_t ss_flags, ss_pad;
+	uint64_t ss_size;
+	uint64_t uc_sigmask;
+	uint8_t unused[120];
+	uint64_t pad_to_16;		/* uc_mcontext is 16-byte aligned: offset 176 */
+	uint64_t sc_regs[32];		/* pc, x1..x31 */
+	uint64_t sc_fpregs[66];		/* __riscv_fp_state: f0-f31, fcsr, padding (528 bytes) */
+};
+
+struct rt_sigframe {
+	struct k_siginfo info;
+	struct k_ucontext uc;
+};
+
+_Static_assert(offsetof(struct k_ucontext, sc_regs) == 176, "ucontext layout");
+_Static_assert(sizeof(struct rt_sigframe) % 16 == 0, "frame alignment");
+
+static int default_ignored(int sig)
+{
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT ||
+	       sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+static int dumps_core(int sig)
+{
+	return sig == SIGQUIT || sig == SIGILL || sig == SIGTRAP || sig == SIGABRT ||
+	       sig == SIGBUS || sig == SIGFPE || sig == SIGSEGV;
+}
+
+/*
+ * signal_send_locked - post @sig to @p and wake it from an interruptible
+ * sleep.  Signals to init that would take the default action are dropped
+ * (init cannot be killed by accident).  sched_lock held.
+ */
+void signal_send_locked(struct proc *p, int sig)
+{
+	struct k_sigaction *a;
+
+	if (!p || p->state == P_ZOMBIE || p->state == P_UNUSED)
+		return;
+	a = &p->sig.action[sig - 1];
+	if (p == init_proc && a->handler == SIG_DFL)
+		return;
+	if (a->handler == SIG_IGN && sig != SIGKILL)
+		return;
+	if (a->handler == SIG_DFL && default_ignored(sig))
+		return;
+	p->sig.pending |= sigbit(sig);
+	if (p->state == P_SLEEPING && p->intr && ((sigbit(sig) & ~p->sig.blocked) || sig == SIGKILL))
+		wakeup_proc_locked(p);
+}
+
+void signal_send(struct proc *p, int sig)
+{
+	spin_lock(&sched_lock);
+	signal_send_locked(p, sig);
+	spin_unlock(&sched_lock);
+}
+
+int signal_pending(void)
+{
+	struct proc *p = current();
+
+	return (p->sig.pending & (~p->sig.blocked | UNBLOCKABLE)) != 0;
+}
+
+struct pgrp_kill {
+	int pgid, sig, n;
+};
+
+static int kill_one(struct proc *p, void *arg)
+{
+	struct pgrp_kill *k = arg;
+
+	if (p->pgid != k->pgid || p->state == P_ZOMBIE)
+		return 0;
+	signal_send_locked(p, k->sig);
+	return 1;
+}
+
+int signal_kill_pgrp(int pgid, int sig)
+{
+	struct pgrp_kill k = { pgid, sig, 0 };
+	int n;
+
+	spin_lock(&sched_lock);
+	n = proc_each(kill_one, &k);
+	spin_unlock(&sched_lock);
+	return n ? n : -ESRCH;
+}
+
+/* setup_frame - push an rt_sigframe and enter the handler. 0, or -EFAULT. */
+static int setup_frame(struct trapframe *tf, int sig, struct k_sigaction *a, unsigned long addr,
+		       uint64_t old_blocked)
+{
+	struct proc *p = current();
+	struct rt_sigframe f;
+	unsigned long sp = ((tf->sp - sizeof(f)) & ~15UL);
+
+	memset(&f, 0, sizeof(f));
+	f.info.si_signo = sig;
+	f.info.si_addr = addr;
+	f.uc.uc_sigmask = old_blocked;
+	memcpy(f.uc.sc_regs, tf, sizeof(f.uc.sc_regs));
+	fpu_switch_out(p);
+	memcpy(f.uc.sc_fpregs, &p->fp, sizeof(p->fp));
+	if (copy_to_user(sp, &f, sizeof(f)))
+		return -EFAULT;
+	tf->sp = sp;
+	tf->epc = a->handler;
+	tf->ra = USER_SIGPAGE;
+	tf->a0 = (unsigned long)sig;
+	tf->a1 = sp + offsetof(struct rt_sigframe, info);
+	tf->a2 = sp + offsetof(struct rt_sigframe, uc);
+	return 0;
+}
+
+/*
+ * deliver_one - act on signal @sig for the current process: terminate,
+ * ignore, or run its handler.
+ */
+static void deliver_one(struct trapframe *tf, int sig, unsigned long addr)
+{
+	struct proc *p = current();
+	struct k_sigaction a = p->sig.action[sig - 1];
+	uint64_t old = p->sig.blocked;
+
+	if (a.handler == SIG_IGN && sig != SIGKILL)
+		return;
+	if (a.handler == SIG_DFL || sig == SIGKILL) {
+		if (default_ignored(sig))
+			return;
+		proc_exit(sig | (dumps_core(sig) ? 0x80 : 0));
+	}
+	p->sig.blocked |= a.mask | ((a.flags & SA_NODEFER) ? 0 : sigbit(sig));
+	p->sig.blocked &= ~UNBLOCKABLE;
+	if (a.flags & SA_RESETHAND)
+		p->sig.action[sig - 1].handler = SIG_DFL;
+	if (setup_frame(tf, sig, &a, addr, old)) {
+		pr_info("%s[%d]: cannot push a signal frame at sp %lx: killed\n", p->name, p->pid,
+			tf->sp);
+		proc_exit(SIGSEGV | 0x80);
+	}
+}
+
+void signal_deliver(struct trapframe *tf)
+{
+	struct proc *p = current();
+	uint64_t ready;
+	int sig;
+
+	spin_lock(&sched_lock);
+	ready = p->sig.pending & (~p->sig.blocked | UNBLOCKABLE);
+	if (!ready) {
+		spin_unlock(&sched_lock);
+		return;
+	}
+	for (sig = 1; !(ready & sigbit(sig)); sig++)
+		;
+	if (ready & sigbit(SIGKILL))
+		sig = SIGKILL;
+	p->sig.pending &= ~sigbit(sig);
+	spin_unlock(&sched_lock);
+
+	/* An interrupted system call: restart it unless a handler without SA_RESTART runs. */
+	if (tf->scause == 8 && (long)tf->a0 == -ERESTARTSYS) {
+		struct k_sigaction *a = &p->sig.action[sig - 1];
+		int handler = a->handler != SIG_DFL && a->handler != SIG_IGN;
+		if (handler && !(a->flags & SA_RESTART)) {
+			tf->a0 = (unsigned long)-EINTR;
+		} else {
+			tf->a0 = tf->orig_a0;
+			tf->epc -= 4;
+		}
+		tf->scause = 0;
+	}
+	deliver_one(tf, sig, 0);
+}
+
+void signal_force(int sig, unsigned long addr)
+{
+	struct proc *p = current();
+	struct k_sigaction *a = &p->sig.action[sig - 1];
+
+	/* A fault that cannot be handled (blocked or ignored) kills, as on Linux. */
+	if (a->handler == SIG_IGN || (p->sig.blocked & sigbit(sig)))
+		a->handler = SIG_DFL;
+	p->sig.blocked &= ~sigbit(sig);
+	deliver_one(p->tf, sig, addr);
+}
+
+/* user_fault_signal - a U-mode fault: log it and deliver @sig synchronously. */
+void user_fault_signal(struct trapframe *tf, int sig, const char *what)
+{
+	struct proc *p = current();
+
+	pr_info("%s[%d]: %s at address %lx, pc %lx: signal %d\n", p->name, p->pid, what,
+		tf->stval, tf->epc, sig);
+	signal_force(sig, tf->stval);
+}
+
+/* oom_kill - no frame for the current process's fault: it dies with SIGKILL. */
+void oom_kill(unsigned long addr)
+{
+	struct proc *p = current();
+
+	vmstat_inc(oom_kill);
+	pr_warn("Out of memory: killed process %d (%s) faulting at %lx\n", p->pid, p->name, addr);
+	proc_exit(SIGKILL);
+}
+
+long signal_return(void)
+{
+	struct proc *p = current();
+	struct trapframe *tf = p->tf;
+	struct k_ucontext uc;
+	unsigned long frame = tf->sp;
+
+	if (copy_from_user(&uc, frame + offsetof(struct rt_sigframe, uc), sizeof(uc))) {
+		signal_force(SIGSEGV, frame);
+		return 0;
+	}
+	unsigned long keep_sstatus = tf->sstatus;
+	memcpy(tf, uc.sc_regs, sizeof(uc.sc_regs));
+	tf->sstatus = keep_sstatus;
+	memcpy(&p->fp, uc.sc_fpregs, sizeof(p->fp));
+	fpu_restore(&p->fp);
+	tf->sstatus = (tf->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+	p->sig.blocked = uc.uc_sigmask & ~UNBLOCKABLE;
+	tf->scause = 0;		/* not a syscall any more: no restart logic */
+	return (long)tf->a0;
+}
+
+/*
+ * user_return - the last stop before user mode: run someone else if our
+ * time is up, then deliver pending signals.
+ */
+void user_return(struct trapframe *tf)
+{
+	for (;;) {
+		if (need_resched[this_cpu()->id])
+			yield();
+		if (!signal_pending())
+			break;
+		signal_deliver(tf);
+	}
+}

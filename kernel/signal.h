@@ -1,0 +1,78 @@
+/*
+ * signal.h - Linux signal numbers, actions and the per-process signal state.
+ */
+#ifndef HOLSTEIN_SIGNAL_H
+#define HOLSTEIN_SIGNAL_H
+
+#include <stdint.h>
+
+#define NSIG		64
+#define SIGHUP		1
+#define SIGINT		2
+#define SIGQUIT		3
+#define SIGILL		4
+#define SIGTRAP		5
+#define SIGABRT		6
+#define SIGBUS		7
+#define SIGFPE		8
+#define SIGKILL		9
+#define SIGUSR1		10
+#define SIGSEGV		11
+#define SIGUSR2		12
+#define SIGPIPE		13
+#define SIGALRM		14
+#define SIGTERM		15
+#define SIGCHLD		17
+#define SIGCONT		18
+#define SIGSTOP		19
+#define SIGTSTP		20
+#define SIGTTIN		21
+#define SIGTTOU		22
+#define SIGURG		23
+#define SIGWINCH	28
+
+#define SIG_DFL		0UL
+#define SIG_IGN		1UL
+
+#define SA_NOCLDSTOP	0x00000001
+#define SA_NOCLDWAIT	0x00000002
+#define SA_SIGINFO	0x00000004
+#define SA_ONSTACK	0x08000000
+#define SA_RESTART	0x10000000
+#define SA_NODEFER	0x40000000
+#define SA_RESETHAND	0x80000000
+
+#define sigbit(s)	(1ULL << ((s) - 1))
+
+/* The kernel's struct sigaction on riscv64 (no sa_restorer). */
+struct k_sigaction {
+	unsigned long handler;
+	unsigned long flags;
+	uint64_t mask;
+};
+
+struct sigstate {
+	struct k_sigaction action[NSIG];
+	uint64_t pending;
+	uint64_t blocked;
+	int fault_sig;			/* a synchronous fault to report, with fault_addr */
+	unsigned long fault_addr;
+};
+
+struct proc;
+struct trapframe;
+
+/* signal_send - post @sig to @p; wakes it from an interruptible sleep. Takes sched_lock. */
+void signal_send(struct proc *p, int sig);
+void signal_send_locked(struct proc *p, int sig);
+/* signal_pending - does current() have a deliverable signal? */
+int signal_pending(void);
+/* signal_deliver - on the way back to user mode: run default actions or set up a handler frame. */
+void signal_deliver(struct trapframe *tf);
+/* signal_force - a synchronous fault: deliver @sig now, killing if blocked or ignored. */
+void signal_force(int sig, unsigned long addr);
+long signal_return(void);
+/* signal_kill_pgrp - @sig to every process of group @pgid. Returns count or -ESRCH. */
+int signal_kill_pgrp(int pgid, int sig);
+
+#endif

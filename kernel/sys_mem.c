@@ -1,0 +1,156 @@
+/*
+ * sys_mem.c - brk, mmap, munmap, mprotect, madvise.  These only shape the
+ * VMA list; pages arrive on first touch (vm/fault.c).
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "file.h"
+#include "syscall.h"
+#include "initramfs.h"
+#include "../vm/mm.h"
+
+#define MAP_SHARED		0x01
+#define MAP_PRIVATE		0x02
+#define MAP_SHARED_VALIDATE	0x03
+#define MAP_TYPE		0x0f
+#define MAP_FIXED		0x10
+#define MAP_ANONYMOUS		0x20
+#define MAP_FIXED_NOREPLACE	0x100000
+#define MADV_DONTNEED		4
+
+static int range_ok(ul addr, ul len)
+{
+	return len && (addr & (PAGE_SIZE - 1)) == 0 && addr + len > addr &&
+	       addr + len <= USER_TOP_VA;
+}
+
+/* overlaps - does [addr, addr+len) touch any VMA other than @except? */
+static int overlaps(struct mm *mm, ul addr, ul len, struct vma *except)
+{
+	int r = 0;
+
+	spin_lock(&mm->lock);
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		if (v != except && v->start < addr + len && addr < v->end)
+			r = 1;
+	spin_unlock(&mm->lock);
+	return r;
+}
+
+SYSCALL(brk)
+{
+	struct mm *mm = current()->mm;
+	ul want = a0, old_end = ALIGN_UP(mm->brk, PAGE_SIZE), new_end = ALIGN_UP(want, PAGE_SIZE);
+	struct vma *heap = 0;
+
+	if (want < mm->brk_start || new_end > USER_MMAP_BASE)
+		return (long)mm->brk;
+	spin_lock(&mm->lock);
+	heap = old_end > mm->brk_start ? vma_find(mm, old_end - 1) : 0;
+	spin_unlock(&mm->lock);
+	if (new_end > old_end) {
+		if (overlaps(mm, old_end, new_end - old_end, 0))
+			return (long)mm->brk;
+		if (heap && (heap->flags & VMA_HEAP)) {
+			spin_lock(&mm->lock);
+			heap->end = new_end;	/* grow the heap in place */
+			spin_unlock(&mm->lock);
+		} else if (mm_map(mm, old_end, new_end - old_end, PROT_READ | PROT_WRITE, VMA_ANON,
+				  VMA_HEAP, 0, 0, 0)) {
+			return (long)mm->brk;
+		}
+	} else if (new_end < old_end) {
+		if (mm_unmap(mm, new_end, old_end - new_end))
+			return (long)mm->brk;
+	}
+	mm->brk = want;
+	return (long)want;
+}
+
+SYSCALL(mmap)
+{
+	struct mm *mm = current()->mm;
+	ul addr = a0, len = ALIGN_UP(a1, PAGE_SIZE), off = a5;
+	unsigned prot = (unsigned)a2, flags = (unsigned)a3;
+	struct inode *ip = 0;
+	enum vma_kind kind = VMA_ANON;
+	unsigned vflags = 0;
+	int r;
+
+	if (!a1 || !len || (off & (PAGE_SIZE - 1)) || (prot & ~7u))
+		return -EINVAL;
+	if ((flags & MAP_TYPE) != MAP_PRIVATE && (flags & MAP_TYPE) != MAP_SHARED &&
+	    (flags & MAP_TYPE) != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS)) {
+		struct file *f = fd_file((int)a4);
+		if (!f)
+			return -EBADF;
+		if (!f->inode || !S_ISREG(f->inode->mode))
+			return -ENODEV;
+		if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE))
+			return -EACCES;		/* the file is read-only */
+		ip = f->inode;
+		kind = VMA_FILE;
+	} else if ((flags & MAP_TYPE) != MAP_PRIVATE) {
+		vflags = VMA_SHARED;
+	}
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if (!range_ok(addr, len))
+			return -EINVAL;
+		if ((flags & MAP_FIXED_NOREPLACE) && overlaps(mm, addr, len, 0))
+			return -EEXIST;
+	} else {
+		addr = mm_find_free(mm, ALIGN_UP(addr, PAGE_SIZE), len);
+		if (!addr)
+			return -ENOMEM;
+	}
+	unsigned long file_end = 0;
+	if (ip) {
+		if (off >= ALIGN_UP(ip->size, PAGE_SIZE))
+			file_end = addr;	/* every page is past the end: SIGBUS on touch */
+		else
+			file_end = addr + (ip->size - off);
+	}
+	r = mm_map(mm, addr, len, prot, kind, vflags, ip, off, file_end);
+	if (!r && (vflags & VMA_SHARED))
+		r = mm_populate_shared(mm, addr, len);
+	return r ? r : (long)addr;
+}
+
+SYSCALL(munmap)
+{
+	ul len = ALIGN_UP(a1, PAGE_SIZE);
+
+	if (!range_ok(a0, len))
+		return -EINVAL;
+	return mm_unmap(current()->mm, a0, len);
+}
+
+SYSCALL(mprotect)
+{
+	ul len = ALIGN_UP(a1, PAGE_SIZE);
+
+	if ((a0 & (PAGE_SIZE - 1)) || (a2 & ~7UL))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	if (!range_ok(a0, len))
+		return -ENOMEM;
+	return mm_protect(current()->mm, a0, len, (unsigned)a2);
+}
+
+SYSCALL(madvise)
+{
+	ul len = ALIGN_UP(a1, PAGE_SIZE);
+
+	if (a0 & (PAGE_SIZE - 1))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	if (a0 + len < a0 || a0 + len > USER_TOP_VA)
+		return -ENOMEM;
+	if (a2 == MADV_DONTNEED)
+		return mm_discard(current()->mm, a0, len);
+	return 0;
+}

@@ -1,0 +1,226 @@
+/*
+ * sys_misc.c - identity, time, randomness, system information, reboot.
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "syscall.h"
+#include "time.h"
+#include "irq.h"
+#include "random.h"
+#include "../vm/pmm.h"
+#include "../vm/uaccess.h"
+#include "../drivers/poweroff.h"
+
+#ifndef BUILD_EPOCH
+#define BUILD_EPOCH 1767225600ULL	/* 2026-01-01: there is no RTC driver yet */
+#endif
+
+SYSCALL(uname)
+{
+	char u[6][65];
+
+	memset(u, 0, sizeof(u));
+	strlcpy(u[0], "Linux", 65);		/* what programs test for; see u[3] */
+	strlcpy(u[1], "holstein", 65);
+	strlcpy(u[2], "6.1.0-holstein", 65);
+	strlcpy(u[3], "#1 SMP Holstein", 65);
+	strlcpy(u[4], "riscv64", 65);
+	strlcpy(u[5], "(none)", 65);
+	return copy_to_user(a0, u, sizeof(u));
+}
+
+SYSCALL(getuid)
+{
+	return 0;	/* everyone is root: there is one user */
+}
+
+SYSCALL(umask)
+{
+	struct proc *p = current();
+	unsigned old = p->umask;
+
+	p->umask = (unsigned)a0 & 0777;
+	return old;
+}
+
+SYSCALL(sysinfo)
+{
+	struct {
+		long uptime;
+		unsigned long loads[3], totalram, freeram, sharedram, bufferram, totalswap,
+			freeswap;
+		uint16_t procs, pad;
+		uint32_t pad2;
+		unsigned long totalhigh, freehigh;
+		uint32_t mem_unit;
+		char pad3[4];
+	} si;
+
+	memset(&si, 0, sizeof(si));
+	si.uptime = (long)(time_ns() / 1000000000ULL);
+	si.totalram = pmm_total_frames() * 4096UL;
+	si.freeram = pmm_free_frames() * 4096UL;
+	si.mem_unit = 1;
+	si.procs = 1;
+	return copy_to_user(a0, &si, sizeof(si));
+}
+
+SYSCALL(reboot)
+{
+	if (a0 != 0xfee1dead)
+		return -EINVAL;
+	pr_info("reboot: Power down\n");
+	machine_poweroff(0);
+}
+
+SYSCALL(getrandom)
+{
+	char buf[256];
+	size_t done = 0, n = a1;
+
+	if (a2 & ~7UL)
+		return -EINVAL;
+	while (done < n) {
+		size_t k = MIN(n - done, sizeof(buf));
+		random_bytes(buf, k);
+		if (copy_to_user(a0 + done, buf, k))
+			return done ? (long)done : -EFAULT;
+		done += k;
+	}
+	return (long)n;
+}
+
+struct ktimespec {
+	int64_t sec, nsec;
+};
+
+static int clock_now(ul clk, struct ktimespec *ts)
+{
+	uint64_t ns = time_ns();
+
+	switch (clk) {
+	case 0:		/* REALTIME */
+	case 5:		/* REALTIME_COARSE */
+		ns += BUILD_EPOCH * 1000000000ULL;
+		break;
+	case 1:		/* MONOTONIC */
+	case 2:		/* PROCESS_CPUTIME_ID: wall time is an upper bound */
+	case 3:		/* THREAD_CPUTIME_ID */
+	case 4:		/* MONOTONIC_RAW */
+	case 6:		/* MONOTONIC_COARSE */
+	case 7:		/* BOOTTIME */
+		break;
+	default:
+		return -EINVAL;
+	}
+	ts->sec = (int64_t)(ns / 1000000000ULL);
+	ts->nsec = (int64_t)(ns % 1000000000ULL);
+	return 0;
+}
+
+SYSCALL(clock_gettime)
+{
+	struct ktimespec ts;
+	int r = clock_now(a0, &ts);
+
+	if (r)
+		return r;
+	return copy_to_user(a1, &ts, sizeof(ts));
+}
+
+SYSCALL(clock_getres)
+{
+	struct ktimespec ts = { 0, 1 };
+
+	if (a0 > 7)
+		return -EINVAL;
+	if (a1)
+		return copy_to_user(a1, &ts, sizeof(ts));
+	return 0;
+}
+
+SYSCALL(gettimeofday)
+{
+	struct ktimespec ts;
+
+	clock_now(0, &ts);
+	if (a0) {
+		int64_t tv[2] = { ts.sec, ts.nsec / 1000 };
+		if (copy_to_user(a0, tv, sizeof(tv)))
+			return -EFAULT;
+	}
+	if (a1) {
+		int32_t tz[2] = { 0, 0 };
+		if (copy_to_user(a1, tz, sizeof(tz)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/*
+ * sleep_until - sleep until time_ns() reaches @deadline, waking on every
+ * tick.  0, or -EINTR if a signal arrived first.
+ */
+static long sleep_until(uint64_t deadline)
+{
+	long r = 0;
+
+	spin_lock(&sched_lock);
+	while (time_ns() < deadline) {
+		if ((r = sleep_on_intr((void *)&jiffies, &sched_lock)))
+			break;
+	}
+	spin_unlock(&sched_lock);
+	return r;
+}
+
+static long do_nanosleep(ul ureq, ul urem, int abs, ul clk)
+{
+	struct ktimespec req, now;
+	uint64_t deadline;
+
+	if (copy_from_user(&req, ureq, sizeof(req)))
+		return -EFAULT;
+	if (req.nsec < 0 || req.nsec >= 1000000000 || req.sec < 0)
+		return -EINVAL;
+	uint64_t want = (uint64_t)req.sec * 1000000000ULL + (uint64_t)req.nsec;
+	if (abs) {
+		if (clock_now(clk, &now))
+			return -EINVAL;
+		uint64_t n = (uint64_t)now.sec * 1000000000ULL + (uint64_t)now.nsec;
+		deadline = time_ns() + (want > n ? want - n : 0);
+	} else {
+		deadline = time_ns() + want;
+	}
+	if (sleep_until(deadline)) {
+		if (urem && !abs) {
+			uint64_t left = deadline > time_ns() ? deadline - time_ns() : 0;
+			struct ktimespec rem = { (int64_t)(left / 1000000000ULL),
+						 (int64_t)(left % 1000000000ULL) };
+			copy_to_user(urem, &rem, sizeof(rem));
+		}
+		return -EINTR;
+	}
+	return 0;
+}
+
+SYSCALL(nanosleep)
+{
+	return do_nanosleep(a0, a1, 0, 1);
+}
+
+SYSCALL(clock_nanosleep)
+{
+	if (a0 > 7)
+		return -EINVAL;
+	return do_nanosleep(a2, a3, (a1 & 1) != 0, a0);
+}
+
+SYSCALL(times)
+{
+	uint64_t t[4] = { 0, 0, 0, 0 };
+
+	if (a0 && copy_to_user(a0, t, sizeof(t)))
+		return -EFAULT;
+	return (long)(time_ns() / 10000000ULL);
+}

@@ -1,0 +1,290 @@
+/*
+ * sys_proc.c - process and signal system calls.
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "exec.h"
+#include "syscall.h"
+#include "../vm/mm.h"
+#include "../vm/uaccess.h"
+
+SYSCALL(clone)
+{
+	/* riscv64 order: flags, newsp, parent_tid, tls, child_tid */
+	return proc_fork(a0, a1, a2, a3, a4);
+}
+
+SYSCALL(execve)
+{
+	return exec_user(a0, a1, a2);
+}
+
+SYSCALL(wait4)
+{
+	return proc_wait4((int)a0, a1, (int)a2, a3);
+}
+
+SYSCALL(exit)
+{
+	proc_exit((int)((a0 & 0xff) << 8));
+}
+
+SYSCALL(exit_group)
+{
+	proc_exit((int)((a0 & 0xff) << 8));
+}
+
+SYSCALL(getpid)
+{
+	return current()->pid;
+}
+
+SYSCALL(gettid)
+{
+	return current()->pid;
+}
+
+SYSCALL(getppid)
+{
+	struct proc *p = current();
+	int ppid;
+
+	spin_lock(&sched_lock);
+	ppid = p->parent ? p->parent->pid : 0;
+	spin_unlock(&sched_lock);
+	return ppid;
+}
+
+struct kill_all {
+	int sig, n;
+	struct proc *self;
+};
+
+static int kill_each(struct proc *p, void *arg)
+{
+	struct kill_all *k = arg;
+
+	if (p == init_proc || p == k->self || p->state == P_ZOMBIE)
+		return 0;
+	if (k->sig)
+		signal_send_locked(p, k->sig);
+	return 1;
+}
+
+SYSCALL(kill)
+{
+	int pid = (int)a0, sig = (int)a1;
+	struct proc *p;
+
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (pid == -1) {
+		struct kill_all k = { sig, 0, current() };
+		spin_lock(&sched_lock);
+		int n = proc_each(kill_each, &k);
+		spin_unlock(&sched_lock);
+		return n ? 0 : -ESRCH;
+	}
+	if (pid <= 0) {
+		int pg = pid == 0 ? current()->pgid : -pid;
+		if (!sig) {
+			return signal_kill_pgrp(pg, 0) < 0 ? -ESRCH : 0;
+		}
+		return signal_kill_pgrp(pg, sig) < 0 ? -ESRCH : 0;
+	}
+	spin_lock(&sched_lock);
+	p = proc_by_pid(pid);
+	if (!p || p->state == P_UNUSED) {
+		spin_unlock(&sched_lock);
+		return -ESRCH;
+	}
+	if (sig)
+		signal_send_locked(p, sig);
+	spin_unlock(&sched_lock);
+	return 0;
+}
+
+SYSCALL(tkill)
+{
+	return sys_kill(a0, a1, 0, 0, 0, 0);
+}
+
+SYSCALL(tgkill)
+{
+	return sys_kill(a1, a2, 0, 0, 0, 0);
+}
+
+SYSCALL(setpgid)
+{
+	struct proc *me = current(), *p;
+	int pid = a0 ? (int)a0 : me->pid, pgid = a1 ? (int)a1 : pid;
+	long r = 0;
+
+	if ((long)a1 < 0)
+		return -EINVAL;
+	spin_lock(&sched_lock);
+	p = proc_by_pid(pid);
+	if (!p || (p != me && p->parent != me))
+		r = -ESRCH;
+	else
+		p->pgid = pgid;
+	spin_unlock(&sched_lock);
+	return r;
+}
+
+SYSCALL(getpgid)
+{
+	struct proc *p;
+	long r;
+
+	spin_lock(&sched_lock);
+	p = a0 ? proc_by_pid((int)a0) : current();
+	r = p ? p->pgid : -ESRCH;
+	spin_unlock(&sched_lock);
+	return r;
+}
+
+SYSCALL(getsid)
+{
+	struct proc *p;
+	long r;
+
+	spin_lock(&sched_lock);
+	p = a0 ? proc_by_pid((int)a0) : current();
+	r = p ? p->sid : -ESRCH;
+	spin_unlock(&sched_lock);
+	return r;
+}
+
+SYSCALL(setsid)
+{
+	struct proc *p = current();
+
+	if (p->pgid == p->pid)
+		return -EPERM;
+	p->sid = p->pgid = p->pid;
+	return p->sid;
+}
+
+SYSCALL(set_tid_address)
+{
+	current()->clear_child_tid = a0;
+	return current()->pid;
+}
+
+SYSCALL(set_robust_list)
+{
+	return 0;	/* no futexes to clean up: there are no threads */
+}
+
+SYSCALL(prlimit64)
+{
+	/* Report the limits Holstein enforces; setting them is accepted and ignored. */
+	uint64_t lim[2] = { ~0ULL, ~0ULL };
+
+	if (a0 && (int)a0 != current()->pid)
+		return -ESRCH;
+	if (a1 >= 16)
+		return -EINVAL;
+	if (a1 == 3)		/* RLIMIT_STACK */
+		lim[0] = lim[1] = USER_STACK_SIZE;
+	if (a1 == 7)		/* RLIMIT_NOFILE */
+		lim[0] = lim[1] = NOFILE;
+	if (a3 && copy_to_user(a3, lim, sizeof(lim)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL(rt_sigaction)
+{
+	struct proc *p = current();
+	int sig = (int)a0;
+	struct k_sigaction act;
+
+	if (sig < 1 || sig > NSIG || a3 != 8)
+		return -EINVAL;
+	if (a2 && copy_to_user(a2, &p->sig.action[sig - 1], sizeof(act)))
+		return -EFAULT;
+	if (a1) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			return -EINVAL;
+		if (copy_from_user(&act, a1, sizeof(act)))
+			return -EFAULT;
+		spin_lock(&sched_lock);
+		p->sig.action[sig - 1] = act;
+		if (act.handler == SIG_IGN)
+			p->sig.pending &= ~sigbit(sig);
+		spin_unlock(&sched_lock);
+	}
+	return 0;
+}
+
+SYSCALL(rt_sigprocmask)
+{
+	struct proc *p = current();
+	uint64_t set, old = p->sig.blocked;
+
+	if (a3 != 8)
+		return -EINVAL;
+	if (a1) {
+		if (copy_from_user(&set, a1, sizeof(set)))
+			return -EFAULT;
+		spin_lock(&sched_lock);
+		switch (a0) {
+		case 0:
+			p->sig.blocked |= set;
+			break;
+		case 1:
+			p->sig.blocked &= ~set;
+			break;
+		case 2:
+			p->sig.blocked = set;
+			break;
+		default:
+			spin_unlock(&sched_lock);
+			return -EINVAL;
+		}
+		p->sig.blocked &= ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+		spin_unlock(&sched_lock);
+	}
+	if (a2 && copy_to_user(a2, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL(rt_sigpending)
+{
+	uint64_t set = current()->sig.pending & current()->sig.blocked;
+
+	return copy_to_user(a0, &set, sizeof(set));
+}
+
+SYSCALL(rt_sigreturn)
+{
+	return signal_return();
+}
+
+SYSCALL(sigaltstack)
+{
+	if (a1) {
+		uint64_t ss[3] = { 0, 2 /* SS_DISABLE */, 0 };
+		if (copy_to_user(a1, ss, sizeof(ss)))
+			return -EFAULT;
+	}
+	return a0 ? -ENOSYS : 0;
+}
+
+SYSCALL(sched_yield)
+{
+	yield();
+	return 0;
+}
+
+SYSCALL(getrusage)
+{
+	static const char zero[144];
+
+	if ((long)a0 != 0 && (long)a0 != -1)
+		return -EINVAL;
+	return copy_to_user(a1, zero, sizeof(zero));
+}

@@ -1,0 +1,104 @@
+/*
+ * syscall.c - the system call table.  Numbers are the Linux asm-generic
+ * ones riscv64 uses; anything missing returns -ENOSYS and is logged once.
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "syscall.h"
+#include "../arch/riscv/trapframe.h"
+
+typedef long (*syscall_fn)(ul, ul, ul, ul, ul, ul);
+
+#define NR_SYSCALLS 300
+
+static const syscall_fn table[NR_SYSCALLS] = {
+	[17] = sys_getcwd,
+	[23] = sys_dup,
+	[24] = sys_dup3,
+	[25] = sys_fcntl,
+	[29] = sys_ioctl,
+	[48] = sys_faccessat,
+	[49] = sys_chdir,
+	[56] = sys_openat,
+	[57] = sys_close,
+	[59] = sys_pipe2,
+	[61] = sys_getdents64,
+	[62] = sys_lseek,
+	[63] = sys_read,
+	[64] = sys_write,
+	[65] = sys_readv,
+	[66] = sys_writev,
+	[67] = sys_pread64,
+	[78] = sys_readlinkat,
+	[79] = sys_newfstatat,
+	[80] = sys_fstat,
+	[93] = sys_exit,
+	[94] = sys_exit_group,
+	[96] = sys_set_tid_address,
+	[99] = sys_set_robust_list,
+	[101] = sys_nanosleep,
+	[113] = sys_clock_gettime,
+	[114] = sys_clock_getres,
+	[115] = sys_clock_nanosleep,
+	[124] = sys_sched_yield,
+	[129] = sys_kill,
+	[130] = sys_tkill,
+	[131] = sys_tgkill,
+	[132] = sys_sigaltstack,
+	[134] = sys_rt_sigaction,
+	[135] = sys_rt_sigprocmask,
+	[136] = sys_rt_sigpending,
+	[139] = sys_rt_sigreturn,
+	[142] = sys_reboot,
+	[153] = sys_times,
+	[154] = sys_setpgid,
+	[155] = sys_getpgid,
+	[156] = sys_getsid,
+	[157] = sys_setsid,
+	[160] = sys_uname,
+	[165] = sys_getrusage,
+	[166] = sys_umask,
+	[169] = sys_gettimeofday,
+	[172] = sys_getpid,
+	[173] = sys_getppid,
+	[174] = sys_getuid,	/* getuid */
+	[175] = sys_getuid,	/* geteuid */
+	[176] = sys_getuid,	/* getgid */
+	[177] = sys_getuid,	/* getegid */
+	[178] = sys_gettid,
+	[179] = sys_sysinfo,
+	[214] = sys_brk,
+	[215] = sys_munmap,
+	[220] = sys_clone,
+	[221] = sys_execve,
+	[222] = sys_mmap,
+	[226] = sys_mprotect,
+	[233] = sys_madvise,
+	[260] = sys_wait4,
+	[261] = sys_prlimit64,
+	[278] = sys_getrandom,
+	[291] = sys_statx,
+};
+
+static uint8_t warned[(NR_SYSCALLS + 7) / 8];
+
+void syscall_dispatch(struct trapframe *tf)
+{
+	unsigned long nr = tf->a7;
+	long r;
+
+	if (nr < NR_SYSCALLS && table[nr]) {
+		r = table[nr](tf->a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5);
+		if (nr == 139)
+			return;		/* rt_sigreturn restored every register */
+	} else {
+		if (nr >= NR_SYSCALLS || !(warned[nr / 8] & (1 << (nr % 8)))) {
+			if (nr < NR_SYSCALLS)
+				warned[nr / 8] |= (uint8_t)(1 << (nr % 8));
+			pr_info("%s[%d]: unimplemented system call %lu\n", current()->name,
+				current()->pid, nr);
+		}
+		r = -ENOSYS;
+	}
+	tf->a0 = (unsigned long)r;
+}

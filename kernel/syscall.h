@@ -1,0 +1,40 @@
+/*
+ * syscall.h - the Linux riscv64 system call ABI: number in a7, arguments in
+ * a0-a5, result (or -errno) in a0.
+ */
+#ifndef HOLSTEIN_SYSCALL_H
+#define HOLSTEIN_SYSCALL_H
+
+struct trapframe;
+
+void syscall_dispatch(struct trapframe *tf);
+
+typedef unsigned long ul;
+#define SYSCALL(name) long sys_##name(ul a0, ul a1, ul a2, ul a3, ul a4, ul a5)
+#define SYSCALL_DECL(name) SYSCALL(name)
+
+/* Files (sys_file.c) */
+SYSCALL_DECL(read); SYSCALL_DECL(write); SYSCALL_DECL(readv); SYSCALL_DECL(writev);
+SYSCALL_DECL(pread64); SYSCALL_DECL(openat); SYSCALL_DECL(close); SYSCALL_DECL(lseek);
+SYSCALL_DECL(newfstatat); SYSCALL_DECL(fstat); SYSCALL_DECL(getdents64); SYSCALL_DECL(pipe2);
+SYSCALL_DECL(dup); SYSCALL_DECL(dup3); SYSCALL_DECL(fcntl); SYSCALL_DECL(ioctl);
+SYSCALL_DECL(readlinkat); SYSCALL_DECL(chdir); SYSCALL_DECL(getcwd); SYSCALL_DECL(faccessat);
+SYSCALL_DECL(statx);
+/* Processes (sys_proc.c) */
+SYSCALL_DECL(clone); SYSCALL_DECL(execve); SYSCALL_DECL(wait4); SYSCALL_DECL(exit);
+SYSCALL_DECL(exit_group); SYSCALL_DECL(getpid); SYSCALL_DECL(getppid); SYSCALL_DECL(gettid);
+SYSCALL_DECL(kill); SYSCALL_DECL(tkill); SYSCALL_DECL(tgkill); SYSCALL_DECL(setpgid);
+SYSCALL_DECL(getpgid); SYSCALL_DECL(getsid); SYSCALL_DECL(setsid); SYSCALL_DECL(set_tid_address);
+SYSCALL_DECL(set_robust_list); SYSCALL_DECL(prlimit64); SYSCALL_DECL(rt_sigaction);
+SYSCALL_DECL(rt_sigprocmask); SYSCALL_DECL(rt_sigreturn); SYSCALL_DECL(rt_sigpending);
+SYSCALL_DECL(sched_yield); SYSCALL_DECL(getrusage); SYSCALL_DECL(sigaltstack);
+/* Memory (sys_mem.c) */
+SYSCALL_DECL(brk); SYSCALL_DECL(mmap); SYSCALL_DECL(munmap); SYSCALL_DECL(mprotect);
+SYSCALL_DECL(madvise);
+/* Misc (sys_misc.c) */
+SYSCALL_DECL(uname); SYSCALL_DECL(getuid); SYSCALL_DECL(umask); SYSCALL_DECL(sysinfo);
+SYSCALL_DECL(reboot); SYSCALL_DECL(getrandom); SYSCALL_DECL(clock_gettime);
+SYSCALL_DECL(clock_getres); SYSCALL_DECL(gettimeofday); SYSCALL_DECL(nanosleep);
+SYSCALL_DECL(clock_nanosleep); SYSCALL_DECL(times);
+
+#endif

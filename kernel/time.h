@@ -1,0 +1,14 @@
+/* time.h - the timebase and conversions. */
+#ifndef HOLSTEIN_TIME_H
+#define HOLSTEIN_TIME_H
+
+#include <stdint.h>
+
+#define HZ 100		/* scheduler ticks per second */
+
+extern uint64_t timebase_hz;
+void time_init(uint64_t hz);
+uint64_t time_ticks_to_ns(uint64_t t);
+uint64_t time_ns(void);
+
+#endif

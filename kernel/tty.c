@@ -1,0 +1,201 @@
+/*
+ * tty.c - /dev/console: canonical line editing with echo, Ctrl-C (SIGINT
+ * to the foreground process group), Ctrl-D (end of file), Ctrl-U, and
+ * the termios/winsize/pgrp ioctls glibc and a shell need.
+ */
+#include "kernel.h"
+#include "file.h"
+#include "proc.h"
+#include "tty.h"
+#include "console.h"
+#include "../vm/uaccess.h"
+
+#define TTY_BUF 1024
+#define TCGETS		0x5401
+#define TCSETS		0x5402
+#define TCSETSW		0x5403
+#define TCSETSF		0x5404
+#define TIOCGPGRP	0x540f
+#define TIOCSPGRP	0x5410
+#define TIOCGWINSZ	0x5413
+#define TIOCSWINSZ	0x5414
+
+#define ICANON	0000002
+#define ECHO	0000010
+#define ISIG	0000001
+
+struct kernel_termios {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t c_line;
+	uint8_t c_cc[19];
+};
+
+static struct spinlock tty_lock = SPINLOCK_INIT("tty");
+static char buf[TTY_BUF];
+static size_t r, w, e;		/* read, committed (readable), edit positions */
+static int eof_pending;
+static int fg_pgrp = 1;
+static struct kernel_termios termios = {
+	.c_iflag = 0x500,		/* ICRNL | IXON */
+	.c_oflag = 0x5,			/* OPOST | ONLCR */
+	.c_cflag = 0xbf,		/* B38400 | CS8 | CREAD */
+	.c_lflag = 0x8a3b,		/* ISIG ICANON ECHO ECHOE ECHOK IEXTEN ECHOCTL ECHOKE */
+	.c_cc = { 3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22, 0, 0, 0 },
+};
+static struct { uint16_t rows, cols, x, y; } winsize = { 24, 80, 0, 0 };
+
+static void echo(const char *s, size_t n)
+{
+	if (termios.c_lflag & ECHO)
+		console_write(s, n);
+}
+
+/* tty_input - one byte from the keyboard. tty_lock held. */
+static void tty_input(int c)
+{
+	if (c == '\r')
+		c = '\n';
+	if ((termios.c_lflag & ISIG) && c == 3) {
+		echo("^C\n", 3);
+		e = w;
+		int pg = fg_pgrp;
+		spin_unlock(&tty_lock);
+		signal_kill_pgrp(pg, SIGINT);
+		spin_lock(&tty_lock);
+		return;
+	}
+	if (!(termios.c_lflag & ICANON)) {
+		if (e - r < TTY_BUF) {
+			buf[e++ % TTY_BUF] = (char)c;
+			w = e;
+			echo((char *)&c, 1);
+		}
+		return;
+	}
+	switch (c) {
+	case 127:
+	case 8:
+		if (e != w) {
+			e--;
+			echo("\b \b", 3);
+		}
+		return;
+	case 21:		/* ^U */
+		while (e != w) {
+			e--;
+			echo("\b \b", 3);
+		}
+		return;
+	case 4:			/* ^D: end of file if the line is empty, else flush it */
+		if (e == w)
+			eof_pending = 1;
+		w = e;
+		return;
+	}
+	if (e - r >= TTY_BUF - 1)
+		return;
+	buf[e++ % TTY_BUF] = (char)c;
+	echo((char *)&c, 1);
+	if (c == '\n')
+		w = e;
+}
+
+void tty_poll(void)
+{
+	int c, any = 0;
+
+	spin_lock(&tty_lock);
+	while ((c = console_getc()) >= 0) {
+		tty_input(c);
+		any = 1;
+	}
+	spin_unlock(&tty_lock);
+	if (any)
+		wakeup(&buf);
+}
+
+static long tty_read(struct file *f, unsigned long ubuf, size_t n)
+{
+	char tmp[TTY_BUF];
+	size_t got = 0;
+
+	if (!n)
+		return 0;
+	spin_lock(&tty_lock);
+	while (r == w && !eof_pending) {
+		if (f->flags & O_NONBLOCK) {
+			spin_unlock(&tty_lock);
+			return -EAGAIN;
+		}
+		if (sleep_on_intr(&buf, &tty_lock)) {
+			spin_unlock(&tty_lock);
+			return -ERESTARTSYS;
+		}
+	}
+	if (r == w && eof_pending) {
+		eof_pending = 0;
+		spin_unlock(&tty_lock);
+		return 0;
+	}
+	while (got < n && got < sizeof(tmp) && r != w) {
+		char c = buf[r++ % TTY_BUF];
+		tmp[got++] = c;
+		if (c == '\n' && (termios.c_lflag & ICANON))
+			break;
+	}
+	spin_unlock(&tty_lock);
+	if (copy_to_user(ubuf, tmp, got))
+		return -EFAULT;
+	return (long)got;
+}
+
+static long tty_write(struct file *f, unsigned long ubuf, size_t n)
+{
+	char tmp[256];
+	size_t done = 0;
+
+	while (done < n) {
+		size_t chunk = MIN(n - done, sizeof(tmp));
+		if (copy_from_user(tmp, ubuf + done, chunk))
+			return done ? (long)done : -EFAULT;
+		console_write(tmp, chunk);
+		done += chunk;
+	}
+	return (long)n;
+}
+
+static long tty_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
+{
+	struct kernel_termios t;
+	int pg;
+
+	switch (cmd) {
+	case TCGETS:
+		return copy_to_user(arg, &termios, sizeof(termios));
+	case TCSETS:
+	case TCSETSW:
+	case TCSETSF:
+		if (copy_from_user(&t, arg, sizeof(t)))
+			return -EFAULT;
+		spin_lock(&tty_lock);
+		termios = t;
+		spin_unlock(&tty_lock);
+		return 0;
+	case TIOCGWINSZ:
+		return copy_to_user(arg, &winsize, sizeof(winsize));
+	case TIOCSWINSZ:
+		return copy_from_user(&winsize, arg, sizeof(winsize));
+	case TIOCGPGRP:
+		return put_user_u32(arg, (uint32_t)fg_pgrp);
+	case TIOCSPGRP:
+		if (copy_from_user(&pg, arg, sizeof(pg)))
+			return -EFAULT;
+		if (pg <= 0)
+			return -EINVAL;
+		fg_pgrp = pg;
+		return 0;
+	}
+	return -ENOTTY;
+}
+
+const struct file_ops tty_ops = { .read = tty_read, .write = tty_write, .ioctl = tty_ioctl };

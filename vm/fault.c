@@ -1,0 +1,179 @@
+/*
+ * fault.c - resolve a user page fault (see fault.h).
+ *
+ *   vm_fault
+ *     present page:  fix A/D (cores that do not set them in hardware fault
+ *                    instead), or a store to PTE_COW -> cow_fault, or a
+ *                    real protection fault
+ *     absent page:   find the VMA, check its protection, then fill the
+ *                    page: the zero frame for a read of anonymous memory,
+ *                    a fresh zeroed frame for a write, the page-cache frame
+ *                    for a file page (shared read-only; COW if private and
+ *                    writable), or a private copy for the page that holds
+ *                    the end of the file.
+ */
+#include "fault.h"
+#include "cow.h"
+#include "pt.h"
+#include "phys.h"
+#include "tlb.h"
+#include "../kernel/initramfs.h"
+
+struct vmstat vmstat;
+phys_addr_t zero_frame;
+phys_addr_t sigpage_frame;
+
+void vm_init(void)
+{
+	/* li a7, 139 (rt_sigreturn); ecall */
+	static const uint32_t tramp[] = { 0x08b00893, 0x00000073 };
+
+	zero_frame = pmm_alloc_zeroed();
+	sigpage_frame = pmm_alloc_zeroed();
+	if (!zero_frame || !sigpage_frame)
+		panic("vm_init: out of memory");
+	memcpy(phys_to_virt(sigpage_frame), tramp, sizeof(tramp));
+}
+
+static int access_allowed(unsigned prot, enum fault_access access)
+{
+	switch (access) {
+	case FAULT_WRITE:
+		return prot & PROT_WRITE;
+	case FAULT_EXEC:
+		return prot & PROT_EXEC;
+	default:
+		return prot & (PROT_READ | PROT_WRITE | PROT_EXEC);
+	}
+}
+
+/* fault_present - the page is mapped; decide what the fault means. */
+static enum fault_result fault_present(struct mm *mm, pte_t *e, unsigned long va,
+				       enum fault_access access)
+{
+	pte_t pte = *e;
+
+	switch (access) {
+	case FAULT_WRITE:
+		if (pte & PTE_W) {
+			*e = pte | PTE_A | PTE_D;	/* D was clear: hardware left it to us */
+			break;
+		}
+		if (pte & PTE_COW)
+			return cow_fault(mm, e, va);
+		return FAULT_SIGSEGV;
+	case FAULT_EXEC:
+		if (!(pte & PTE_X))
+			return FAULT_SIGSEGV;
+		*e = pte | PTE_A;
+		break;
+	default:
+		if (!(pte & PTE_R))
+			return FAULT_SIGSEGV;
+		*e = pte | PTE_A;
+		break;
+	}
+	tlb_flush_page(va);
+	return FAULT_OK;
+}
+
+/*
+ * file_frame - the frame to map for page @va of file VMA @v: the
+ * page-cache frame itself (with a new reference, *shared = 1) if the whole
+ * page is file data, else a private frame holding the file bytes and zeros
+ * after file_end (the page where an ELF segment's file data ends).  0 when
+ * out of memory, with *sigbus set when the page lies past the file.
+ */
+static phys_addr_t file_frame(struct vma *v, unsigned long va, int *shared, int *sigbus)
+{
+	unsigned long off = v->file_off + (va - v->start);
+	phys_addr_t cache = inode_page(v->file, off / PAGE_SIZE), n;
+
+	*shared = 0;
+	*sigbus = 0;
+	if (va + PAGE_SIZE <= v->file_end && cache) {
+		pmm_get(cache);
+		*shared = 1;
+		return cache;
+	}
+	if (va >= v->file_end || !cache) {
+		*sigbus = 1;	/* past the end of the file (ELF bss is a separate VMA_ANON) */
+		return 0;
+	}
+	n = pmm_alloc();
+	if (!n)
+		return 0;
+	size_t keep = v->file_end - va;
+	memcpy(phys_to_virt(n), phys_to_virt(cache), keep);
+	memset((char *)phys_to_virt(n) + keep, 0, PAGE_SIZE - keep);
+	return n;
+}
+
+/* fault_absent - nothing mapped at @va: fill the page from its VMA. */
+static enum fault_result fault_absent(struct mm *mm, unsigned long va, enum fault_access access)
+{
+	struct vma *v = vma_find(mm, va);
+	uint64_t flags;
+	phys_addr_t frame;
+	pte_t *e;
+
+	if (!v || !access_allowed(v->prot, access))
+		return FAULT_SIGSEGV;
+	flags = prot_to_pte(v->prot);
+	e = pt_walk(mm->root, va, 1);
+	if (!e)
+		return FAULT_OOM;
+
+	if (v->kind == VMA_SIGPAGE) {
+		frame = sigpage_frame;
+		pmm_get(frame);
+	} else if (v->kind == VMA_ANON && access != FAULT_WRITE) {
+		frame = zero_frame;
+		pmm_get(frame);
+		if (flags & PTE_W)
+			flags = (flags & ~PTE_W) | PTE_COW;
+	} else if (v->kind == VMA_ANON) {
+		frame = pmm_alloc_zeroed();
+		if (!frame)
+			return FAULT_OOM;
+		vmstat_inc(zero_fill);
+	} else {
+		int shared, sigbus;
+
+		frame = file_frame(v, va, &shared, &sigbus);
+		if (sigbus)
+			return FAULT_SIGBUS;
+		if (!frame)
+			return FAULT_OOM;
+		if (shared && (flags & PTE_W)) {
+			flags = (flags & ~PTE_W) | PTE_COW;
+			if (access == FAULT_WRITE) {
+				*e = pa_to_pte(frame) | flags | PTE_V;
+				return cow_fault(mm, e, va);
+			}
+		}
+	}
+	*e = pa_to_pte(frame) | flags | PTE_V;
+	if (flags & PTE_X)
+		icache_flush();
+	return FAULT_OK;
+}
+
+enum fault_result vm_fault(struct mm *mm, unsigned long addr, enum fault_access access)
+{
+	unsigned long va = addr & PAGE_MASK;
+	enum fault_result r;
+	pte_t *e;
+
+	vmstat_inc(pgfault);
+	if (!mm || addr >= USER_TOP_VA)
+		return FAULT_SIGSEGV;
+	spin_lock(&mm->lock);
+	e = pt_walk(mm->root, va, 0);
+	if (e && (*e & PTE_V))
+		r = fault_present(mm, e, va, access);
+	else
+		r = fault_absent(mm, va, access);
+	spin_unlock(&mm->lock);
+	return r;
+}

@@ -1,0 +1,173 @@
+/*
+ * kvm.c - the kernel page table.  Built once on the boot hart; its root
+ * entries 256..511 are copied into every user root, so nothing below may
+ * add a root entry after the first process exists (kstack_alloc only adds
+ * entries inside the level-1 table created here).
+ */
+#include "../kernel/kernel.h"
+#include "../kernel/spinlock.h"
+#include "../kernel/devtree.h"
+#include "../arch/riscv/layout.h"
+#include "../arch/riscv/csr.h"
+#include "kvm.h"
+#include "pt.h"
+#include "phys.h"
+
+extern char _start[], _etext[], _rodata[], _erodata[], _data[], _end[];
+extern char boot_stack_guard[], boot_stack_bottom[];
+extern unsigned long kernel_load_pa;
+
+phys_addr_t kernel_root;
+
+#define KERNEL_RW	(PTE_R | PTE_W | PTE_A | PTE_D | PTE_G)
+#define KERNEL_RX	(PTE_R | PTE_X | PTE_A | PTE_G)
+#define KERNEL_RO	(PTE_R | PTE_A | PTE_G)
+
+phys_addr_t kernel_pa_of(const void *va)
+{
+	unsigned long v = (unsigned long)va;
+
+	if (v >= KERNEL_VBASE)
+		return v - KERNEL_VBASE + kernel_load_pa;
+	return va_to_pa(va);
+}
+
+/*
+ * map_range - map [pa, pa + size) at pa_to_va(pa) with the largest pages
+ * that alignment allows.  Panics when out of memory: this is boot.
+ */
+static void map_range(phys_addr_t pa, uint64_t size, uint64_t flags)
+{
+	uint64_t end = ALIGN_UP(pa + size, PAGE_SIZE);
+
+	pa = ALIGN_DOWN(pa, PAGE_SIZE);
+	while (pa < end) {
+		int level = 0;
+
+		for (int l = 2; l > 0; l--)
+			if ((pa & (PT_LEVEL_SIZE(l) - 1)) == 0 && end - pa >= PT_LEVEL_SIZE(l)) {
+				level = l;
+				break;
+			}
+		int r = pt_map_leaf(kernel_root, (uint64_t)pa_to_va(pa), pa, level, flags);
+		if (r == -EEXIST)
+			level = 0;	/* already covered by a larger page (RAM) */
+		else if (r)
+			panic("kvm: out of memory mapping %lx", (unsigned long)pa);
+		pa += PT_LEVEL_SIZE(level);
+	}
+}
+
+/* map_image - map [from, to) of the image at its link address with @flags. */
+static void map_image(char *from, char *to, uint64_t flags)
+{
+	for (unsigned long va = (unsigned long)from; va < (unsigned long)to; va += PAGE_SIZE)
+		if (pt_map(kernel_root, va, kernel_pa_of((void *)va), flags))
+			panic("kvm: out of memory mapping the image");
+}
+
+void kvm_init(const struct dt_info *dt)
+{
+	kernel_root = pt_alloc_root();
+	if (!kernel_root)
+		panic("kvm: no memory for the kernel table");
+
+	for (int i = 0; i < dt->nmem; i++)
+		map_range(dt->mem[i].base, dt->mem[i].size, KERNEL_RW);
+
+	/* W^X: text RX, rodata R, data and bss RW; the boot stack's guard unmapped. */
+	map_image(_start, _etext, KERNEL_RX);
+	map_image(_rodata, _erodata, KERNEL_RO);
+	map_image(_data, boot_stack_guard, KERNEL_RW);
+	map_image(boot_stack_bottom, _end, KERNEL_RW);
+
+	/* Device registers the drivers use. */
+	if (dt->uart.base)
+		map_range(dt->uart.base, dt->uart.size ? dt->uart.size : PAGE_SIZE, KERNEL_RW);
+	if (dt->plic_base)
+		map_range(dt->plic_base, dt->plic_size, KERNEL_RW);
+	if (dt->poweroff.kind == DT_POWEROFF_SYSCON)
+		map_range(dt->poweroff.base, PAGE_SIZE, KERNEL_RW);
+
+	/* The kernel-stack area's level-1 table, so its root entry never changes. */
+	if (!pt_walk(kernel_root, KSTACK_AREA, 1))
+		panic("kvm: out of memory");
+
+	kvm_load();
+}
+
+void kvm_load(void)
+{
+	satp_load(kernel_root);
+}
+
+/* --- kernel stacks --------------------------------------------------------- */
+
+#define NSLOTS 2048
+static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
+static uint8_t slot_used[NSLOTS];
+
+unsigned long kstack_alloc(void)
+{
+	phys_addr_t frames[KSTACK_PAGES];
+	unsigned long bottom;
+	int slot = -1, i;
+
+	for (i = 0; i < KSTACK_PAGES; i++) {
+		frames[i] = pmm_alloc();
+		if (!frames[i])
+			goto err;
+	}
+	spin_lock(&kstack_lock);
+	for (int s = 0; s < NSLOTS; s++)
+		if (!slot_used[s]) {
+			slot_used[s] = 1;
+			slot = s;
+			break;
+		}
+	if (slot < 0) {
+		spin_unlock(&kstack_lock);
+		goto err;
+	}
+	bottom = KSTACK_AREA + (unsigned long)slot * KSTACK_SLOT + KSTACK_SIZE;
+	for (int p = 0; p < KSTACK_PAGES; p++)
+		if (pt_map(kernel_root, bottom + p * PAGE_SIZE, frames[p], KERNEL_RW)) {
+			/* Undo: unmap what we mapped; the frames go below. */
+			for (int q = 0; q < p; q++)
+				*pt_walk(kernel_root, bottom + q * PAGE_SIZE, 0) = 0;
+			slot_used[slot] = 0;
+			spin_unlock(&kstack_lock);
+			goto err;
+		}
+	spin_unlock(&kstack_lock);
+	/* This hart may hold translations of the slot's previous stack. */
+	for (int p = 0; p < KSTACK_PAGES; p++)
+		local_flush_tlb_page(bottom + p * PAGE_SIZE);
+	return bottom;
+err:
+	while (i-- > 0)
+		pmm_put(frames[i]);
+	return 0;
+}
+
+/*
+ * kstack_free - unmap and free the stack at @bottom.  The stack's own
+ * translations may linger in TLBs of harts that ran it; they are flushed
+ * when those harts next load a satp, and nobody touches the addresses
+ * before the slot is handed out again and remapped, which happens on a
+ * hart that flushes on switch as well.
+ */
+void kstack_free(unsigned long bottom)
+{
+	int slot = (int)((bottom - KSTACK_SIZE - KSTACK_AREA) / KSTACK_SLOT);
+
+	spin_lock(&kstack_lock);
+	for (int p = 0; p < KSTACK_PAGES; p++) {
+		pte_t *e = pt_walk(kernel_root, bottom + p * PAGE_SIZE, 0);
+		phys_addr_t pa = pte_to_pa(*e);
+		*e = 0;
+		pmm_put(pa);
+	}
+	slot_used[slot] = 0;
+	spin_unlock(&kstack_lock);
+}

@@ -1,0 +1,30 @@
+/*
+ * kvm.h - the kernel's own address space: the direct map of RAM, the image
+ * mapped W^X, device registers, and kernel stacks with guard pages.
+ */
+#ifndef HOLSTEIN_KVM_H
+#define HOLSTEIN_KVM_H
+
+#include "pmm.h"
+#include "../arch/riscv/pte.h"
+
+struct dt_info;
+
+extern phys_addr_t kernel_root;
+
+/* kvm_init - build the final kernel table from @dt and switch this hart to it. */
+void kvm_init(const struct dt_info *dt);
+/* kvm_load - switch this hart to the kernel table (drops every user translation). */
+void kvm_load(void);
+
+/*
+ * kstack_alloc - a KSTACK_SIZE kernel stack with an unmapped guard below;
+ * returns its lowest address, or 0 when out of memory or slots.
+ */
+unsigned long kstack_alloc(void);
+void kstack_free(unsigned long bottom);
+
+/* kernel_pa_of - physical address of a kernel-image or direct-map virtual address. */
+phys_addr_t kernel_pa_of(const void *va);
+
+#endif

@@ -1,0 +1,322 @@
+/*
+ * mm.c - address spaces and their VMAs.  See mm.h for the contracts and
+ * tlb.h for when a TLB flush is needed.
+ */
+#include "mm.h"
+#include "pt.h"
+#include "phys.h"
+#include "tlb.h"
+#include "kvm.h"
+#include "../kernel/kmalloc.h"
+#include "../kernel/initramfs.h"
+#include "../arch/riscv/layout.h"
+
+int cow_enabled = 1;
+extern phys_addr_t zero_frame, sigpage_frame;
+
+uint64_t prot_to_pte(unsigned prot)
+{
+	uint64_t f = PTE_U | PTE_A | PTE_D;
+
+	if (prot & PROT_READ)
+		f |= PTE_R;
+	if (prot & PROT_WRITE)
+		f |= PTE_R | PTE_W;
+	if (prot & PROT_EXEC)
+		f |= PTE_X;
+	return f;
+}
+
+struct mm *mm_create(void)
+{
+	struct mm *mm = kzalloc(sizeof(*mm));
+
+	if (!mm)
+		return 0;
+	mm->root = pt_alloc_root();
+	if (!mm->root) {
+		kfree(mm);
+		return 0;
+	}
+	/* Share the kernel half: root entries 256..511 never change after boot. */
+	memcpy((pte_t *)phys_to_virt(mm->root) + 256, (pte_t *)phys_to_virt(kernel_root) + 256,
+	       256 * sizeof(pte_t));
+	mm->lock = (struct spinlock)SPINLOCK_INIT("mm");
+	mm->refs = 1;
+	mm->stack_top = USER_STACK_TOP;
+	return mm;
+}
+
+void mm_get(struct mm *mm)
+{
+	__atomic_add_fetch(&mm->refs, 1, __ATOMIC_RELAXED);
+}
+
+/* unmap_pages - clear the PTEs of [start, end) and drop their frames. mm->lock held. */
+static void unmap_pages(struct mm *mm, unsigned long start, unsigned long end, int flush)
+{
+	for (unsigned long va = start; va < end;) {
+		pte_t *e = pt_walk(mm->root, va, 0);
+
+		if (!e) {
+			/* No level-0 table here: skip to the next 2 MiB. */
+			va = ALIGN_DOWN(va, PT_LEVEL_SIZE(1)) + PT_LEVEL_SIZE(1);
+			continue;
+		}
+		for (; va < end; va += PAGE_SIZE, e++) {
+			if (*e & PTE_V) {
+				phys_addr_t pa = pte_to_pa(*e);
+				*e = 0;
+				if (flush)
+					tlb_flush_page(va);
+				pmm_put(pa);
+			}
+			if (pt_index(va + PAGE_SIZE, 0) == 0) {
+				va += PAGE_SIZE;
+				break;
+			}
+		}
+	}
+}
+
+void mm_put(struct mm *mm)
+{
+	struct vma *v, *next;
+
+	if (__atomic_sub_fetch(&mm->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	/* Nobody runs this address space any more (tlb.h): no flush needed. */
+	for (v = mm->vmas; v; v = next) {
+		next = v->next;
+		unmap_pages(mm, v->start, v->end, 0);
+		kfree(v);
+	}
+	pt_free_tables(mm->root, 0, 255);
+	pmm_put(mm->root);
+	kfree(mm);
+}
+
+struct vma *vma_find(struct mm *mm, unsigned long addr)
+{
+	for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next)
+		if (addr < v->end)
+			return v;
+	return 0;
+}
+
+/*
+ * split - make @addr a VMA boundary if it falls inside a VMA.  -ENOMEM if
+ * the new half cannot be allocated.  mm->lock held.
+ */
+static int split(struct mm *mm, unsigned long addr)
+{
+	struct vma *v = vma_find(mm, addr), *n;
+
+	if (!v || v->start == addr)
+		return 0;
+	n = kmalloc(sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	*n = *v;
+	n->start = addr;
+	if (n->kind == VMA_FILE)
+		n->file_off += addr - v->start;
+	v->end = addr;
+	v->next = n;
+	return 0;
+}
+
+/* remove_range - drop VMAs and pages in [start, end). Boundaries already split. */
+static void remove_range(struct mm *mm, unsigned long start, unsigned long end)
+{
+	struct vma **pp = &mm->vmas;
+
+	while (*pp) {
+		struct vma *v = *pp;
+		if (v->start >= start && v->end <= end) {
+			unmap_pages(mm, v->start, v->end, 1);
+			*pp = v->next;
+			kfree(v);
+			continue;
+		}
+		pp = &v->next;
+	}
+}
+
+int mm_map(struct mm *mm, unsigned long addr, unsigned long len, unsigned prot,
+	   enum vma_kind kind, unsigned flags, struct inode *file, unsigned long file_off,
+	   unsigned long file_end)
+{
+	struct vma *v = kzalloc(sizeof(*v)), **pp;
+	unsigned long end = addr + len;
+
+	if (!v)
+		return -ENOMEM;
+	spin_lock(&mm->lock);
+	if (split(mm, addr) || split(mm, end)) {
+		spin_unlock(&mm->lock);
+		kfree(v);
+		return -ENOMEM;
+	}
+	remove_range(mm, addr, end);
+	v->start = addr;
+	v->end = end;
+	v->prot = prot;
+	v->kind = kind;
+	v->flags = flags;
+	v->file = file;
+	v->file_off = file_off;
+	v->file_end = file_end;
+	for (pp = &mm->vmas; *pp && (*pp)->start < addr; pp = &(*pp)->next)
+		;
+	v->next = *pp;
+	*pp = v;
+	spin_unlock(&mm->lock);
+	return 0;
+}
+
+int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len)
+{
+	int r;
+
+	spin_lock(&mm->lock);
+	r = split(mm, addr);
+	if (!r)
+		r = split(mm, addr + len);
+	if (!r)
+		remove_range(mm, addr, addr + len);
+	spin_unlock(&mm->lock);
+	return r;
+}
+
+/*
+ * mm_protect - Present pages follow the new protection at once.  Taking
+ * write away clears W and PTE_COW (a later store is a real fault).  Giving
+ * write back sets PTE_COW rather than W: the frame may be shared (a page
+ * cache page, or after fork), and the COW fault decides copy or reuse.
+ */
+int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned prot)
+{
+	unsigned long end = addr + len;
+	int r = 0;
+
+	spin_lock(&mm->lock);
+	for (unsigned long a = addr; a < end;) {
+		struct vma *v = vma_find(mm, a);
+		if (!v || v->kind == VMA_SIGPAGE) {
+			r = -ENOMEM;
+			goto out;
+		}
+		a = v->end;
+	}
+	if ((r = split(mm, addr)) || (r = split(mm, end)))
+		goto out;
+	for (struct vma *v = vma_find(mm, addr); v && v->start < end; v = v->next) {
+		v->prot = prot;
+		for (unsigned long va = v->start; va < v->end; va += PAGE_SIZE) {
+			pte_t *e = pt_walk(mm->root, va, 0);
+			if (!e || !(*e & PTE_V))
+				continue;
+			pte_t old = *e;
+			pte_t n = pa_to_pte(pte_to_pa(old)) | prot_to_pte(prot & ~PROT_WRITE) | PTE_V;
+			if ((prot & PROT_WRITE) && (old & PTE_W) && pmm_refcount(pte_to_pa(old)) == 1)
+				n |= PTE_R | PTE_W;	/* already ours and writable */
+			else if (prot & PROT_WRITE)
+				n |= PTE_R | PTE_COW;
+			*e = n;
+			tlb_flush_page(va);
+		}
+	}
+out:
+	spin_unlock(&mm->lock);
+	return r;
+}
+
+int mm_populate_shared(struct mm *mm, unsigned long addr, unsigned long len)
+{
+	uint64_t flags;
+	int r = 0;
+
+	spin_lock(&mm->lock);
+	struct vma *v = vma_find(mm, addr);
+	flags = prot_to_pte(v ? v->prot : 0) | PTE_SHARED;
+	for (unsigned long va = addr; va < addr + len; va += PAGE_SIZE) {
+		phys_addr_t pa = pmm_alloc_zeroed();
+		if (!pa || pt_map(mm->root, va, pa, flags)) {
+			if (pa)
+				pmm_put(pa);
+			r = -ENOMEM;
+			break;
+		}
+	}
+	spin_unlock(&mm->lock);
+	if (r)
+		mm_unmap(mm, addr, len);
+	return r;
+}
+
+int mm_discard(struct mm *mm, unsigned long addr, unsigned long len)
+{
+	spin_lock(&mm->lock);
+	unmap_pages(mm, addr, addr + len, 1);
+	spin_unlock(&mm->lock);
+	return 0;
+}
+
+unsigned long mm_find_free(struct mm *mm, unsigned long hint, unsigned long len)
+{
+	unsigned long a = hint < USER_MMAP_BASE ? USER_MMAP_BASE : hint;
+
+	spin_lock(&mm->lock);
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		if (v->end <= a)
+			continue;
+		if (v->start >= a + len)
+			break;
+		a = v->end;
+	}
+	spin_unlock(&mm->lock);
+	if (a + len > USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE || a + len < a)
+		return 0;
+	return a;
+}
+
+int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t flags)
+{
+	int r;
+
+	spin_lock(&mm->lock);
+	r = pt_map(mm->root, va, pa, flags);
+	spin_unlock(&mm->lock);
+	if (r)
+		pmm_put(pa);
+	return r;
+}
+
+void mm_rss(struct mm *mm, struct mm_rss *r)
+{
+	memset(r, 0, sizeof(*r));
+	spin_lock(&mm->lock);
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		for (unsigned long va = v->start; va < v->end; va += PAGE_SIZE) {
+			pte_t *e = pt_walk(mm->root, va, 0);
+			if (!e) {
+				va = ALIGN_DOWN(va, PT_LEVEL_SIZE(1)) + PT_LEVEL_SIZE(1) - PAGE_SIZE;
+				continue;
+			}
+			if (!(*e & PTE_V))
+				continue;
+			phys_addr_t pa = pte_to_pa(*e);
+			int clean = pa == zero_frame || pa == sigpage_frame ||
+				    (v->kind == VMA_FILE &&
+				     pa == inode_page(v->file, (v->file_off + va - v->start) / PAGE_SIZE));
+			int shared = pmm_refcount(pa) > 1;
+			if (shared)
+				(*(clean ? &r->shared_clean : &r->shared_dirty))++;
+			else
+				(*(clean ? &r->private_clean : &r->private_dirty))++;
+			if (!clean)
+				r->anon++;
+		}
+	spin_unlock(&mm->lock);
+}

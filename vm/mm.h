@@ -1,0 +1,116 @@
+/*
+ * mm.h - user address spaces: a page table plus a list of virtual memory
+ * areas (VMAs) that say what may be mapped where and how to fill a page on
+ * first touch.  brk, anonymous mmap, stack and ELF segments only create
+ * VMAs; pages arrive through vm_fault().
+ */
+#ifndef HOLSTEIN_MM_H
+#define HOLSTEIN_MM_H
+
+#include "../kernel/kernel.h"
+#include "../kernel/spinlock.h"
+#include "pmm.h"
+#include "../arch/riscv/pte.h"
+
+#define PROT_READ	1
+#define PROT_WRITE	2
+#define PROT_EXEC	4
+
+/* vma->kind: how a page of the area is filled on first touch. */
+enum vma_kind {
+	VMA_ANON,	/* demand-zero */
+	VMA_FILE,	/* from an initramfs file's pages, zero past file_end */
+	VMA_SIGPAGE,	/* the shared signal-return trampoline */
+};
+
+/* vma->flags */
+#define VMA_STACK	1
+#define VMA_HEAP	2
+#define VMA_SHARED	4	/* MAP_SHARED|MAP_ANONYMOUS: frames stay shared across fork, no COW */
+
+struct inode;
+
+struct vma {
+	unsigned long start, end;	/* page aligned, [start, end) */
+	unsigned prot;			/* PROT_* */
+	enum vma_kind kind;
+	unsigned flags;
+	struct inode *file;		/* VMA_FILE */
+	unsigned long file_off;		/* file offset that maps to start (page aligned) */
+	unsigned long file_end;		/* first va whose bytes are zero, not file data */
+	struct vma *next;		/* sorted by start */
+};
+
+struct mm {
+	struct spinlock lock;		/* the page table and the VMA list */
+	phys_addr_t root;
+	int refs;			/* processes using it (a vfork child borrows it) */
+	struct vma *vmas;
+	unsigned long brk_start, brk;
+	unsigned long stack_top;
+};
+
+#define USER_STACK_TOP		0x3fff000000UL
+#define USER_STACK_SIZE		(8UL << 20)		/* RLIMIT_STACK */
+#define USER_SIGPAGE		0x3ffffff000UL		/* the rt_sigreturn trampoline */
+#define USER_MMAP_BASE		0x2000000000UL		/* mmap searches upward from here */
+#define USER_TOP_VA		0x4000000000UL		/* end of the user half */
+#define USER_ET_DYN_BASE	0x2aaaaaa000UL		/* load bias of static-pie programs */
+
+/* mm_create - an empty address space sharing the kernel half; NULL if out of memory. */
+struct mm *mm_create(void);
+/* mm_get/mm_put - take or drop a user; the last mm_put frees everything. */
+void mm_get(struct mm *mm);
+void mm_put(struct mm *mm);
+/* mm_fork - a copy of @mm for a child: COW sharing, or eager copy when cow=0. NULL on ENOMEM. */
+struct mm *mm_fork(struct mm *mm);
+
+/* vma_find - the VMA containing @addr, or NULL. Caller holds mm->lock. */
+struct vma *vma_find(struct mm *mm, unsigned long addr);
+/*
+ * mm_map - add an area at [addr, addr+len) (page aligned), replacing
+ * whatever overlapped it (MAP_FIXED semantics).  Takes mm->lock.
+ * Returns 0 or -ENOMEM.
+ */
+int mm_map(struct mm *mm, unsigned long addr, unsigned long len, unsigned prot,
+	   enum vma_kind kind, unsigned flags, struct inode *file, unsigned long file_off,
+	   unsigned long file_end);
+/* mm_unmap - remove [addr, addr+len): VMAs, PTEs, frame references. 0 or -ENOMEM. */
+int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len);
+/* mm_protect - change protection of [addr, addr+len); -ENOMEM if not all mapped. */
+int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned prot);
+/*
+ * mm_populate_shared - give every page of the shared anonymous area at
+ * [addr, addr+len) its frame now, marked PTE_SHARED, so fork shares it
+ * writable instead of COW.  0 or -ENOMEM.
+ */
+int mm_populate_shared(struct mm *mm, unsigned long addr, unsigned long len);
+/* mm_discard - MADV_DONTNEED: drop the pages, keep the VMAs. */
+int mm_discard(struct mm *mm, unsigned long addr, unsigned long len);
+/* mm_find_free - lowest free range of @len at or above @hint; 0 if none. Holds no lock. */
+unsigned long mm_find_free(struct mm *mm, unsigned long hint, unsigned long len);
+
+/*
+ * mm_install_page - map @pa at @va in @mm with user flags @flags, taking
+ * over the caller's reference to @pa.  For exec's eager pages.  Takes
+ * mm->lock.  0 or -ENOMEM (then the reference is dropped).
+ */
+int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t flags);
+
+/*
+ * mm_rss - resident pages, in pages.  Shared means the frame has another
+ * owner (count > 1); clean means it still holds what the file or the zero
+ * page holds (the page-cache frame or the zero frame itself).
+ */
+struct mm_rss {
+	unsigned long shared_clean, shared_dirty, private_clean, private_dirty, anon;
+};
+void mm_rss(struct mm *mm, struct mm_rss *r);
+
+/* Leaf-PTE flags for a user page of protection @prot (A and D always set). */
+uint64_t prot_to_pte(unsigned prot);
+
+/* Boot switch cow=0: eager copy at fork instead of sharing. */
+extern int cow_enabled;
+
+#endif
