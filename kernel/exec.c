@@ -239,8 +239,11 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 	struct mm *mm;
 	int r;
 
-	if (!ip)
-		return -ENOENT;
+	if (!ip) {
+		struct kstat st;
+		/* /dev and /proc files exist but are never programs. */
+		return vfs_stat(path, 1, &st) ? -ENOENT : -EACCES;
+	}
 	if (S_ISDIR(ip->mode))
 		return -EACCES;
 	if (!S_ISREG(ip->mode) || !(ip->mode & 0111))

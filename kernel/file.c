@@ -222,32 +222,36 @@ long dir_emit(unsigned long ubuf, size_t n, size_t *used, uint64_t ino, uint64_t
 	return 1;
 }
 
-/* idir_getdents - children of an initramfs directory; pos counts entries handed out. */
+/*
+ * idir_getdents - "." and "..", then the children of an initramfs
+ * directory (the root also shows the synthetic /dev and /proc); pos counts
+ * the entries already handed out.
+ */
 static long idir_getdents(struct file *f, unsigned long ubuf, size_t n)
 {
+	static const char *const fixed[] = { ".", "..", "dev", "proc" };
+	int nfixed = f->inode == inode_root() ? 4 : 2;
 	size_t used = 0;
 	uint64_t idx = 0;
 	struct inode *c = 0;
 
-	/* The root also shows the synthetic /dev and /proc. */
-	static const char *const extra[] = { "dev", "proc" };
-	int is_root = f->inode == inode_root();
 	for (;;) {
 		const char *name;
 		uint64_t ino;
 		unsigned char type;
 
-		if (is_root && idx < 2) {
-			name = extra[idx];
-			ino = 2 + idx;
+		if (idx < (uint64_t)nfixed) {
+			name = fixed[idx];
+			ino = idx == 0 ? f->inode->ino : idx == 1 && f->inode->parent ?
+				f->inode->parent->ino : idx < 2 ? 1 : 2 + idx;
 			type = DT_DIR;
 		} else {
 			c = inode_next_child(f->inode, c);
 			if (!c)
 				break;
-			if (is_root && (!strcmp(c->name, "dev") || !strcmp(c->name, "proc"))) {
+			/* A /dev or /proc in the archive is hidden by the synthetic one. */
+			if (nfixed == 4 && (!strcmp(c->name, "dev") || !strcmp(c->name, "proc")))
 				continue;
-			}
 			name = c->name;
 			ino = c->ino;
 			type = dtype_of(c->mode);

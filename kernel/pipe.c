@@ -1,5 +1,5 @@
 /*
- * pipe.c - pipes: a 4 KiB ring, one lock, readers and writers sleeping on
+ * pipe.c - pipes: a 16 KiB ring, one lock, readers and writers sleeping on
  * the pipe.  Data goes through a small kernel bounce buffer so no lock is
  * held while touching user memory (which may fault, and break COW).
  */
@@ -10,14 +10,22 @@
 #include "pipe.h"
 #include "../vm/uaccess.h"
 
-#define PIPE_SIZE 4096
+#define PIPE_PAGES	4
+#define PIPE_SIZE	(PIPE_PAGES * 4096)	/* capacity */
+#define PIPE_BUF	4096			/* writes up to this size are atomic */
 
 struct pipe {
 	struct spinlock lock;
-	char *buf;
+	char *page[PIPE_PAGES];		/* the ring, a page at a time */
 	size_t head, tail;		/* bytes written, bytes read (free-running) */
 	int readers, writers;
 };
+
+static char *slot(struct pipe *p, size_t pos)
+{
+	pos %= PIPE_SIZE;
+	return &p->page[pos / 4096][pos % 4096];
+}
 
 static void pipe_release(struct file *f)
 {
@@ -33,7 +41,8 @@ static void pipe_release(struct file *f)
 	spin_unlock(&p->lock);
 	wakeup(p);
 	if (last) {
-		kfree(p->buf);
+		for (int i = 0; i < PIPE_PAGES; i++)
+			kfree(p->page[i]);
 		kfree(p);
 	}
 }
@@ -66,7 +75,7 @@ static long pipe_read(struct file *f, unsigned long ubuf, size_t n)
 	while (done < n && p->head != p->tail) {
 		got = 0;
 		while (got < sizeof(tmp) && done + got < n && p->head != p->tail)
-			tmp[got++] = p->buf[p->tail++ % PIPE_SIZE];
+			tmp[got++] = *slot(p, p->tail++);
 		spin_unlock(&p->lock);
 		wakeup(p);
 		if (copy_to_user(ubuf + done, tmp, got))
@@ -78,44 +87,55 @@ static long pipe_read(struct file *f, unsigned long ubuf, size_t n)
 	return (long)done;
 }
 
+/*
+ * pipe_write - writes of at most PIPE_BUF bytes are atomic: they wait for
+ * room for all of it and go in under one lock hold, so concurrent writers
+ * never interleave inside such a write.  Larger writes go in pieces.
+ */
 static long pipe_write(struct file *f, unsigned long ubuf, size_t n)
 {
 	struct pipe *p = f->priv;
-	char tmp[256];
 	size_t done = 0;
+	char *tmp = kmalloc(PIPE_BUF);
 
+	if (!tmp)
+		return -ENOMEM;
 	while (done < n) {
-		size_t chunk = MIN(n - done, sizeof(tmp)), put = 0;
+		size_t chunk = MIN(n - done, (size_t)PIPE_BUF);
+		size_t need = n <= PIPE_BUF ? chunk : 1;	/* atomic: all of it at once */
 
-		if (copy_from_user(tmp, ubuf + done, chunk))
+		if (copy_from_user(tmp, ubuf + done, chunk)) {
+			kfree(tmp);
 			return done ? (long)done : -EFAULT;
-		spin_lock(&p->lock);
-		while (put < chunk) {
-			if (p->readers == 0) {
-				spin_unlock(&p->lock);
-				signal_send(current(), SIGPIPE);
-				return done + put ? (long)(done + put) : -EPIPE;
-			}
-			if (p->head - p->tail == PIPE_SIZE) {
-				if (f->flags & O_NONBLOCK) {
-					spin_unlock(&p->lock);
-					done += put;
-					return done ? (long)done : -EAGAIN;
-				}
-				wakeup(p);
-				if (sleep_on_intr(p, &p->lock)) {
-					spin_unlock(&p->lock);
-					done += put;
-					return done ? (long)done : -ERESTARTSYS;
-				}
-				continue;
-			}
-			p->buf[p->head++ % PIPE_SIZE] = tmp[put++];
 		}
+		spin_lock(&p->lock);
+		for (;;) {
+			long err = 0;
+
+			if (p->readers == 0)
+				err = -EPIPE;
+			else if (PIPE_SIZE - (p->head - p->tail) >= need)
+				break;
+			else if (f->flags & O_NONBLOCK)
+				err = -EAGAIN;
+			else if (sleep_on_intr(p, &p->lock))
+				err = -ERESTARTSYS;
+			if (err) {
+				spin_unlock(&p->lock);
+				kfree(tmp);
+				if (err == -EPIPE)
+					signal_send(current(), SIGPIPE);
+				return done ? (long)done : err;
+			}
+		}
+		size_t put = MIN(chunk, PIPE_SIZE - (p->head - p->tail));
+		for (size_t i = 0; i < put; i++)
+			*slot(p, p->head++) = tmp[i];
 		spin_unlock(&p->lock);
 		wakeup(p);
 		done += put;
 	}
+	kfree(tmp);
 	return (long)done;
 }
 
@@ -129,11 +149,14 @@ int pipe_create(struct file **rf, struct file **wf, unsigned flags)
 
 	if (!p)
 		return -ENOMEM;
-	p->buf = kmalloc(PIPE_SIZE);
+	int ok = 1;
+	for (int i = 0; i < PIPE_PAGES; i++)
+		ok &= (p->page[i] = kmalloc(4096)) != 0;
 	*rf = file_alloc(&pipe_ops, O_RDONLY | (flags & O_NONBLOCK));
 	*wf = file_alloc(&pipe_ops, O_WRONLY | (flags & O_NONBLOCK));
-	if (!p->buf || !*rf || !*wf) {
-		kfree(p->buf);
+	if (!ok || !*rf || !*wf) {
+		for (int i = 0; i < PIPE_PAGES; i++)
+			kfree(p->page[i]);
 		kfree(*rf);
 		kfree(*wf);
 		kfree(p);

@@ -7,6 +7,7 @@
 #include "exec.h"
 #include "kmalloc.h"
 #include "bootargs.h"
+#include "irq.h"
 #include "time.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/layout.h"
@@ -284,6 +285,7 @@ void proc_exit(int status)
 	if (p == init_proc) {
 		int code = (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
 		pr_info("init exited with status %d\n", code);
+		pr_info("jiffies %lu\n", (unsigned long)jiffies);
 		pr_info("reboot: Power down\n");
 		machine_poweroff(code);
 	}
