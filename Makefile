@@ -91,3 +91,9 @@ compile_commands.json:
 
 clean:
 	rm -rf $(BUILD) compile_commands.json
+
+print-host-tests:
+	@echo $(HOST_TESTS)
+
+print-user-tests:
+	@echo $(USER_TESTS)

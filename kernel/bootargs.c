@@ -28,10 +28,19 @@ void bootargs_parse(const char *cmdline)
 		if (!*p)
 			break;
 		tok = p;
-		while (*p && *p != ' ' && *p != '\t')
+		/* Double quotes keep spaces inside one argument, as on Linux: "a b". */
+		char *out = p;
+		int quoted = 0;
+		while (*p && (quoted || (*p != ' ' && *p != '\t'))) {
+			if (*p == '"')
+				quoted = !quoted;
+			else
+				*out++ = *p;
 			p++;
+		}
 		if (*p)
-			*p++ = 0;
+			p++;
+		*out = 0;
 		if (after_dashes) {
 			if (bootargs_init_argc < BOOTARGS_MAX_INIT_ARGS)
 				bootargs_init_argv[bootargs_init_argc++] = tok;

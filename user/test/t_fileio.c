@@ -1,0 +1,224 @@
+/*
+ * t_fileio - file descriptors on read-only files: openat/read/lseek/fstat/newfstatat/
+ * getdents64 on the test's own binary and its directory, dup/dup3/fcntl, readv/writev,
+ * ioctl, and the error paths (EBADF, ENOENT, EFAULT, EINVAL, EISDIR, ENOTTY).
+ * Nothing is ever written to a file: under qemu-user files are only opened O_RDONLY.
+ */
+#include "ulib.h"
+#include <dirent.h>
+#include <libgen.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
+#include <termios.h>
+
+/* check_read_seek - read the ELF magic, seek around, compare sizes from fstat and lseek. */
+static void check_read_seek(const char *self)
+{
+	char buf[8];
+	struct stat st, st2;
+	off_t end;
+	int fd = openat(AT_FDCWD, self, O_RDONLY);
+
+	if (!CHECK(fd >= 0, "openat(own binary %s)", self))
+		return;
+	CHECK(read(fd, buf, 4) == 4 && !memcmp(buf, "\177ELF", 4), "read gives the ELF magic");
+	CHECK(lseek(fd, 0, SEEK_CUR) == 4, "lseek SEEK_CUR reports the offset after read");
+	CHECK(lseek(fd, 1, SEEK_SET) == 1 && read(fd, buf, 3) == 3 && !memcmp(buf, "ELF", 3),
+	      "lseek SEEK_SET then read");
+	end = lseek(fd, 0, SEEK_END);
+	CHECK(fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == end && end > 4096,
+	      "fstat size %lld == lseek SEEK_END %lld", (long long)st.st_size, (long long)end);
+	CHECK(read(fd, buf, sizeof(buf)) == 0, "read at end of file returns 0");
+	CHECK(lseek(fd, -2, SEEK_END) == end - 2 && read(fd, buf, 8) == 2,
+	      "read near the end is short");
+	CHECK(lseek(fd, end + 100, SEEK_SET) == end + 100 && read(fd, buf, 8) == 0,
+	      "seek past end is allowed and reads 0");
+	CHECK_ERR(lseek(fd, 0, 99), EINVAL, "lseek whence 99 -> EINVAL");
+	CHECK_ERR(lseek(fd, -1, SEEK_SET), EINVAL, "lseek to a negative offset -> EINVAL");
+	CHECK(fstatat(AT_FDCWD, self, &st2, 0) == 0 && st2.st_size == st.st_size &&
+		      st2.st_ino == st.st_ino && S_ISREG(st2.st_mode),
+	      "newfstatat agrees with fstat");
+	CHECK_ERR(write(fd, "x", 1), EBADF, "write to an O_RDONLY fd -> EBADF");
+	CHECK_ERR(ioctl(fd, TCGETS, &(struct termios){ 0 }), ENOTTY,
+		  "ioctl TCGETS on a regular file -> ENOTTY");
+	CHECK(isatty(fd) == 0, "isatty(regular file) is false");
+	lseek(fd, 0, SEEK_SET);	/* at end of file a read copies nothing, even to a bad buffer */
+	CHECK_ERR(read(fd, hide_ptr(1), 4), EFAULT, "read into (void *)1 -> EFAULT");
+	lseek(fd, 0, SEEK_SET);
+	CHECK_ERR(read(fd, hide_ptr(KERNEL_ADDR), 4), EFAULT, "read into a kernel address -> EFAULT");
+	CHECK(close(fd) == 0, "close");
+	CHECK_ERR(close(fd), EBADF, "second close -> EBADF");
+}
+
+/*
+ * check_getdents - getdents64 on the directory holding our binary lists the binary,
+ * ".", and continues across calls until it returns 0.
+ */
+static void check_getdents(const char *self)
+{
+	char dirbuf[512], namebuf[512], buf[1024];
+	const char *dir, *name;
+	int fd, found = 0, dot = 0, calls = 0;
+	long n;
+
+	snprintf(dirbuf, sizeof(dirbuf), "%s", self);
+	snprintf(namebuf, sizeof(namebuf), "%s", self);
+	dir = dirname(dirbuf);
+	name = basename(namebuf);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (!CHECK(fd >= 0, "open directory %s", dir))
+		return;
+	/* A small buffer forces several calls on any real directory. */
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		calls++;
+		for (long off = 0; off < n;) {
+			struct dirent64 *d = (struct dirent64 *)(buf + off);
+
+			found |= !strcmp(d->d_name, name);
+			dot |= !strcmp(d->d_name, ".");
+			off += d->d_reclen;
+		}
+	}
+	CHECK(n == 0 && found, "getdents64 lists %s in %s (%d calls)", name, dir, calls);
+	CHECK(dot, "getdents64 lists \".\"");
+	/* Linux says EISDIR; qemu-user reports EINVAL. */
+	CHECK_ERR2(read(fd, buf, sizeof(buf)), EISDIR, EINVAL, "read on a directory fails");
+	close(fd);
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	CHECK_ERR(syscall(SYS_getdents64, fd, hide_ptr(KERNEL_ADDR), sizeof(buf)), EFAULT,
+		  "getdents64 into a kernel address -> EFAULT");
+	close(fd);
+	fd = open(self, O_RDONLY);
+	CHECK_ERR(syscall(SYS_getdents64, fd, buf, sizeof(buf)), ENOTDIR,
+		  "getdents64 on a regular file -> ENOTDIR");
+	close(fd);
+	CHECK_ERR(open(self, O_RDONLY | O_DIRECTORY), ENOTDIR, "O_DIRECTORY on a file -> ENOTDIR");
+}
+
+/* check_dup_fcntl - dup, dup3 and fcntl share the open file and manage FD_CLOEXEC. */
+static void check_dup_fcntl(const char *self)
+{
+	int fd = open(self, O_RDONLY), fd2, fd3;
+
+	fd2 = dup(fd);
+	CHECK(fd2 > fd, "dup returns a new descriptor");
+	CHECK(lseek(fd, 100, SEEK_SET) == 100 && lseek(fd2, 0, SEEK_CUR) == 100,
+	      "dup'ed descriptors share the file offset");
+	CHECK(fcntl(fd2, F_GETFD) == 0, "dup clears FD_CLOEXEC");
+	fd3 = dup3(fd, 40, O_CLOEXEC);
+	CHECK(fd3 == 40 && fcntl(40, F_GETFD) == FD_CLOEXEC, "dup3(fd, 40, O_CLOEXEC)");
+	CHECK(fcntl(40, F_SETFD, 0) == 0 && fcntl(40, F_GETFD) == 0, "F_SETFD clears close-on-exec");
+	CHECK(fcntl(40, F_SETFD, FD_CLOEXEC) == 0 && fcntl(40, F_GETFD) == FD_CLOEXEC,
+	      "F_SETFD sets close-on-exec");
+	CHECK(dup3(fd2, 40, 0) == 40 && fcntl(40, F_GETFD) == 0,
+	      "dup3 onto an open descriptor replaces it");
+	CHECK_ERR(dup3(fd, fd, 0), EINVAL, "dup3(fd, fd) -> EINVAL");
+	CHECK(fcntl(fd, F_DUPFD, 50) >= 50, "F_DUPFD returns a descriptor >= 50");
+	CHECK((fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY, "F_GETFL says O_RDONLY");
+	CHECK_ERR(fcntl(999, F_GETFD), EBADF, "fcntl on a bad fd -> EBADF");
+	CHECK_ERR(dup(999), EBADF, "dup of a bad fd -> EBADF");
+	close(fd);
+	close(fd2);
+	close(40);
+}
+
+/* check_vectors - readv from a file and /dev/null, writev to /dev/null. */
+static void check_vectors(const char *self)
+{
+	char a[2], b[3], x[10] = "abcdefghi";
+	struct iovec rv[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	struct iovec wv[3] = { { x, 3 }, { x + 3, 0 }, { x + 3, 6 } };
+	int fd = open(self, O_RDONLY), nul = open("/dev/null", O_RDWR);
+
+	CHECK(readv(fd, rv, 2) == 5 && !memcmp(a, "\177E", 2) && !memcmp(b, "LF", 2),
+	      "readv scatters the ELF magic over two buffers");
+	CHECK(nul >= 0, "open /dev/null");
+	CHECK(writev(nul, wv, 3) == 9, "writev of 9 bytes in 3 vectors to /dev/null");
+	CHECK(write(nul, x, 5) == 5, "write to /dev/null");
+	CHECK(readv(nul, rv, 2) == 0, "readv from /dev/null is end of file");
+	CHECK(read(nul, a, 1) == 0, "read from /dev/null is end of file");
+	CHECK((fcntl(nul, F_GETFL) & O_ACCMODE) == O_RDWR, "F_GETFL says O_RDWR");
+	close(fd);
+	close(nul);
+}
+
+/* check_errors - bad descriptors, missing paths and bad pointers. */
+static void check_errors(void)
+{
+	char buf[8];
+	struct stat st;
+	int p[2];
+
+	CHECK_ERR(read(-1, buf, 1), EBADF, "read(-1) -> EBADF");
+	CHECK_ERR(read(999, buf, 1), EBADF, "read(999) -> EBADF");
+	CHECK_ERR(write(999, buf, 1), EBADF, "write(999) -> EBADF");
+	CHECK_ERR(close(999), EBADF, "close(999) -> EBADF");
+	CHECK_ERR(fstat(999, &st), EBADF, "fstat(999) -> EBADF");
+	CHECK_ERR(lseek(999, 0, SEEK_SET), EBADF, "lseek(999) -> EBADF");
+	CHECK_ERR(open("/no/such/file", O_RDONLY), ENOENT, "open a missing path -> ENOENT");
+	CHECK_ERR(open("/nonexistent", O_RDONLY), ENOENT, "open /nonexistent -> ENOENT");
+	CHECK_ERR(stat("/nonexistent", &st), ENOENT, "stat a missing path -> ENOENT");
+	CHECK_ERR(open(hide_ptr(1), O_RDONLY), EFAULT, "open with path (char *)1 -> EFAULT");
+	CHECK_ERR(open(hide_ptr(KERNEL_ADDR), O_RDONLY), EFAULT,
+		  "open with a kernel-address path -> EFAULT");
+	CHECK_ERR(fstat(0, hide_ptr(KERNEL_ADDR)), EFAULT,
+		  "fstat into a kernel address -> EFAULT");
+	if (!CHECK(pipe(p) == 0, "pipe for the EFAULT writes"))
+		return;
+	CHECK_ERR(write(p[1], hide_ptr(1), 4), EFAULT, "write from (void *)1 -> EFAULT");
+	CHECK_ERR(write(p[1], hide_ptr(KERNEL_ADDR), 4), EFAULT,
+		  "write from a kernel address -> EFAULT");
+	close(p[0]);
+	close(p[1]);
+}
+
+/* check_proc_self - /proc/self/stat starts with our pid, "(comm)" and state. */
+static void check_proc_self(void)
+{
+	char buf[512];
+	int pid = 0;
+
+	CHECK(read_small_file("/proc/self/stat", buf, sizeof(buf)) > 0 &&
+		      sscanf(buf, "%d", &pid) == 1 && pid == getpid() && strchr(buf, '('),
+	      "/proc/self/stat begins with our pid (%d)", pid);
+}
+
+/* check_no_writes - on Holstein every file is read-only; elsewhere leave the host alone. */
+static void check_no_writes(const char *self)
+{
+	int fd;
+
+	if (!on_holstein()) {
+		t_skip("opening files for writing (not on Holstein: would touch the host)");
+		return;
+	}
+	fd = open(self, O_WRONLY);
+	if (fd < 0) {
+		CHECK(errno == EROFS || errno == EACCES, "open(O_WRONLY) on initramfs fails: %s",
+		      strerror(errno));
+	} else {
+		CHECK(write(fd, "x", 1) < 0 &&
+			      (errno == EROFS || errno == EACCES || errno == EBADF),
+		      "write to an initramfs file fails");
+		close(fd);
+	}
+	CHECK(open("/newfile", O_WRONLY | O_CREAT, 0644) < 0, "creating a file fails");
+	CHECK_ERR2(open("/", O_WRONLY), EISDIR, EROFS, "open(\"/\", O_WRONLY) fails");
+}
+
+/* main - run every group of checks against our own binary. */
+int main(int argc, char **argv)
+{
+	const char *self = self_path(argv[0]);
+
+	(void)argc;
+	t_init();
+	check_read_seek(self);
+	check_getdents(self);
+	check_dup_fcntl(self);
+	check_vectors(self);
+	check_errors();
+	check_proc_self();
+	check_no_writes(self);
+	return t_done("t_fileio");
+}

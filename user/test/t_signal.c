@@ -1,0 +1,340 @@
+/*
+ * t_signal - signals: handlers for SIGUSR1/SIGINT/SIGCHLD, siginfo, masking during a
+ * handler, sigprocmask blocking and delivery on unblock, SIG_IGN, default actions seen by
+ * wait4, and the full FP state (f0-f31, fcsr) surviving asynchronous signals whose handler
+ * clobbers it.
+ */
+#include "ulib.h"
+#include <math.h>
+
+static volatile sig_atomic_t usr1_count, usr1_depth, usr1_max_depth, usr1_signo, info_signo;
+static volatile sig_atomic_t int_count, chld_count, usr2_count, async_count, fp_bad;
+
+/* set_handler - install fn for sig with the given sa_flags; returns sigaction's result. */
+static int set_handler(int sig, void (*fn)(int), int flags)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = fn;
+	sa.sa_flags = flags;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(sig, &sa, NULL);
+}
+
+/* on_usr1 - count, track nesting, and re-raise once: the re-raise must wait for return. */
+static void on_usr1(int sig)
+{
+	usr1_signo = sig;
+	usr1_depth++;
+	if (usr1_depth > usr1_max_depth)
+		usr1_max_depth = usr1_depth;
+	if (++usr1_count == 1)
+		kill(getpid(), SIGUSR1); /* blocked while we run: delivered after we return */
+	usr1_depth--;
+}
+
+/* on_info - SA_SIGINFO handler recording si_signo. */
+static void on_info(int sig, siginfo_t *info, void *uc)
+{
+	(void)uc;
+	info_signo = info && info->si_signo == sig ? sig : -1;
+}
+
+/* on_int - count SIGINTs. */
+static void on_int(int sig)
+{
+	(void)sig;
+	int_count++;
+}
+
+/* on_chld - count SIGCHLDs. */
+static void on_chld(int sig)
+{
+	(void)sig;
+	chld_count++;
+}
+
+/* on_usr2 - count SIGUSR2s. */
+static void on_usr2(int sig)
+{
+	(void)sig;
+	usr2_count++;
+}
+
+/* check_handlers - handlers run with the right signo, nested delivery waits for return. */
+static void check_handlers(void)
+{
+	struct sigaction sa, old;
+
+	CHECK(set_handler(SIGUSR1, on_usr1, 0) == 0, "sigaction(SIGUSR1)");
+	kill(getpid(), SIGUSR1);
+	CHECK(usr1_count == 2 && usr1_signo == SIGUSR1,
+	      "SIGUSR1 handler ran (count %d) with signo %d", (int)usr1_count, (int)usr1_signo);
+	CHECK(usr1_max_depth == 1, "signal is blocked during its own handler (max depth %d)",
+	      (int)usr1_max_depth);
+	CHECK(sigaction(SIGUSR1, NULL, &old) == 0 && old.sa_handler == on_usr1,
+	      "sigaction reads back the installed handler");
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_info;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGUSR2, &sa, NULL);
+	kill(getpid(), SIGUSR2);
+	CHECK(info_signo == SIGUSR2, "SA_SIGINFO handler gets siginfo with si_signo");
+
+	set_handler(SIGINT, on_int, 0);
+	kill(getpid(), SIGINT);
+	CHECK(int_count == 1, "SIGINT handler ran");
+	CHECK_ERR(set_handler(SIGKILL, on_int, 0), EINVAL, "sigaction(SIGKILL) -> EINVAL");
+	CHECK_ERR(set_handler(SIGSTOP, on_int, 0), EINVAL, "sigaction(SIGSTOP) -> EINVAL");
+	CHECK_ERR(set_handler(0, on_int, 0), EINVAL, "sigaction(0) -> EINVAL");
+	CHECK_ERR(kill(getpid(), 65), EINVAL, "kill with signal 65 -> EINVAL");
+}
+
+/* check_sigchld - a child's exit raises SIGCHLD in the parent. */
+static void check_sigchld(void)
+{
+	pid_t pid;
+
+	set_handler(SIGCHLD, on_chld, SA_RESTART);
+	pid = xfork();
+	if (pid == 0)
+		_exit(0);
+	wait_pid(pid);
+	for (int i = 0; i < 100 && !chld_count; i++)
+		sched_yield();
+	CHECK(chld_count == 1, "SIGCHLD handler ran once for one child (%d)", (int)chld_count);
+	signal(SIGCHLD, SIG_DFL);
+}
+
+/* check_mask - a blocked signal stays pending and is delivered by the unblocking call. */
+static void check_mask(void)
+{
+	sigset_t set, old, cur;
+
+	set_handler(SIGUSR2, on_usr2, 0);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	CHECK(sigprocmask(SIG_BLOCK, &set, &old) == 0 && !sigismember(&old, SIGUSR2),
+	      "sigprocmask(SIG_BLOCK, SIGUSR2)");
+	kill(getpid(), SIGUSR2);
+	kill(getpid(), SIGUSR2);
+	CHECK(usr2_count == 0, "blocked SIGUSR2 is not delivered");
+	CHECK(sigprocmask(SIG_SETMASK, NULL, &cur) == 0 && sigismember(&cur, SIGUSR2),
+	      "the mask reads back with SIGUSR2 in it");
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	CHECK(usr2_count == 1, "unblocking delivers the pending SIGUSR2 exactly once (%d)",
+	      (int)usr2_count);
+	sigfillset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	sigprocmask(SIG_SETMASK, NULL, &cur);
+	CHECK(!sigismember(&cur, SIGKILL) && !sigismember(&cur, SIGSTOP),
+	      "SIGKILL and SIGSTOP cannot be blocked");
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	CHECK_ERR(sigprocmask(99, &set, NULL), EINVAL, "sigprocmask with how 99 -> EINVAL");
+}
+
+/* check_ignore - SIG_IGN discards the signal; the ignored disposition survives fork. */
+static void check_ignore(void)
+{
+	pid_t pid;
+
+	usr2_count = 0;
+	signal(SIGUSR2, SIG_IGN);
+	kill(getpid(), SIGUSR2);
+	CHECK(usr2_count == 0, "ignored SIGUSR2 does nothing");
+	pid = xfork();
+	if (pid == 0) {
+		kill(getpid(), SIGUSR2);
+		_exit(0);
+	}
+	CHECK_EXIT(wait_pid(pid), 0, "child inherits SIG_IGN for SIGUSR2");
+	signal(SIGUSR2, SIG_DFL);
+}
+
+/* check_defaults - default actions: termination by SIGTERM, SIGKILL, SIGUSR1. */
+static void check_defaults(void)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	pid = xfork();
+	if (pid == 0) {
+		signal(SIGTERM, SIG_DFL);
+		kill(getpid(), SIGTERM);
+		_exit(0);
+	}
+	CHECK_SIG(wait_pid(pid), SIGTERM, "child killing itself with SIGTERM dies of SIGTERM");
+
+	pipe(p);
+	pid = xfork();
+	if (pid == 0) {
+		close(p[1]);
+		read(p[0], &c, 1); /* blocks until killed */
+		_exit(0);
+	}
+	close(p[0]);
+	kill(pid, SIGKILL);
+	CHECK_SIG(wait_pid(pid), SIGKILL, "SIGKILL interrupts a child blocked in read");
+	close(p[1]);
+
+	pid = xfork();
+	if (pid == 0) {
+		signal(SIGUSR1, SIG_DFL);
+		kill(getpid(), SIGUSR1);
+		_exit(0);
+	}
+	CHECK_SIG(wait_pid(pid), SIGUSR1, "SIGUSR1's default action terminates");
+
+	pid = xfork();
+	if (pid == 0) {
+		signal(SIGCHLD, SIG_DFL);
+		kill(getpid(), SIGCHLD);
+		_exit(5);
+	}
+	CHECK_EXIT(wait_pid(pid), 5, "SIGCHLD's default action is to ignore");
+}
+
+/* spin_math - some floating-point work whose result is known. */
+static double spin_math(int n)
+{
+	volatile double x = 1.0;
+
+	for (int i = 1; i <= n; i++)
+		x = x * 1.0001 + sqrt((double)i) / (i + 1.0);
+	return x;
+}
+
+/* on_async - SIGUSR1 handler for the FP test: uses and clobbers FP registers and fcsr. */
+static void on_async(int sig)
+{
+	static double want = -1;
+	double got;
+
+	(void)sig;
+	async_count++;
+	/* The handler inherits the interrupted code's rounding mode (fp_hold sets
+	 * round-towards-zero): choose our own so the result is comparable. */
+	asm volatile("fsrmi 0");
+	got = spin_math(50);
+	if (want < 0)
+		want = got;
+	else if (got != want)
+		fp_bad = 1;
+	/* Trash every FP register and the rounding mode; the kernel must restore them all. */
+	asm volatile("fcvt.d.w f0, %0\n\tfmv.d f1, f0\n\tfmv.d f2, f0\n\tfmv.d f3, f0\n\t"
+		     "fmv.d f4, f0\n\tfmv.d f5, f0\n\tfmv.d f6, f0\n\tfmv.d f7, f0\n\t"
+		     "fmv.d f10, f0\n\tfmv.d f11, f0\n\tfmv.d f12, f0\n\tfmv.d f13, f0\n\t"
+		     "fmv.d f14, f0\n\tfmv.d f15, f0\n\tfmv.d f16, f0\n\tfmv.d f17, f0\n\t"
+		     "fmv.d f28, f0\n\tfmv.d f29, f0\n\tfmv.d f30, f0\n\tfmv.d f31, f0\n\t"
+		     "fsrmi 3\n\t"
+		     :
+		     : "r"(-12345)
+		     : "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f10", "f11", "f12", "f13",
+		       "f14", "f15", "f16", "f17", "f28", "f29", "f30", "f31");
+}
+
+#define FLD(n) "fld f" #n ", " #n "*8(%[in])\n\t"
+#define FSD(n) "fsd f" #n ", " #n "*8(%[out])\n\t"
+#define TENS(M, a) M(a##0) M(a##1) M(a##2) M(a##3) M(a##4) M(a##5) M(a##6) M(a##7) M(a##8) M(a##9)
+
+/*
+ * fp_hold - load f0-f31 from in, set the rounding mode to round-towards-zero, spin for
+ * iters loop turns, then store f0-f31 to out and return the rounding mode then in force.
+ * Signals arriving during the spin must not change anything.
+ */
+static long fp_hold(const double *in, double *out, long iters)
+{
+	long frm;
+
+	asm volatile(FLD(0) FLD(1) FLD(2) FLD(3) FLD(4) FLD(5) FLD(6) FLD(7) FLD(8) FLD(9)
+		     TENS(FLD, 1) TENS(FLD, 2) FLD(30) FLD(31)
+		     "fsrmi 1\n\t"
+		     "1: addi %[n], %[n], -1\n\t"
+		     "bnez %[n], 1b\n\t"
+		     "frrm %[frm]\n\t"
+		     FSD(0) FSD(1) FSD(2) FSD(3) FSD(4) FSD(5) FSD(6) FSD(7) FSD(8) FSD(9)
+		     TENS(FSD, 1) TENS(FSD, 2) FSD(30) FSD(31)
+		     "fsrmi 0\n\t"
+		     : [n] "+r"(iters), [frm] "=&r"(frm)
+		     : [in] "r"(in), [out] "r"(out)
+		     : "memory", "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10",
+		       "f11", "f12", "f13", "f14", "f15", "f16", "f17", "f18", "f19", "f20", "f21",
+		       "f22", "f23", "f24", "f25", "f26", "f27", "f28", "f29", "f30", "f31");
+	return frm;
+}
+
+/*
+ * check_fp - a child bombards us with SIGUSR1 while every FP register holds a known value
+ * in a spin loop; afterwards all 32 registers and the rounding mode must be intact. Also
+ * synchronous signals in the middle of ordinary FP code must not change its result.
+ */
+static void check_fp(void)
+{
+	double in[32], out[32], want = spin_math(2000), got = 0;
+	int bad_regs = 0, bad_frm = 0, rounds = 0, p[2];
+	uint64_t deadline = now_ns() + 10000000000ULL;
+	pid_t pid;
+
+	set_handler(SIGUSR1, on_async, SA_RESTART);
+	for (int i = 0; i < 32; i++)
+		in[i] = 1.5 + i * 1024.25;
+	pipe2(p, O_NONBLOCK);
+	pid = xfork();
+	if (pid == 0) {
+		char c;
+
+		close(p[1]);
+		/* Keep signalling until the parent hangs up (read sees end of file). */
+		while (read(p[0], &c, 1) < 0 && errno == EAGAIN) {
+			kill(getppid(), SIGUSR1);
+			sched_yield();
+		}
+		_exit(0);
+	}
+	close(p[0]);
+	while ((async_count < 50 || rounds < 20) && now_ns() < deadline) {
+		memset(out, 0, sizeof(out));
+		bad_frm |= fp_hold(in, out, 200000) != 1;
+		bad_regs += memcmp(in, out, sizeof(in)) != 0;
+		rounds++;
+	}
+	close(p[1]);
+	wait_pid(pid);
+	CHECK(async_count > 0, "asynchronous SIGUSR1s arrived during FP work (%d in %d rounds)",
+	      (int)async_count, rounds);
+	CHECK(!bad_regs, "f0-f31 survive asynchronous signals (%d bad rounds)", bad_regs);
+	CHECK(!bad_frm, "the rounding mode in fcsr survives asynchronous signals");
+	CHECK(!fp_bad, "FP math inside the handler computes correctly");
+
+	async_count = 0;
+	{
+		volatile double x = 1.0;
+
+		for (int i = 1; i <= 2000; i++) {
+			x = x * 1.0001 + sqrt((double)i) / (i + 1.0);
+			if (i % 100 == 0)
+				kill(getpid(), SIGUSR1);
+		}
+		got = x;
+	}
+	CHECK(got == want && async_count == 20,
+	      "FP results unchanged by 20 signals taken mid-computation");
+	signal(SIGUSR1, SIG_DFL);
+}
+
+/* main - run the signal checks. */
+int main(void)
+{
+	t_init();
+	check_handlers();
+	check_sigchld();
+	check_mask();
+	check_ignore();
+	check_defaults();
+	check_fp();
+	return t_done("t_signal");
+}
