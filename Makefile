@@ -7,6 +7,7 @@
 #   make gdb        QEMU waits for gdb-multiarch, which attaches with symbols
 #   make sdcard     build/sdcard.img for a VisionFive 2 (U-Boot distro boot)
 #   make clean
+#   make DEBUG=1    a kernel that poisons freed frames and checks the poison
 
 CROSS    ?= riscv64-linux-gnu-
 KCC      := $(CROSS)gcc
@@ -21,6 +22,9 @@ KCFLAGS := -ffreestanding -nostdlib -fno-builtin -fno-common -fno-pie \
 	-mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 -mno-relax \
 	-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fno-omit-frame-pointer -fno-stack-protector -fno-strict-aliasing -MMD -MP -I.
+ifeq ($(DEBUG),1)
+KCFLAGS += -DCONFIG_DEBUG_POISON	# poison freed frames, check on allocation
+endif
 KLDFLAGS := -nostdlib -no-pie -static -T arch/riscv/kernel.ld -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
 
@@ -34,6 +38,15 @@ KOBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KSRCS)) $(patsubst %.S,$(BUILD)/k/%.o,$
 all: kernel user initramfs
 
 kernel: $(BUILD)/Image
+
+# Objects depend on the flags they were built with (DEBUG=1 and back rebuilds).
+KFLAGS_STAMP := $(BUILD)/k/flags-$(shell echo '$(KCFLAGS)' | md5sum | cut -c1-8)
+$(KFLAGS_STAMP):
+	@mkdir -p $(@D)
+	@rm -f $(BUILD)/k/flags-*
+	@touch $@
+
+$(KOBJS): $(KFLAGS_STAMP)
 
 $(BUILD)/k/%.o: %.c
 	@mkdir -p $(@D)

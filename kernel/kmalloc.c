@@ -25,6 +25,7 @@ struct slab {
 static struct spinlock kmalloc_lock = SPINLOCK_INIT("kmalloc");
 static struct slab *partial[NCLASS];
 static unsigned long live_objects;
+static unsigned long slab_pages;	/* frames held by slabs and whole-frame objects */
 
 static size_t obj_offset(int cls)
 {
@@ -62,6 +63,7 @@ static struct slab *new_slab(int cls)
 
 	if (!pa)
 		return 0;
+	__atomic_add_fetch(&slab_pages, 1, __ATOMIC_RELAXED);
 	s = phys_to_virt(pa);
 	s->magic = SLAB_MAGIC;
 	s->cls = (uint16_t)cls;
@@ -87,6 +89,7 @@ void *kmalloc(size_t size)
 		if (!pa)
 			return 0;
 		__atomic_add_fetch(&live_objects, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&slab_pages, 1, __ATOMIC_RELAXED);
 		return phys_to_virt(pa);
 	}
 	if (fail_injected())
@@ -130,6 +133,7 @@ void kfree(void *p)
 		return;
 	if (((uintptr_t)p & (PAGE_SIZE - 1)) == 0) {
 		__atomic_sub_fetch(&live_objects, 1, __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&slab_pages, 1, __ATOMIC_RELAXED);
 		pmm_put(virt_to_phys(p));
 		return;
 	}
@@ -147,6 +151,7 @@ void kfree(void *p)
 		unlink_slab(s);
 		s->magic = 0;
 		spin_unlock(&kmalloc_lock);
+		__atomic_sub_fetch(&slab_pages, 1, __ATOMIC_RELAXED);
 		pmm_put(virt_to_phys(s));
 		return;
 	}
@@ -156,4 +161,9 @@ void kfree(void *p)
 unsigned long kmalloc_objects(void)
 {
 	return __atomic_load_n(&live_objects, __ATOMIC_RELAXED);
+}
+
+unsigned long kmalloc_pages(void)
+{
+	return __atomic_load_n(&slab_pages, __ATOMIC_RELAXED);
 }

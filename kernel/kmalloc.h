@@ -13,5 +13,6 @@ void *kmalloc(size_t size);	/* NULL when out of memory or size > 4096 */
 void *kzalloc(size_t size);
 void kfree(void *p);		/* NULL is fine */
 unsigned long kmalloc_objects(void);	/* live objects, for leak accounting */
+unsigned long kmalloc_pages(void);	/* frames they occupy */
 
 #endif

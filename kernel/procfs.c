@@ -45,6 +45,7 @@ static void gen_meminfo(struct text *t)
 	tprintf(t, "Cached:         %8lu kB\n", initramfs_pages() * 4);
 	tprintf(t, "SwapTotal:      %8lu kB\n", 0UL);
 	tprintf(t, "SwapFree:       %8lu kB\n", 0UL);
+	tprintf(t, "Slab:           %8lu kB\n", kmalloc_pages() * 4);
 	tprintf(t, "KernelObjects:  %8lu\n", kmalloc_objects());
 }
 

@@ -238,6 +238,19 @@ void oom_kill(unsigned long addr)
 	proc_exit(SIGKILL);
 }
 
+/*
+ * oom_kill_later - the same, for a fault inside a user-access routine: the
+ * copy returns -EFAULT, and SIGKILL ends the process before it sees that.
+ */
+void oom_kill_later(unsigned long addr)
+{
+	struct proc *p = current();
+
+	vmstat_inc(oom_kill);
+	pr_warn("Out of memory: killed process %d (%s) faulting at %lx\n", p->pid, p->name, addr);
+	signal_send(p, SIGKILL);
+}
+
 long signal_return(void)
 {
 	struct proc *p = current();

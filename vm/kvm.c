@@ -19,6 +19,8 @@ extern unsigned long kernel_load_pa;
 
 phys_addr_t kernel_root;
 
+#define NSLOTS 1024	/* kernel stacks: NPROC processes + 2 per hart, with room */
+
 #define KERNEL_RW	(PTE_R | PTE_W | PTE_A | PTE_D | PTE_G)
 #define KERNEL_RX	(PTE_R | PTE_X | PTE_A | PTE_G)
 #define KERNEL_RO	(PTE_R | PTE_A | PTE_G)
@@ -89,9 +91,15 @@ void kvm_init(const struct dt_info *dt)
 	if (dt->poweroff.kind == DT_POWEROFF_SYSCON)
 		map_range(dt->poweroff.base, PAGE_SIZE, KERNEL_RW);
 
-	/* The kernel-stack area's level-1 table, so its root entry never changes. */
-	if (!pt_walk(kernel_root, KSTACK_AREA, 1))
-		panic("kvm: out of memory");
+	/*
+	 * Every table of the kernel-stack area, now: its root entry then never
+	 * changes, and a fork storm's extra stacks do not grow the kernel's page
+	 * tables for good (which would look like a leak of MemFree).
+	 */
+	for (unsigned long va = KSTACK_AREA; va < KSTACK_AREA + NSLOTS * KSTACK_SLOT;
+	     va += PT_LEVEL_SIZE(1))
+		if (!pt_walk(kernel_root, va, 1))
+			panic("kvm: out of memory");
 
 	kvm_load();
 }
@@ -103,7 +111,6 @@ void kvm_load(void)
 
 /* --- kernel stacks --------------------------------------------------------- */
 
-#define NSLOTS 2048
 static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
 static uint8_t slot_used[NSLOTS];
 

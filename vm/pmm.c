@@ -104,10 +104,42 @@ int pmm_usable(const struct pmm_range *mem, int nmem, const struct pmm_range *re
 	return n;
 }
 
+/*
+ * Debug builds (make DEBUG=1) poison every freed frame and check the poison
+ * when the frame is handed out again: a write through a stale mapping or
+ * pointer after the free shows up as a panic naming the frame, instead of
+ * silent corruption of its next owner.
+ */
+#ifdef CONFIG_DEBUG_POISON
+#define POISON 0x6b6b6b6b6b6b6b6bULL
+
+static void poison_frame(phys_addr_t pa)
+{
+	uint64_t *w = phys_to_virt(pa);
+
+	for (size_t i = 1; i < PAGE_SIZE / 8; i++)	/* word 0 is the free-list link */
+		w[i] = POISON;
+}
+
+static void check_poison(phys_addr_t pa)
+{
+	const uint64_t *w = phys_to_virt(pa);
+
+	for (size_t i = 1; i < PAGE_SIZE / 8; i++)
+		if (w[i] != POISON)
+			panic("pmm: frame %lx written after free (offset %lu: %lx)", (unsigned long)pa,
+			      (unsigned long)(i * 8), (unsigned long)w[i]);
+}
+#else
+static void poison_frame(phys_addr_t pa) { (void)pa; }
+static void check_poison(phys_addr_t pa) { (void)pa; }
+#endif
+
 static void free_frame_locked(phys_addr_t pa)
 {
 	struct free_frame *f = phys_to_virt(pa);
 
+	poison_frame(pa);
 	f->next = free_list;
 	free_list = f;
 	nfree++;
@@ -224,6 +256,7 @@ phys_addr_t pmm_alloc(void)
 	if (f) {
 		free_list = f->next;
 		pa = virt_to_phys(f);
+		check_poison(pa);
 	} else {
 		while (cur_fresh < nfresh && fresh[cur_fresh].size == 0)
 			cur_fresh++;

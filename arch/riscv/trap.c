@@ -75,9 +75,13 @@ void kernel_trap(struct trapframe *tf)
 	unsigned long fixup = extable_fixup(tf->epc);
 	if (fixup) {
 		struct proc *p = current();
-		if ((cause == EXC_LOAD_PAGE || cause == EXC_STORE_PAGE) && p &&
-		    vm_fault(p->mm, tf->stval, access_of(cause)) == FAULT_OK)
-			return;
+		if ((cause == EXC_LOAD_PAGE || cause == EXC_STORE_PAGE) && p) {
+			enum fault_result r = vm_fault(p->mm, tf->stval, access_of(cause));
+			if (r == FAULT_OK)
+				return;
+			if (r == FAULT_OOM)
+				oom_kill_later(tf->stval);	/* the copy fails; the process dies on return */
+		}
 		tf->epc = fixup;
 		return;
 	}

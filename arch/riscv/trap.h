@@ -12,6 +12,7 @@ void trap_return(void);
 /* Provided by kernel/: */
 void user_fault_signal(struct trapframe *tf, int sig, const char *what);
 void oom_kill(unsigned long addr);
+void oom_kill_later(unsigned long addr);
 void user_return(struct trapframe *tf);
 
 #endif
