@@ -21,6 +21,7 @@
 #include "phys.h"
 #include "tlb.h"
 #include "../kernel/string.h"
+#include "../arch/riscv/page.h"
 
 enum cow_kind { COW_REUSE, COW_ZERO, COW_COPY };
 
@@ -64,7 +65,7 @@ static enum fault_result cow_copy(pte_t *pte, phys_addr_t frame)
 
 	if (!n)
 		return FAULT_OOM;
-	memcpy(phys_to_virt(n), phys_to_virt(frame), PAGE_SIZE);
+	page_copy(phys_to_virt(n), phys_to_virt(frame));
 	*pte = writable_pte(*pte, n);
 	pmm_put(frame);
 	if (*pte & PTE_X)
@@ -96,14 +97,3 @@ enum fault_result cow_fault(struct mm *mm, pte_t *pte, unsigned long va)
 	return r;
 }
 
-pte_t cow_share_pte(pte_t *ppte)
-{
-	pte_t e = *ppte;
-
-	if ((e & (PTE_W | PTE_COW)) && !(e & PTE_SHARED)) {
-		e = (e & ~PTE_W) | PTE_COW;
-		*ppte = e;
-	}
-	pmm_get(pte_to_pa(e));
-	return e;
-}

@@ -21,6 +21,16 @@ enum fault_result cow_fault(struct mm *mm, pte_t *pte, unsigned long va);
  * genuinely read-only pages, and MAP_SHARED pages (PTE_SHARED), are shared
  * as they are.
  */
-pte_t cow_share_pte(pte_t *ppte);
+static inline pte_t cow_share_pte(pte_t *ppte)
+{
+	pte_t e = *ppte;
+
+	if ((e & (PTE_W | PTE_COW)) && !(e & PTE_SHARED)) {
+		e = (e & ~PTE_W) | PTE_COW;
+		*ppte = e;
+	}
+	pmm_get(pte_to_pa(e));
+	return e;
+}
 
 #endif

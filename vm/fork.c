@@ -12,6 +12,7 @@
 #include "phys.h"
 #include "tlb.h"
 #include "../kernel/kmalloc.h"
+#include "../arch/riscv/page.h"
 
 /* eager_copy_pte - cow=0: a private copy of a writable (or COW) page; shares the rest. */
 static int eager_copy_pte(pte_t *ppte, pte_t *cpte)
@@ -26,15 +27,38 @@ static int eager_copy_pte(pte_t *ppte, pte_t *cpte)
 	phys_addr_t n = pmm_alloc();
 	if (!n)
 		return -ENOMEM;
-	memcpy(phys_to_virt(n), phys_to_virt(pte_to_pa(e)), PAGE_SIZE);
+	page_copy(phys_to_virt(n), phys_to_virt(pte_to_pa(e)));
 	*cpte = pa_to_pte(n) | ((pte_flags(e) & ~PTE_COW) | PTE_W);
 	return 0;
 }
 
 /*
- * copy_level - duplicate the table @ptab (at @level) into @ctab.  Returns
- * 0 or -ENOMEM; on failure what was copied stays in @ctab for mm_put to
- * free.
+ * copy_leaves - the child's level-0 table @ctab from the parent's @ptab.
+ * Every entry of @ctab is written, so the page needs no zeroing first.
+ * This loop is most of fork's cost for a large process: keep it tight.
+ */
+static int copy_leaves(pte_t *ptab, pte_t *ctab)
+{
+	for (int i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = ptab[i];
+
+		if (!(e & PTE_V)) {
+			ctab[i] = 0;
+		} else if (cow_enabled) {
+			ctab[i] = cow_share_pte(&ptab[i]);
+		} else if (eager_copy_pte(&ptab[i], &ctab[i])) {
+			while (++i < PT_ENTRIES)
+				ctab[i] = 0;
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * copy_level - duplicate the table @ptab (at @level > 0) into @ctab, which
+ * is zeroed.  Returns 0 or -ENOMEM; on failure what was copied stays in
+ * @ctab for mm_put to free.
  */
 static int copy_level(pte_t *ptab, pte_t *ctab, int level)
 {
@@ -43,19 +67,14 @@ static int copy_level(pte_t *ptab, pte_t *ctab, int level)
 
 		if (!(e & PTE_V))
 			continue;
-		if (level == 0) {
-			if (cow_enabled)
-				ctab[i] = cow_share_pte(&ptab[i]);
-			else if (eager_copy_pte(&ptab[i], &ctab[i]))
-				return -ENOMEM;
-			continue;
-		}
-		phys_addr_t t = pmm_alloc_zeroed();
+		phys_addr_t t = level == 1 ? pmm_alloc() : pmm_alloc_zeroed();
 		if (!t)
 			return -ENOMEM;
 		ctab[i] = pa_to_pte(t) | PTE_V;
-		if (copy_level(phys_to_virt(pte_to_pa(e)), phys_to_virt(t), level - 1))
-			return -ENOMEM;
+		int r = level == 1 ? copy_leaves(phys_to_virt(pte_to_pa(e)), phys_to_virt(t))
+				   : copy_level(phys_to_virt(pte_to_pa(e)), phys_to_virt(t), level - 1);
+		if (r)
+			return r;
 	}
 	return 0;
 }

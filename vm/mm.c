@@ -79,19 +79,44 @@ static void unmap_pages(struct mm *mm, unsigned long start, unsigned long end, i
 	}
 }
 
+/*
+ * free_tree - drop every leaf's frame and free every table below the
+ * table at @tpa (level @level), then the table itself: one pass over the
+ * tree, the teardown half of fork's cost.
+ */
+static void free_tree(phys_addr_t tpa, int level)
+{
+	pte_t *t = phys_to_virt(tpa);
+
+	for (int i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = t[i];
+
+		if (!(e & PTE_V))
+			continue;
+		if (level == 0 || pte_is_leaf(e))
+			pmm_put(pte_to_pa(e));
+		else
+			free_tree(pte_to_pa(e), level - 1);
+	}
+	pmm_put(tpa);
+}
+
 void mm_put(struct mm *mm)
 {
 	struct vma *v, *next;
+	pte_t *root;
 
 	if (__atomic_sub_fetch(&mm->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
 	/* Nobody runs this address space any more (tlb.h): no flush needed. */
 	for (v = mm->vmas; v; v = next) {
 		next = v->next;
-		unmap_pages(mm, v->start, v->end, 0);
 		kfree(v);
 	}
-	pt_free_tables(mm->root, 0, 255);
+	root = phys_to_virt(mm->root);
+	for (int i = 0; i < 256; i++)
+		if (root[i] & PTE_V)
+			free_tree(pte_to_pa(root[i]), 1);
 	pmm_put(mm->root);
 	kfree(mm);
 }

@@ -7,6 +7,7 @@
 #include "phys.h"
 #include "../kernel/string.h"
 #include "../kernel/spinlock.h"
+#include "../arch/riscv/page.h"
 
 #define PAGE_SIZE 4096UL
 #define PFN(pa) ((pa) >> 12)
@@ -33,7 +34,9 @@ static size_t nfree, ntotal;
 #define MAX_FRESH 64
 static struct pmm_range fresh[MAX_FRESH];
 static int nfresh, cur_fresh;
-static uint32_t *refcount;		/* refcount[pfn - base_pfn] */
+uint32_t *pmm_refs;			/* pmm_refs[pfn - pmm_base_pfn] */
+uint64_t pmm_base_pfn, pmm_nframes;
+#define refcount pmm_refs
 static uint64_t base_pfn, end_pfn;
 static uint8_t *is_ram;			/* 1 bit per frame would do; a byte keeps it simple */
 static uint64_t span_lo, span_hi;	/* pmm_set_span: frames that may join later */
@@ -172,6 +175,8 @@ int pmm_init(const struct pmm_range *ranges, int n)
 	if (big < 0)
 		return -1;
 	refcount = phys_to_virt(ranges[big].base);
+	pmm_base_pfn = base_pfn;
+	pmm_nframes = nframes;
 	is_ram = (uint8_t *)(refcount + nframes);
 	memset(refcount, 0, bytes);
 
@@ -225,11 +230,9 @@ int pmm_is_ram(phys_addr_t pa)
 	return pfn >= base_pfn && pfn < end_pfn && is_ram[pfn - base_pfn];
 }
 
-static uint32_t *ref_of(phys_addr_t pa)
+void pmm_bad_frame(phys_addr_t pa, const char *why)
 {
-	if (!pmm_is_ram(pa))
-		panic("pmm: frame %lx is not RAM we manage", (unsigned long)pa);
-	return &refcount[PFN(pa) - base_pfn];
+	panic("pmm: frame %lx: %s", (unsigned long)pa, why);
 }
 
 void pmm_set_fail_every(unsigned n)
@@ -270,8 +273,8 @@ phys_addr_t pmm_alloc(void)
 	}
 	nfree--;
 	spin_unlock(&pmm_lock);
-	if (__atomic_exchange_n(ref_of(pa), 1, __ATOMIC_RELAXED) != 0)
-		panic("pmm_alloc: free frame %lx has owners", (unsigned long)pa);
+	if (__atomic_exchange_n(pmm_ref(pa), 1, __ATOMIC_RELAXED) != 0)
+		pmm_bad_frame(pa, "a free frame has owners");
 	return pa;
 }
 
@@ -280,36 +283,17 @@ phys_addr_t pmm_alloc_zeroed(void)
 	phys_addr_t pa = pmm_alloc();
 
 	if (pa)
-		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+		page_zero(phys_to_virt(pa));
 	return pa;
 }
 
-void pmm_get(phys_addr_t pa)
+void pmm_free_last(phys_addr_t pa)
 {
-	if (__atomic_fetch_add(ref_of(pa), 1, __ATOMIC_RELAXED) == 0)
-		panic("pmm_get: frame %lx is free", (unsigned long)pa);
-}
-
-/*
- * pmm_put - drop one owner.  The acq_rel ordering makes every write the
- * other owners did to the frame happen before whoever frees it reuses it.
- */
-void pmm_put(phys_addr_t pa)
-{
-	uint32_t old = __atomic_fetch_sub(ref_of(pa), 1, __ATOMIC_ACQ_REL);
-
-	if (old == 0)
-		panic("pmm_put: frame %lx already free", (unsigned long)pa);
-	if (old == 1) {
-		spin_lock(&pmm_lock);
-		free_frame_locked(pa);
-		spin_unlock(&pmm_lock);
-	}
-}
-
-unsigned pmm_refcount(phys_addr_t pa)
-{
-	return __atomic_load_n(ref_of(pa), __ATOMIC_ACQUIRE);
+	if (!pmm_is_ram(pa))
+		pmm_bad_frame(pa, "freeing memory that is not RAM");
+	spin_lock(&pmm_lock);
+	free_frame_locked(pa);
+	spin_unlock(&pmm_lock);
 }
 
 size_t pmm_free_frames(void)

@@ -43,9 +43,50 @@ void pmm_free_range(uint64_t base, uint64_t size);
 
 phys_addr_t pmm_alloc(void);		/* count 1, contents undefined; 0 when out of memory */
 phys_addr_t pmm_alloc_zeroed(void);	/* same, filled with zeros */
-void pmm_get(phys_addr_t pa);		/* one more owner */
-void pmm_put(phys_addr_t pa);		/* one owner fewer; frees the frame at 0 */
-unsigned pmm_refcount(phys_addr_t pa);
+void pmm_free_last(phys_addr_t pa);	/* pmm_put's slow half: the count reached 0 */
+void pmm_bad_frame(phys_addr_t pa, const char *why) __attribute__((noreturn));
+
+/*
+ * The count array, inline: fork and the fault path touch a count per page,
+ * so these are a bounds check and one atomic, no call.
+ */
+extern uint32_t *pmm_refs;
+extern uint64_t pmm_base_pfn, pmm_nframes;
+
+static inline uint32_t *pmm_ref(phys_addr_t pa)
+{
+	uint64_t i = (pa >> 12) - pmm_base_pfn;
+
+	if (__builtin_expect(i >= pmm_nframes, 0))
+		pmm_bad_frame(pa, "not a frame we manage");
+	return &pmm_refs[i];
+}
+
+/* pmm_get - one more owner of an owned frame. */
+static inline void pmm_get(phys_addr_t pa)
+{
+	if (__builtin_expect(__atomic_fetch_add(pmm_ref(pa), 1, __ATOMIC_RELAXED) == 0, 0))
+		pmm_bad_frame(pa, "pmm_get of a free frame");
+}
+
+/*
+ * pmm_put - one owner fewer; the last one frees the frame.  acq_rel: every
+ * write the other owners made happens before whoever frees it reuses it.
+ */
+static inline void pmm_put(phys_addr_t pa)
+{
+	uint32_t old = __atomic_fetch_sub(pmm_ref(pa), 1, __ATOMIC_ACQ_REL);
+
+	if (old == 1)
+		pmm_free_last(pa);
+	else if (__builtin_expect(old == 0, 0))
+		pmm_bad_frame(pa, "pmm_put of a free frame");
+}
+
+static inline unsigned pmm_refcount(phys_addr_t pa)
+{
+	return __atomic_load_n(pmm_ref(pa), __ATOMIC_ACQUIRE);
+}
 int pmm_is_ram(phys_addr_t pa);
 
 size_t pmm_free_frames(void);

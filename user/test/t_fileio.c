@@ -36,16 +36,17 @@ static void check_read_seek(const char *self)
 	CHECK_ERR(lseek(fd, 0, 99), EINVAL, "lseek whence 99 -> EINVAL");
 	CHECK_ERR(lseek(fd, -1, SEEK_SET), EINVAL, "lseek to a negative offset -> EINVAL");
 	CHECK(fstatat(AT_FDCWD, self, &st2, 0) == 0 && st2.st_size == st.st_size &&
-		      st2.st_ino == st.st_ino && S_ISREG(st2.st_mode),
+		  st2.st_ino == st.st_ino && S_ISREG(st2.st_mode),
 	      "newfstatat agrees with fstat");
 	CHECK_ERR(write(fd, "x", 1), EBADF, "write to an O_RDONLY fd -> EBADF");
-	CHECK_ERR(ioctl(fd, TCGETS, &(struct termios){ 0 }), ENOTTY,
+	CHECK_ERR(ioctl(fd, TCGETS, &(struct termios){0}), ENOTTY,
 		  "ioctl TCGETS on a regular file -> ENOTTY");
 	CHECK(isatty(fd) == 0, "isatty(regular file) is false");
-	lseek(fd, 0, SEEK_SET);	/* at end of file a read copies nothing, even to a bad buffer */
+	lseek(fd, 0, SEEK_SET); /* at end of file a read copies nothing, even to a bad buffer */
 	CHECK_ERR(read(fd, hide_ptr(1), 4), EFAULT, "read into (void *)1 -> EFAULT");
 	lseek(fd, 0, SEEK_SET);
-	CHECK_ERR(read(fd, hide_ptr(KERNEL_ADDR), 4), EFAULT, "read into a kernel address -> EFAULT");
+	CHECK_ERR(read(fd, hide_ptr(KERNEL_ADDR), 4), EFAULT,
+		  "read into a kernel address -> EFAULT");
 	CHECK(close(fd) == 0, "close");
 	CHECK_ERR(close(fd), EBADF, "second close -> EBADF");
 }
@@ -107,7 +108,8 @@ static void check_dup_fcntl(const char *self)
 	CHECK(fcntl(fd2, F_GETFD) == 0, "dup clears FD_CLOEXEC");
 	fd3 = dup3(fd, 40, O_CLOEXEC);
 	CHECK(fd3 == 40 && fcntl(40, F_GETFD) == FD_CLOEXEC, "dup3(fd, 40, O_CLOEXEC)");
-	CHECK(fcntl(40, F_SETFD, 0) == 0 && fcntl(40, F_GETFD) == 0, "F_SETFD clears close-on-exec");
+	CHECK(fcntl(40, F_SETFD, 0) == 0 && fcntl(40, F_GETFD) == 0,
+	      "F_SETFD clears close-on-exec");
 	CHECK(fcntl(40, F_SETFD, FD_CLOEXEC) == 0 && fcntl(40, F_GETFD) == FD_CLOEXEC,
 	      "F_SETFD sets close-on-exec");
 	CHECK(dup3(fd2, 40, 0) == 40 && fcntl(40, F_GETFD) == 0,
@@ -126,8 +128,8 @@ static void check_dup_fcntl(const char *self)
 static void check_vectors(const char *self)
 {
 	char a[2], b[3], x[10] = "abcdefghi";
-	struct iovec rv[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
-	struct iovec wv[3] = { { x, 3 }, { x + 3, 0 }, { x + 3, 6 } };
+	struct iovec rv[2] = {{a, sizeof(a)}, {b, sizeof(b)}};
+	struct iovec wv[3] = {{x, 3}, {x + 3, 0}, {x + 3, 6}};
 	int fd = open(self, O_RDONLY), nul = open("/dev/null", O_RDWR);
 
 	CHECK(readv(fd, rv, 2) == 5 && !memcmp(a, "\177E", 2) && !memcmp(b, "LF", 2),
@@ -161,8 +163,7 @@ static void check_errors(void)
 	CHECK_ERR(open(hide_ptr(1), O_RDONLY), EFAULT, "open with path (char *)1 -> EFAULT");
 	CHECK_ERR(open(hide_ptr(KERNEL_ADDR), O_RDONLY), EFAULT,
 		  "open with a kernel-address path -> EFAULT");
-	CHECK_ERR(fstat(0, hide_ptr(KERNEL_ADDR)), EFAULT,
-		  "fstat into a kernel address -> EFAULT");
+	CHECK_ERR(fstat(0, hide_ptr(KERNEL_ADDR)), EFAULT, "fstat into a kernel address -> EFAULT");
 	if (!CHECK(pipe(p) == 0, "pipe for the EFAULT writes"))
 		return;
 	CHECK_ERR(write(p[1], hide_ptr(1), 4), EFAULT, "write from (void *)1 -> EFAULT");
@@ -179,7 +180,7 @@ static void check_proc_self(void)
 	int pid = 0;
 
 	CHECK(read_small_file("/proc/self/stat", buf, sizeof(buf)) > 0 &&
-		      sscanf(buf, "%d", &pid) == 1 && pid == getpid() && strchr(buf, '('),
+		  sscanf(buf, "%d", &pid) == 1 && pid == getpid() && strchr(buf, '('),
 	      "/proc/self/stat begins with our pid (%d)", pid);
 }
 
@@ -198,7 +199,7 @@ static void check_no_writes(const char *self)
 		      strerror(errno));
 	} else {
 		CHECK(write(fd, "x", 1) < 0 &&
-			      (errno == EROFS || errno == EACCES || errno == EBADF),
+			  (errno == EROFS || errno == EACCES || errno == EBADF),
 		      "write to an initramfs file fails");
 		close(fd);
 	}

@@ -250,6 +250,7 @@ static long fp_hold(const double *in, double *out, long iters)
 {
 	long frm;
 
+	/* clang-format off */
 	asm volatile(FLD(0) FLD(1) FLD(2) FLD(3) FLD(4) FLD(5) FLD(6) FLD(7) FLD(8) FLD(9)
 		     TENS(FLD, 1) TENS(FLD, 2) FLD(30) FLD(31)
 		     "fsrmi 1\n\t"
@@ -264,6 +265,7 @@ static long fp_hold(const double *in, double *out, long iters)
 		     : "memory", "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "f10",
 		       "f11", "f12", "f13", "f14", "f15", "f16", "f17", "f18", "f19", "f20", "f21",
 		       "f22", "f23", "f24", "f25", "f26", "f27", "f28", "f29", "f30", "f31");
+	/* clang-format on */
 	return frm;
 }
 

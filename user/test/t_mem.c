@@ -1,0 +1,226 @@
+/*
+ * t_mem - the address space: anonymous mmap, MAP_FIXED, munmap, mprotect, madvise
+ * (MADV_DONTNEED), private file mappings of our own binary, bad arguments, brk growth,
+ * and stack overflow ending in SIGSEGV.
+ */
+#include "ulib.h"
+#include <sys/mman.h>
+
+#define PG PAGE_SIZE
+
+static const char *self;
+
+/* touch - fault handler test body: write one byte at the address in arg. */
+static void touch_write(void *arg)
+{
+	*(volatile char *)arg = 1;
+}
+
+/* touch_read - fault handler test body: read one byte at the address in arg. */
+static void touch_read(void *arg)
+{
+	(void)*(volatile char *)arg;
+}
+
+/* all_bytes - whether len bytes at p all equal c. */
+static int all_bytes(const char *p, size_t len, char c)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != c)
+			return 0;
+	return 1;
+}
+
+/* check_anon - anonymous private mappings: zeroed, writable, MAP_FIXED, munmap. */
+static void check_anon(void)
+{
+	size_t len = 16 * PG;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *q;
+
+	if (!CHECK(p != MAP_FAILED, "mmap 16 anonymous pages"))
+		return;
+	CHECK(((uintptr_t)p & (PG - 1)) == 0, "mapping is page aligned");
+	CHECK(all_bytes(p, len, 0), "anonymous memory reads as zero");
+	memset(p, 0x77, len);
+	CHECK(all_bytes(p, len, 0x77), "anonymous memory keeps writes");
+
+	q = mmap(p + 4 * PG, 2 * PG, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	CHECK(q == p + 4 * PG, "MAP_FIXED maps exactly at the requested address");
+	CHECK(all_bytes(q, 2 * PG, 0), "MAP_FIXED replaced the old pages with zero pages");
+	CHECK(all_bytes(p, 4 * PG, 0x77) && all_bytes(p + 6 * PG, 10 * PG, 0x77),
+	      "pages around the MAP_FIXED range are untouched");
+
+	CHECK(munmap(p + 8 * PG, 2 * PG) == 0, "munmap two pages in the middle");
+	CHECK_SIG(run_child(touch_read, p + 8 * PG), SIGSEGV, "reading unmapped memory -> SIGSEGV");
+	CHECK_SIG(run_child(touch_write, p + 9 * PG + 5), SIGSEGV,
+		  "writing unmapped memory -> SIGSEGV");
+	CHECK(p[7 * PG] == 0x77 && p[10 * PG] == 0x77, "neighbours of the hole still work");
+	q = mmap(p + 8 * PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	CHECK(q == p + 8 * PG && q[0] == 0, "the hole can be mapped again");
+	CHECK(munmap(p, len) == 0, "munmap the whole range (with its hole)");
+	CHECK_SIG(run_child(touch_read, p), SIGSEGV, "all of it is gone");
+	CHECK(munmap(p, len) == 0, "munmap of an unmapped range succeeds");
+}
+
+/* check_protect - mprotect to read-only and to nothing, and back. */
+static void check_protect(void)
+{
+	char *p = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	memset(p, 3, 4 * PG);
+	CHECK(mprotect(p + PG, PG, PROT_READ) == 0, "mprotect one page PROT_READ");
+	CHECK(p[PG] == 3, "read-only page is still readable");
+	CHECK_SIG(run_child(touch_write, p + PG + 100), SIGSEGV,
+		  "writing a PROT_READ page -> SIGSEGV");
+	CHECK_EXIT(run_child(touch_write, p), 0, "the page before it stays writable");
+	CHECK(mprotect(p + PG, PG, PROT_READ | PROT_WRITE) == 0, "mprotect back to RW");
+	p[PG] = 4;
+	CHECK(p[PG] == 4 && p[PG + 1] == 3, "writable again, contents kept");
+	CHECK(mprotect(p + 2 * PG, PG, PROT_NONE) == 0, "mprotect PROT_NONE");
+	CHECK_SIG(run_child(touch_read, p + 2 * PG), SIGSEGV,
+		  "reading a PROT_NONE page -> SIGSEGV");
+	CHECK_ERR(mprotect(p + 1, PG, PROT_READ), EINVAL, "mprotect unaligned -> EINVAL");
+	munmap(p, 4 * PG);
+}
+
+/* check_dontneed - MADV_DONTNEED on private anonymous memory drops the contents. */
+static void check_dontneed(void)
+{
+	char *p = mmap(NULL, 8 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	memset(p, 0x5c, 8 * PG);
+	CHECK(madvise(p + 2 * PG, 4 * PG, MADV_DONTNEED) == 0, "madvise(MADV_DONTNEED)");
+	CHECK(all_bytes(p + 2 * PG, 4 * PG, 0), "discarded pages read back zero");
+	CHECK(all_bytes(p, 2 * PG, 0x5c) && all_bytes(p + 6 * PG, 2 * PG, 0x5c),
+	      "pages outside the range keep their data");
+	p[3 * PG] = 1;
+	CHECK(p[3 * PG] == 1, "discarded pages are writable again");
+	CHECK(madvise(p, 8 * PG, MADV_WILLNEED) == 0 || errno == ENOSYS || errno == EINVAL,
+	      "madvise(MADV_WILLNEED) is harmless");
+	munmap(p, 8 * PG);
+}
+
+/* check_file_map - private mappings of our own binary: contents, and copy-on-write. */
+static void check_file_map(void)
+{
+	int fd = open(self, O_RDONLY);
+	char *p, *q, buf[16];
+
+	if (!CHECK(fd >= 0, "open own binary"))
+		return;
+	p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (!CHECK(p != MAP_FAILED, "mmap own binary MAP_PRIVATE, PROT_WRITE"))
+		return;
+	CHECK(!memcmp(p, "\177ELF", 4), "file mapping starts with the ELF magic");
+	lseek(fd, PG + 100, SEEK_SET);
+	read(fd, buf, sizeof(buf));
+	CHECK(!memcmp(p + PG + 100, buf, sizeof(buf)), "second page matches read()");
+	p[0] = 'X';
+	p[PG + 100] ^= 0xff;
+	CHECK(p[0] == 'X', "writing the private file mapping changes our copy");
+	q = mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(q != MAP_FAILED && !memcmp(q, "\177ELF", 4),
+	      "another mapping of the file still sees the original bytes");
+	lseek(fd, 0, SEEK_SET);
+	read(fd, buf, 4);
+	CHECK(!memcmp(buf, "\177ELF", 4), "read() of the file still sees the original bytes");
+	q = mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, PG);
+	CHECK(q != MAP_FAILED && ((q[100] ^ p[PG + 100]) & 0xff) == 0xff,
+	      "mapping at file offset 4096");
+	CHECK_SIG(run_child(touch_write, q), SIGSEGV,
+		  "writing a PROT_READ file mapping -> SIGSEGV");
+	close(fd);
+	CHECK(p[1] == 'E', "mapping survives closing the file");
+	munmap(p, 2 * PG);
+	munmap(q, PG);
+}
+
+/* check_bad_args - mmap/munmap argument errors. */
+static void check_bad_args(void)
+{
+	int fd = open(self, O_RDONLY);
+	void *hint = hide_ptr(0x100000001UL);
+
+	CHECK_ERR(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), EINVAL,
+		  "mmap length 0 -> EINVAL");
+	CHECK_ERR(mmap(NULL, PG, PROT_READ, MAP_ANONYMOUS, -1, 0), EINVAL,
+		  "mmap without MAP_PRIVATE or MAP_SHARED -> EINVAL");
+	CHECK_ERR(mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 123), EINVAL,
+		  "mmap with an unaligned file offset -> EINVAL");
+	CHECK_ERR(mmap(hint, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), EINVAL,
+		  "MAP_FIXED at an unaligned address -> EINVAL");
+	CHECK_ERR(mmap(NULL, PG, PROT_READ, MAP_PRIVATE, 999, 0), EBADF,
+		  "mmap of a bad fd -> EBADF");
+	CHECK_ERR(munmap(hint, PG), EINVAL, "munmap unaligned -> EINVAL");
+	CHECK_ERR(mmap(NULL, 1UL << 46, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+		  ENOMEM, "mmap of 64 TiB -> ENOMEM");
+	close(fd);
+}
+
+/* check_brk - grow the break by a good fraction of memory and back. */
+static void check_brk(void)
+{
+	long total_kb = meminfo_kb("MemTotal");
+	size_t len = 32 * MiB;
+	char *old = sbrk(0), *p;
+	int ok = 1;
+
+	if (total_kb > 0 && (size_t)total_kb * KiB / 8 < len)
+		len = (size_t)total_kb * KiB / 8 & ~(PG - 1);
+	p = sbrk(len);
+	if (!CHECK(p == old, "brk grows by %zu MiB", len / MiB))
+		return;
+	for (size_t i = 0; i < len; i += PG)
+		ok &= p[i] == 0 && p[i + PG - 1] == 0;
+	for (size_t i = 0; i < len; i += PG)
+		p[i] = (char)(i / PG);
+	for (size_t i = 0; i < len; i += PG)
+		ok &= p[i] == (char)(i / PG);
+	CHECK(ok, "every page of the grown break is zero, then holds its data");
+	CHECK(brk(old) == 0 && sbrk(0) == old, "brk back to the old break");
+	if (on_holstein())
+		CHECK_SIG(run_child(touch_read, p + PG), SIGSEGV, "memory above the break is gone");
+	else
+		t_skip("memory above a lowered break is gone (qemu-user keeps it mapped)");
+	CHECK(brk(hide_ptr(KERNEL_ADDR)) != 0 && sbrk(0) == old,
+	      "brk into the kernel half fails and leaves the break alone");
+}
+
+/* Never reached: it only keeps GCC from proving the recursion infinite. */
+static volatile int stop_depth = -1;
+
+/* recurse - use stack without end; the volatile array stops tail calls and inlining. */
+static int recurse(int depth)
+{
+	volatile char frame[1024];
+
+	if (depth == stop_depth)
+		return 0;
+	frame[0] = (char)depth;
+	frame[1023] = (char)depth;
+	return recurse(depth + 1) + frame[0] + frame[1023];
+}
+
+/* overflow - child body: recurse until the stack runs out. */
+static void overflow(void *arg)
+{
+	(void)arg;
+	recurse(0);
+}
+
+/* main - run the memory checks. */
+int main(int argc, char **argv)
+{
+	(void)argc;
+	self = self_path(argv[0]);
+	t_init();
+	check_anon();
+	check_protect();
+	check_dontneed();
+	check_file_map();
+	check_bad_args();
+	check_brk();
+	CHECK_SIG(run_child(overflow, NULL), SIGSEGV, "unbounded recursion dies of SIGSEGV");
+	return t_done("t_mem");
+}

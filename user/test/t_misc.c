@@ -1,0 +1,175 @@
+/*
+ * t_misc - the small syscalls: uname, ids, umask, chdir/getcwd, sysinfo, clocks and
+ * nanosleep, sched_yield, getrandom, prlimit64, readlinkat errors, and ENOSYS for an
+ * unknown syscall number.
+ */
+#include "ulib.h"
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/time.h>
+
+/* check_uname - uname fills in Linux-like fields. */
+static void check_uname(void)
+{
+	struct utsname u;
+
+	CHECK(uname(&u) == 0, "uname");
+	CHECK(!strcmp(u.sysname, "Linux"), "sysname is \"Linux\" (%s)", u.sysname);
+	CHECK(u.release[0] >= '0' && u.release[0] <= '9', "release starts with a digit (%s)",
+	      u.release);
+	CHECK(!strcmp(u.machine, "riscv64"), "machine is riscv64 (%s)", u.machine);
+	printf("info: %s %s %s %s\n", u.sysname, u.nodename, u.release, u.machine);
+	CHECK_ERR(uname(hide_ptr(KERNEL_ADDR)), EFAULT, "uname into a kernel address -> EFAULT");
+}
+
+/* check_ids - user and group ids (root on Holstein) and umask's old-value return. */
+static void check_ids(void)
+{
+	mode_t old;
+
+	CHECK(getuid() == geteuid() && getgid() == getegid(), "real and effective ids agree");
+	old = umask(027);
+	CHECK(umask(old) == 027, "umask returns the previous mask");
+	CHECK(umask(old) == old, "umask restored");
+}
+
+/* check_cwd - chdir/getcwd, including errors. */
+static void check_cwd(void)
+{
+	char buf[256];
+
+	CHECK(chdir("/") == 0 && getcwd(buf, sizeof(buf)) && !strcmp(buf, "/"),
+	      "chdir(\"/\") then getcwd is \"/\"");
+	CHECK(chdir("/proc") == 0 && getcwd(buf, sizeof(buf)) && !strcmp(buf, "/proc"),
+	      "chdir(\"/proc\") then getcwd is \"/proc\" (%s)", buf);
+	CHECK(chdir("..") == 0 && getcwd(buf, sizeof(buf)) && !strcmp(buf, "/"),
+	      "chdir(\"..\") goes back to \"/\"");
+	CHECK(chdir("proc") == 0 && getcwd(buf, sizeof(buf)) && !strcmp(buf, "/proc"),
+	      "relative chdir(\"proc\")");
+	{
+		int fd = open("meminfo", O_RDONLY);
+
+		CHECK(fd >= 0, "relative paths resolve against the new cwd");
+		close(fd);
+	}
+	CHECK_ERR(chdir("/no/such/dir"), ENOENT, "chdir to a missing directory -> ENOENT");
+	CHECK_ERR(chdir("/proc/meminfo"), ENOTDIR, "chdir to a file -> ENOTDIR");
+	CHECK(getcwd(buf, sizeof(buf)) && !strcmp(buf, "/proc"), "failed chdir leaves cwd alone");
+	CHECK_ERR(syscall(SYS_getcwd, buf, 2), ERANGE, "getcwd into a 2-byte buffer -> ERANGE");
+	chdir("/");
+}
+
+/* check_sysinfo - sysinfo's memory figures are consistent with each other. */
+static void check_sysinfo(void)
+{
+	struct sysinfo si;
+	long total_kb = meminfo_kb("MemTotal");
+
+	CHECK(sysinfo(&si) == 0, "sysinfo");
+	CHECK(si.totalram > 0 && si.freeram <= si.totalram && si.mem_unit >= 1,
+	      "totalram %lu > 0, freeram %lu <= totalram, mem_unit %u", si.totalram, si.freeram,
+	      si.mem_unit);
+	if (total_kb > 0) {
+		unsigned long long t = (unsigned long long)si.totalram * si.mem_unit / 1024;
+
+		CHECK(t / 2 <= (unsigned long long)total_kb &&
+			  t * 2 >= (unsigned long long)total_kb,
+		      "sysinfo totalram (%llu kB) agrees with MemTotal (%ld kB)", t, total_kb);
+	}
+	CHECK(meminfo_kb("MemFree") > 0 && meminfo_kb("MemFree") <= total_kb,
+	      "/proc/meminfo has MemTotal and MemFree <= MemTotal");
+}
+
+/* check_time - clocks advance, nanosleep sleeps at least as long as asked. */
+static void check_time(void)
+{
+	struct timespec a, b, req = {0, 10000000};
+	struct timeval tv;
+	uint64_t t0, t1, prev = 0;
+	int mono = 1;
+
+	for (int i = 0; i < 1000; i++) {
+		t0 = now_ns();
+		mono &= t0 >= prev;
+		prev = t0;
+	}
+	CHECK(mono, "CLOCK_MONOTONIC never goes backwards over 1000 reads");
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	CHECK(syscall(SYS_nanosleep, &req, NULL) == 0, "nanosleep(10 ms)");
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	t1 = (b.tv_sec - a.tv_sec) * 1000000000ULL + b.tv_nsec - a.tv_nsec;
+	CHECK(t1 >= 10000000, "CLOCK_MONOTONIC advanced %llu ns >= 10 ms across the sleep",
+	      (unsigned long long)t1);
+	CHECK(t1 < 5000000000ULL, "... and not absurdly far");
+	req.tv_nsec = 1000000000;
+	CHECK_ERR(syscall(SYS_nanosleep, &req, NULL), EINVAL,
+		  "nanosleep with tv_nsec 1e9 -> EINVAL");
+	/* The wall clock may start at 0 on a machine without an RTC: only ask for sanity. */
+	CHECK(clock_gettime(CLOCK_REALTIME, &a) == 0 && a.tv_sec >= 0 && a.tv_nsec < 1000000000,
+	      "CLOCK_REALTIME reads (%lld)", (long long)a.tv_sec);
+	CHECK(gettimeofday(&tv, NULL) == 0 && tv.tv_sec >= a.tv_sec - 2 &&
+		  tv.tv_sec <= a.tv_sec + 2 && tv.tv_usec >= 0 && tv.tv_usec < 1000000,
+	      "gettimeofday agrees with CLOCK_REALTIME");
+	CHECK_ERR(clock_gettime((clockid_t)999, &a), EINVAL, "clock_gettime(999) -> EINVAL");
+	CHECK(sched_yield() == 0, "sched_yield");
+}
+
+/* check_random - getrandom fills buffers, differently each time. */
+static void check_random(void)
+{
+	unsigned char a[64], b[64];
+	int nonzero = 0;
+
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
+	CHECK(getrandom(a, sizeof(a), 0) == sizeof(a), "getrandom(64 bytes)");
+	CHECK(getrandom(b, sizeof(b), GRND_NONBLOCK) == sizeof(b), "getrandom(GRND_NONBLOCK)");
+	for (size_t i = 0; i < sizeof(a); i++)
+		nonzero |= a[i];
+	CHECK(nonzero && memcmp(a, b, sizeof(a)), "random bytes are non-zero and differ per call");
+	CHECK_ERR(getrandom(hide_ptr(KERNEL_ADDR), 16, 0), EFAULT,
+		  "getrandom into a kernel address -> EFAULT");
+}
+
+/* check_limits - prlimit64 reads RLIMIT_STACK; lowering a soft limit reads back. */
+static void check_limits(void)
+{
+	struct rlimit r, r2;
+
+	CHECK(getrlimit(RLIMIT_STACK, &r) == 0 && r.rlim_cur > 0 && r.rlim_cur <= r.rlim_max,
+	      "getrlimit(RLIMIT_STACK): cur %llu, max %llu", (unsigned long long)r.rlim_cur,
+	      (unsigned long long)r.rlim_max);
+	CHECK(prlimit(0, RLIMIT_NOFILE, NULL, &r2) == 0 && r2.rlim_cur >= 20,
+	      "prlimit(RLIMIT_NOFILE) >= 20 (%llu)", (unsigned long long)r2.rlim_cur);
+	CHECK_ERR(prlimit(0, 9999, NULL, &r2), EINVAL, "prlimit with resource 9999 -> EINVAL");
+}
+
+/* check_errors - readlinkat on bad paths, an unknown syscall. */
+static void check_errors(void)
+{
+	char buf[64];
+
+	CHECK_ERR(readlinkat(AT_FDCWD, "/no/such/link", buf, sizeof(buf)), ENOENT,
+		  "readlinkat of a missing path -> ENOENT");
+	CHECK_ERR2(readlinkat(AT_FDCWD, "/proc/meminfo", buf, sizeof(buf)), EINVAL, ENOENT,
+		   "readlinkat of a non-link -> EINVAL");
+	CHECK_ERR(syscall(999), ENOSYS, "syscall(999) -> ENOSYS");
+	CHECK_ERR(syscall(5000), ENOSYS, "syscall(5000) -> ENOSYS");
+	CHECK(getpid() > 0, "still alive after unknown syscalls");
+}
+
+/* main - run the checks. */
+int main(void)
+{
+	t_init();
+	check_uname();
+	check_ids();
+	check_cwd();
+	check_sysinfo();
+	check_time();
+	check_random();
+	check_limits();
+	check_errors();
+	return t_done("t_misc");
+}
