@@ -26,12 +26,17 @@ struct elf_info {
 	uint64_t entry;
 	uint64_t phoff;
 	uint16_t phnum, phentsize;
-	uint64_t phdr_vaddr;	/* where the program headers are in memory (PT_PHDR's vaddr, else computed
-				   from the PT_LOAD that contains file offset phoff), 0 if not mapped */
+	/*
+	 * Where the program headers are in memory (PT_PHDR's vaddr, else
+	 * computed from the PT_LOAD that contains file offset phoff), 0 if
+	 * not mapped.
+	 */
+	uint64_t phdr_vaddr;
 	int nload;
 	struct elf_segment load[ELF_MAX_LOAD];	/* PT_LOAD in file order */
 	int has_interp;		/* a PT_INTERP exists (dynamic binary: the caller refuses it) */
-	uint64_t lo, hi;	/* page-aligned span: lo = min vaddr rounded down, hi = max vaddr+memsz rounded up */
+	/* Page-aligned span: lo = min vaddr rounded down, hi = max vaddr+memsz rounded up. */
+	uint64_t lo, hi;
 };
 
 /*

@@ -91,9 +91,12 @@ static int stack_write(struct mm *mm, unsigned long va, const void *src, size_t 
 			return -ENOMEM;
 		if (!(*e & PTE_V)) {
 			phys_addr_t pa = pmm_alloc_zeroed();
+			struct vma *v = vma_find(mm, page);
 			if (!pa)
 				return -ENOMEM;
 			*e = pa_to_pte(pa) | prot_to_pte(PROT_READ | PROT_WRITE) | PTE_V;
+			if (v)
+				vma_note_mapped(v, page);
 		}
 		memcpy((char *)phys_to_virt(pte_to_pa(*e)) + (va - page), s, chunk);
 		va += chunk;

@@ -82,6 +82,7 @@ struct proc *proc_alloc(void)
 		return 0;
 	}
 	procs[slot] = p;
+	p->slot = slot;
 	p->pid = next_pid++;
 	p->state = P_EMBRYO;
 	spin_unlock(&sched_lock);
@@ -101,9 +102,7 @@ struct proc *proc_alloc(void)
 void proc_free(struct proc *p)
 {
 	spin_lock(&sched_lock);
-	for (int i = 0; i < NPROC; i++)
-		if (procs[i] == p)
-			procs[i] = 0;
+	procs[p->slot] = 0;
 	spin_unlock(&sched_lock);
 	kstack_free(p->kstack);
 	kfree(p);

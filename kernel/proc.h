@@ -37,6 +37,7 @@ struct proc {
 	struct trapframe *tf;		/* user registers, at the top of the kernel stack */
 
 	int pid;
+	int slot;			/* index in the process table */
 	enum proc_state state;
 	void *chan;			/* what a sleeping process waits for */
 	int intr;			/* that sleep may be ended by a signal */

@@ -149,11 +149,13 @@ static enum fault_result fault_absent(struct mm *mm, unsigned long va, enum faul
 			flags = (flags & ~PTE_W) | PTE_COW;
 			if (access == FAULT_WRITE) {
 				*e = pa_to_pte(frame) | flags | PTE_V;
+				vma_note_mapped(v, va);
 				return cow_fault(mm, e, va);
 			}
 		}
 	}
 	*e = pa_to_pte(frame) | flags | PTE_V;
+	vma_note_mapped(v, va);
 	if (flags & PTE_X)
 		icache_flush();
 	return FAULT_OK;

@@ -18,6 +18,7 @@ extern char boot_stack_guard[], boot_stack_bottom[];
 extern unsigned long kernel_load_pa;
 
 phys_addr_t kernel_root;
+int kernel_root_used[256], kernel_root_nused;
 
 #define NSLOTS 1024	/* kernel stacks: NPROC processes + 2 per hart, with room */
 
@@ -101,6 +102,10 @@ void kvm_init(const struct dt_info *dt)
 		if (!pt_walk(kernel_root, va, 1))
 			panic("kvm: out of memory");
 
+	pte_t *root = phys_to_virt(kernel_root);
+	for (int i = 256; i < 512; i++)
+		if (root[i] & PTE_V)
+			kernel_root_used[kernel_root_nused++] = i;
 	kvm_load();
 }
 

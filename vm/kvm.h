@@ -11,6 +11,8 @@
 struct dt_info;
 
 extern phys_addr_t kernel_root;
+/* The kernel half's root entries in use (fixed after kvm_init): what mm_create copies. */
+extern int kernel_root_used[256], kernel_root_nused;
 
 /* kvm_init - build the final kernel table from @dt and switch this hart to it. */
 void kvm_init(const struct dt_info *dt);

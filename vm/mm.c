@@ -39,8 +39,9 @@ struct mm *mm_create(void)
 		return 0;
 	}
 	/* Share the kernel half: root entries 256..511 never change after boot. */
-	memcpy((pte_t *)phys_to_virt(mm->root) + 256, (pte_t *)phys_to_virt(kernel_root) + 256,
-	       256 * sizeof(pte_t));
+	pte_t *kr = phys_to_virt(kernel_root), *ur = phys_to_virt(mm->root);
+	for (int i = 0; i < kernel_root_nused; i++)
+		ur[kernel_root_used[i]] = kr[kernel_root_used[i]];
 	mm->lock = (struct spinlock)SPINLOCK_INIT("mm");
 	mm->refs = 1;
 	mm->stack_top = USER_STACK_TOP;
@@ -79,44 +80,20 @@ static void unmap_pages(struct mm *mm, unsigned long start, unsigned long end, i
 	}
 }
 
-/*
- * free_tree - drop every leaf's frame and free every table below the
- * table at @tpa (level @level), then the table itself: one pass over the
- * tree, the teardown half of fork's cost.
- */
-static void free_tree(phys_addr_t tpa, int level)
-{
-	pte_t *t = phys_to_virt(tpa);
-
-	for (int i = 0; i < PT_ENTRIES; i++) {
-		pte_t e = t[i];
-
-		if (!(e & PTE_V))
-			continue;
-		if (level == 0 || pte_is_leaf(e))
-			pmm_put(pte_to_pa(e));
-		else
-			free_tree(pte_to_pa(e), level - 1);
-	}
-	pmm_put(tpa);
-}
-
 void mm_put(struct mm *mm)
 {
 	struct vma *v, *next;
-	pte_t *root;
 
 	if (__atomic_sub_fetch(&mm->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
 	/* Nobody runs this address space any more (tlb.h): no flush needed. */
 	for (v = mm->vmas; v; v = next) {
 		next = v->next;
+		if (v->mapped_lo < v->mapped_hi)
+			unmap_pages(mm, v->mapped_lo, v->mapped_hi, 0);
 		kfree(v);
 	}
-	root = phys_to_virt(mm->root);
-	for (int i = 0; i < 256; i++)
-		if (root[i] & PTE_V)
-			free_tree(pte_to_pa(root[i]), 1);
+	pt_free_tables(mm->root, 0, 255);
 	pmm_put(mm->root);
 	kfree(mm);
 }
@@ -147,6 +124,9 @@ static int split(struct mm *mm, unsigned long addr)
 	if (n->kind == VMA_FILE)
 		n->file_off += addr - v->start;
 	v->end = addr;
+	/* Both halves keep the old bounds, clamped: still a superset of what is mapped. */
+	n->mapped_lo = MAX(n->mapped_lo, addr);
+	v->mapped_hi = MIN(v->mapped_hi, addr);
 	v->next = n;
 	return 0;
 }
@@ -192,6 +172,8 @@ int mm_map(struct mm *mm, unsigned long addr, unsigned long len, unsigned prot,
 	v->file = file;
 	v->file_off = file_off;
 	v->file_end = file_end;
+	v->mapped_lo = end;
+	v->mapped_hi = addr;
 	for (pp = &mm->vmas; *pp && (*pp)->start < addr; pp = &(*pp)->next)
 		;
 	v->next = *pp;
@@ -273,6 +255,8 @@ int mm_populate_shared(struct mm *mm, unsigned long addr, unsigned long len)
 			r = -ENOMEM;
 			break;
 		}
+		if (v)
+			vma_note_mapped(v, va);
 	}
 	spin_unlock(&mm->lock);
 	if (r)
@@ -310,8 +294,12 @@ int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t fl
 {
 	int r;
 
+	struct vma *v;
+
 	spin_lock(&mm->lock);
 	r = pt_map(mm->root, va, pa, flags);
+	if (!r && (v = vma_find(mm, va)))
+		vma_note_mapped(v, va);
 	spin_unlock(&mm->lock);
 	if (r)
 		pmm_put(pa);

@@ -38,8 +38,23 @@ struct vma {
 	struct inode *file;		/* VMA_FILE */
 	unsigned long file_off;		/* file offset that maps to start (page aligned) */
 	unsigned long file_end;		/* first va whose bytes are zero, not file data */
+	/*
+	 * Every present page of the area lies in [mapped_lo, mapped_hi): fork
+	 * and exit walk only that, not the whole reservation (an 8 MiB stack
+	 * usually has a handful of pages).  Empty when mapped_lo >= mapped_hi.
+	 */
+	unsigned long mapped_lo, mapped_hi;
 	struct vma *next;		/* sorted by start */
 };
+
+/* vma_note_mapped - a page at @va of @v was just mapped. mm->lock held. */
+static inline void vma_note_mapped(struct vma *v, unsigned long va)
+{
+	if (va < v->mapped_lo)
+		v->mapped_lo = va;
+	if (va + 4096 > v->mapped_hi)
+		v->mapped_hi = va + 4096;
+}
 
 struct mm {
 	struct spinlock lock;		/* the page table and the VMA list */
