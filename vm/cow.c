@@ -47,7 +47,7 @@ static enum fault_result cow_reuse(pte_t *pte, phys_addr_t frame)
 	return FAULT_OK;
 }
 
-static enum fault_result cow_zero(pte_t *pte)
+static __attribute__((noinline)) enum fault_result cow_zero(pte_t *pte)
 {
 	phys_addr_t n = pmm_alloc_zeroed();
 
@@ -59,7 +59,7 @@ static enum fault_result cow_zero(pte_t *pte)
 	return FAULT_OK;
 }
 
-static enum fault_result cow_copy(pte_t *pte, phys_addr_t frame)
+static __attribute__((noinline)) enum fault_result cow_copy(pte_t *pte, phys_addr_t frame)
 {
 	phys_addr_t n = pmm_alloc();
 

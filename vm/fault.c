@@ -17,6 +17,7 @@
 #include "pt.h"
 #include "phys.h"
 #include "tlb.h"
+#include "ptshare.h"
 #include "../kernel/initramfs.h"
 
 struct vmstat vmstat;
@@ -110,7 +111,8 @@ static phys_addr_t file_frame(struct vma *v, unsigned long va, int *shared, int 
 }
 
 /* fault_absent - nothing mapped at @va: fill the page from its VMA. */
-static enum fault_result fault_absent(struct mm *mm, unsigned long va, enum fault_access access)
+static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, unsigned long va,
+							       enum fault_access access)
 {
 	struct vma *v = vma_find(mm, va);
 	uint64_t flags;
@@ -120,7 +122,7 @@ static enum fault_result fault_absent(struct mm *mm, unsigned long va, enum faul
 	if (!v || !access_allowed(v->prot, access))
 		return FAULT_SIGSEGV;
 	flags = prot_to_pte(v->prot);
-	e = pt_walk(mm->root, va, 1);
+	e = pt_walk_private(mm, va, 1);
 	if (!e)
 		return FAULT_OOM;
 
@@ -171,7 +173,8 @@ enum fault_result vm_fault(struct mm *mm, unsigned long addr, enum fault_access 
 	if (!mm || addr >= USER_TOP_VA)
 		return FAULT_SIGSEGV;
 	spin_lock(&mm->lock);
-	e = pt_walk(mm->root, va, 0);
+	/* Any fault may change the entry: make its table our own first (ptshare.h). */
+	e = pt_walk_private(mm, va, 0);
 	if (e && (*e & PTE_V))
 		r = fault_present(mm, e, va, access);
 	else

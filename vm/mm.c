@@ -7,6 +7,7 @@
 #include "phys.h"
 #include "tlb.h"
 #include "kvm.h"
+#include "ptshare.h"
 #include "../kernel/kmalloc.h"
 #include "../kernel/initramfs.h"
 #include "../arch/riscv/layout.h"
@@ -57,7 +58,7 @@ void mm_get(struct mm *mm)
 static void unmap_pages(struct mm *mm, unsigned long start, unsigned long end, int flush)
 {
 	for (unsigned long va = start; va < end;) {
-		pte_t *e = pt_walk(mm->root, va, 0);
+		pte_t *e = pt_walk_private(mm, va, 0);
 
 		if (!e) {
 			/* No level-0 table here: skip to the next 2 MiB. */
@@ -87,13 +88,11 @@ void mm_put(struct mm *mm)
 	if (__atomic_sub_fetch(&mm->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
 	/* Nobody runs this address space any more (tlb.h): no flush needed. */
+	ptshare_teardown(mm);
 	for (v = mm->vmas; v; v = next) {
 		next = v->next;
-		if (v->mapped_lo < v->mapped_hi)
-			unmap_pages(mm, v->mapped_lo, v->mapped_hi, 0);
 		kfree(v);
 	}
-	pt_free_tables(mm->root, 0, 255);
 	pmm_put(mm->root);
 	kfree(mm);
 }
@@ -221,13 +220,15 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned pr
 	for (struct vma *v = vma_find(mm, addr); v && v->start < end; v = v->next) {
 		v->prot = prot;
 		for (unsigned long va = v->start; va < v->end; va += PAGE_SIZE) {
-			pte_t *e = pt_walk(mm->root, va, 0);
+			pte_t *e = pt_walk_private(mm, va, 0);
 			if (!e || !(*e & PTE_V))
 				continue;
 			pte_t old = *e;
-			pte_t n = pa_to_pte(pte_to_pa(old)) | prot_to_pte(prot & ~PROT_WRITE) | PTE_V;
-			if ((prot & PROT_WRITE) && (old & PTE_W) && pmm_refcount(pte_to_pa(old)) == 1)
-				n |= PTE_R | PTE_W;	/* already ours and writable */
+			pte_t n = pa_to_pte(pte_to_pa(old)) | prot_to_pte(prot & ~PROT_WRITE) | PTE_V |
+				  (old & PTE_SHARED);
+			if ((prot & PROT_WRITE) && ((old & PTE_SHARED) ||
+			    ((old & PTE_W) && pmm_refcount(pte_to_pa(old)) == 1)))
+				n |= PTE_R | PTE_W;	/* shared memory, or already ours and writable */
 			else if (prot & PROT_WRITE)
 				n |= PTE_R | PTE_COW;
 			*e = n;
@@ -249,12 +250,14 @@ int mm_populate_shared(struct mm *mm, unsigned long addr, unsigned long len)
 	flags = prot_to_pte(v ? v->prot : 0) | PTE_SHARED;
 	for (unsigned long va = addr; va < addr + len; va += PAGE_SIZE) {
 		phys_addr_t pa = pmm_alloc_zeroed();
-		if (!pa || pt_map(mm->root, va, pa, flags)) {
+		pte_t *e = pa ? pt_walk_private(mm, va, 1) : 0;
+		if (!e) {
 			if (pa)
 				pmm_put(pa);
 			r = -ENOMEM;
 			break;
 		}
+		*e = pa_to_pte(pa) | flags | PTE_V;
 		if (v)
 			vma_note_mapped(v, va);
 	}
@@ -292,18 +295,22 @@ unsigned long mm_find_free(struct mm *mm, unsigned long hint, unsigned long len)
 
 int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t flags)
 {
-	int r;
-
 	struct vma *v;
+	pte_t *e;
 
 	spin_lock(&mm->lock);
-	r = pt_map(mm->root, va, pa, flags);
-	if (!r && (v = vma_find(mm, va)))
-		vma_note_mapped(v, va);
+	e = pt_walk_private(mm, va, 1);
+	if (e) {
+		*e = pa_to_pte(pa) | flags | PTE_V;
+		if ((v = vma_find(mm, va)))
+			vma_note_mapped(v, va);
+	}
 	spin_unlock(&mm->lock);
-	if (r)
+	if (!e) {
 		pmm_put(pa);
-	return r;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void mm_rss(struct mm *mm, struct mm_rss *r)
@@ -323,7 +330,7 @@ void mm_rss(struct mm *mm, struct mm_rss *r)
 			int clean = pa == zero_frame || pa == sigpage_frame ||
 				    (v->kind == VMA_FILE &&
 				     pa == inode_page(v->file, (v->file_off + va - v->start) / PAGE_SIZE));
-			int shared = pmm_refcount(pa) > 1;
+			int shared = pmm_refcount(pa) > 1 || ptshare_is_shared(e);
 			if (shared)
 				(*(clean ? &r->shared_clean : &r->shared_dirty))++;
 			else

@@ -107,8 +107,9 @@ unsigned long mm_find_free(struct mm *mm, unsigned long hint, unsigned long len)
 
 /*
  * mm_install_page - map @pa at @va in @mm with user flags @flags, taking
- * over the caller's reference to @pa.  For exec's eager pages.  Takes
- * mm->lock.  0 or -ENOMEM (then the reference is dropped).
+ * over the caller's reference to @pa (a present page is replaced without
+ * being dropped: callers map into empty slots).  Takes mm->lock.  0, or
+ * -ENOMEM (then the reference is dropped).
  */
 int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t flags);
 

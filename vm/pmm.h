@@ -83,6 +83,19 @@ static inline void pmm_put(phys_addr_t pa)
 		pmm_bad_frame(pa, "pmm_put of a free frame");
 }
 
+/*
+ * pmm_put_test - drop one owner without freeing: 1 if that was the last
+ * one (the caller then empties the frame and calls pmm_free_last).
+ */
+static inline int pmm_put_test(phys_addr_t pa)
+{
+	uint32_t old = __atomic_fetch_sub(pmm_ref(pa), 1, __ATOMIC_ACQ_REL);
+
+	if (__builtin_expect(old == 0, 0))
+		pmm_bad_frame(pa, "pmm_put of a free frame");
+	return old == 1;
+}
+
 static inline unsigned pmm_refcount(phys_addr_t pa)
 {
 	return __atomic_load_n(pmm_ref(pa), __ATOMIC_ACQUIRE);

@@ -1,0 +1,128 @@
+# tests/host/host.mk - host unit tests (cmocka) and device tree blobs.
+#
+# Included from the top-level Makefile; paths are relative to the repo root.
+#   make dtbs         dts/*.dts -> build/dtb/*.dtb
+#   make host-tests   build the test binaries listed in $(HOST_TESTS), plus
+#                     every blob they read (QEMU dumps, dtbs, test trees)
+#   make host-check   build, then run each test binary
+#
+# Kernel sources are compiled for the host with the host C library's string
+# functions, except in test_string, which tests kernel/string.c itself under
+# renamed symbols.  Everything is built with ASan/UBSan and no recovery, so
+# an out-of-bounds read in the parser fails the tests.
+
+HOST_CC      ?= cc
+HOST_OUT     := build/host
+HOST_DTB_OUT := build/dtb
+HOST_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_CFLAGS  := -std=gnu11 -O1 -g -Wall -Wextra -Werror $(HOST_SAN) -MMD -MP \
+		-DHOST_DTB_DIR=\"$(abspath $(HOST_DTB_OUT))\" \
+		-DHOST_TEST_DTB_DIR=\"$(abspath $(HOST_OUT)/dtb)\"
+HOST_INC     := -I. -Ikernel
+HOST_LDFLAGS := $(HOST_SAN)
+
+QEMU_RV64    ?= qemu-system-riscv64
+DTC          ?= dtc
+
+DTBS           := $(patsubst dts/%.dts,$(HOST_DTB_OUT)/%.dtb,$(wildcard dts/*.dts))
+HOST_QEMU_DTBS := $(HOST_DTB_OUT)/virt-smp2.dtb $(HOST_DTB_OUT)/virt-smp4.dtb \
+		  $(HOST_DTB_OUT)/sifive_u-smp5.dtb
+HOST_TEST_DTBS := $(patsubst tests/host/dts/%.dts,$(HOST_OUT)/dtb/%.dtb,\
+		  $(wildcard tests/host/dts/*.dts))
+
+HOST_TESTS := $(HOST_OUT)/test_fdt $(HOST_OUT)/test_fdt_fuzz $(HOST_OUT)/test_string \
+	      $(HOST_OUT)/test_cpio $(HOST_OUT)/test_elf $(HOST_OUT)/test_vm
+
+# test_elf builds RISC-V programs at run time to parse; it skips those
+# cases if this compiler is missing.
+HOST_RISCV_CC ?= riscv64-linux-gnu-gcc
+
+# The vm/ sources under test, built with -DHOST_TEST: physical frames live
+# in a test arena (vm/phys.h), locks and TLB flushes are no-ops.
+HOST_VMOBJS := $(patsubst %,$(HOST_OUT)/obj/vm_%.o,pmm pt cow fork mm ptshare)
+
+# The kernel objects the DT tests link against, built for the host.
+HOST_KOBJS := $(HOST_OUT)/obj/fdt.o $(HOST_OUT)/obj/devtree.o
+
+# kernel/string.c under k_ names, so it can sit next to the C library.
+HOST_KSTRING_RENAME := $(foreach f,memcpy memmove memset memcmp strlen strnlen strcmp \
+			 strncmp strchr strlcpy,-D$(f)=k_$(f))
+
+.PHONY: dtbs host-tests host-check
+
+dtbs: $(DTBS)
+
+host-tests: $(HOST_TESTS) $(DTBS) $(HOST_QEMU_DTBS) $(HOST_TEST_DTBS)
+
+host-check: host-tests
+	@set -e; for t in $(HOST_TESTS); do echo "== $$t"; $$t; done
+
+$(HOST_DTB_OUT)/%.dtb: dts/%.dts
+	@mkdir -p $(@D)
+	$(DTC) -I dts -O dtb -o $@ $<
+
+# Test trees are deliberately odd: silence dtc's style warnings for them.
+$(HOST_OUT)/dtb/%.dtb: tests/host/dts/%.dts
+	@mkdir -p $(@D)
+	$(DTC) -q -I dts -O dtb -o $@ $<
+
+# QEMU's own trees, exactly as the firmware would hand them over.
+$(HOST_DTB_OUT)/virt-smp2.dtb:
+	@mkdir -p $(@D)
+	$(QEMU_RV64) -machine virt,dumpdtb=$@ -smp 2 -m 256M -nographic
+$(HOST_DTB_OUT)/virt-smp4.dtb:
+	@mkdir -p $(@D)
+	$(QEMU_RV64) -machine virt,dumpdtb=$@ -smp 4 -m 1G -nographic
+$(HOST_DTB_OUT)/sifive_u-smp5.dtb:
+	@mkdir -p $(@D)
+	$(QEMU_RV64) -machine sifive_u,dumpdtb=$@ -smp 5 -nographic
+
+$(HOST_OUT)/obj/%.o: kernel/%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INC) -c -o $@ $<
+
+$(HOST_OUT)/obj/k_string.o: kernel/string.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INC) -fno-builtin $(HOST_KSTRING_RENAME) -c -o $@ $<
+
+# libfdt's headers define the same token macros as ours: no -Ikernel here.
+$(HOST_OUT)/obj/fdt_oracle.o: tests/host/fdt_oracle.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -c -o $@ $<
+
+$(HOST_OUT)/obj/vm_%.o: vm/%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INC) -DHOST_TEST -c -o $@ $<
+
+# Stand-ins for what vm/ needs from the rest of the kernel (kmalloc, panic...).
+$(HOST_OUT)/obj/host_stubs.o: tests/host/host_stubs.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INC) -DHOST_TEST -c -o $@ $<
+
+# Tests of vm/ see its headers as the host build of vm/ does.
+$(HOST_OUT)/obj/test_vm.o: HOST_CFLAGS += -DHOST_TEST
+$(HOST_OUT)/obj/test_elf.o: HOST_CFLAGS += -DHOST_RISCV_CC=\"$(HOST_RISCV_CC)\"
+
+$(HOST_OUT)/obj/test_%.o: tests/host/test_%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INC) -c -o $@ $<
+
+$(HOST_OUT)/test_fdt: $(HOST_OUT)/obj/test_fdt.o $(HOST_OUT)/obj/fdt_oracle.o $(HOST_KOBJS)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka -lfdt
+
+$(HOST_OUT)/test_fdt_fuzz: $(HOST_OUT)/obj/test_fdt_fuzz.o $(HOST_KOBJS)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
+
+$(HOST_OUT)/test_string: $(HOST_OUT)/obj/test_string.o $(HOST_OUT)/obj/k_string.o
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
+
+$(HOST_OUT)/test_cpio: $(HOST_OUT)/obj/test_cpio.o $(HOST_OUT)/obj/cpio.o
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
+
+$(HOST_OUT)/test_elf: $(HOST_OUT)/obj/test_elf.o $(HOST_OUT)/obj/elf.o
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
+
+$(HOST_OUT)/test_vm: $(HOST_OUT)/obj/test_vm.o $(HOST_OUT)/obj/host_stubs.o $(HOST_VMOBJS)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
+
+-include $(wildcard $(HOST_OUT)/obj/*.d)

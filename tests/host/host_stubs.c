@@ -1,0 +1,96 @@
+/*
+ * host_stubs.c - what vm/ needs from the rest of the kernel, for the host
+ * tests that link vm/pmm.c, pt.c, cow.c, fork.c and mm.c (-DHOST_TEST).
+ *
+ * kmalloc is malloc with the kernel's failure injection in front, so that
+ * pmm_set_fail_every() also reaches the VMA allocations of mm_fork, and it
+ * counts live objects so a test can see that mm_put freed every VMA.
+ * Files have no page cache here (inode_page is always 0): the tests use
+ * anonymous memory only.  host_panic is where pmm.c's panic() goes: a test that expects a panic
+ * points host_panic_jmp at a jmp_buf; any other panic fails the test.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "vm/fault.h"
+#include "vm/pmm.h"
+#include "kernel/kmalloc.h"
+#include "kernel/initramfs.h"
+
+/* The globals vm/fault.c and vm/kvm.c own in the kernel. */
+struct vmstat vmstat;
+phys_addr_t zero_frame;
+phys_addr_t sigpage_frame;
+phys_addr_t kernel_root;
+int kernel_root_used[256], kernel_root_nused;	/* root entries mm_create copies */
+
+jmp_buf *host_panic_jmp;	/* set by a test that expects a panic */
+char host_panic_msg[256];	/* the last panic's message */
+
+static unsigned long host_kmalloc_live;
+
+/*
+ * host_panic - pmm.c's panic().  Records the message; then either returns
+ * to the test that expected it (longjmp) or fails the running test.
+ */
+void host_panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(host_panic_msg, sizeof(host_panic_msg), fmt, ap);
+	va_end(ap);
+	if (host_panic_jmp)
+		longjmp(*host_panic_jmp, 1);
+	fail_msg("unexpected panic: %s", host_panic_msg);
+	abort();	/* fail_msg does not return inside a test; outside one, stop */
+}
+
+/* kmalloc - as the kernel's: NULL above a page or when failure is injected. */
+void *kmalloc(size_t size)
+{
+	void *p;
+
+	if (size > 4096 || fail_injected())
+		return NULL;
+	p = malloc(size ? size : 1);
+	if (p)
+		host_kmalloc_live++;
+	return p;
+}
+
+void *kzalloc(size_t size)
+{
+	void *p = kmalloc(size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+void kfree(void *p)
+{
+	if (!p)
+		return;
+	host_kmalloc_live--;
+	free(p);
+}
+
+unsigned long kmalloc_objects(void)
+{
+	return host_kmalloc_live;
+}
+
+/* inode_page - no initramfs on the host: no file has a page-cache frame. */
+phys_addr_t inode_page(struct inode *ino, unsigned long index)
+{
+	(void)ino;
+	(void)index;
+	return 0;
+}

@@ -1,0 +1,257 @@
+/*
+ * test_fault.c - host test of vm_fault's present-page rules (vm/fault.c):
+ * the A/D bits that the JH7110's U74 cores leave to software.
+ *
+ * A SiFive core does not set A or D itself: the first load, fetch or store
+ * through a PTE with A (or, for a store, D) clear raises a page fault on a
+ * page that is mapped and allowed.  vm_fault must then set the bit and
+ * nothing else: same frame, same permissions, no copy, FAULT_OK.  A fault
+ * the PTE does not allow stays a SIGSEGV and leaves the PTE alone, and a
+ * store to a copy-on-write page still goes to cow_fault, not the A/D path.
+ *
+ * Linked like test_vm (vm/ objects built with -DHOST_TEST, host_stubs.c)
+ * plus vm/fault.c; "physical memory" is a small arena at RAM_BASE.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "vm/pmm.h"
+#include "vm/pt.h"
+#include "vm/mm.h"
+#include "vm/fault.h"
+#include "vm/phys.h"
+#include "vm/kvm.h"
+#include "kernel/kmalloc.h"
+#include "kernel/initramfs.h"
+
+#define RAM_BASE	0x80000000UL
+#define ARENA_SIZE	(4UL << 20)
+
+#define VA_DATA		0x10000UL	/* PROT_READ|PROT_WRITE anonymous */
+#define VA_TEXT		0x20000UL	/* PROT_READ|PROT_EXEC anonymous */
+#define VA_XONLY	0x30000UL	/* PROT_EXEC only */
+
+/* host_stubs.c */
+extern jmp_buf *host_panic_jmp;
+void host_panic(const char *fmt, ...) __attribute__((noreturn));
+
+uintptr_t host_phys_offset;	/* vm/phys.h: pa + offset = host address */
+static uint8_t *arena;
+static struct mm *mm;
+
+/* fault.c's vm_init may panic; route it where pmm.c's panic goes on the host. */
+void panic(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	host_panic("%s", msg);
+}
+
+/* No files in these tests: no VMA_FILE, so the page cache is never asked. */
+phys_addr_t inode_page(struct inode *ino, unsigned long index)
+{
+	(void)ino;
+	(void)index;
+	fail_msg("inode_page called without a file VMA");
+	return 0;
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	arena = aligned_alloc(PAGE_SIZE, ARENA_SIZE);
+	if (!arena)
+		return -1;
+	host_phys_offset = (uintptr_t)arena - RAM_BASE;
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	free(arena);
+	return 0;
+}
+
+/* setup - a fresh allocator, boot's frames, and one address space with three VMAs. */
+static int setup(void **state)
+{
+	struct pmm_range r = { RAM_BASE, ARENA_SIZE };
+
+	(void)state;
+	host_panic_jmp = NULL;
+	pmm_set_fail_every(0);
+	pmm_set_span(0, 0);
+	if (pmm_init(&r, 1))
+		return -1;
+	memset(&vmstat, 0, sizeof(vmstat));
+	kernel_root = pt_alloc_root();
+	kernel_root_nused = 0;
+	if (!kernel_root)
+		return -1;
+	vm_init();
+	mm = mm_create();
+	if (!mm ||
+	    mm_map(mm, VA_DATA, PAGE_SIZE, PROT_READ | PROT_WRITE, VMA_ANON, 0, NULL, 0, 0) ||
+	    mm_map(mm, VA_TEXT, PAGE_SIZE, PROT_READ | PROT_EXEC, VMA_ANON, 0, NULL, 0, 0) ||
+	    mm_map(mm, VA_XONLY, PAGE_SIZE, PROT_EXEC, VMA_ANON, 0, NULL, 0, 0))
+		return -1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	mm_put(mm);
+	mm = NULL;
+	return 0;
+}
+
+/*
+ * map - a fresh frame at @va with exactly @flags (V added), written straight
+ * into the table (the mapping owns the frame's one reference, as after a
+ * fault, so mm_put frees it); returns the frame.
+ */
+static phys_addr_t map(unsigned long va, uint64_t flags)
+{
+	phys_addr_t pa = pmm_alloc_zeroed();
+	pte_t *e;
+
+	assert_int_not_equal(pa, 0);
+	e = pt_walk(mm->root, va, 1);
+	assert_non_null(e);
+	*e = pa_to_pte(pa) | flags | PTE_V;
+	return pa;
+}
+
+static pte_t pte_at(unsigned long va)
+{
+	pte_t *e = pt_walk(mm->root, va, 0);
+
+	assert_non_null(e);
+	return *e;
+}
+
+/*
+ * check_fix - map @va with @before, fault it with @access at an address
+ * inside the page, and expect FAULT_OK with the PTE now exactly @after and
+ * the frame untouched (no copy: the count is still 1).
+ */
+static void check_fix(unsigned long va, uint64_t before, enum fault_access access, uint64_t after)
+{
+	phys_addr_t pa = map(va, before);
+	size_t nfree = pmm_free_frames();
+
+	assert_int_equal(vm_fault(mm, va + 0x123, access), FAULT_OK);
+	assert_int_equal(pte_at(va), pa_to_pte(pa) | after | PTE_V);
+	assert_int_equal(pmm_refcount(pa), 1);
+	assert_int_equal(pmm_free_frames(), nfree);
+	assert_int_equal(vmstat.cow_fault, 0);
+	assert_int_equal(vmstat.zero_fill, 0);
+}
+
+/* check_refused - as check_fix, but the access is not allowed: SIGSEGV, PTE unchanged. */
+static void check_refused(unsigned long va, uint64_t flags, enum fault_access access)
+{
+	phys_addr_t pa = map(va, flags);
+
+	assert_int_equal(vm_fault(mm, va, access), FAULT_SIGSEGV);
+	assert_int_equal(pte_at(va), pa_to_pte(pa) | flags | PTE_V);
+}
+
+#define U_RW	(PTE_U | PTE_R | PTE_W)
+#define U_RX	(PTE_U | PTE_R | PTE_X)
+
+/* A store to a writable page with D clear (A already set): only D is added. */
+static void test_store_sets_dirty(void **state)
+{
+	(void)state;
+	check_fix(VA_DATA, U_RW | PTE_A, FAULT_WRITE, U_RW | PTE_A | PTE_D);
+}
+
+/* The first access of all is a store: A and D both (a store is an access too). */
+static void test_store_sets_accessed_and_dirty(void **state)
+{
+	(void)state;
+	check_fix(VA_DATA, U_RW, FAULT_WRITE, U_RW | PTE_A | PTE_D);
+}
+
+/* A load from a readable page with A clear: only A; a clean page stays clean. */
+static void test_load_sets_accessed(void **state)
+{
+	(void)state;
+	check_fix(VA_DATA, U_RW, FAULT_READ, U_RW | PTE_A);
+}
+
+/* A fetch from an executable page with A clear: only A. */
+static void test_fetch_sets_accessed(void **state)
+{
+	(void)state;
+	check_fix(VA_TEXT, U_RX, FAULT_EXEC, U_RX | PTE_A);
+}
+
+/* Execute-only text (no R): a fetch still only gains A. */
+static void test_fetch_execute_only(void **state)
+{
+	(void)state;
+	check_fix(VA_XONLY, PTE_U | PTE_X, FAULT_EXEC, PTE_U | PTE_X | PTE_A);
+}
+
+/* Faults the PTE does not allow are real faults, whatever A and D say. */
+static void test_refusals(void **state)
+{
+	(void)state;
+	check_refused(VA_TEXT, U_RX, FAULT_WRITE);		/* store to text */
+	check_refused(VA_DATA, U_RW, FAULT_EXEC);		/* fetch from data */
+	check_refused(VA_XONLY, PTE_U | PTE_X, FAULT_READ);	/* load from execute-only */
+}
+
+/* A store to a COW page is cow_fault's, not an A/D fix: sole owner, so reuse. */
+static void test_store_to_cow_goes_to_cow_fault(void **state)
+{
+	phys_addr_t pa;
+
+	(void)state;
+	pa = map(VA_DATA, PTE_U | PTE_R | PTE_COW);
+	assert_int_equal(vm_fault(mm, VA_DATA, FAULT_WRITE), FAULT_OK);
+	assert_int_equal(vmstat.cow_fault, 1);
+	assert_int_equal(pte_to_pa(pte_at(VA_DATA)), pa);
+	assert_true(pte_at(VA_DATA) & PTE_W);
+	assert_false(pte_at(VA_DATA) & PTE_COW);
+	assert_true(pte_at(VA_DATA) & PTE_D);
+}
+
+/* Outside user space, or with no address space at all: SIGSEGV, and still counted. */
+static void test_bad_addresses(void **state)
+{
+	(void)state;
+	assert_int_equal(vm_fault(mm, USER_TOP_VA, FAULT_READ), FAULT_SIGSEGV);
+	assert_int_equal(vm_fault(NULL, VA_DATA, FAULT_READ), FAULT_SIGSEGV);
+	assert_int_equal(vmstat.pgfault, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_store_sets_dirty, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_sets_accessed_and_dirty, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_load_sets_accessed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fetch_sets_accessed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_fetch_execute_only, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_store_to_cow_goes_to_cow_fault, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_addresses, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,239 @@
+/*
+ * ptshare.c - sharing and unsharing level-0 tables (see ptshare.h).
+ */
+#include "ptshare.h"
+#include "cow.h"
+#include "pt.h"
+#include "phys.h"
+#include "tlb.h"
+#include "../arch/riscv/page.h"
+
+#define REGION PT_LEVEL_SIZE(1)
+
+/* table_release - drop one owner of table @t; the last one drops its frames and frees it. */
+static void table_release(phys_addr_t t)
+{
+	if (!pmm_put_test(t))
+		return;
+	pte_t *e = phys_to_virt(t);
+	for (int i = 0; i < PT_ENTRIES; i++)
+		if (e[i] & PTE_V)
+			pmm_put(pte_to_pa(e[i]));
+	pmm_free_last(t);
+}
+
+/* unshare - give the level-1 entry @l1e a private copy of its shared table. 0 or -ENOMEM. */
+static __attribute__((noinline)) int unshare(pte_t *l1e)
+{
+	phys_addr_t old = pte_to_pa(*l1e), n = pmm_alloc();
+
+	if (!n)
+		return -ENOMEM;
+	pte_t *src = phys_to_virt(old), *dst = phys_to_virt(n);
+	for (int i = 0; i < PT_ENTRIES; i++) {
+		pte_t e = src[i];
+		dst[i] = e;
+		if (e & PTE_V)
+			pmm_get(pte_to_pa(e));
+	}
+	/* Same entries, same frames: translations cached from the old table stay right. */
+	*l1e = pa_to_pte(n) | PTE_V;
+	table_release(old);
+	return 0;
+}
+
+pte_t *pt_walk_private(struct mm *mm, unsigned long va, int alloc)
+{
+	pte_t *t = phys_to_virt(mm->root);
+
+	for (int level = 2; level > 0; level--) {
+		pte_t *e = &t[pt_index(va, level)];
+
+		if (!(*e & PTE_V)) {
+			if (!alloc)
+				return 0;
+			phys_addr_t n = pmm_alloc_zeroed();
+			if (!n)
+				return 0;
+			*e = pa_to_pte(n) | PTE_V;
+		} else if (pte_is_leaf(*e)) {
+			return 0;
+		} else if (level == 1 && pmm_refcount(pte_to_pa(*e)) > 1 && unshare(e)) {
+			return 0;
+		}
+		t = phys_to_virt(pte_to_pa(*e));
+	}
+	return &t[pt_index(va, 0)];
+}
+
+int ptshare_is_shared(const pte_t *e)
+{
+	return pmm_refcount(virt_to_phys((void *)((uintptr_t)e & ~(PAGE_SIZE - 1)))) > 1;
+}
+
+/* l1_entry - the level-1 entry covering @va in the table rooted at @root (allocating the level-1 table). */
+static pte_t *l1_entry(phys_addr_t root, unsigned long va, int alloc)
+{
+	pte_t *r = &((pte_t *)phys_to_virt(root))[pt_index(va, 2)];
+
+	if (!(*r & PTE_V)) {
+		if (!alloc)
+			return 0;
+		phys_addr_t n = pmm_alloc_zeroed();
+		if (!n)
+			return 0;
+		*r = pa_to_pte(n) | PTE_V;
+	}
+	if (pte_is_leaf(*r))
+		return 0;
+	return &((pte_t *)phys_to_virt(pte_to_pa(*r)))[pt_index(va, 1)];
+}
+
+/* eager_copy_pte - cow=0: a private copy of a writable (or COW) page; shares the rest. */
+static int eager_copy_pte(pte_t *ppte, pte_t *cpte)
+{
+	pte_t e = *ppte;
+
+	if (!(e & (PTE_W | PTE_COW)) || (e & PTE_SHARED) || pte_to_pa(e) == zero_frame) {
+		pmm_get(pte_to_pa(e));
+		*cpte = e;
+		return 0;
+	}
+	phys_addr_t n = pmm_alloc();
+	if (!n)
+		return -ENOMEM;
+	page_copy(phys_to_virt(n), phys_to_virt(pte_to_pa(e)));
+	*cpte = pa_to_pte(n) | ((pte_flags(e) & ~PTE_COW) | PTE_W);
+	return 0;
+}
+
+/* copy_entries - entries [a, b) of table @p into table @c, one by one. */
+static int copy_entries(pte_t *p, pte_t *c, int a, int b)
+{
+	for (int i = a; i < b; i++) {
+		if (!(p[i] & PTE_V))
+			continue;
+		if (cow_enabled)
+			c[i] = cow_share_pte(&p[i]);
+		else if (eager_copy_pte(&p[i], &c[i]))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* mapped_in - how many pages the VMAs from @v on may have mapped in region [r, r+REGION). */
+static unsigned long mapped_in(struct vma *v, unsigned long r)
+{
+	unsigned long n = 0;
+
+	for (; v && v->mapped_lo < r + REGION; v = v->next) {
+		unsigned long lo = MAX(v->mapped_lo, r), hi = MIN(v->mapped_hi, r + REGION);
+		if (hi > lo)
+			n += (hi - lo) / PAGE_SIZE;
+	}
+	return n;
+}
+
+/*
+ * share_table - make the parent's table @t shareable (write-protect its
+ * private writable entries, unless it is shared already) and hang it in
+ * the child at @cl1e too.
+ */
+static void share_table(pte_t *pl1e, pte_t *cl1e)
+{
+	phys_addr_t t = pte_to_pa(*pl1e);
+
+	if (pmm_refcount(t) == 1) {
+		pte_t *e = phys_to_virt(t);
+		for (int i = 0; i < PT_ENTRIES; i++)
+			if ((e[i] & (PTE_V | PTE_W | PTE_SHARED)) == (PTE_V | PTE_W))
+				e[i] = (e[i] & ~PTE_W) | PTE_COW;
+	}
+	pmm_get(t);
+	*cl1e = *pl1e;
+}
+
+int ptshare_fork(struct mm *parent, struct mm *child)
+{
+	unsigned long done = ~0UL;	/* region handled last */
+	int shared = 0;
+
+	for (struct vma *v = parent->vmas; v; v = v->next) {
+		for (unsigned long va = v->mapped_lo; va < v->mapped_hi;) {
+			unsigned long r = ALIGN_DOWN(va, REGION), end = MIN(r + REGION, v->mapped_hi);
+			pte_t *pl1e = l1_entry(parent->root, va, 0), *cl1e;
+
+			if (!pl1e || !(*pl1e & PTE_V)) {
+				va = end;
+				continue;
+			}
+			if (r != done) {
+				done = r;
+				shared = cow_enabled && (pmm_refcount(pte_to_pa(*pl1e)) > 1 ||
+							 mapped_in(v, r) >= PTSHARE_MIN_PAGES);
+				cl1e = l1_entry(child->root, va, 1);
+				if (!cl1e)
+					return -ENOMEM;
+				if (shared) {
+					share_table(pl1e, cl1e);
+					va = end;
+					continue;
+				}
+				phys_addr_t t = pmm_alloc_zeroed();
+				if (!t)
+					return -ENOMEM;
+				*cl1e = pa_to_pte(t) | PTE_V;
+			} else if (shared) {
+				va = end;
+				continue;
+			} else {
+				cl1e = l1_entry(child->root, va, 0);
+			}
+			if (copy_entries(phys_to_virt(pte_to_pa(*pl1e)), phys_to_virt(pte_to_pa(*cl1e)),
+					 (int)pt_index(va, 0), end == r + REGION ? PT_ENTRIES : (int)pt_index(end, 0)))
+				return -ENOMEM;
+			va = end;
+		}
+	}
+	/* The parent runs on this hart, and its W bits just went away (tlb.h). */
+	tlb_flush_all();
+	return 0;
+}
+
+void ptshare_teardown(struct mm *mm)
+{
+	phys_addr_t table = 0;	/* the level-0 table being emptied */
+	unsigned long region = ~0UL;
+	int own = 0;
+
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		for (unsigned long va = v->mapped_lo; va < v->mapped_hi;) {
+			unsigned long r = ALIGN_DOWN(va, REGION), end = MIN(r + REGION, v->mapped_hi);
+			pte_t *l1e = l1_entry(mm->root, va, 0);
+
+			if (l1e && (*l1e & PTE_V)) {
+				/* A new table: finish the last one, then see whether it is ours alone. */
+				if (own)
+					pmm_free_last(table);
+				table = pte_to_pa(*l1e);
+				region = r;
+				own = pmm_put_test(table);
+				*l1e = 0;	/* detached: pt_free_tables will not see it */
+			} else if (r != region) {
+				va = end;	/* no table here */
+				continue;
+			}
+			if (own) {
+				pte_t *e = phys_to_virt(table);
+				int b = end == r + REGION ? PT_ENTRIES : (int)pt_index(end, 0);
+				for (int i = (int)pt_index(va, 0); i < b; i++)
+					if (e[i] & PTE_V)
+						pmm_put(pte_to_pa(e[i]));
+			}
+			va = end;
+		}
+	}
+	if (own)
+		pmm_free_last(table);
+	pt_free_tables(mm->root, 0, 255);
+}

@@ -1,0 +1,48 @@
+/*
+ * ptshare.h - level-0 page tables shared between address spaces after fork.
+ *
+ * Fork of a large process shares whole level-0 tables (2 MiB of address
+ * space each) instead of copying their 512 entries: the per-page work of
+ * fork and exit disappears, which is what makes COW fork of a big process
+ * two orders of magnitude cheaper than an eager copy.
+ *
+ * The rules:
+ *  - A table's owners are counted in its frame's pmm count.  A table with
+ *    more than one owner is read-only: every private writable entry in it
+ *    was made read-only + PTE_COW before it was first shared.
+ *  - A shared table holds ONE reference on each frame it maps, whatever
+ *    the number of address spaces sharing it.
+ *  - Whoever wants to change an entry calls pt_walk_private() first, which
+ *    gives the address space its own copy of the table (taking a reference
+ *    on every frame in it).  So by the time cow_fault looks at a frame's
+ *    count, the count is the number of tables that map the frame, and
+ *    "count 1: reuse" still means "no one else can see this frame".
+ *  - Small tables (fewer than PTSHARE_MIN_PAGES mapped pages) are copied
+ *    entry by entry as before: for them the copy is cheap, and the first
+ *    write fault stays a plain COW fault instead of an unshare.
+ */
+#ifndef HOLSTEIN_PTSHARE_H
+#define HOLSTEIN_PTSHARE_H
+
+#include "mm.h"
+
+#define PTSHARE_MIN_PAGES 256
+
+/*
+ * pt_walk_private - the level-0 PTE for @va in @mm, for a caller about to
+ * change it: a shared level-0 table is copied first.  With @alloc, missing
+ * tables are allocated.  NULL when absent (no @alloc) or out of memory.
+ * mm->lock held.
+ */
+pte_t *pt_walk_private(struct mm *mm, unsigned long va, int alloc);
+
+/* ptshare_fork - fork's page-table half: share or copy every mapped page of @parent into @child. */
+int ptshare_fork(struct mm *parent, struct mm *child);
+
+/* ptshare_teardown - drop every page and table of @mm (nobody runs it any more). */
+void ptshare_teardown(struct mm *mm);
+
+/* ptshare_is_shared - is the level-0 table holding the entry @e shared? */
+int ptshare_is_shared(const pte_t *e);
+
+#endif
