@@ -26,6 +26,7 @@ typedef uint64_t phys_addr_t;
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 
 /* Log levels, as in Linux: a message is shown if its level < loglevel. */
+#define KERN_EMERG	0	/* always shown: the verdict lines harnesses read */
 #define KERN_ERR	3
 #define KERN_WARN	4
 #define KERN_INFO	6
@@ -34,6 +35,7 @@ typedef uint64_t phys_addr_t;
 int printk(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+#define pr_emerg(...)	printk(KERN_EMERG, __VA_ARGS__)
 #define pr_err(...)	printk(KERN_ERR, __VA_ARGS__)
 #define pr_warn(...)	printk(KERN_WARN, __VA_ARGS__)
 #define pr_info(...)	printk(KERN_INFO, __VA_ARGS__)

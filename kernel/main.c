@@ -171,7 +171,7 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 		init = "/init";
 	if (!inode_lookup(init, 1)) {
 		pr_info("No init found (%s): nothing to run.\n", init);
-		pr_info("reboot: Power down\n");
+		printk(KERN_EMERG, "reboot: Power down\n");
 		machine_poweroff(0);
 	}
 	proc_start_init(init, bootargs_init_argv);

@@ -32,18 +32,18 @@ static void dump_regs(struct trapframe *tf)
 	unsigned long *r = (unsigned long *)tf;
 
 	for (int i = 0; i < 32; i += 4)
-		pr_err(" %-3s %016lx %-3s %016lx %-3s %016lx %-3s %016lx\n", names[i], r[i],
+		pr_emerg(" %-3s %016lx %-3s %016lx %-3s %016lx %-3s %016lx\n", names[i], r[i],
 		       names[i + 1], r[i + 1], names[i + 2], r[i + 2], names[i + 3], r[i + 3]);
-	pr_err(" sstatus %016lx stval %016lx scause %016lx\n", tf->sstatus, tf->stval,
+	pr_emerg(" sstatus %016lx stval %016lx scause %016lx\n", tf->sstatus, tf->stval,
 	       tf->scause);
 }
 
 /* backtrace - walk the frame-pointer chain: ra at fp-8, the caller's fp at fp-16. */
 static void backtrace(unsigned long fp, unsigned long pc)
 {
-	pr_err("Call trace (addr2line -e build/holstein.elf):\n");
+	pr_emerg("Call trace (addr2line -e build/holstein.elf):\n");
 	if (pc)
-		pr_err("  [<%016lx>]\n", pc);
+		pr_emerg("  [<%016lx>]\n", pc);
 	for (int depth = 0; depth < 32; depth++) {
 		if (fp < 0xffffffc000000000UL || (fp & 7))
 			break;
@@ -51,7 +51,7 @@ static void backtrace(unsigned long fp, unsigned long pc)
 		unsigned long next = ((unsigned long *)fp)[-2];
 		if (ra < 0xffffffff80000000UL)
 			break;
-		pr_err("  [<%016lx>]\n", ra);
+		pr_emerg("  [<%016lx>]\n", ra);
 		if (next <= fp)
 			break;
 		fp = next;
@@ -68,8 +68,8 @@ static void __attribute__((noreturn)) vpanic(struct trapframe *tf, const char *f
 		panic_stop_this_hart();	/* someone else is already panicking */
 	log_bust_lock();
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	pr_err("Kernel panic - not syncing: %s\n", msg);
-	pr_err("CPU: %d hart %lu\n", c->id, c->hartid);
+	pr_emerg("Kernel panic - not syncing: %s\n", msg);
+	pr_emerg("CPU: %d hart %lu\n", c->id, c->hartid);
 	if (tf) {
 		dump_regs(tf);
 		backtrace(tf->s0, tf->epc);
@@ -79,7 +79,7 @@ static void __attribute__((noreturn)) vpanic(struct trapframe *tf, const char *f
 	for (int i = 0; i < ncpus; i++)
 		if (&cpus[i] != c && cpus[i].online)
 			ipi_send(i);
-	pr_err("---[ end Kernel panic - not syncing: %s ]---\n", msg);
+	pr_emerg("---[ end Kernel panic - not syncing: %s ]---\n", msg);
 	const char *mode = bootarg("panic");
 	if (!mode || strcmp(mode, "halt"))
 		machine_poweroff(255);

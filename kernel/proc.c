@@ -283,9 +283,8 @@ void proc_exit(int status)
 
 	if (p == init_proc) {
 		int code = (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
-		pr_info("init exited with status %d\n", code);
-		pr_info("jiffies %lu\n", (unsigned long)jiffies);
-		pr_info("reboot: Power down\n");
+		printk(KERN_EMERG, "init exited with status %d\n", code);
+		printk(KERN_EMERG, "reboot: Power down\n");
 		machine_poweroff(code);
 	}
 

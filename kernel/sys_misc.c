@@ -69,7 +69,7 @@ SYSCALL(reboot)
 {
 	if (a0 != 0xfee1dead)
 		return -EINVAL;
-	pr_info("reboot: Power down\n");
+	printk(KERN_EMERG, "reboot: Power down\n");
 	machine_poweroff(0);
 }
 
