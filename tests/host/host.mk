@@ -31,7 +31,8 @@ HOST_TEST_DTBS := $(patsubst tests/host/dts/%.dts,$(HOST_OUT)/dtb/%.dtb,\
 		  $(wildcard tests/host/dts/*.dts))
 
 HOST_TESTS := $(HOST_OUT)/test_fdt $(HOST_OUT)/test_fdt_fuzz $(HOST_OUT)/test_string \
-	      $(HOST_OUT)/test_cpio $(HOST_OUT)/test_elf $(HOST_OUT)/test_vm
+	      $(HOST_OUT)/test_cpio $(HOST_OUT)/test_elf $(HOST_OUT)/test_vm \
+	      $(HOST_OUT)/test_fault $(HOST_OUT)/test_uart8250
 
 # test_elf builds RISC-V programs at run time to parse; it skips those
 # cases if this compiler is missing.
@@ -123,6 +124,33 @@ $(HOST_OUT)/test_elf: $(HOST_OUT)/obj/test_elf.o $(HOST_OUT)/obj/elf.o
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
 
 $(HOST_OUT)/test_vm: $(HOST_OUT)/obj/test_vm.o $(HOST_OUT)/obj/host_stubs.o $(HOST_VMOBJS)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
+
+# vm/fault.c owns vmstat, zero_frame and sigpage_frame in the kernel;
+# host_stubs.c defines them too, for the tests that leave fault.c out.  So
+# test_fault links a second build of host_stubs.c in which those three are
+# renamed out of the way (renaming, not weak symbols: ASan's one-definition
+# checks would still see two).
+HOST_STUBS_FAULT_RENAME := $(foreach s,vmstat zero_frame sigpage_frame,-D$(s)=host_stubs_unused_$(s))
+$(HOST_OUT)/obj/host_stubs_fault.o: tests/host/host_stubs.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INC) -DHOST_TEST $(HOST_STUBS_FAULT_RENAME) -c -o $@ $<
+
+$(HOST_OUT)/obj/test_fault.o: HOST_CFLAGS += -DHOST_TEST
+
+$(HOST_OUT)/test_fault: $(HOST_OUT)/obj/test_fault.o $(HOST_OUT)/obj/host_stubs_fault.o \
+		$(sort $(HOST_VMOBJS) $(HOST_OUT)/obj/vm_fault.o)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
+
+# drivers/ for the host: plain C over a fake register window.  No -Ikernel:
+# the test needs the C library's <signal.h> and <time.h>, not the kernel's.
+$(HOST_OUT)/obj/drv_%.o: drivers/%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -I. -c -o $@ $<
+
+$(HOST_OUT)/obj/test_uart8250.o: HOST_INC := -I.
+
+$(HOST_OUT)/test_uart8250: $(HOST_OUT)/obj/test_uart8250.o $(HOST_OUT)/obj/drv_uart8250.o
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
 
 -include $(wildcard $(HOST_OUT)/obj/*.d)

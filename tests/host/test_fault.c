@@ -9,8 +9,9 @@
  * the PTE does not allow stays a SIGSEGV and leaves the PTE alone, and a
  * store to a copy-on-write page still goes to cow_fault, not the A/D path.
  *
- * Linked like test_vm (vm/ objects built with -DHOST_TEST, host_stubs.c)
- * plus vm/fault.c; "physical memory" is a small arena at RAM_BASE.
+ * Linked like test_vm (vm/ objects built with -DHOST_TEST, host_stubs.c,
+ * whose inode_page says no file has pages) plus vm/fault.c; "physical
+ * memory" is a small arena at RAM_BASE.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -55,15 +56,6 @@ void panic(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	host_panic("%s", msg);
-}
-
-/* No files in these tests: no VMA_FILE, so the page cache is never asked. */
-phys_addr_t inode_page(struct inode *ino, unsigned long index)
-{
-	(void)ino;
-	(void)index;
-	fail_msg("inode_page called without a file VMA");
-	return 0;
 }
 
 static int group_setup(void **state)
