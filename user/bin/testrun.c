@@ -2,9 +2,9 @@
  * testrun - Holstein's in-guest test runner: testrun [-d DIR] [NAME...]
  *
  * Runs the named tests from DIR (default /test; default names: every regular file there,
- * sorted), each with fork + execve + wait4. On Holstein it also compares MemFree before
- * and after each test: the kernel frees a process's memory synchronously when it is
- * reaped, so less free memory afterwards is a leak. Prints "PASS name" or
+ * sorted), each with fork + execve + wait4. On Holstein it also compares MemFree and the
+ * KernelObjects count before and after each test: the kernel frees a process's memory
+ * synchronously when it is reaped, so less free memory or more objects afterwards is a leak. Prints "PASS name" or
  * "FAIL name (why)" per test and a final "testrun: N passed, N failed"; exits 1 if any
  * test failed.
  */
@@ -83,6 +83,7 @@ static int run_test(const char *path, int check_leaks, char *why, size_t whylen)
 {
 	char *argv[] = {(char *)path, NULL};
 	long before = check_leaks ? meminfo_kb("MemFree") : -1, after;
+	long objs = check_leaks ? meminfo_kb("KernelObjects") : -1;
 	pid_t pid;
 	int st;
 
@@ -107,6 +108,12 @@ static int run_test(const char *path, int check_leaks, char *why, size_t whylen)
 		after = settled_after(before);
 		if (after < before) {
 			snprintf(why, whylen, "leak: %ld kB", before - after);
+			return 0;
+		}
+		/* Kernel objects (processes, files, pipes, VMAs) must all be gone too. */
+		long now = meminfo_kb("KernelObjects");
+		if (objs >= 0 && now > objs) {
+			snprintf(why, whylen, "leak: %ld kernel objects", now - objs);
 			return 0;
 		}
 	}
