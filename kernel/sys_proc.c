@@ -132,28 +132,27 @@ SYSCALL(setpgid)
 	return r;
 }
 
-SYSCALL(getpgid)
+/* group_of - the process group (or, with @sid, the session) of @pid (0: ourselves). */
+static long group_of(ul pid, int sid)
 {
 	struct proc *p;
 	long r;
 
 	spin_lock(&sched_lock);
-	p = a0 ? proc_by_pid((int)a0) : current();
-	r = p ? p->pgid : -ESRCH;
+	p = pid ? proc_by_pid((int)pid) : current();
+	r = !p ? -ESRCH : sid ? p->sid : p->pgid;
 	spin_unlock(&sched_lock);
 	return r;
 }
 
+SYSCALL(getpgid)
+{
+	return group_of(a0, 0);
+}
+
 SYSCALL(getsid)
 {
-	struct proc *p;
-	long r;
-
-	spin_lock(&sched_lock);
-	p = a0 ? proc_by_pid((int)a0) : current();
-	r = p ? p->sid : -ESRCH;
-	spin_unlock(&sched_lock);
-	return r;
+	return group_of(a0, 1);
 }
 
 SYSCALL(setsid)
