@@ -163,6 +163,25 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, u
 	return FAULT_OK;
 }
 
+/*
+ * leaf_of - the level-0 entry for @va (NULL when there is no level-0
+ * table) and whether that table is shared.  pt_walk and ptshare_is_shared
+ * in one inline pass: this is the start of every fault.
+ */
+static inline pte_t *leaf_of(struct mm *mm, unsigned long va, int *shared)
+{
+	pte_t *t = phys_to_virt(mm->root), e = t[pt_index(va, 2)];
+
+	if ((e & (PTE_V | PTE_RWX)) != PTE_V)
+		return 0;
+	t = phys_to_virt(pte_to_pa(e));
+	e = t[pt_index(va, 1)];
+	if ((e & (PTE_V | PTE_RWX)) != PTE_V)
+		return 0;
+	*shared = pmm_refcount(pte_to_pa(e)) > 1;
+	return (pte_t *)phys_to_virt(pte_to_pa(e)) + pt_index(va, 0);
+}
+
 enum fault_result vm_fault(struct mm *mm, unsigned long addr, enum fault_access access)
 {
 	unsigned long va = addr & PAGE_MASK;
@@ -173,12 +192,21 @@ enum fault_result vm_fault(struct mm *mm, unsigned long addr, enum fault_access 
 	if (!mm || addr >= USER_TOP_VA)
 		return FAULT_SIGSEGV;
 	spin_lock(&mm->lock);
-	/* Any fault may change the entry: make its table our own first (ptshare.h). */
-	e = pt_walk_private(mm, va, 0);
-	if (e && (*e & PTE_V))
+	int shared = 0;
+	e = leaf_of(mm, va, &shared);
+	if (e && (*e & PTE_V)) {
+		/* Any fault may change the entry: make its table our own first (ptshare.h). */
+		if (shared) {
+			e = pt_walk_private(mm, va, 0);
+			if (!e) {
+				spin_unlock(&mm->lock);
+				return FAULT_OOM;
+			}
+		}
 		r = fault_present(mm, e, va, access);
-	else
+	} else {
 		r = fault_absent(mm, va, access);
+	}
 	spin_unlock(&mm->lock);
 	return r;
 }

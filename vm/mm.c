@@ -54,11 +54,14 @@ void mm_get(struct mm *mm)
 	__atomic_add_fetch(&mm->refs, 1, __ATOMIC_RELAXED);
 }
 
-/* unmap_pages - clear the PTEs of [start, end) and drop their frames. mm->lock held. */
+/*
+ * unmap_pages - clear the PTEs of [start, end) and drop their frames.
+ * mm->lock held, and the range's tables made private (ptshare_make_private).
+ */
 static void unmap_pages(struct mm *mm, unsigned long start, unsigned long end, int flush)
 {
 	for (unsigned long va = start; va < end;) {
-		pte_t *e = pt_walk_private(mm, va, 0);
+		pte_t *e = pt_walk(mm->root, va, 0);
 
 		if (!e) {
 			/* No level-0 table here: skip to the next 2 MiB. */
@@ -157,7 +160,7 @@ int mm_map(struct mm *mm, unsigned long addr, unsigned long len, unsigned prot,
 	if (!v)
 		return -ENOMEM;
 	spin_lock(&mm->lock);
-	if (split(mm, addr) || split(mm, end)) {
+	if (split(mm, addr) || split(mm, end) || ptshare_make_private(mm, addr, end)) {
 		spin_unlock(&mm->lock);
 		kfree(v);
 		return -ENOMEM;
@@ -190,6 +193,8 @@ int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len)
 	if (!r)
 		r = split(mm, addr + len);
 	if (!r)
+		r = ptshare_make_private(mm, addr, addr + len);
+	if (!r)
 		remove_range(mm, addr, addr + len);
 	spin_unlock(&mm->lock);
 	return r;
@@ -215,12 +220,12 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned pr
 		}
 		a = v->end;
 	}
-	if ((r = split(mm, addr)) || (r = split(mm, end)))
+	if ((r = split(mm, addr)) || (r = split(mm, end)) || (r = ptshare_make_private(mm, addr, end)))
 		goto out;
 	for (struct vma *v = vma_find(mm, addr); v && v->start < end; v = v->next) {
 		v->prot = prot;
 		for (unsigned long va = v->start; va < v->end; va += PAGE_SIZE) {
-			pte_t *e = pt_walk_private(mm, va, 0);
+			pte_t *e = pt_walk(mm->root, va, 0);
 			if (!e || !(*e & PTE_V))
 				continue;
 			pte_t old = *e;
@@ -269,10 +274,14 @@ int mm_populate_shared(struct mm *mm, unsigned long addr, unsigned long len)
 
 int mm_discard(struct mm *mm, unsigned long addr, unsigned long len)
 {
+	int r;
+
 	spin_lock(&mm->lock);
-	unmap_pages(mm, addr, addr + len, 1);
+	r = ptshare_make_private(mm, addr, addr + len);
+	if (!r)
+		unmap_pages(mm, addr, addr + len, 1);
 	spin_unlock(&mm->lock);
-	return 0;
+	return r;
 }
 
 unsigned long mm_find_free(struct mm *mm, unsigned long hint, unsigned long len)

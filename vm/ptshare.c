@@ -10,6 +10,8 @@
 
 #define REGION PT_LEVEL_SIZE(1)
 
+static pte_t *l1_entry(phys_addr_t root, unsigned long va, int alloc);
+
 /* table_release - drop one owner of table @t; the last one drops its frames and frees it. */
 static void table_release(phys_addr_t t)
 {
@@ -36,8 +38,15 @@ static __attribute__((noinline)) int unshare(pte_t *l1e)
 		if (e & PTE_V)
 			pmm_get(pte_to_pa(e));
 	}
-	/* Same entries, same frames: translations cached from the old table stay right. */
 	*l1e = pa_to_pte(n) | PTE_V;
+	/*
+	 * The leaf translations cached from the old table are still right (same
+	 * entries), but the walker may also cache the level-1 entry itself, and
+	 * the old table is no longer ours to read: once we release it the other
+	 * sharer may change or free it.  Only a full sfence.vma drops cached
+	 * non-leaf entries, on this hart, the only one running us (tlb.h).
+	 */
+	tlb_flush_all();
 	table_release(old);
 	return 0;
 }
@@ -64,6 +73,18 @@ pte_t *pt_walk_private(struct mm *mm, unsigned long va, int alloc)
 		t = phys_to_virt(pte_to_pa(*e));
 	}
 	return &t[pt_index(va, 0)];
+}
+
+int ptshare_make_private(struct mm *mm, unsigned long start, unsigned long end)
+{
+	for (unsigned long va = ALIGN_DOWN(start, REGION); va < end; va += REGION) {
+		pte_t *l1e = l1_entry(mm->root, va, 0);
+
+		if (l1e && (*l1e & PTE_V) && !pte_is_leaf(*l1e) &&
+		    pmm_refcount(pte_to_pa(*l1e)) > 1 && unshare(l1e))
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 int ptshare_is_shared(const pte_t *e)

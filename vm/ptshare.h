@@ -12,9 +12,9 @@
  *    was made read-only + PTE_COW before it was first shared.
  *  - A shared table holds ONE reference on each frame it maps, whatever
  *    the number of address spaces sharing it.
- *  - Whoever wants to change an entry calls pt_walk_private() first, which
- *    gives the address space its own copy of the table (taking a reference
- *    on every frame in it).  So by the time cow_fault looks at a frame's
+ *  - Whoever wants to change an entry calls pt_walk_private() (or, for a
+ *    range, ptshare_make_private()) first, which gives the address space
+ *    its own copy of the table (taking a reference on every frame in it).  So by the time cow_fault looks at a frame's
  *    count, the count is the number of tables that map the frame, and
  *    "count 1: reuse" still means "no one else can see this frame".
  *  - Small tables (fewer than PTSHARE_MIN_PAGES mapped pages) are copied
@@ -35,6 +35,13 @@
  * mm->lock held.
  */
 pte_t *pt_walk_private(struct mm *mm, unsigned long va, int alloc);
+
+/*
+ * ptshare_make_private - unshare every shared table that covers part of
+ * [start, end), before a change that must not fail halfway (munmap,
+ * mprotect, madvise).  0, or -ENOMEM with nothing else changed.
+ */
+int ptshare_make_private(struct mm *mm, unsigned long start, unsigned long end);
 
 /* ptshare_fork - fork's page-table half: share or copy every mapped page of @parent into @child. */
 int ptshare_fork(struct mm *parent, struct mm *child);

@@ -32,7 +32,7 @@ HOST_TEST_DTBS := $(patsubst tests/host/dts/%.dts,$(HOST_OUT)/dtb/%.dtb,\
 
 HOST_TESTS := $(HOST_OUT)/test_fdt $(HOST_OUT)/test_fdt_fuzz $(HOST_OUT)/test_string \
 	      $(HOST_OUT)/test_cpio $(HOST_OUT)/test_elf $(HOST_OUT)/test_vm \
-	      $(HOST_OUT)/test_fault $(HOST_OUT)/test_uart8250
+	      $(HOST_OUT)/test_fault $(HOST_OUT)/test_uart8250 $(HOST_OUT)/test_ptshare
 
 # test_elf builds RISC-V programs at run time to parse; it skips those
 # cases if this compiler is missing.
@@ -152,5 +152,15 @@ $(HOST_OUT)/obj/test_uart8250.o: HOST_INC := -I.
 
 $(HOST_OUT)/test_uart8250: $(HOST_OUT)/obj/test_uart8250.o $(HOST_OUT)/obj/drv_uart8250.o
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
+
+# test_ptshare: shared level-0 tables (vm/ptshare.c), linked like test_fault.
+# Frame allocations go through the test's hooks, which play a second hart.
+HOST_PTSHARE_OBJS := $(HOST_OUT)/obj/host_stubs_fault.o $(sort $(HOST_VMOBJS) $(HOST_OUT)/obj/vm_fault.o)
+HOST_PTSHARE_WRAP := -Wl,--wrap=pmm_alloc -Wl,--wrap=pmm_alloc_zeroed
+
+$(HOST_OUT)/obj/test_ptshare.o: HOST_CFLAGS += -DHOST_TEST
+
+$(HOST_OUT)/test_ptshare: $(HOST_OUT)/obj/test_ptshare.o $(HOST_PTSHARE_OBJS)
+	$(HOST_CC) $(HOST_LDFLAGS) $(HOST_PTSHARE_WRAP) -o $@ $^ -lcmocka
 
 -include $(wildcard $(HOST_OUT)/obj/*.d)
