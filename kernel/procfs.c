@@ -340,8 +340,9 @@ static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n)
 			break;
 		f->pos++;
 	}
+	int more = f->pos < ARRAY_SIZE(top) + (uint64_t)l->n;
 	kfree(l);
-	return used ? (long)used : (f->pos < ARRAY_SIZE(top) + (uint64_t)l->n ? -EINVAL : 0);
+	return used ? (long)used : more ? -EINVAL : 0;
 }
 
 int procfs_stat(const char *abs, struct kstat *st)

@@ -80,7 +80,7 @@ static const syscall_fn table[NR_SYSCALLS] = {
 	[291] = sys_statx,
 };
 
-static uint8_t warned[(NR_SYSCALLS + 7) / 8];
+static uint8_t warned[(NR_SYSCALLS + 1 + 7) / 8];
 
 void syscall_dispatch(struct trapframe *tf)
 {
@@ -92,11 +92,13 @@ void syscall_dispatch(struct trapframe *tf)
 		if (nr == 139)
 			return;		/* rt_sigreturn restored every register */
 	} else {
-		if (nr >= NR_SYSCALLS || !(warned[nr / 8] & (1 << (nr % 8)))) {
-			if (nr < NR_SYSCALLS)
-				warned[nr / 8] |= (uint8_t)(1 << (nr % 8));
-			pr_info("%s[%d]: unimplemented system call %lu\n", current()->name,
-				current()->pid, nr);
+		/* Log each unknown number once; numbers past the table share one line. */
+		unsigned long bit = nr < NR_SYSCALLS ? nr : NR_SYSCALLS;
+		if (!(warned[bit / 8] & (1 << (bit % 8)))) {
+			warned[bit / 8] |= (uint8_t)(1 << (bit % 8));
+			pr_info("%s[%d]: unimplemented system call %lu%s\n", current()->name,
+				current()->pid, nr,
+				nr < NR_SYSCALLS ? "" : " (larger numbers are not logged again)");
 		}
 		r = -ENOSYS;
 	}
