@@ -72,6 +72,7 @@ $(BUILD)/Image: $(BUILD)/holstein.elf
 # --- user space and the initramfs ------------------------------------------
 include user/user.mk
 include tests/host/host.mk
+include soak.mk
 
 ROOTFS := $(BUILD)/rootfs
 initramfs: $(BUILD)/initramfs.cpio

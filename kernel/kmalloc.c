@@ -112,8 +112,9 @@ void *kmalloc(size_t size)
 	s->inuse++;
 	if (!s->free)
 		unlink_slab(s);
-	live_objects++;
 	spin_unlock(&kmalloc_lock);
+	/* Atomic: whole-frame objects change the count outside the lock. */
+	__atomic_add_fetch(&live_objects, 1, __ATOMIC_RELAXED);
 	return obj;
 }
 
@@ -149,7 +150,7 @@ void kfree(void *p)
 	*(void **)p = s->free;
 	s->free = p;
 	s->inuse--;
-	live_objects--;
+	__atomic_sub_fetch(&live_objects, 1, __ATOMIC_RELAXED);
 	if (s->inuse == 0) {
 		unlink_slab(s);
 		s->magic = 0;

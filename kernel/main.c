@@ -110,7 +110,6 @@ static void apply_bootargs(void)
 {
 	loglevel = (int)bootarg_long("loglevel", 7);
 	cow_enabled = bootarg_long("cow", 1) != 0;
-	pmm_set_fail_every((unsigned)bootarg_long("fail_alloc", 0));
 }
 
 void start_kernel(unsigned long hartid, unsigned long dtb_pa)
@@ -175,5 +174,10 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 		machine_poweroff(0);
 	}
 	proc_start_init(init, bootargs_init_argv);
+	/*
+	 * Fault injection starts once init exists: failing the boot itself
+	 * (the initramfs, init's exec) would test nothing but the boot.
+	 */
+	pmm_set_fail_every((unsigned)bootarg_long("fail_alloc", 0));
 	scheduler();
 }

@@ -1,0 +1,138 @@
+/*
+ * memcheck - run a command, then check the kernel got all its memory back:
+ *     memcheck [-t SECONDS] PROG [ARG...]
+ *
+ * On Holstein it reads MemFree and KernelObjects (/proc/meminfo) before PROG starts and,
+ * once PROG and every child of ours it left behind are reaped, again (yielding a few dozen
+ * times while MemFree is still low: another hart may still be freeing), and prints
+ *     memcheck: MemFree A -> B kB, KernelObjects C -> D: ok      (or: LEAK)
+ * Off Holstein it prints "memcheck: not checked". Exits with PROG's status (128+N if
+ * signal N killed it, 127 if it could not run), or 99 if memory leaked.
+ *
+ * PROG runs in its own process group. Whatever of that group is still running when PROG
+ * ends (its children, when PROG itself was killed) is killed before memory is measured.
+ * With -t, if PROG is still running after SECONDS the whole group is killed ("memcheck:
+ * PROG timed out"): a test stuck in user space (say, under fault injection) then ends the
+ * run cleanly, and its memory is checked too.
+ */
+#include "ulib.h"
+
+/* reap_all - collect every child that has already ended. */
+static void reap_all(void)
+{
+	while (wait4(-1, NULL, WNOHANG, NULL) > 0)
+		;
+}
+
+/* settle - MemFree once it is back at want or 50 rounds of yielding have passed. */
+static long settle(long want)
+{
+	long now;
+
+	reap_all();
+	now = meminfo_kb("MemFree");
+	for (int i = 0; i < 50 && now < want; i++) {
+		for (int j = 0; j < 4; j++)
+			sched_yield();
+		reap_all();
+		now = meminfo_kb("MemFree");
+	}
+	return now;
+}
+
+/*
+ * wait_timed - wait for pid, but kill its process group after seconds (0: never).
+ * Returns the wait status; *timed_out says whether we had to kill.
+ */
+static int wait_timed(pid_t pid, long seconds, int *timed_out)
+{
+	uint64_t deadline = now_ns() + (uint64_t)seconds * 1000000000ULL;
+	int st;
+
+	*timed_out = 0;
+	if (!seconds)
+		return wait_pid(pid);
+	for (;;) {
+		pid_t r = wait4(pid, &st, WNOHANG, NULL);
+
+		if (r == pid)
+			return st;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (!*timed_out && now_ns() > deadline) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			*timed_out = 1;
+		}
+		sleep_ns(10000000); /* polling for the deadline, not synchronisation */
+	}
+}
+
+/*
+ * kill_group - kill what is left of process group pgid and wait (up to 10 s) until none
+ * of it runs any more. Returns whether anything was left.
+ */
+static int kill_group(pid_t pgid)
+{
+	int left = kill(-pgid, 0) == 0;
+
+	for (int i = 0; i < 1000 && kill(-pgid, 0) == 0; i++) {
+		kill(-pgid, SIGKILL);
+		reap_all();
+		sleep_ns(10000000); /* polling for the group to die, not synchronisation */
+	}
+	return left;
+}
+
+/* main - run the command and judge the memory afterwards. */
+int main(int argc, char **argv)
+{
+	int check = on_holstein(), st, code, timed_out;
+	long mem0 = -1, obj0 = -1, mem1, obj1, seconds = 0;
+	pid_t pid;
+
+	if (argc > 2 && !strcmp(argv[1], "-t")) {
+		seconds = strtol(argv[2], NULL, 10);
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc < 2) {
+		fprintf(stderr, "usage: memcheck [-t SECONDS] PROG [ARG...]\n");
+		return 2;
+	}
+	printf("memcheck: running %s\n", argv[1]); /* also sets up stdout before measuring */
+	fflush(stdout);
+	if (check) {
+		mem0 = settle(meminfo_kb("MemFree"));
+		obj0 = meminfo_kb("KernelObjects");
+	}
+	pid = fork();
+	if (pid < 0) {
+		printf("memcheck: fork: %s\n", strerror(errno));
+		return 127;
+	}
+	if (pid == 0) {
+		setpgid(0, 0);
+		execvp(argv[1], argv + 1);
+		fprintf(stderr, "memcheck: %s: %s\n", argv[1], strerror(errno));
+		_exit(127);
+	}
+	setpgid(pid, pid); /* no race with the child's own setpgid: either one does it */
+	st = wait_timed(pid, seconds, &timed_out);
+	if (timed_out)
+		printf("memcheck: %s timed out after %ld s, its process group killed\n", argv[1],
+		       seconds);
+	if (kill_group(pid))
+		printf("memcheck: processes of %s's group outlived it: killed\n", argv[1]);
+	code = st == -1 ? 127 : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+	if (!check) {
+		printf("memcheck: not checked (not Holstein); %s %s\n", argv[1], status_str(st));
+		return code;
+	}
+	mem1 = settle(mem0);
+	obj1 = meminfo_kb("KernelObjects");
+	printf("memcheck: MemFree %ld -> %ld kB, KernelObjects %ld -> %ld: %s\n", mem0, mem1, obj0,
+	       obj1, mem1 < mem0 || obj1 > obj0 ? "LEAK" : "ok");
+	fflush(stdout);
+	return mem1 < mem0 || obj1 > obj0 ? 99 : code;
+}
