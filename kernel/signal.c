@@ -152,7 +152,7 @@ static void deliver_one(struct trapframe *tf, int sig, unsigned long addr)
 {
 	struct proc *p = current();
 	struct k_sigaction a = p->sig.action[sig - 1];
-	uint64_t old = p->sig.blocked;
+	uint64_t old = p->sig.restore_blocked ? p->sig.saved_blocked : p->sig.blocked;
 
 	if (a.handler == SIG_IGN && sig != SIGKILL)
 		return;
@@ -161,6 +161,9 @@ static void deliver_one(struct trapframe *tf, int sig, unsigned long addr)
 			return;
 		proc_exit(sig | (dumps_core(sig) ? 0x80 : 0));
 	}
+	/* The handler runs with the sigsuspend mask; sigreturn restores the old one. */
+	p->sig.blocked = old;
+	p->sig.restore_blocked = 0;
 	p->sig.blocked |= a.mask | ((a.flags & SA_NODEFER) ? 0 : sigbit(sig));
 	p->sig.blocked &= ~UNBLOCKABLE;
 	if (a.flags & SA_RESETHAND)
@@ -251,6 +254,26 @@ void oom_kill_later(unsigned long addr)
 	signal_send(p, SIGKILL);
 }
 
+/*
+ * signal_suspend - rt_sigsuspend: wait with @mask blocked until a signal
+ * is delivered.  Always -EINTR; the mask is restored after the handler
+ * (through its frame) or on the way out.
+ */
+long signal_suspend(uint64_t mask)
+{
+	struct proc *p = current();
+	static int chan;
+
+	spin_lock(&sched_lock);
+	p->sig.saved_blocked = p->sig.blocked;
+	p->sig.restore_blocked = 1;
+	p->sig.blocked = mask & ~UNBLOCKABLE;
+	while (!(p->sig.pending & (~p->sig.blocked | UNBLOCKABLE)))
+		sleep_on_intr(&chan, &sched_lock);	/* only a signal wakes us */
+	spin_unlock(&sched_lock);
+	return -EINTR;
+}
+
 long signal_return(void)
 {
 	struct proc *p = current();
@@ -285,5 +308,11 @@ void user_return(struct trapframe *tf)
 		if (!signal_pending())
 			break;
 		signal_deliver(tf);
+	}
+	struct proc *p = current();
+	if (p->sig.restore_blocked) {
+		/* rt_sigsuspend ended without running a handler: its mask goes away. */
+		p->sig.blocked = p->sig.saved_blocked;
+		p->sig.restore_blocked = 0;
 	}
 }

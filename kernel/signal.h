@@ -55,8 +55,8 @@ struct sigstate {
 	struct k_sigaction action[NSIG];
 	uint64_t pending;
 	uint64_t blocked;
-	int fault_sig;			/* a synchronous fault to report, with fault_addr */
-	unsigned long fault_addr;
+	uint64_t saved_blocked;		/* rt_sigsuspend: the mask to restore ... */
+	int restore_blocked;		/* ... once a signal has been taken */
 };
 
 struct proc;
@@ -72,6 +72,7 @@ void signal_deliver(struct trapframe *tf);
 /* signal_force - a synchronous fault: deliver @sig now, killing if blocked or ignored. */
 void signal_force(int sig, unsigned long addr);
 long signal_return(void);
+long signal_suspend(uint64_t mask);
 /* signal_kill_pgrp - @sig to every process of group @pgid. Returns count or -ESRCH. */
 int signal_kill_pgrp(int pgid, int sig);
 

@@ -258,6 +258,17 @@ SYSCALL(rt_sigpending)
 	return copy_to_user(a0, &set, sizeof(set));
 }
 
+SYSCALL(rt_sigsuspend)
+{
+	uint64_t mask;
+
+	if (a1 != 8)
+		return -EINVAL;
+	if (copy_from_user(&mask, a0, sizeof(mask)))
+		return -EFAULT;
+	return signal_suspend(mask);
+}
+
 SYSCALL(rt_sigreturn)
 {
 	return signal_return();

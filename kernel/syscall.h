@@ -26,7 +26,7 @@ SYSCALL_DECL(exit_group); SYSCALL_DECL(getpid); SYSCALL_DECL(getppid); SYSCALL_D
 SYSCALL_DECL(kill); SYSCALL_DECL(tkill); SYSCALL_DECL(tgkill); SYSCALL_DECL(setpgid);
 SYSCALL_DECL(getpgid); SYSCALL_DECL(getsid); SYSCALL_DECL(setsid); SYSCALL_DECL(set_tid_address);
 SYSCALL_DECL(set_robust_list); SYSCALL_DECL(prlimit64); SYSCALL_DECL(rt_sigaction);
-SYSCALL_DECL(rt_sigprocmask); SYSCALL_DECL(rt_sigreturn); SYSCALL_DECL(rt_sigpending);
+SYSCALL_DECL(rt_sigprocmask); SYSCALL_DECL(rt_sigreturn); SYSCALL_DECL(rt_sigpending); SYSCALL_DECL(rt_sigsuspend);
 SYSCALL_DECL(sched_yield); SYSCALL_DECL(getrusage); SYSCALL_DECL(sigaltstack);
 /* Memory (sys_mem.c) */
 SYSCALL_DECL(brk); SYSCALL_DECL(mmap); SYSCALL_DECL(munmap); SYSCALL_DECL(mprotect);
@@ -35,6 +35,6 @@ SYSCALL_DECL(madvise);
 SYSCALL_DECL(uname); SYSCALL_DECL(getuid); SYSCALL_DECL(umask); SYSCALL_DECL(sysinfo);
 SYSCALL_DECL(reboot); SYSCALL_DECL(getrandom); SYSCALL_DECL(clock_gettime);
 SYSCALL_DECL(clock_getres); SYSCALL_DECL(gettimeofday); SYSCALL_DECL(nanosleep);
-SYSCALL_DECL(clock_nanosleep); SYSCALL_DECL(times);
+SYSCALL_DECL(clock_nanosleep); SYSCALL_DECL(times); SYSCALL_DECL(ppoll);
 
 #endif

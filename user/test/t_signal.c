@@ -328,6 +328,59 @@ static void check_fp(void)
 	signal(SIGUSR1, SIG_DFL);
 }
 
+static volatile sig_atomic_t suspend_sig;
+
+/* on_suspend - records which signal ended a pause()/sigsuspend(). */
+static void on_suspend(int sig)
+{
+	suspend_sig = sig;
+}
+
+/*
+ * check_suspend - pause() and sigsuspend() sleep until a handled signal
+ * arrives (here from a child), return -1/EINTR, and sigsuspend's temporary
+ * mask goes away again afterwards.
+ */
+static void check_suspend(void)
+{
+	sigset_t block, old, now;
+	int r;
+
+	set_handler(SIGUSR1, on_suspend, 0);
+	set_handler(SIGUSR2, on_suspend, 0);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &block, &old);
+
+	/* Blocked while the child sends it: the signal waits for pause/sigsuspend. */
+	if (xfork() == 0) {
+		kill(getppid(), SIGUSR2);
+		_exit(0);
+	}
+	wait_pid(-1);
+	suspend_sig = 0;
+	r = sigsuspend(&old);
+	CHECK(r == -1 && errno == EINTR && suspend_sig == SIGUSR2,
+	      "sigsuspend returns EINTR after the handler ran (sig %d)", (int)suspend_sig);
+	sigprocmask(SIG_SETMASK, NULL, &now);
+	CHECK(sigismember(&now, SIGUSR2) && sigismember(&now, SIGUSR1),
+	      "sigsuspend's temporary mask is gone again afterwards");
+
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	suspend_sig = 0;
+	if (xfork() == 0) {
+		kill(getppid(), SIGUSR1);
+		_exit(0);
+	}
+	while (!suspend_sig)
+		r = pause();
+	CHECK(r == -1 && errno == EINTR && suspend_sig == SIGUSR1, "pause returns EINTR after SIGUSR1");
+	wait_pid(-1);
+	signal(SIGUSR1, SIG_DFL);
+	signal(SIGUSR2, SIG_DFL);
+}
+
 /* main - run the signal checks. */
 int main(void)
 {
@@ -337,6 +390,7 @@ int main(void)
 	check_mask();
 	check_ignore();
 	check_defaults();
+	check_suspend();
 	check_fp();
 	return t_done("t_signal");
 }
