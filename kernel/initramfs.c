@@ -166,7 +166,7 @@ int initramfs_unpack(phys_addr_t pa, uint64_t len)
 	return 0;
 }
 
-/* lookup_once - resolve @path, following symlinks in any component (depth-limited). */
+/* lookup_depth - resolve @path, following symlinks in any component, at most 8 deep. */
 static struct inode *lookup_depth(const char *path, int follow, int depth)
 {
 	char cur[256];

@@ -1,7 +1,7 @@
 /*
  * fault.c - resolve a user page fault (see fault.h).
  *
- *   vm_fault
+ *   vm_fault         (a shared level-0 table is unshared first: ptshare.h)
  *     present page:  fix A/D (cores that do not set them in hardware fault
  *                    instead), or a store to PTE_COW -> cow_fault, or a
  *                    real protection fault

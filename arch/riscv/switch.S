@@ -39,14 +39,3 @@ switch_to:
 	ld	s11, 104(a1)
 	ret
 
-/*
- * call_on_stack(fn, arg, sp): run fn(arg) on a new stack, never to return.
- * Used once, to move the boot hart onto its guarded scheduler stack.
- */
-	.globl	call_on_stack
-call_on_stack:
-	mv	sp, a2
-	mv	t0, a0
-	mv	a0, a1
-	li	ra, 0
-	jr	t0
