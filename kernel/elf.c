@@ -7,6 +7,7 @@
  * program header table need not be aligned in the buffer.
  */
 #include "elf.h"
+#include "../arch/riscv/layout.h"
 #include "string.h"
 #include "errno.h"
 
@@ -31,7 +32,6 @@
 #define PT_PHDR		6
 
 /* The user half of Sv39, and how far a relocatable program may spread. */
-#define ELF_USER_TOP	0x4000000000ULL
 #define ELF_DYN_SPAN	0x1000000000ULL
 
 static uint16_t elf_le16(const uint8_t *p)
@@ -98,7 +98,7 @@ static int elf_check_load(const struct elf_segment *s, int type, uint64_t file_s
 	/* Leave room to round the end up to a page without wrapping. */
 	if (s->vaddr > UINT64_MAX - ELF_PAGE || s->memsz > UINT64_MAX - ELF_PAGE - s->vaddr)
 		return -ENOEXEC;
-	if (type == ET_EXEC && s->vaddr + s->memsz > ELF_USER_TOP)
+	if (type == ET_EXEC && s->vaddr + s->memsz > USER_TOP)
 		return -ENOEXEC;
 	if (s->vaddr % ELF_PAGE != s->offset % ELF_PAGE)
 		return -ENOEXEC;

@@ -422,11 +422,6 @@ int vfs_stat(const char *abs, int follow, struct kstat *st)
 
 /* --- text files generated at open (/proc) ------------------------------------- */
 
-struct text {
-	char *buf;
-	size_t len;
-};
-
 long buffer_file_read(struct file *f, unsigned long ubuf, size_t n)
 {
 	struct text *t = f->priv;

@@ -95,6 +95,12 @@ extern const struct file_ops tty_ops;
 struct file *procfs_open(const char *abs, int *err);
 int procfs_stat(const char *abs, struct kstat *st);
 long procfs_readlink(const char *abs, char *buf, size_t n);
+/* The contents of a file generated at open (/proc): kept in file->priv. */
+struct text {
+	char *buf;
+	size_t len;
+};
+
 long buffer_file_read(struct file *f, unsigned long ubuf, size_t n);
 void buffer_file_release(struct file *f);
 struct file *buffer_file(char *text, size_t len, uint32_t mode, uint64_t ino);

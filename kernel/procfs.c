@@ -14,10 +14,6 @@
 
 #define TEXT_MAX 4096
 
-struct text {
-	char *buf;
-	size_t len;
-};	/* the same layout file.c's buffer files keep in priv */
 
 static void tprintf(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void tprintf(struct text *t, const char *fmt, ...)

@@ -231,19 +231,10 @@ void user_fault_signal(struct trapframe *tf, int sig, const char *what)
 	signal_force(sig, tf->stval);
 }
 
-/* oom_kill - no frame for the current process's fault: it dies with SIGKILL. */
-void oom_kill(unsigned long addr)
-{
-	struct proc *p = current();
-
-	vmstat_inc(oom_kill);
-	pr_warn("Out of memory: killed process %d (%s) faulting at %lx\n", p->pid, p->name, addr);
-	proc_exit(SIGKILL);
-}
-
 /*
- * oom_kill_later - the same, for a fault inside a user-access routine: the
- * copy returns -EFAULT, and SIGKILL ends the process before it sees that.
+ * oom_kill_later - no frame for the current process's fault inside a
+ * user-access routine: the copy returns -EFAULT, and SIGKILL ends the
+ * process before it sees that.
  */
 void oom_kill_later(unsigned long addr)
 {
@@ -252,6 +243,13 @@ void oom_kill_later(unsigned long addr)
 	vmstat_inc(oom_kill);
 	pr_warn("Out of memory: killed process %d (%s) faulting at %lx\n", p->pid, p->name, addr);
 	signal_send(p, SIGKILL);
+}
+
+/* oom_kill - the same for a user-mode fault: the process dies now. */
+void oom_kill(unsigned long addr)
+{
+	oom_kill_later(addr);
+	proc_exit(SIGKILL);
 }
 
 /*

@@ -21,7 +21,7 @@
 static int range_ok(ul addr, ul len)
 {
 	return len && (addr & (PAGE_SIZE - 1)) == 0 && addr + len > addr &&
-	       addr + len <= USER_TOP_VA;
+	       addr + len <= USER_TOP;
 }
 
 /* overlaps - does [addr, addr+len) touch any VMA other than @except? */
@@ -148,7 +148,7 @@ SYSCALL(madvise)
 		return -EINVAL;
 	if (!len)
 		return 0;
-	if (a0 + len < a0 || a0 + len > USER_TOP_VA)
+	if (a0 + len < a0 || a0 + len > USER_TOP)
 		return -ENOMEM;
 	if (a2 == MADV_DONTNEED)
 		return mm_discard(current()->mm, a0, len);

@@ -189,7 +189,7 @@ enum fault_result vm_fault(struct mm *mm, unsigned long addr, enum fault_access 
 	pte_t *e;
 
 	vmstat_inc(pgfault);
-	if (!mm || addr >= USER_TOP_VA)
+	if (!mm || addr >= USER_TOP)
 		return FAULT_SIGSEGV;
 	spin_lock(&mm->lock);
 	int shared = 0;

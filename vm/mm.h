@@ -11,6 +11,7 @@
 #include "../kernel/spinlock.h"
 #include "pmm.h"
 #include "../arch/riscv/pte.h"
+#include "../arch/riscv/layout.h"
 
 #define PROT_READ	1
 #define PROT_WRITE	2
@@ -69,7 +70,6 @@ struct mm {
 #define USER_STACK_SIZE		(8UL << 20)		/* RLIMIT_STACK */
 #define USER_SIGPAGE		0x3ffffff000UL		/* the rt_sigreturn trampoline */
 #define USER_MMAP_BASE		0x2000000000UL		/* mmap searches upward from here */
-#define USER_TOP_VA		0x4000000000UL		/* end of the user half */
 #define USER_ET_DYN_BASE	0x2aaaaaa000UL		/* load bias of static-pie programs */
 
 /* mm_create - an empty address space sharing the kernel half; NULL if out of memory. */

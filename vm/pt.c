@@ -15,28 +15,42 @@ phys_addr_t pt_alloc_root(void)
 	return pmm_alloc_zeroed();
 }
 
-pte_t *pt_walk(phys_addr_t root, uint64_t va, int alloc)
+/*
+ * descend - the one table walk: the entry for @va at @level, allocating
+ * missing (zeroed) tables above it with @alloc.  NULL when a table is
+ * missing (no @alloc), out of memory, or a larger leaf covers @va (then
+ * *@blocked is set, if given).
+ */
+static pte_t *descend(phys_addr_t root, uint64_t va, int level, int alloc, int *blocked)
 {
 	pte_t *t = table(root);
 
-	for (int level = 2; level > 0; level--) {
-		pte_t *e = &t[pt_index(va, level)];
+	for (int l = 2; l > level; l--) {
+		pte_t *e = &t[pt_index(va, l)];
 
-		if (*e & PTE_V) {
-			if (pte_is_leaf(*e))
+		if (!(*e & PTE_V)) {
+			phys_addr_t next = alloc ? pmm_alloc_zeroed() : 0;
+			if (!next)
 				return 0;
-			t = table(pte_to_pa(*e));
-			continue;
+			*e = pa_to_pte(next) | PTE_V;
+		} else if (pte_is_leaf(*e)) {
+			if (blocked)
+				*blocked = 1;
+			return 0;
 		}
-		if (!alloc)
-			return 0;
-		phys_addr_t next = pmm_alloc_zeroed();
-		if (!next)
-			return 0;
-		*e = pa_to_pte(next) | PTE_V;
-		t = table(next);
+		t = table(pte_to_pa(*e));
 	}
-	return &t[pt_index(va, 0)];
+	return &t[pt_index(va, level)];
+}
+
+pte_t *pt_entry(phys_addr_t root, uint64_t va, int level, int alloc)
+{
+	return descend(root, va, level, alloc, 0);
+}
+
+pte_t *pt_walk(phys_addr_t root, uint64_t va, int alloc)
+{
+	return descend(root, va, 0, alloc, 0);
 }
 
 int pt_map(phys_addr_t root, uint64_t va, phys_addr_t pa, uint64_t flags)
@@ -51,22 +65,12 @@ int pt_map(phys_addr_t root, uint64_t va, phys_addr_t pa, uint64_t flags)
 
 int pt_map_leaf(phys_addr_t root, uint64_t va, phys_addr_t pa, int level, uint64_t flags)
 {
-	pte_t *t = table(root);
+	int blocked = 0;
+	pte_t *e = descend(root, va, level, 1, &blocked);
 
-	for (int l = 2; l > level; l--) {
-		pte_t *e = &t[pt_index(va, l)];
-
-		if (!(*e & PTE_V)) {
-			phys_addr_t next = pmm_alloc_zeroed();
-			if (!next)
-				return -ENOMEM;
-			*e = pa_to_pte(next) | PTE_V;
-		} else if (pte_is_leaf(*e)) {
-			return -EEXIST;
-		}
-		t = table(pte_to_pa(*e));
-	}
-	t[pt_index(va, level)] = pa_to_pte(pa) | flags | PTE_V;
+	if (!e)
+		return blocked ? -EEXIST : -ENOMEM;
+	*e = pa_to_pte(pa) | flags | PTE_V;
 	return 0;
 }
 

@@ -20,6 +20,12 @@ phys_addr_t pt_alloc_root(void);
  */
 pte_t *pt_walk(phys_addr_t root, uint64_t va, int alloc);
 
+/*
+ * pt_entry - like pt_walk, but the entry at @level (2 = root, 1 = the
+ * entry pointing at a level-0 table, 0 = a 4 KiB leaf).
+ */
+pte_t *pt_entry(phys_addr_t root, uint64_t va, int level, int alloc);
+
 /* pt_map - map the 4 KiB page at @va to @pa with @flags (V added). 0 or -ENOMEM. */
 int pt_map(phys_addr_t root, uint64_t va, phys_addr_t pa, uint64_t flags);
 

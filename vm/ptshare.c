@@ -10,7 +10,11 @@
 
 #define REGION PT_LEVEL_SIZE(1)
 
-static pte_t *l1_entry(phys_addr_t root, unsigned long va, int alloc);
+/* pt_entry1 - the level-1 entry (pointer to a level-0 table) covering @va. */
+static inline pte_t *pt_entry1(phys_addr_t root, unsigned long va, int alloc)
+{
+	return pt_entry(root, va, 1, alloc);
+}
 
 /* table_release - drop one owner of table @t; the last one drops its frames and frees it. */
 static void table_release(phys_addr_t t)
@@ -53,32 +57,26 @@ static __attribute__((noinline)) int unshare(pte_t *l1e)
 
 pte_t *pt_walk_private(struct mm *mm, unsigned long va, int alloc)
 {
-	pte_t *t = phys_to_virt(mm->root);
+	pte_t *l1e = pt_entry1(mm->root, va, alloc);
 
-	for (int level = 2; level > 0; level--) {
-		pte_t *e = &t[pt_index(va, level)];
-
-		if (!(*e & PTE_V)) {
-			if (!alloc)
-				return 0;
-			phys_addr_t n = pmm_alloc_zeroed();
-			if (!n)
-				return 0;
-			*e = pa_to_pte(n) | PTE_V;
-		} else if (pte_is_leaf(*e)) {
+	if (!l1e)
+		return 0;
+	if (!(*l1e & PTE_V)) {
+		phys_addr_t n = alloc ? pmm_alloc_zeroed() : 0;
+		if (!n)
 			return 0;
-		} else if (level == 1 && pmm_refcount(pte_to_pa(*e)) > 1 && unshare(e)) {
-			return 0;
-		}
-		t = phys_to_virt(pte_to_pa(*e));
+		*l1e = pa_to_pte(n) | PTE_V;
+	} else if (pte_is_leaf(*l1e) ||
+		   (pmm_refcount(pte_to_pa(*l1e)) > 1 && unshare(l1e))) {
+		return 0;
 	}
-	return &t[pt_index(va, 0)];
+	return (pte_t *)phys_to_virt(pte_to_pa(*l1e)) + pt_index(va, 0);
 }
 
 int ptshare_make_private(struct mm *mm, unsigned long start, unsigned long end)
 {
 	for (unsigned long va = ALIGN_DOWN(start, REGION); va < end; va += REGION) {
-		pte_t *l1e = l1_entry(mm->root, va, 0);
+		pte_t *l1e = pt_entry1(mm->root, va, 0);
 
 		if (l1e && (*l1e & PTE_V) && !pte_is_leaf(*l1e) &&
 		    pmm_refcount(pte_to_pa(*l1e)) > 1 && unshare(l1e))
@@ -90,24 +88,6 @@ int ptshare_make_private(struct mm *mm, unsigned long start, unsigned long end)
 int ptshare_is_shared(const pte_t *e)
 {
 	return pmm_refcount(virt_to_phys((void *)((uintptr_t)e & ~(PAGE_SIZE - 1)))) > 1;
-}
-
-/* l1_entry - the level-1 entry covering @va in the table rooted at @root (allocating the level-1 table). */
-static pte_t *l1_entry(phys_addr_t root, unsigned long va, int alloc)
-{
-	pte_t *r = &((pte_t *)phys_to_virt(root))[pt_index(va, 2)];
-
-	if (!(*r & PTE_V)) {
-		if (!alloc)
-			return 0;
-		phys_addr_t n = pmm_alloc_zeroed();
-		if (!n)
-			return 0;
-		*r = pa_to_pte(n) | PTE_V;
-	}
-	if (pte_is_leaf(*r))
-		return 0;
-	return &((pte_t *)phys_to_virt(pte_to_pa(*r)))[pt_index(va, 1)];
 }
 
 /* eager_copy_pte - cow=0: a private copy of a writable (or COW) page; shares the rest. */
@@ -182,7 +162,7 @@ int ptshare_fork(struct mm *parent, struct mm *child)
 	for (struct vma *v = parent->vmas; v; v = v->next) {
 		for (unsigned long va = v->mapped_lo; va < v->mapped_hi;) {
 			unsigned long r = ALIGN_DOWN(va, REGION), end = MIN(r + REGION, v->mapped_hi);
-			pte_t *pl1e = l1_entry(parent->root, va, 0), *cl1e;
+			pte_t *pl1e = pt_entry1(parent->root, va, 0), *cl1e;
 
 			if (!pl1e || !(*pl1e & PTE_V)) {
 				va = end;
@@ -192,7 +172,7 @@ int ptshare_fork(struct mm *parent, struct mm *child)
 				done = r;
 				shared = cow_enabled && (pmm_refcount(pte_to_pa(*pl1e)) > 1 ||
 							 mapped_in(v, r) >= PTSHARE_MIN_PAGES);
-				cl1e = l1_entry(child->root, va, 1);
+				cl1e = pt_entry1(child->root, va, 1);
 				if (!cl1e)
 					return -ENOMEM;
 				if (shared) {
@@ -208,7 +188,7 @@ int ptshare_fork(struct mm *parent, struct mm *child)
 				va = end;
 				continue;
 			} else {
-				cl1e = l1_entry(child->root, va, 0);
+				cl1e = pt_entry1(child->root, va, 0);
 			}
 			if (copy_entries(phys_to_virt(pte_to_pa(*pl1e)), phys_to_virt(pte_to_pa(*cl1e)),
 					 (int)pt_index(va, 0), end == r + REGION ? PT_ENTRIES : (int)pt_index(end, 0)))
@@ -230,7 +210,7 @@ void ptshare_teardown(struct mm *mm)
 	for (struct vma *v = mm->vmas; v; v = v->next) {
 		for (unsigned long va = v->mapped_lo; va < v->mapped_hi;) {
 			unsigned long r = ALIGN_DOWN(va, REGION), end = MIN(r + REGION, v->mapped_hi);
-			pte_t *l1e = l1_entry(mm->root, va, 0);
+			pte_t *l1e = pt_entry1(mm->root, va, 0);
 
 			if (l1e && (*l1e & PTE_V)) {
 				/* A new table: finish the last one, then see whether it is ours alone. */

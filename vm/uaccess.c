@@ -8,7 +8,7 @@ size_t __uaccess_copy(void *dst, const void *src, size_t n);
 
 int uaccess_ok(unsigned long addr, size_t len)
 {
-	return addr + len >= addr && addr + len <= USER_TOP_VA;
+	return addr + len >= addr && addr + len <= USER_TOP;
 }
 
 long copy_to_user(unsigned long udst, const void *src, size_t n)

@@ -33,65 +33,21 @@
 
 #define RAM_BASE	0x80000000UL
 #define ARENA_SIZE	(4UL << 20)
+#define VM_ARENA_FAULT	/* links vm/fault.c */
+#include "vm_arena.h"
 
 #define VA_DATA		0x10000UL	/* PROT_READ|PROT_WRITE anonymous */
 #define VA_TEXT		0x20000UL	/* PROT_READ|PROT_EXEC anonymous */
 #define VA_XONLY	0x30000UL	/* PROT_EXEC only */
 
-/* host_stubs.c */
-extern jmp_buf *host_panic_jmp;
-void host_panic(const char *fmt, ...) __attribute__((noreturn));
-
-uintptr_t host_phys_offset;	/* vm/phys.h: pa + offset = host address */
-static uint8_t *arena;
 static struct mm *mm;
-
-/* fault.c's vm_init may panic; route it where pmm.c's panic goes on the host. */
-void panic(const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	host_panic("%s", msg);
-}
-
-static int group_setup(void **state)
-{
-	(void)state;
-	arena = aligned_alloc(PAGE_SIZE, ARENA_SIZE);
-	if (!arena)
-		return -1;
-	host_phys_offset = (uintptr_t)arena - RAM_BASE;
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	free(arena);
-	return 0;
-}
 
 /* setup - a fresh allocator, boot's frames, and one address space with three VMAs. */
 static int setup(void **state)
 {
-	struct pmm_range r = { RAM_BASE, ARENA_SIZE };
-
 	(void)state;
-	host_panic_jmp = NULL;
-	pmm_set_fail_every(0);
-	pmm_set_span(0, 0);
-	if (pmm_init(&r, 1))
+	if (vm_arena_boot())
 		return -1;
-	memset(&vmstat, 0, sizeof(vmstat));
-	kernel_root = pt_alloc_root();
-	kernel_root_nused = 0;
-	if (!kernel_root)
-		return -1;
-	vm_init();
 	mm = mm_create();
 	if (!mm ||
 	    mm_map(mm, VA_DATA, PAGE_SIZE, PROT_READ | PROT_WRITE, VMA_ANON, 0, NULL, 0, 0) ||
@@ -227,7 +183,7 @@ static void test_store_to_cow_goes_to_cow_fault(void **state)
 static void test_bad_addresses(void **state)
 {
 	(void)state;
-	assert_int_equal(vm_fault(mm, USER_TOP_VA, FAULT_READ), FAULT_SIGSEGV);
+	assert_int_equal(vm_fault(mm, USER_TOP, FAULT_READ), FAULT_SIGSEGV);
 	assert_int_equal(vm_fault(NULL, VA_DATA, FAULT_READ), FAULT_SIGSEGV);
 	assert_int_equal(vmstat.pgfault, 2);
 }

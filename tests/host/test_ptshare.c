@@ -39,6 +39,8 @@
 
 #define RAM_BASE	0x80000000UL
 #define ARENA_SIZE	(32UL << 20)
+#define VM_ARENA_FAULT	/* links vm/fault.c */
+#include "vm_arena.h"
 #define ARENA_FRAMES	(ARENA_SIZE / PAGE_SIZE)
 #define REGION		(2UL << 20)			/* what one level-0 table maps */
 #define RPAGES		512				/* pages per region */
@@ -54,62 +56,15 @@
 #define F_RW		(PTE_U | PTE_R | PTE_W | PTE_A | PTE_D)
 #define F_COW		(PTE_U | PTE_R | PTE_A | PTE_D | PTE_COW)
 
-/* host_stubs.c */
-extern jmp_buf *host_panic_jmp;
-void host_panic(const char *fmt, ...) __attribute__((noreturn));
-
-uintptr_t host_phys_offset;	/* vm/phys.h: pa + offset = host address */
-static uint8_t *arena;
 static size_t baseline_free;
 static unsigned long baseline_objs;
-
-/* fault.c's vm_init may panic: route it where pmm.c's panic goes on the host. */
-void panic(const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	host_panic("%s", msg);
-}
-
-static int group_setup(void **state)
-{
-	(void)state;
-	arena = aligned_alloc(PAGE_SIZE, ARENA_SIZE);
-	if (!arena)
-		return -1;
-	host_phys_offset = (uintptr_t)arena - RAM_BASE;
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	free(arena);
-	return 0;
-}
 
 /* setup - a fresh allocator, the kernel table and vm_init's two frames. */
 static int setup(void **state)
 {
-	struct pmm_range r = { RAM_BASE, ARENA_SIZE };
-
 	(void)state;
-	host_panic_jmp = NULL;
-	pmm_set_fail_every(0);
-	pmm_set_span(0, 0);
-	if (pmm_init(&r, 1))
+	if (vm_arena_boot())
 		return -1;
-	memset(&vmstat, 0, sizeof(vmstat));
-	kernel_root = pt_alloc_root();
-	kernel_root_nused = 0;
-	if (!kernel_root)
-		return -1;
-	vm_init();
-	cow_enabled = 1;
 	baseline_free = pmm_free_frames();
 	baseline_objs = kmalloc_objects();
 	return 0;

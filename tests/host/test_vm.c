@@ -33,6 +33,7 @@
 
 #define RAM_BASE	0x80000000UL
 #define ARENA_SIZE	(16UL << 20)
+#include "vm_arena.h"
 #define ARENA_FRAMES	(ARENA_SIZE / PAGE_SIZE)
 #define SEED		0x486f6c737465696eull	/* "Holstein" */
 
@@ -40,27 +41,8 @@
 extern jmp_buf *host_panic_jmp;
 extern char host_panic_msg[256];
 
-uintptr_t host_phys_offset;	/* vm/phys.h: pa + offset = host address */
-static uint8_t *arena;
 static size_t baseline_free;	/* free frames once a test's setup is done */
 static unsigned long baseline_objs;
-
-static int group_setup(void **state)
-{
-	(void)state;
-	arena = aligned_alloc(PAGE_SIZE, ARENA_SIZE);
-	if (!arena)
-		return -1;
-	host_phys_offset = (uintptr_t)arena - RAM_BASE;
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	(void)state;
-	free(arena);
-	return 0;
-}
 
 /*
  * vm_setup - a fresh allocator over the whole arena, then what boot does
@@ -68,22 +50,9 @@ static int group_teardown(void **state)
  */
 static int vm_setup(void **state)
 {
-	struct pmm_range r = { RAM_BASE, ARENA_SIZE };
-
 	(void)state;
-	host_panic_jmp = NULL;
-	pmm_set_fail_every(0);
-	pmm_set_span(0, 0);
-	if (pmm_init(&r, 1))
+	if (vm_arena_boot())
 		return -1;
-	memset(&vmstat, 0, sizeof(vmstat));
-	kernel_root = pt_alloc_root();
-	zero_frame = pmm_alloc_zeroed();
-	sigpage_frame = pmm_alloc_zeroed();
-	if (!kernel_root || !zero_frame || !sigpage_frame)
-		return -1;
-	kernel_root_nused = 0;
-	cow_enabled = 1;
 	baseline_free = pmm_free_frames();
 	baseline_objs = kmalloc_objects();
 	return 0;
@@ -568,9 +537,9 @@ static void test_pt_map_walk(void **state)
 	assert_int_equal(pmm_free_frames(), before - 3);
 	/* Another 1 GiB, and the top of the user half: two tables each. */
 	assert_int_equal(pt_map(root, 0x40000000, b, PTE_R), 0);
-	assert_int_equal(pt_map(root, USER_TOP_VA - PAGE_SIZE, b, PTE_R), 0);
+	assert_int_equal(pt_map(root, USER_TOP - PAGE_SIZE, b, PTE_R), 0);
 	assert_int_equal(pmm_free_frames(), before - 7);
-	assert_int_equal(pte_to_pa(*pt_walk(root, USER_TOP_VA - PAGE_SIZE, 0)), b);
+	assert_int_equal(pte_to_pa(*pt_walk(root, USER_TOP - PAGE_SIZE, 0)), b);
 	/* Remapping replaces the PTE and allocates nothing. */
 	assert_int_equal(pt_map(root, 0x10000, b, PTE_R), 0);
 	assert_int_equal(*e, pa_to_pte(b) | PTE_R | PTE_V);
@@ -671,7 +640,7 @@ static void test_pt_free_tables(void **state)
 
 	(void)state;
 	for (int i = 0; i < 2000; i++) {
-		uint64_t va = (test_rand(&seed) % USER_TOP_VA) & PAGE_MASK;
+		uint64_t va = (test_rand(&seed) % USER_TOP) & PAGE_MASK;
 
 		assert_int_equal(pt_map(root, va, a, PTE_R | PTE_U), 0);
 		assert_int_equal(pte_to_pa(*pt_walk(root, va, 0)), a);

@@ -1,0 +1,87 @@
+/*
+ * vm_arena.h - the fake physical memory the vm/ host tests run on.
+ *
+ * Include after the vm/ headers, with RAM_BASE and ARENA_SIZE defined.  A
+ * test that links vm/fault.c defines VM_ARENA_FAULT first: then boot's
+ * frames come from vm_init(), and panic() is routed to host_panic.
+ *
+ *   group_setup / group_teardown   the arena, once per test group
+ *   vm_arena_boot()                a fresh allocator over the whole arena,
+ *                                  then what boot does before any process:
+ *                                  the kernel table, the zero and signal frames
+ */
+#ifndef HOLSTEIN_VM_ARENA_H
+#define HOLSTEIN_VM_ARENA_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* host_stubs.c */
+extern jmp_buf *host_panic_jmp;
+void host_panic(const char *fmt, ...) __attribute__((noreturn));
+
+uintptr_t host_phys_offset;	/* vm/phys.h: pa + offset = host address */
+static uint8_t *arena;
+
+#ifdef VM_ARENA_FAULT
+/* fault.c's vm_init may panic: route it where pmm.c's panic goes on the host. */
+void panic(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	host_panic("%s", msg);
+}
+#endif
+
+static int group_setup(void **state)
+{
+	(void)state;
+	arena = aligned_alloc(PAGE_SIZE, ARENA_SIZE);
+	if (!arena)
+		return -1;
+	host_phys_offset = (uintptr_t)arena - RAM_BASE;
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	free(arena);
+	return 0;
+}
+
+/* vm_arena_boot - see the top of this file.  0, or -1 when something is missing. */
+static int vm_arena_boot(void)
+{
+	struct pmm_range r = { RAM_BASE, ARENA_SIZE };
+
+	host_panic_jmp = NULL;
+	pmm_set_fail_every(0);
+	pmm_set_span(0, 0);
+	if (pmm_init(&r, 1))
+		return -1;
+	memset(&vmstat, 0, sizeof(vmstat));
+	kernel_root = pt_alloc_root();
+	kernel_root_nused = 0;
+	if (!kernel_root)
+		return -1;
+#ifdef VM_ARENA_FAULT
+	vm_init();
+#else
+	zero_frame = pmm_alloc_zeroed();
+	sigpage_frame = pmm_alloc_zeroed();
+	if (!zero_frame || !sigpage_frame)
+		return -1;
+#endif
+	cow_enabled = 1;
+	return 0;
+}
+
+#endif
