@@ -247,7 +247,13 @@ static void check_groups(void)
 	long info[4] = {0, 0, 0, 0};
 	pid_t pid;
 
-	CHECK(getpgid(0) > 0 && getsid(0) > 0, "getpgid(0) and getsid(0) succeed");
+	/*
+	 * Linux reports 0 when the group or session leader lives outside our pid
+	 * namespace (a CI container), so the oracle can only ask for success.
+	 */
+	CHECK(getpgid(0) != -1 && getsid(0) != -1, "getpgid(0) and getsid(0) succeed");
+	if (on_holstein())
+		CHECK(getpgid(0) > 0 && getsid(0) > 0, "getpgid(0) and getsid(0) name a process");
 	CHECK(getpgid(0) == getpgrp(), "getpgid(0) == getpgrp()");
 	pipe(p);
 	pid = xfork();
