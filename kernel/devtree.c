@@ -296,6 +296,16 @@ static void dt_probe_clint(const struct fdt *f, struct dt_info *out)
 		out->clint_base = 0;
 }
 
+/* dt_probe_rtc - a real-time clock we can read: QEMU virt's goldfish RTC. */
+static void dt_probe_rtc(const struct fdt *f, struct dt_info *out)
+{
+	uint64_t size;
+	int rtc = fdt_find_compatible(f, -1, "google,goldfish-rtc");
+
+	if (rtc < 0 || !fdt_node_enabled(f, rtc) || fdt_reg(f, rtc, 0, &out->rtc_base, &size) != 0)
+		out->rtc_base = 0;
+}
+
 /* dt_uart_kind - which of our UART drivers fits @node, DT_UART_NONE if neither. */
 static enum dt_uart_kind dt_uart_kind(const struct fdt *f, int node)
 {
@@ -438,6 +448,7 @@ int dt_probe(const void *blob, size_t maxlen, uint64_t blob_pa, struct dt_info *
 	dt_probe_cpus(&f, out);
 	dt_probe_plic(&f, out);
 	dt_probe_clint(&f, out);
+	dt_probe_rtc(&f, out);
 	dt_probe_uart(&f, out);
 	dt_probe_poweroff(&f, out);
 	return 0;

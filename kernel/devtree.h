@@ -74,6 +74,7 @@ struct dt_info {
 	uint64_t plic_base, plic_size;     /* first node compatible "riscv,plic0" or "sifive,plic-1.0.0"; 0 if none */
 	uint32_t plic_ndev;                /* riscv,ndev */
 	uint64_t clint_base;               /* "riscv,clint0"/"sifive,clint0", 0 if none (informational) */
+	uint64_t rtc_base;                 /* "google,goldfish-rtc" (QEMU virt), 0 if none */
 	struct dt_uart uart;               /* the stdout-path node if it is a UART we drive, else the first one found */
 	char     uart_path[DT_STR];        /* the node path of `uart`, e.g. "/soc/serial@10000000" */
 	struct dt_poweroff poweroff;

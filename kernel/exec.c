@@ -291,6 +291,8 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 		mm_put(old);
 
 	file_close_on_exec(p);
+	p->sig.ss_sp = p->sig.ss_size = 0;	/* the old image's alternate stack is gone */
+	p->sig.ss_autodisarm = 0;
 	for (int s = 0; s < NSIG; s++) {
 		if (p->sig.action[s].handler != SIG_IGN)
 			p->sig.action[s].handler = SIG_DFL;

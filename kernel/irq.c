@@ -7,6 +7,7 @@
 #include "irq.h"
 #include "proc.h"
 #include "tty.h"
+#include "itimer.h"
 #include "console.h"
 #include "../drivers/plic.h"
 
@@ -17,7 +18,7 @@ void panic_stop_this_hart(void) __attribute__((noreturn));
 
 volatile uint64_t jiffies;
 
-void timer_interrupt(void)
+void timer_interrupt(int from_user)
 {
 	struct cpu *c = this_cpu();
 
@@ -25,12 +26,18 @@ void timer_interrupt(void)
 	if (c->id == 0) {
 		jiffies++;
 		wakeup((void *)&jiffies);
+		itimer_tick();
 		/* Consoles without a usable interrupt (the SBI console) are polled here. */
 		if (!console_irq())
 			tty_poll();
 	}
-	if (c->proc)
+	if (c->proc) {
+		if (from_user)
+			c->proc->utime_ticks++;
+		else
+			c->proc->stime_ticks++;
 		need_resched[c->id] = 1;
+	}
 }
 
 void external_interrupt(void)

@@ -19,6 +19,7 @@
 #include "../arch/riscv/layout.h"
 #include "../drivers/plic.h"
 #include "../drivers/poweroff.h"
+#include "../drivers/rtc_goldfish.h"
 #include "../vm/pmm.h"
 #include "../vm/kvm.h"
 #include "../vm/fault.h"
@@ -145,6 +146,10 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 		pmm_free_frames(), pmm_free_frames() * 4);
 
 	poweroff_init(&dt);
+	if (dt.rtc_base) {
+		time_set_realtime(rtc_read_ns(dt.rtc_base));
+		pr_info("rtc: goldfish at %#lx\n", (unsigned long)dt.rtc_base);
+	}
 	plic_init(dt.plic_base, dt.plic_ndev);
 	timer_init_hart();
 	c->online = 1;

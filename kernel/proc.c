@@ -9,6 +9,7 @@
 #include "bootargs.h"
 #include "irq.h"
 #include "time.h"
+#include "itimer.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/layout.h"
 #include "../arch/riscv/trap.h"
@@ -106,6 +107,24 @@ void proc_free(struct proc *p)
 	spin_unlock(&sched_lock);
 	kstack_free(p->kstack);
 	kfree(p);
+}
+
+/* proc_cputime_ns - CPU time @p has used, including its current run if it is current(). */
+uint64_t proc_cputime_ns(struct proc *p)
+{
+	return p->run_ns + (p == current() ? time_ns() - p->run_since : 0);
+}
+
+/* proc_put_rusage - write a struct rusage with these user and system ticks (the rest 0). */
+long proc_put_rusage(unsigned long urusage, uint64_t uticks, uint64_t sticks)
+{
+	int64_t ru[18] = { 0 };	/* ru_utime, ru_stime (timevals), then 14 longs */
+
+	ru[0] = (int64_t)(uticks / HZ);
+	ru[1] = (int64_t)(uticks % HZ * (1000000 / HZ));
+	ru[2] = (int64_t)(sticks / HZ);
+	ru[3] = (int64_t)(sticks % HZ * (1000000 / HZ));
+	return copy_to_user(urusage, ru, sizeof(ru)) ? -EFAULT : 0;
 }
 
 struct proc *proc_by_pid(int pid)
@@ -225,6 +244,9 @@ long proc_fork(unsigned long flags, unsigned long newsp, unsigned long ptid, uns
 	np->umask = p->umask;
 	np->sig.blocked = p->sig.blocked;
 	memcpy(np->sig.action, p->sig.action, sizeof(np->sig.action));
+	np->sig.ss_sp = p->sig.ss_sp;
+	np->sig.ss_size = p->sig.ss_size;
+	np->sig.ss_autodisarm = p->sig.ss_autodisarm;
 	np->pgid = p->pgid;
 	np->sid = p->sid;
 	int pid = np->pid;
@@ -297,6 +319,7 @@ void proc_exit(int status)
 		if (c->state == P_ZOMBIE)
 			wakeup_locked(init_proc);
 	}
+	itimer_cancel_locked(p);
 	p->exit_status = status;
 	p->state = P_ZOMBIE;
 	if (p->exit_signal)
@@ -309,6 +332,8 @@ void proc_exit(int status)
 /* reap - collect zombie @c (sched_lock held, dropped): unlink and free it. */
 static void reap(struct proc *c)
 {
+	c->parent->cutime_ticks += c->utime_ticks + c->cutime_ticks;
+	c->parent->cstime_ticks += c->stime_ticks + c->cstime_ticks;
 	unlink_child(c);
 	c->state = P_UNUSED;
 	spin_unlock(&sched_lock);
@@ -336,14 +361,13 @@ long proc_wait4(int pid, unsigned long ustatus, int options, unsigned long urusa
 			if (c->state != P_ZOMBIE)
 				continue;
 			int cpid = c->pid, st = c->exit_status;
+			uint64_t ut = c->utime_ticks + c->cutime_ticks;
+			uint64_t stt = c->stime_ticks + c->cstime_ticks;
 			reap(c);
 			if (ustatus && put_user_u32(ustatus, (uint32_t)st))
 				return -EFAULT;
-			if (urusage) {
-				static const char zero[144];
-				if (copy_to_user(urusage, zero, sizeof(zero)))
-					return -EFAULT;
-			}
+			if (urusage && proc_put_rusage(urusage, ut, stt))
+				return -EFAULT;
 			return cpid;
 		}
 		if (!found) {

@@ -66,7 +66,12 @@ struct proc {
 	struct fpstate fp;
 	int fp_dirty_saved;
 	uint64_t start_time;
+	/* CPU time: ticks sampled in U and S mode (times, getrusage), the same
+	 * summed over reaped children, and exact run time (CPUTIME clocks). */
 	uint64_t utime_ticks, stime_ticks;
+	uint64_t cutime_ticks, cstime_ticks;
+	uint64_t run_ns, run_since;
+	uint64_t alarm_at, alarm_every;	/* ITIMER_REAL, time_ns(); itimer.c */
 };
 
 extern struct spinlock sched_lock;
@@ -88,6 +93,8 @@ long proc_fork(unsigned long flags, unsigned long newsp, unsigned long ptid,
 	       unsigned long tls, unsigned long ctid);
 long proc_wait4(int pid, unsigned long ustatus, int options, unsigned long urusage);
 void proc_set_name(struct proc *p, const char *path);
+uint64_t proc_cputime_ns(struct proc *p);
+long proc_put_rusage(unsigned long urusage, uint64_t uticks, uint64_t sticks);
 
 /* sched.c */
 void scheduler(void) __attribute__((noreturn));

@@ -10,6 +10,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "irq.h"
+#include "time.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/layout.h"
 #include "../vm/kvm.h"
@@ -101,7 +102,9 @@ void scheduler(void)
 		local_flush_icache();		/* it may run code written on another hart */
 		fpu_restore(&p->fp);
 		p->tf->sstatus = (p->tf->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+		p->run_since = time_ns();
 		switch_to(&c->sched_ctx, &p->ctx);
+		p->run_ns += time_ns() - p->run_since;
 		/* p stopped running: leave its address space before anything else. */
 		kvm_load();
 		c->proc = 0;

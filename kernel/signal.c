@@ -118,17 +118,100 @@ int signal_kill_pgrp(int pgid, int sig)
 	return n ? n : -ESRCH;
 }
 
-/* setup_frame - push an rt_sigframe and enter the handler. 0, or -EFAULT. */
+#define SS_ONSTACK	1
+#define SS_DISABLE	2
+#define SS_AUTODISARM	(1U << 31)
+#define MINSIGSTKSZ	2048
+
+/* The user's stack_t. */
+struct k_stack {
+	uint64_t ss_sp;
+	int32_t ss_flags, pad;
+	uint64_t ss_size;
+};
+
+static int on_altstack(struct sigstate *s, unsigned long sp)
+{
+	return sp - s->ss_sp < s->ss_size;	/* ss_size 0: never */
+}
+
+/* altstack_describe - the stack_t that sigaltstack() and uc_stack report for user sp @sp. */
+static void altstack_describe(struct sigstate *s, unsigned long sp, struct k_stack *k)
+{
+	k->ss_sp = s->ss_sp;
+	k->ss_size = s->ss_size;
+	k->pad = 0;
+	k->ss_flags = !s->ss_size ? SS_DISABLE : on_altstack(s, sp) ? SS_ONSTACK : 0;
+	if (s->ss_autodisarm)
+		k->ss_flags |= (int32_t)SS_AUTODISARM;
+}
+
+/* altstack_set - install @k as the alternate stack, as seen from user sp @sp. */
+static long altstack_set(struct sigstate *s, unsigned long sp, const struct k_stack *k)
+{
+	unsigned mode = (unsigned)k->ss_flags & ~SS_AUTODISARM;
+
+	if (on_altstack(s, sp))
+		return -EPERM;		/* cannot move the stack we are running on */
+	if (mode != 0 && mode != SS_ONSTACK && mode != SS_DISABLE)
+		return -EINVAL;
+	if (mode == SS_DISABLE) {
+		s->ss_sp = s->ss_size = 0;
+		s->ss_autodisarm = 0;
+		return 0;
+	}
+	if (k->ss_size < MINSIGSTKSZ)
+		return -ENOMEM;
+	s->ss_sp = k->ss_sp;
+	s->ss_size = k->ss_size;
+	s->ss_autodisarm = ((unsigned)k->ss_flags & SS_AUTODISARM) != 0;
+	return 0;
+}
+
+long signal_altstack(unsigned long uss, unsigned long uoss)
+{
+	struct proc *p = current();
+	struct k_stack old, k;
+	long r = 0;
+
+	altstack_describe(&p->sig, p->tf->sp, &old);
+	if (uss) {
+		if (copy_from_user(&k, uss, sizeof(k)))
+			return -EFAULT;
+		if ((r = altstack_set(&p->sig, p->tf->sp, &k)))
+			return r;
+	}
+	if (uoss && copy_to_user(uoss, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * setup_frame - push an rt_sigframe and enter the handler: on the
+ * alternate stack for an SA_ONSTACK handler unless already on it, else
+ * below the interrupted sp.  0, or -EFAULT.
+ */
 static int setup_frame(struct trapframe *tf, int sig, struct k_sigaction *a, unsigned long addr,
 		       uint64_t old_blocked)
 {
 	struct proc *p = current();
 	struct rt_sigframe f;
-	unsigned long sp = ((tf->sp - sizeof(f)) & ~15UL);
+	struct k_stack st;
+	unsigned long sp = tf->sp;
 
 	memset(&f, 0, sizeof(f));
+	altstack_describe(&p->sig, sp, &st);
+	if ((a->flags & SA_ONSTACK) && p->sig.ss_size && !on_altstack(&p->sig, sp)) {
+		sp = p->sig.ss_sp + p->sig.ss_size;
+		if (p->sig.ss_autodisarm)
+			p->sig.ss_sp = p->sig.ss_size = 0;	/* sigreturn puts it back */
+	}
+	sp = (sp - sizeof(f)) & ~15UL;
 	f.info.si_signo = sig;
 	f.info.si_addr = addr;
+	f.uc.ss_sp = st.ss_sp;
+	f.uc.ss_flags = st.ss_flags;
+	f.uc.ss_size = st.ss_size;
 	f.uc.uc_sigmask = old_blocked;
 	memcpy(f.uc.sc_regs, tf, sizeof(f.uc.sc_regs));
 	fpu_switch_out(p);
@@ -290,6 +373,9 @@ long signal_return(void)
 	fpu_restore(&p->fp);
 	tf->sstatus = (tf->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
 	p->sig.blocked = uc.uc_sigmask & ~UNBLOCKABLE;
+	/* Like Linux, take the alternate stack back from uc_stack; refused (ignored) while on it. */
+	struct k_stack st = { uc.ss_sp, uc.ss_flags, 0, uc.ss_size };
+	altstack_set(&p->sig, tf->sp, &st);
 	tf->scause = 0;		/* not a syscall any more: no restart logic */
 	return (long)tf->a0;
 }

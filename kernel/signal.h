@@ -57,6 +57,8 @@ struct sigstate {
 	uint64_t blocked;
 	uint64_t saved_blocked;		/* rt_sigsuspend: the mask to restore ... */
 	int restore_blocked;		/* ... once a signal has been taken */
+	unsigned long ss_sp, ss_size;	/* sigaltstack; ss_size 0 = disabled */
+	int ss_autodisarm;		/* SS_AUTODISARM: disable while a handler runs on it */
 };
 
 struct proc;
@@ -72,6 +74,8 @@ void signal_deliver(struct trapframe *tf);
 /* signal_force - a synchronous fault: deliver @sig now, killing if blocked or ignored. */
 void signal_force(int sig, unsigned long addr);
 long signal_return(void);
+/* signal_altstack - sigaltstack(@uss, @uoss) for current(): 0 or -errno. */
+long signal_altstack(unsigned long uss, unsigned long uoss);
 long signal_suspend(uint64_t mask);
 /* signal_kill_pgrp - @sig to every process of group @pgid. Returns count or -ESRCH. */
 int signal_kill_pgrp(int pgid, int sig);

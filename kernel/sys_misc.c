@@ -11,10 +11,6 @@
 #include "../vm/uaccess.h"
 #include "../drivers/poweroff.h"
 
-#ifndef BUILD_EPOCH
-#define BUILD_EPOCH 1767225600ULL	/* 2026-01-01: there is no RTC driver yet */
-#endif
-
 SYSCALL(uname)
 {
 	char u[6][65];
@@ -101,11 +97,13 @@ static int clock_now(ul clk, struct ktimespec *ts)
 	switch (clk) {
 	case 0:		/* REALTIME */
 	case 5:		/* REALTIME_COARSE */
-		ns += BUILD_EPOCH * 1000000000ULL;
+		ns = time_realtime_ns();
+		break;
+	case 2:		/* PROCESS_CPUTIME_ID */
+	case 3:		/* THREAD_CPUTIME_ID: one thread per process */
+		ns = proc_cputime_ns(current());
 		break;
 	case 1:		/* MONOTONIC */
-	case 2:		/* PROCESS_CPUTIME_ID: wall time is an upper bound */
-	case 3:		/* THREAD_CPUTIME_ID */
 	case 4:		/* MONOTONIC_RAW */
 	case 6:		/* MONOTONIC_COARSE */
 	case 7:		/* BOOTTIME */
@@ -245,7 +243,8 @@ SYSCALL(ppoll)
 
 SYSCALL(times)
 {
-	uint64_t t[4] = { 0, 0, 0, 0 };
+	struct proc *p = current();
+	uint64_t t[4] = { p->utime_ticks, p->stime_ticks, p->cutime_ticks, p->cstime_ticks };
 
 	if (a0 && copy_to_user(a0, t, sizeof(t)))
 		return -EFAULT;

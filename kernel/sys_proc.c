@@ -276,12 +276,32 @@ SYSCALL(rt_sigreturn)
 
 SYSCALL(sigaltstack)
 {
-	if (a1) {
-		uint64_t ss[3] = { 0, 2 /* SS_DISABLE */, 0 };
-		if (copy_to_user(a1, ss, sizeof(ss)))
-			return -EFAULT;
+	return signal_altstack(a0, a1);
+}
+
+/*
+ * sched_getaffinity(pid, len, mask) - every online hart: Holstein runs any
+ * process anywhere.  Returns the bytes written (one unsigned long), like Linux.
+ */
+SYSCALL(sched_getaffinity)
+{
+	unsigned long mask = 0;
+
+	if (a1 < sizeof(mask) || (a1 & (sizeof(mask) - 1)))
+		return -EINVAL;
+	if ((long)a0 < 0)
+		return -ESRCH;
+	if (a0) {
+		spin_lock(&sched_lock);
+		struct proc *p = proc_by_pid((int)a0);
+		spin_unlock(&sched_lock);
+		if (!p)
+			return -ESRCH;
 	}
-	return a0 ? -ENOSYS : 0;
+	for (int i = 0; i < ncpus; i++)
+		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			mask |= 1UL << i;
+	return copy_to_user(a2, &mask, sizeof(mask)) ? -EFAULT : (long)sizeof(mask);
 }
 
 SYSCALL(sched_yield)
@@ -292,9 +312,11 @@ SYSCALL(sched_yield)
 
 SYSCALL(getrusage)
 {
-	static const char zero[144];
+	struct proc *p = current();
 
-	if ((long)a0 != 0 && (long)a0 != -1)
-		return -EINVAL;
-	return copy_to_user(a1, zero, sizeof(zero));
+	if ((long)a0 == 0)		/* RUSAGE_SELF */
+		return proc_put_rusage(a1, p->utime_ticks, p->stime_ticks);
+	if ((long)a0 == -1)		/* RUSAGE_CHILDREN: the reaped ones */
+		return proc_put_rusage(a1, p->cutime_ticks, p->cstime_ticks);
+	return -EINVAL;
 }

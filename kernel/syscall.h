@@ -27,7 +27,7 @@ SYSCALL_DECL(kill); SYSCALL_DECL(tkill); SYSCALL_DECL(tgkill); SYSCALL_DECL(setp
 SYSCALL_DECL(getpgid); SYSCALL_DECL(getsid); SYSCALL_DECL(setsid); SYSCALL_DECL(set_tid_address);
 SYSCALL_DECL(set_robust_list); SYSCALL_DECL(prlimit64); SYSCALL_DECL(rt_sigaction);
 SYSCALL_DECL(rt_sigprocmask); SYSCALL_DECL(rt_sigreturn); SYSCALL_DECL(rt_sigpending); SYSCALL_DECL(rt_sigsuspend);
-SYSCALL_DECL(sched_yield); SYSCALL_DECL(getrusage); SYSCALL_DECL(sigaltstack);
+SYSCALL_DECL(sched_yield); SYSCALL_DECL(sched_getaffinity); SYSCALL_DECL(getrusage); SYSCALL_DECL(sigaltstack);
 /* Memory (sys_mem.c) */
 SYSCALL_DECL(brk); SYSCALL_DECL(mmap); SYSCALL_DECL(munmap); SYSCALL_DECL(mprotect);
 SYSCALL_DECL(madvise);
@@ -36,5 +36,7 @@ SYSCALL_DECL(uname); SYSCALL_DECL(getuid); SYSCALL_DECL(umask); SYSCALL_DECL(sys
 SYSCALL_DECL(reboot); SYSCALL_DECL(getrandom); SYSCALL_DECL(clock_gettime);
 SYSCALL_DECL(clock_getres); SYSCALL_DECL(gettimeofday); SYSCALL_DECL(nanosleep);
 SYSCALL_DECL(clock_nanosleep); SYSCALL_DECL(times); SYSCALL_DECL(ppoll);
+/* Interval timers (itimer.c) */
+SYSCALL_DECL(getitimer); SYSCALL_DECL(setitimer);
 
 #endif

@@ -7,8 +7,11 @@
 #include "time.h"
 #include "../arch/riscv/csr.h"
 
+#define FALLBACK_EPOCH_NS (1767225600ULL * 1000000000ULL)	/* 2026-01-01, without an RTC */
+
 uint64_t timebase_hz = 10000000;
 static uint64_t boot_time;
+static uint64_t epoch_at_boot = FALLBACK_EPOCH_NS;	/* CLOCK_REALTIME when time_ns() was 0 */
 
 void time_init(uint64_t hz)
 {
@@ -25,4 +28,17 @@ uint64_t time_ticks_to_ns(uint64_t t)
 uint64_t time_ns(void)
 {
 	return time_ticks_to_ns(rdtime() - boot_time);
+}
+
+void time_set_realtime(uint64_t epoch_ns)
+{
+	uint64_t up = time_ns();
+
+	if (epoch_ns > up)
+		epoch_at_boot = epoch_ns - up;
+}
+
+uint64_t time_realtime_ns(void)
+{
+	return epoch_at_boot + time_ns();
 }

@@ -91,6 +91,8 @@ void kvm_init(const struct dt_info *dt)
 		map_range(dt->plic_base, dt->plic_size, KERNEL_RW);
 	if (dt->poweroff.kind == DT_POWEROFF_SYSCON)
 		map_range(dt->poweroff.base, PAGE_SIZE, KERNEL_RW);
+	if (dt->rtc_base)
+		map_range(dt->rtc_base, PAGE_SIZE, KERNEL_RW);
 
 	/*
 	 * Every table of the kernel-stack area, now: its root entry then never

@@ -21,11 +21,12 @@ void trap_init_hart(void)
 	csr_set(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
 }
 
-static void handle_interrupt(unsigned long code)
+/* handle_interrupt - interrupt @code arrived; @from_user: it interrupted U-mode. */
+static void handle_interrupt(unsigned long code, int from_user)
 {
 	switch (code) {
 	case IRQ_S_TIMER:
-		timer_interrupt();
+		timer_interrupt(from_user);
 		break;
 	case IRQ_S_EXT:
 		external_interrupt();
@@ -69,7 +70,7 @@ void kernel_trap(struct trapframe *tf)
 	unsigned long cause = tf->scause;
 
 	if (cause & SCAUSE_INTR) {
-		handle_interrupt(cause & ~SCAUSE_INTR);
+		handle_interrupt(cause & ~SCAUSE_INTR, 0);
 		return;
 	}
 	unsigned long fixup = extable_fixup(tf->epc);
@@ -100,7 +101,7 @@ void user_trap(struct trapframe *tf)
 	struct proc *p = current();
 
 	if (cause & SCAUSE_INTR) {
-		handle_interrupt(cause & ~SCAUSE_INTR);
+		handle_interrupt(cause & ~SCAUSE_INTR, 1);
 	} else if (cause == EXC_ECALL_U) {
 		tf->epc += 4;
 		intr_on();

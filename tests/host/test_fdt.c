@@ -81,6 +81,7 @@ static void check_virt(const char *name, int harts, uint64_t mem)
 	assert_int_equal(info.plic_size, 0x600000);
 	assert_int_equal(info.plic_ndev, 0x60);
 	assert_int_equal(info.clint_base, 0x2000000);
+	assert_int_equal(info.rtc_base, 0x101000);
 	assert_string_equal(info.stdout_path, "/soc/serial@10000000");
 	assert_int_equal(info.uart.kind, DT_UART_8250);
 	assert_int_equal(info.uart.base, 0x10000000);
@@ -139,6 +140,7 @@ static void test_sifive_u(void **state)
 	assert_int_equal(info.plic_size, 0x4000000);
 	assert_int_equal(info.plic_ndev, 0x35);
 	assert_int_equal(info.clint_base, 0x2000000);
+	assert_int_equal(info.rtc_base, 0);	/* sifive_u has no RTC: the fixed epoch */
 	assert_int_equal(info.uart.kind, DT_UART_SIFIVE);
 	assert_int_equal(info.uart.base, 0x10010000);
 	assert_int_equal(info.uart.irq, 4);

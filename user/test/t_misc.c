@@ -1,6 +1,6 @@
 /*
  * t_misc - the small syscalls: uname, ids, umask, chdir/getcwd, sysinfo, clocks and
- * nanosleep, sched_yield, getrandom, prlimit64, readlinkat errors, and ENOSYS for an
+ * nanosleep, CPU time (clock, times, getrusage), sched_getaffinity, sched_yield, getrandom, prlimit64, readlinkat errors, and ENOSYS for an
  * unknown syscall number.
  */
 #include "ulib.h"
@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <sys/time.h>
+#include <sys/times.h>
 
 /* check_uname - uname fills in Linux-like fields. */
 static void check_uname(void)
@@ -115,6 +116,95 @@ static void check_time(void)
 	CHECK(sched_yield() == 0, "sched_yield");
 }
 
+/* spin_cpu - burn at least @ns of CPU time (by CLOCK_PROCESS_CPUTIME_ID). */
+static void spin_cpu(uint64_t ns)
+{
+	struct timespec a, b;
+	volatile uint64_t x = 0;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+	do {
+		for (int i = 0; i < 10000; i++)
+			x += (uint64_t)i;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+	} while ((uint64_t)(b.tv_sec - a.tv_sec) * 1000000000ULL + (uint64_t)b.tv_nsec -
+		 (uint64_t)a.tv_nsec < ns);
+}
+
+static void spin_200ms(void *arg)
+{
+	(void)arg;
+	spin_cpu(200000000ULL);
+}
+
+/*
+ * check_cputime - CPU time: the process clock does not run while we sleep;
+ * busy work shows in times(), getrusage() and clock(); a reaped child's
+ * time shows in RUSAGE_CHILDREN and in wait4's rusage.
+ */
+static void check_cputime(void)
+{
+	struct timespec a, b, req = {0, 200000000};
+	struct rusage ru, child;
+	struct tms t;
+	clock_t c0;
+	uint64_t slept;
+	int st;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
+	nanosleep(&req, NULL);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+	slept = (uint64_t)(b.tv_sec - a.tv_sec) * 1000000000ULL + (uint64_t)b.tv_nsec -
+		(uint64_t)a.tv_nsec;
+	CHECK(slept < 100000000ULL, "a 200 ms sleep uses little CPU time (%llu us)",
+	      (unsigned long long)slept / 1000);
+
+	c0 = clock();
+	spin_cpu(300000000ULL);
+	CHECK(clock() - c0 >= CLOCKS_PER_SEC / 4, "clock() counts 300 ms of busy work (%ld us)",
+	      (long)(clock() - c0));
+	CHECK(times(&t) != (clock_t)-1 && t.tms_utime + t.tms_stime >= 20,
+	      "times() shows the busy work (%ld+%ld ticks)", (long)t.tms_utime, (long)t.tms_stime);
+	CHECK(getrusage(RUSAGE_SELF, &ru) == 0 && ru.ru_utime.tv_sec * 1000000 + ru.ru_utime.tv_usec +
+			  ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec >= 200000,
+	      "getrusage(RUSAGE_SELF) shows the busy work");
+
+	pid_t pid = xfork();
+	if (pid == 0) {
+		spin_200ms(NULL);
+		_exit(0);
+	}
+	memset(&child, 0, sizeof(child));
+	while (wait4(pid, &st, 0, &child) < 0 && errno == EINTR)
+		;
+	CHECK(child.ru_utime.tv_sec * 1000000 + child.ru_utime.tv_usec + child.ru_stime.tv_sec * 1000000 +
+			  child.ru_stime.tv_usec >= 100000,
+	      "wait4's rusage has the child's CPU time");
+	CHECK(getrusage(RUSAGE_CHILDREN, &ru) == 0 && ru.ru_utime.tv_sec * 1000000 +
+			  ru.ru_utime.tv_usec + ru.ru_stime.tv_sec * 1000000 + ru.ru_stime.tv_usec >=
+			  100000,
+	      "getrusage(RUSAGE_CHILDREN) includes the reaped child");
+	CHECK(times(&t) != (clock_t)-1 && t.tms_cutime + t.tms_cstime >= 10,
+	      "times() counts the reaped child (%ld+%ld ticks)", (long)t.tms_cutime, (long)t.tms_cstime);
+	CHECK_ERR(getrusage(5, &ru), EINVAL, "getrusage(5) -> EINVAL");
+}
+
+/* check_affinity - sched_getaffinity lists as many CPUs as are online. */
+static void check_affinity(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CHECK(sched_getaffinity(0, sizeof(set), &set) == 0, "sched_getaffinity(0)");
+	CHECK(CPU_COUNT(&set) == sysconf(_SC_NPROCESSORS_ONLN),
+	      "the affinity mask has every online CPU (%d of %ld)", CPU_COUNT(&set),
+	      sysconf(_SC_NPROCESSORS_ONLN));
+	CHECK_ERR(sched_getaffinity(999999, sizeof(set), &set), ESRCH,
+		  "sched_getaffinity of a missing process -> ESRCH");
+	CHECK_ERR(syscall(SYS_sched_getaffinity, 0, 1, &set), EINVAL,
+		  "sched_getaffinity with a 1-byte mask -> EINVAL");
+}
+
 /* check_random - getrandom fills buffers, differently each time. */
 static void check_random(void)
 {
@@ -168,6 +258,8 @@ int main(void)
 	check_cwd();
 	check_sysinfo();
 	check_time();
+	check_cputime();
+	check_affinity();
 	check_random();
 	check_limits();
 	check_errors();

@@ -2,10 +2,12 @@
  * t_signal - signals: handlers for SIGUSR1/SIGINT/SIGCHLD, siginfo, masking during a
  * handler, sigprocmask blocking and delivery on unblock, SIG_IGN, default actions seen by
  * wait4, and the full FP state (f0-f31, fcsr) surviving asynchronous signals whose handler
- * clobbers it.
+ * clobbers it; alarm/setitimer, and sigaltstack catching a stack overflow.
  */
 #include "ulib.h"
 #include <math.h>
+#include <setjmp.h>
+#include <sys/time.h>
 
 static volatile sig_atomic_t usr1_count, usr1_depth, usr1_max_depth, usr1_signo, info_signo;
 static volatile sig_atomic_t int_count, chld_count, usr2_count, async_count, fp_bad;
@@ -381,6 +383,165 @@ static void check_suspend(void)
 	signal(SIGUSR2, SIG_DFL);
 }
 
+static volatile sig_atomic_t alrm_count;
+
+static void on_alrm(int sig)
+{
+	(void)sig;
+	alrm_count++;
+}
+
+/*
+ * check_alarm - ITIMER_REAL: alarm() wakes pause() with SIGALRM, getitimer
+ * reports what is left, a periodic timer fires again and again, setting 0
+ * disarms, a child does not inherit the timer, and the default action of
+ * SIGALRM kills.
+ */
+static void child_has_no_timer(void *arg)
+{
+	struct itimerval c;
+
+	(void)arg;
+	getitimer(ITIMER_REAL, &c);
+	_exit(c.it_value.tv_sec || c.it_value.tv_usec ? 1 : 0);
+}
+
+static void check_alarm(void)
+{
+	struct itimerval it, left;
+	uint64_t t0;
+	int st;
+
+	set_handler(SIGALRM, on_alrm, 0);
+	alrm_count = 0;
+	t0 = now_ns();
+	CHECK(alarm(1) == 0, "alarm(1) with none pending returns 0");
+	while (!alrm_count && now_ns() - t0 < 5000000000ULL)
+		pause();
+	CHECK(alrm_count == 1 && now_ns() - t0 >= 900000000ULL,
+	      "alarm(1) delivers one SIGALRM after about a second (%d, %llu ms)", (int)alrm_count,
+	      (unsigned long long)((now_ns() - t0) / 1000000));
+
+	memset(&it, 0, sizeof(it));
+	it.it_value.tv_sec = 100;
+	CHECK(setitimer(ITIMER_REAL, &it, NULL) == 0, "setitimer arms 100 s");
+	CHECK(getitimer(ITIMER_REAL, &left) == 0 && left.it_value.tv_sec >= 98 &&
+		      left.it_value.tv_sec <= 100 && left.it_interval.tv_sec == 0,
+	      "getitimer reports the time left (%ld s)", (long)left.it_value.tv_sec);
+	st = run_child(child_has_no_timer, NULL);
+	CHECK_EXIT(st, 0, "a forked child has no timer");
+	CHECK(alarm(0) >= 98, "alarm(0) returns the seconds left and disarms");
+	CHECK(getitimer(ITIMER_REAL, &left) == 0 && !left.it_value.tv_sec && !left.it_value.tv_usec,
+	      "after alarm(0) no timer is left");
+
+	alrm_count = 0;
+	it.it_value.tv_sec = 0;
+	it.it_value.tv_usec = 20000;
+	it.it_interval.tv_usec = 20000;
+	t0 = now_ns();
+	setitimer(ITIMER_REAL, &it, NULL);
+	while (alrm_count < 3 && now_ns() - t0 < 5000000000ULL)
+		pause();
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	CHECK(alrm_count >= 3, "a 20 ms periodic timer fires repeatedly (%d)", (int)alrm_count);
+
+	it.it_value.tv_usec = 1000000;
+	CHECK_ERR(setitimer(ITIMER_REAL, &it, NULL), EINVAL, "tv_usec of a million -> EINVAL");
+	CHECK_ERR(setitimer(ITIMER_REAL, (void *)8, NULL), EFAULT, "a bad new value -> EFAULT");
+	CHECK_ERR(getitimer(ITIMER_REAL, (void *)8), EFAULT, "a bad current value -> EFAULT");
+	signal(SIGALRM, SIG_DFL);
+
+	pid_t pid = xfork();
+	if (pid == 0) {
+		alarm(1);
+		for (;;)
+			pause();
+	}
+	st = wait_pid(pid);
+	CHECK_SIG(st, SIGALRM, "an unhandled SIGALRM kills");
+}
+
+static volatile char *altstack_base;
+static volatile size_t altstack_size;
+static volatile sig_atomic_t alt_ok;
+static sigjmp_buf alt_jmp;
+
+static void on_overflow(int sig)
+{
+	char here;
+	stack_t now;
+
+	(void)sig;
+	sigaltstack(NULL, &now);
+	alt_ok = &here >= altstack_base && &here < altstack_base + altstack_size &&
+		 (now.ss_flags & SS_ONSTACK);
+	siglongjmp(alt_jmp, 1);
+}
+
+static volatile int depth_limit = 1 << 30;	/* deeper than any stack */
+
+/* recurse - about 4 KiB of stack per level until the stack runs out. */
+static __attribute__((noinline)) int recurse(int depth)
+{
+	volatile char pad[4096];
+
+	pad[0] = (char)depth;
+	if (depth >= depth_limit)
+		return 0;
+	return recurse(depth + 1) + pad[0];
+}
+
+/* overflow - in a child: install @arg as the SIGSEGV action and recurse without end. */
+static void overflow(void *arg)
+{
+	sigaction(SIGSEGV, arg, NULL);
+	if (sigsetjmp(alt_jmp, 1) == 0)
+		recurse(0);
+	_exit(alt_ok ? 0 : 1);
+}
+
+/*
+ * check_altstack - sigaltstack: the setting reads back; a SIGSEGV from
+ * stack overflow runs its SA_ONSTACK handler on the alternate stack (the
+ * only way to survive it), in a child that inherits the setting; too small a stack is ENOMEM, bad flags EINVAL.
+ */
+static void check_altstack(void)
+{
+	stack_t ss, old;
+	struct sigaction sa;
+	int st;
+
+	CHECK(sigaltstack(NULL, &old) == 0 && (old.ss_flags & SS_DISABLE),
+	      "no alternate stack at first");
+	altstack_size = 65536;
+	altstack_base = malloc(altstack_size);
+	ss.ss_sp = (void *)altstack_base;
+	ss.ss_size = altstack_size;
+	ss.ss_flags = 0;
+	CHECK(sigaltstack(&ss, NULL) == 0, "sigaltstack installs 64 KiB");
+	CHECK(sigaltstack(NULL, &old) == 0 && old.ss_sp == altstack_base &&
+		      old.ss_size == altstack_size && old.ss_flags == 0,
+	      "sigaltstack reads the setting back");
+	ss.ss_size = 1024;
+	CHECK_ERR(sigaltstack(&ss, NULL), ENOMEM, "a 1 KiB alternate stack -> ENOMEM");
+	ss.ss_size = altstack_size;
+	ss.ss_flags = 0x40;
+	CHECK_ERR(sigaltstack(&ss, NULL), EINVAL, "unknown flags -> EINVAL");
+	CHECK_ERR(sigaltstack((void *)8, NULL), EFAULT, "a bad stack_t -> EFAULT");
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_overflow;
+	sa.sa_flags = SA_ONSTACK;
+	st = run_child(overflow, &sa);
+	CHECK_EXIT(st, 0, "stack overflow is caught on the alternate stack");
+	/* Without SA_ONSTACK the overflow still kills: t_isolation checks that. */
+	ss.ss_flags = SS_DISABLE;
+	CHECK(sigaltstack(&ss, NULL) == 0 && sigaltstack(NULL, &old) == 0 &&
+		      (old.ss_flags & SS_DISABLE),
+	      "SS_DISABLE turns it off");
+}
+
 /* main - run the signal checks. */
 int main(void)
 {
@@ -391,6 +552,8 @@ int main(void)
 	check_ignore();
 	check_defaults();
 	check_suspend();
+	check_alarm();
+	check_altstack();
 	check_fp();
 	return t_done("t_signal");
 }
