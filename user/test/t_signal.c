@@ -339,6 +339,22 @@ static void on_suspend(int sig)
 }
 
 /*
+ * kill_parent_from_child - fork a child that sends @sig to us.  0 (a failed
+ * check) if fork fails: under fail_alloc the signal would never come.
+ */
+static int kill_parent_from_child(int sig)
+{
+	pid_t pid = xfork();
+
+	if (pid == 0) {
+		kill(getppid(), sig);
+		_exit(0);
+	}
+	CHECK(pid > 0, "fork a child to send signal %d", sig);
+	return pid > 0;
+}
+
+/*
  * check_suspend - pause() and sigsuspend() sleep until a handled signal
  * arrives (here from a child), return -1/EINTR, and sigsuspend's temporary
  * mask goes away again afterwards.
@@ -356,9 +372,9 @@ static void check_suspend(void)
 	sigprocmask(SIG_BLOCK, &block, &old);
 
 	/* Blocked while the child sends it: the signal waits for pause/sigsuspend. */
-	if (xfork() == 0) {
-		kill(getppid(), SIGUSR2);
-		_exit(0);
+	if (!kill_parent_from_child(SIGUSR2)) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return;
 	}
 	wait_pid(-1);
 	suspend_sig = 0;
@@ -371,10 +387,8 @@ static void check_suspend(void)
 
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	suspend_sig = 0;
-	if (xfork() == 0) {
-		kill(getppid(), SIGUSR1);
-		_exit(0);
-	}
+	if (!kill_parent_from_child(SIGUSR1))
+		return;
 	while (!suspend_sig)
 		r = pause();
 	CHECK(r == -1 && errno == EINTR && suspend_sig == SIGUSR1, "pause returns EINTR after SIGUSR1");
