@@ -52,6 +52,7 @@ struct file_ops {
 	long (*ioctl)(struct file *f, unsigned long cmd, unsigned long arg);
 	long (*getdents)(struct file *f, unsigned long ubuf, size_t n);
 	void (*release)(struct file *f);
+	unsigned (*poll)(struct file *f);	/* POLLIN etc. now; NULL: never blocks (poll.h) */
 };
 
 struct file {

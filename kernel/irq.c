@@ -8,6 +8,7 @@
 #include "proc.h"
 #include "tty.h"
 #include "itimer.h"
+#include "poll.h"
 #include "console.h"
 #include "../drivers/plic.h"
 
@@ -27,6 +28,7 @@ void timer_interrupt(int from_user)
 		jiffies++;
 		wakeup((void *)&jiffies);
 		itimer_tick();
+		poll_tick();
 		/* Consoles without a usable interrupt (the SBI console) are polled here. */
 		if (!console_irq())
 			tty_poll();

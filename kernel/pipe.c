@@ -8,6 +8,7 @@
 #include "proc.h"
 #include "kmalloc.h"
 #include "pipe.h"
+#include "poll.h"
 #include "../vm/uaccess.h"
 
 #define PIPE_PAGES	4
@@ -27,6 +28,13 @@ static char *slot(struct pipe *p, size_t pos)
 	return &p->page[pos / 4096][pos % 4096];
 }
 
+/* pipe_wake - the pipe changed: wake its sleepers and any poller. */
+static void pipe_wake(struct pipe *p)
+{
+	wakeup(p);
+	poll_notify();
+}
+
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->priv;
@@ -39,7 +47,7 @@ static void pipe_release(struct file *f)
 		p->writers--;
 	last = p->readers == 0 && p->writers == 0;
 	spin_unlock(&p->lock);
-	wakeup(p);
+	pipe_wake(p);
 	if (last) {
 		for (int i = 0; i < PIPE_PAGES; i++)
 			kfree(p->page[i]);
@@ -77,7 +85,7 @@ static long pipe_read(struct file *f, unsigned long ubuf, size_t n)
 		while (got < sizeof(tmp) && done + got < n && p->head != p->tail)
 			tmp[got++] = *slot(p, p->tail++);
 		spin_unlock(&p->lock);
-		wakeup(p);
+		pipe_wake(p);
 		if (copy_to_user(ubuf + done, tmp, got))
 			return done ? (long)done : -EFAULT;
 		done += got;
@@ -132,15 +140,41 @@ static long pipe_write(struct file *f, unsigned long ubuf, size_t n)
 		for (size_t i = 0; i < put; i++)
 			*slot(p, p->head++) = tmp[i];
 		spin_unlock(&p->lock);
-		wakeup(p);
+		pipe_wake(p);
 		done += put;
 	}
 	kfree(tmp);
 	return (long)done;
 }
 
+/*
+ * pipe_poll - the read end is readable with data or without writers (then
+ * also POLLHUP); the write end is writable with room for PIPE_BUF bytes,
+ * and POLLERR once no reader is left.
+ */
+static unsigned pipe_poll(struct file *f)
+{
+	struct pipe *p = f->priv;
+	unsigned ev = 0;
+
+	spin_lock(&p->lock);
+	if ((f->flags & O_ACCMODE) == O_RDONLY) {
+		if (p->head != p->tail)
+			ev |= POLLIN | POLLRDNORM;
+		if (p->writers == 0)
+			ev |= POLLHUP;
+	} else {
+		if (PIPE_SIZE - (p->head - p->tail) >= PIPE_BUF)
+			ev |= POLLOUT | POLLWRNORM;
+		if (p->readers == 0)
+			ev |= POLLERR;
+	}
+	spin_unlock(&p->lock);
+	return ev;
+}
+
 static const struct file_ops pipe_ops = {
-	.read = pipe_read, .write = pipe_write, .release = pipe_release,
+	.read = pipe_read, .write = pipe_write, .release = pipe_release, .poll = pipe_poll,
 };
 
 int pipe_create(struct file **rf, struct file **wf, unsigned flags)

@@ -86,10 +86,6 @@ SYSCALL(getrandom)
 	return (long)n;
 }
 
-struct ktimespec {
-	int64_t sec, nsec;
-};
-
 static int clock_now(ul clk, struct ktimespec *ts)
 {
 	uint64_t ns = time_ns();
@@ -212,33 +208,6 @@ SYSCALL(clock_nanosleep)
 	if (a0 > 7)
 		return -EINVAL;
 	return do_nanosleep(a2, a3, (a1 & 1) != 0, a0);
-}
-
-/*
- * ppoll - only the form glibc's pause() uses and the timed sleep with no
- * descriptors: with nfds 0 it waits for a signal or the timeout.  Polling
- * descriptors is not implemented (-ENOSYS).
- */
-SYSCALL(ppoll)
-{
-	struct ktimespec ts;
-	uint64_t mask;
-
-	if (a1 != 0)
-		return -ENOSYS;
-	if (a3) {
-		if (a4 != 8)
-			return -EINVAL;
-		if (copy_from_user(&mask, a3, sizeof(mask)))
-			return -EFAULT;
-	}
-	if (!a2)
-		return signal_suspend(a3 ? mask : current()->sig.blocked);
-	if (copy_from_user(&ts, a2, sizeof(ts)))
-		return -EFAULT;
-	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
-		return -EINVAL;
-	return sleep_until(time_ns() + (uint64_t)ts.sec * 1000000000ULL + (uint64_t)ts.nsec);
 }
 
 SYSCALL(times)

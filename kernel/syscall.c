@@ -29,6 +29,7 @@ static const syscall_fn table[NR_SYSCALLS] = {
 	[65] = sys_readv,
 	[66] = sys_writev,
 	[67] = sys_pread64,
+	[72] = sys_pselect6,
 	[73] = sys_ppoll,
 	[78] = sys_readlinkat,
 	[79] = sys_newfstatat,

@@ -35,7 +35,9 @@ SYSCALL_DECL(madvise);
 SYSCALL_DECL(uname); SYSCALL_DECL(getuid); SYSCALL_DECL(umask); SYSCALL_DECL(sysinfo);
 SYSCALL_DECL(reboot); SYSCALL_DECL(getrandom); SYSCALL_DECL(clock_gettime);
 SYSCALL_DECL(clock_getres); SYSCALL_DECL(gettimeofday); SYSCALL_DECL(nanosleep);
-SYSCALL_DECL(clock_nanosleep); SYSCALL_DECL(times); SYSCALL_DECL(ppoll);
+SYSCALL_DECL(clock_nanosleep); SYSCALL_DECL(times);
+/* Waiting on files (poll.c) */
+SYSCALL_DECL(ppoll); SYSCALL_DECL(pselect6);
 /* Interval timers (itimer.c) */
 SYSCALL_DECL(getitimer); SYSCALL_DECL(setitimer);
 

@@ -6,6 +6,11 @@
 
 #define HZ 100		/* scheduler ticks per second */
 
+/* The user's struct timespec on riscv64. */
+struct ktimespec {
+	int64_t sec, nsec;
+};
+
 extern uint64_t timebase_hz;
 void time_init(uint64_t hz);
 uint64_t time_ticks_to_ns(uint64_t t);

@@ -7,6 +7,7 @@
 #include "file.h"
 #include "proc.h"
 #include "tty.h"
+#include "poll.h"
 #include "console.h"
 #include "../vm/uaccess.h"
 
@@ -110,8 +111,10 @@ void tty_poll(void)
 		any = 1;
 	}
 	spin_unlock(&tty_lock);
-	if (any)
+	if (any) {
 		wakeup(&buf);
+		poll_notify();
+	}
 }
 
 static long tty_read(struct file *f, unsigned long ubuf, size_t n)
@@ -198,4 +201,19 @@ static long tty_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 	return -ENOTTY;
 }
 
-const struct file_ops tty_ops = { .read = tty_read, .write = tty_write, .ioctl = tty_ioctl };
+/* tty_poll_file - readable once a line (or EOF) is waiting; always writable. */
+static unsigned tty_poll_file(struct file *f)
+{
+	unsigned ev = POLLOUT | POLLWRNORM;
+
+	(void)f;
+	spin_lock(&tty_lock);
+	if (r != w || eof_pending)
+		ev |= POLLIN | POLLRDNORM;
+	spin_unlock(&tty_lock);
+	return ev;
+}
+
+const struct file_ops tty_ops = {
+	.read = tty_read, .write = tty_write, .ioctl = tty_ioctl, .poll = tty_poll_file,
+};

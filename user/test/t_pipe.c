@@ -1,10 +1,14 @@
 /*
  * t_pipe - pipes: pipe2 flags, a 1 MiB transfer between processes with a checksum, end of
  * file when the writers are gone, EPIPE/SIGPIPE when the readers are gone, non-blocking
- * EAGAIN, and atomic writes of up to PIPE_BUF bytes from several writers.
+ * EAGAIN, atomic writes of up to PIPE_BUF bytes from several writers, and poll/ppoll/select
+ * on pipe ends (readiness, hang-up, timeouts, wakeups from another process, signals).
  */
 #include "ulib.h"
 #include <limits.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 
 #define XFER (1 << 20)
 
@@ -221,6 +225,136 @@ static void check_atomic(void)
 }
 
 /* main - run the pipe checks. */
+static volatile sig_atomic_t got_usr1;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	got_usr1 = 1;
+}
+
+/* write_later - child body: after a short pause, write one byte to the pipe arg[1]. */
+static void write_later(void *arg)
+{
+	int *fds = arg;
+	struct timespec ts = {0, 50000000};
+
+	nanosleep(&ts, NULL);
+	write(fds[1], "w", 1);
+}
+
+/* usr1_later - child body: after a short pause, send SIGUSR1 to the parent. */
+static void usr1_later(void *arg)
+{
+	struct timespec ts = {0, 50000000};
+
+	(void)arg;
+	nanosleep(&ts, NULL);
+	kill(getppid(), SIGUSR1);
+}
+
+/* check_poll - poll, ppoll and select on pipe ends. */
+static void check_poll(void)
+{
+	struct pollfd pf[3];
+	int p[2], big[2], st;
+	uint64_t t0;
+	char c;
+
+	CHECK(pipe(p) == 0, "pipe for poll");
+	pf[0] = (struct pollfd){p[0], POLLIN, 0};
+	pf[1] = (struct pollfd){p[1], POLLOUT, 0};
+	CHECK(poll(pf, 2, 0) == 1 && pf[0].revents == 0 && pf[1].revents == POLLOUT,
+	      "empty pipe: the write end is writable, the read end is not");
+	t0 = now_ns();
+	CHECK(poll(pf, 1, 30) == 0 && pf[0].revents == 0, "poll times out with nothing to read");
+	CHECK(now_ns() - t0 >= 30000000ULL, "... after the 30 ms asked for (%llu us)",
+	      (unsigned long long)(now_ns() - t0) / 1000);
+	write(p[1], "x", 1);
+	CHECK(poll(pf, 1, -1) == 1 && pf[0].revents == POLLIN, "a byte makes the read end POLLIN");
+	read(p[0], &c, 1);
+
+	pid_t pid = xfork();
+	if (pid == 0) {
+		write_later(p);
+		_exit(0);
+	}
+	CHECK(pid > 0 && poll(pf, 1, 5000) == 1 && pf[0].revents == POLLIN,
+	      "a blocked poll wakes when another process writes");
+	wait_pid(pid);
+	read(p[0], &c, 1);
+
+	pf[0] = (struct pollfd){p[0], POLLIN, 0};
+	pf[1] = (struct pollfd){-1, POLLIN, 7};
+	pf[2] = (struct pollfd){999, POLLIN, 0};
+	CHECK(poll(pf, 3, 0) == 1 && pf[0].revents == 0 && pf[1].revents == 0 &&
+		      pf[2].revents == POLLNVAL,
+	      "a negative fd is skipped, a closed one is POLLNVAL");
+	CHECK_ERR(syscall(SYS_ppoll, 8L, 1L, NULL, NULL, 8L), EFAULT, "poll on a bad pointer -> EFAULT");
+	struct rlimit nofile;
+	struct pollfd *many;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < (1u << 24) &&
+	    (many = calloc(nofile.rlim_cur + 1, sizeof(*many)))) {
+		CHECK_ERR(poll(many, nofile.rlim_cur + 1, 0), EINVAL,
+			  "poll with more fds than RLIMIT_NOFILE -> EINVAL");
+		free(many);
+	}
+
+	fd_set r, w;
+	struct timeval tv = {0, 0};
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_SET(p[0], &r);
+	FD_SET(p[1], &w);
+	CHECK(select(p[1] + 1, &r, &w, NULL, &tv) == 1 && !FD_ISSET(p[0], &r) && FD_ISSET(p[1], &w),
+	      "select: the write end is ready, the empty read end is not");
+	write(p[1], "y", 1);
+	FD_ZERO(&r);
+	FD_SET(p[0], &r);
+	tv.tv_sec = 5;
+	CHECK(select(p[0] + 1, &r, NULL, NULL, &tv) == 1 && FD_ISSET(p[0], &r),
+	      "select: a byte makes the read end ready");
+	read(p[0], &c, 1);
+	FD_ZERO(&r);
+	FD_SET(120, &r);
+	tv.tv_sec = 0;
+	CHECK_ERR(select(121, &r, NULL, NULL, &tv), EBADF, "select on a closed fd -> EBADF");
+
+	/* A signal ends the wait; ppoll's mask lets a blocked signal in only while it waits. */
+	sigset_t block, old, empty;
+	signal(SIGUSR1, on_usr1);
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	sigemptyset(&empty);
+	got_usr1 = 0;
+	st = run_child(usr1_later, NULL);	/* SIGUSR1 stays pending: it is blocked */
+	pf[0] = (struct pollfd){p[0], POLLIN, 0};
+	errno = 0;
+	CHECK(ppoll(pf, 1, NULL, &empty) == -1 && errno == EINTR && got_usr1,
+	      "ppoll with an empty mask: the blocked SIGUSR1 interrupts it (EINTR)");
+	sigprocmask(SIG_SETMASK, NULL, &block);
+	CHECK(sigismember(&block, SIGUSR1), "ppoll's mask is gone afterwards");
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	signal(SIGUSR1, SIG_DFL);
+	(void)st;
+
+	close(p[1]);
+	pf[0] = (struct pollfd){p[0], POLLIN, 0};
+	CHECK(poll(pf, 1, 0) == 1 && (pf[0].revents & POLLHUP), "no writers left: POLLHUP");
+	close(p[0]);
+
+	CHECK(pipe2(big, O_NONBLOCK) == 0, "pipe2(O_NONBLOCK)");
+	static char fill[4096];
+	while (write(big[1], fill, sizeof(fill)) > 0)
+		;
+	pf[0] = (struct pollfd){big[1], POLLOUT, 0};
+	CHECK(poll(pf, 1, 0) == 0, "a full pipe is not writable");
+	close(big[0]);
+	CHECK(poll(pf, 1, 0) == 1 && (pf[0].revents & POLLERR), "no readers left: POLLERR");
+	close(big[1]);
+}
+
 int main(void)
 {
 	t_init();
@@ -229,5 +363,6 @@ int main(void)
 	check_transfer();
 	check_broken();
 	check_atomic();
+	check_poll();
 	return t_done("t_pipe");
 }

@@ -1,0 +1,249 @@
+/*
+ * poll.c - ppoll and pselect6.
+ *
+ * There is one wait channel for all pollers.  A poller samples poll_seq,
+ * scans its files, then announces itself in poll_sleepers and sleeps only
+ * if poll_seq has not moved since.  A notifier bumps poll_seq and then
+ * wakes the channel if anyone is announced.  Both orders are sequentially
+ * consistent (the store-then-load pattern), so either the poller sees the
+ * new poll_seq or the notifier sees the poller: no wakeup is lost, and a
+ * pipe write costs one atomic add when nobody polls.  Pollers are few, so
+ * waking them all on any change keeps each file kind free of per-poller
+ * bookkeeping.
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "file.h"
+#include "poll.h"
+#include "syscall.h"
+#include "time.h"
+#include "kmalloc.h"
+#include "../vm/uaccess.h"
+
+#define POLL_MAX_FDS	NOFILE		/* beyond RLIMIT_NOFILE: EINVAL, like Linux */
+#define FDSET_MAX	1024		/* FD_SETSIZE */
+#define NO_DEADLINE	UINT64_MAX
+
+static unsigned poll_seq;
+static int poll_chan;
+static int poll_sleepers;	/* pollers about to sleep or asleep */
+static int poll_timed;		/* those of them with a deadline */
+
+void poll_notify(void)
+{
+	__atomic_add_fetch(&poll_seq, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&poll_sleepers, __ATOMIC_SEQ_CST))
+		wakeup(&poll_chan);
+}
+
+void poll_tick(void)
+{
+	if (__atomic_load_n(&poll_timed, __ATOMIC_RELAXED))
+		wakeup(&poll_chan);
+}
+
+/* file_poll - @f's readiness: POLLIN/POLLOUT/POLLHUP/POLLERR bits. */
+static unsigned file_poll(struct file *f)
+{
+	if (f->ops->poll)
+		return f->ops->poll(f);
+	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+}
+
+typedef long (*poll_scan_fn)(void *arg);
+
+/*
+ * poll_wait - call @scan until it reports readiness (> 0) or an error (< 0),
+ * @deadline (time_ns) passes (0), or a signal arrives (-EINTR).  A deadline
+ * of 0 scans once.
+ */
+static long poll_wait(poll_scan_fn scan, void *arg, uint64_t deadline)
+{
+	for (;;) {
+		unsigned seq = __atomic_load_n(&poll_seq, __ATOMIC_SEQ_CST);
+		long n = scan(arg);
+		int r = 0;
+
+		if (n)
+			return n;
+		if (deadline != NO_DEADLINE && time_ns() >= deadline)
+			return 0;
+		int timed = deadline != NO_DEADLINE;
+		spin_lock(&sched_lock);
+		__atomic_add_fetch(&poll_sleepers, 1, __ATOMIC_SEQ_CST);
+		__atomic_add_fetch(&poll_timed, timed, __ATOMIC_RELAXED);
+		if (seq == __atomic_load_n(&poll_seq, __ATOMIC_SEQ_CST))
+			r = sleep_on_intr(&poll_chan, &sched_lock);
+		__atomic_sub_fetch(&poll_timed, timed, __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&poll_sleepers, 1, __ATOMIC_SEQ_CST);
+		spin_unlock(&sched_lock);
+		if (r)
+			return -EINTR;
+	}
+}
+
+/*
+ * poll_begin - the common ppoll/pselect6 prologue: the deadline from the
+ * user's timespec @uts (NULL: none), and the temporary signal mask @umask
+ * of @masksize bytes (NULL: keep), restored after a handler as
+ * rt_sigsuspend's is.  0 or -errno.
+ */
+static long poll_begin(unsigned long uts, unsigned long umask, unsigned long masksize,
+		       uint64_t *deadline)
+{
+	struct proc *p = current();
+	struct ktimespec ts;
+	uint64_t mask;
+
+	*deadline = NO_DEADLINE;
+	if (uts) {
+		if (copy_from_user(&ts, uts, sizeof(ts)))
+			return -EFAULT;
+		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+			return -EINVAL;
+		*deadline = time_ns() + (uint64_t)ts.sec * 1000000000ULL + (uint64_t)ts.nsec;
+	}
+	if (umask) {
+		if (masksize != sizeof(mask))
+			return -EINVAL;
+		if (copy_from_user(&mask, umask, sizeof(mask)))
+			return -EFAULT;
+		spin_lock(&sched_lock);
+		p->sig.saved_blocked = p->sig.blocked;
+		p->sig.restore_blocked = 1;
+		p->sig.blocked = mask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+		spin_unlock(&sched_lock);
+	}
+	return 0;
+}
+
+/* poll_end - write the time left back to @uts, as Linux does. */
+static void poll_end(unsigned long uts, uint64_t deadline)
+{
+	if (uts && deadline != NO_DEADLINE) {
+		uint64_t now = time_ns(), left = deadline > now ? deadline - now : 0;
+		struct ktimespec ts = { (int64_t)(left / 1000000000ULL),
+					(int64_t)(left % 1000000000ULL) };
+		copy_to_user(uts, &ts, sizeof(ts));
+	}
+}
+
+struct kpollfd {
+	int32_t fd;
+	int16_t events, revents;
+};
+
+struct ppoll_args {
+	struct kpollfd *fds;
+	unsigned long n;
+};
+
+static long ppoll_scan(void *arg)
+{
+	struct ppoll_args *a = arg;
+	long ready = 0;
+
+	for (unsigned long i = 0; i < a->n; i++) {
+		struct kpollfd *pf = &a->fds[i];
+		struct file *f;
+		unsigned want = (unsigned)(uint16_t)pf->events | POLLERR | POLLHUP;
+
+		pf->revents = 0;
+		if (pf->fd < 0)
+			continue;
+		f = fd_file(pf->fd);
+		pf->revents = (int16_t)(f ? file_poll(f) & want : POLLNVAL);
+		ready += pf->revents != 0;
+	}
+	return ready;
+}
+
+/* ppoll(fds, nfds, timeout, sigmask, sigsetsize) - the number of fds with events, 0 on timeout. */
+SYSCALL(ppoll)
+{
+	struct ppoll_args a = { 0, a1 };
+	uint64_t deadline;
+	long r;
+
+	if (a1 > POLL_MAX_FDS)
+		return -EINVAL;
+	if (a1 && !(a.fds = kmalloc(a1 * sizeof(*a.fds))))
+		return -ENOMEM;
+	r = a1 && copy_from_user(a.fds, a0, a1 * sizeof(*a.fds)) ? -EFAULT : 0;
+	if (!r)
+		r = poll_begin(a2, a3, a4, &deadline);
+	if (!r) {
+		r = poll_wait(ppoll_scan, &a, deadline);
+		poll_end(a2, deadline);
+	}
+	for (unsigned long i = 0; r >= 0 && i < a1; i++)
+		if (copy_to_user(a0 + i * sizeof(*a.fds) + offsetof(struct kpollfd, revents),
+				 &a.fds[i].revents, sizeof(a.fds[i].revents)))
+			r = -EFAULT;
+	kfree(a.fds);
+	return r;
+}
+
+struct select_args {
+	int nfds;
+	uint64_t in[3][FDSET_MAX / 64];		/* read, write, except: what was asked */
+	uint64_t out[3][FDSET_MAX / 64];	/* what is ready */
+};
+
+static long select_scan(void *arg)
+{
+	static const unsigned ready_for[3] = { POLLIN | POLLHUP | POLLERR, POLLOUT | POLLERR, POLLPRI };
+	struct select_args *a = arg;
+	long ready = 0;
+
+	memset(a->out, 0, sizeof(a->out));
+	for (int fd = 0; fd < a->nfds; fd++) {
+		uint64_t bit = 1ULL << (fd % 64);
+		int w = fd / 64;
+		if (!((a->in[0][w] | a->in[1][w] | a->in[2][w]) & bit))
+			continue;
+		struct file *f = fd_file(fd);
+		if (!f)
+			return -EBADF;
+		unsigned ev = file_poll(f);
+		for (int s = 0; s < 3; s++)
+			if ((a->in[s][w] & bit) && (ev & ready_for[s])) {
+				a->out[s][w] |= bit;
+				ready++;
+			}
+	}
+	return ready;
+}
+
+/* pselect6(nfds, readfds, writefds, exceptfds, timeout, {sigmask, size}) - the ready bits, counted. */
+SYSCALL(pselect6)
+{
+	struct select_args *a;
+	unsigned long sets[3] = { a1, a2, a3 }, sigarg[2] = { 0, 0 };
+	size_t bytes;
+	uint64_t deadline;
+	long r = 0;
+
+	if ((long)a0 < 0 || (long)a0 > FDSET_MAX)
+		return -EINVAL;
+	if (a5 && copy_from_user(sigarg, a5, sizeof(sigarg)))
+		return -EFAULT;
+	if (!(a = kzalloc(sizeof(*a))))
+		return -ENOMEM;
+	a->nfds = (int)a0;
+	bytes = (a0 + 63) / 64 * 8;
+	for (int s = 0; s < 3 && !r; s++)
+		if (sets[s] && copy_from_user(a->in[s], sets[s], bytes))
+			r = -EFAULT;
+	if (!r)
+		r = poll_begin(a4, sigarg[0], sigarg[1], &deadline);
+	if (!r) {
+		r = poll_wait(select_scan, a, deadline);
+		poll_end(a4, deadline);
+	}
+	for (int s = 0; s < 3 && r >= 0; s++)
+		if (sets[s] && copy_to_user(sets[s], a->out[s], bytes))
+			r = -EFAULT;
+	kfree(a);
+	return r;
+}
