@@ -112,6 +112,7 @@ static long poll_begin(unsigned long uts, unsigned long umask, unsigned long mas
 		p->sig.saved_blocked = p->sig.blocked;
 		p->sig.restore_blocked = 1;
 		p->sig.blocked = mask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+		signal_unblocked_locked(p);
 		spin_unlock(&sched_lock);
 	}
 	return 0;

@@ -340,47 +340,118 @@ static void reap(struct proc *c)
 	proc_free(c);
 }
 
-long proc_wait4(int pid, unsigned long ustatus, int options, unsigned long urusage)
+struct wait_result {
+	int pid, status;		/* status in wait4's encoding */
+	uint64_t uticks, sticks;	/* its CPU time and its reaped children's */
+};
+
+#define P_ALL		0
+#define P_PID		1
+#define P_PGID		2
+
+/*
+ * wait_child - wait for a zombie child selected by waitid's (@idtype, @id)
+ * and reap it, or only look at it if @keep (WNOWAIT).  1 with @res
+ * filled, 0 if @nohang and none has exited yet, -ECHILD if none matches,
+ * -EINTR on a signal.
+ */
+static long wait_child(int idtype, int id, int nohang, int keep, struct wait_result *res)
 {
 	struct proc *p = current();
 
-	if (options & ~(WNOHANG | WUNTRACED | 8 /* WCONTINUED */ | __WALL | __WCLONE))
-		return -EINVAL;
 	spin_lock(&sched_lock);
 	for (;;) {
 		int found = 0;
 
 		for (struct proc *c = p->children; c; c = c->sibling) {
-			if (pid > 0 && c->pid != pid)
-				continue;
-			if (pid == 0 && c->pgid != p->pgid)
-				continue;
-			if (pid < -1 && c->pgid != -pid)
+			if ((idtype == P_PID && c->pid != id) || (idtype == P_PGID && c->pgid != id))
 				continue;
 			found = 1;
 			if (c->state != P_ZOMBIE)
 				continue;
-			int cpid = c->pid, st = c->exit_status;
-			uint64_t ut = c->utime_ticks + c->cutime_ticks;
-			uint64_t stt = c->stime_ticks + c->cstime_ticks;
-			reap(c);
-			if (ustatus && put_user_u32(ustatus, (uint32_t)st))
-				return -EFAULT;
-			if (urusage && proc_put_rusage(urusage, ut, stt))
-				return -EFAULT;
-			return cpid;
+			res->pid = c->pid;
+			res->status = c->exit_status;
+			res->uticks = c->utime_ticks + c->cutime_ticks;
+			res->sticks = c->stime_ticks + c->cstime_ticks;
+			if (keep)
+				spin_unlock(&sched_lock);
+			else
+				reap(c);
+			return 1;
 		}
-		if (!found) {
+		if (!found || nohang) {
 			spin_unlock(&sched_lock);
-			return -ECHILD;
-		}
-		if (options & WNOHANG) {
-			spin_unlock(&sched_lock);
-			return 0;
+			return found ? 0 : -ECHILD;
 		}
 		if (sleep_on_intr(p, &sched_lock)) {
 			spin_unlock(&sched_lock);
 			return -EINTR;
 		}
 	}
+}
+
+long proc_wait4(int pid, unsigned long ustatus, int options, unsigned long urusage)
+{
+	struct wait_result res;
+	long r;
+
+	if (options & ~(WNOHANG | WUNTRACED | 8 /* WCONTINUED */ | __WALL | __WCLONE))
+		return -EINVAL;
+	if (pid > 0)
+		r = wait_child(P_PID, pid, options & WNOHANG, 0, &res);
+	else if (pid == -1)
+		r = wait_child(P_ALL, 0, options & WNOHANG, 0, &res);
+	else
+		r = wait_child(P_PGID, pid ? -pid : current()->pgid, options & WNOHANG, 0, &res);
+	if (r <= 0)
+		return r;
+	if (ustatus && put_user_u32(ustatus, (uint32_t)res.status))
+		return -EFAULT;
+	if (urusage && proc_put_rusage(urusage, res.uticks, res.sticks))
+		return -EFAULT;
+	return res.pid;
+}
+
+#define WSTOPPED	2
+#define WEXITED		4
+#define WNOWAIT		0x01000000
+#define CLD_EXITED	1
+#define CLD_KILLED	2
+#define CLD_DUMPED	3
+
+/*
+ * proc_waitid - waitid(): like wait4, but the child is chosen by
+ * (@idtype, @id), the result is a siginfo, and WNOWAIT leaves it a zombie.
+ * Stopped and continued children do not exist here, so WEXITED is needed.
+ */
+long proc_waitid(int idtype, int id, unsigned long uinfo, int options, unsigned long urusage)
+{
+	struct wait_result res;
+	int32_t info[32] = { 0 };	/* siginfo_t: 128 bytes */
+	long r;
+
+	if (options & ~(WNOHANG | WSTOPPED | WEXITED | 8 /* WCONTINUED */ | WNOWAIT | __WALL |
+			__WCLONE))
+		return -EINVAL;
+	if (!(options & WEXITED))
+		return (options & (WSTOPPED | 8)) ? -ECHILD : -EINVAL;
+	if (idtype == P_PGID && id == 0)
+		id = current()->pgid;
+	if ((idtype != P_ALL && idtype != P_PID && idtype != P_PGID) || (idtype != P_ALL && id <= 0))
+		return -EINVAL;
+	r = wait_child(idtype, id, options & WNOHANG, (options & WNOWAIT) != 0, &res);
+	if (r < 0)
+		return r;
+	if (r) {
+		int sig = res.status & 0x7f;
+		info[0] = SIGCHLD;	/* si_signo */
+		info[2] = !sig ? CLD_EXITED : (res.status & 0x80) ? CLD_DUMPED : CLD_KILLED;
+		info[4] = res.pid;	/* si_pid, si_uid 0 */
+		info[6] = sig ? sig : (res.status >> 8) & 0xff;	/* si_status */
+	}
+	if (uinfo && copy_to_user(uinfo, info, sizeof(info)))
+		return -EFAULT;
+	if (urusage && proc_put_rusage(urusage, r ? res.uticks : 0, r ? res.sticks : 0))
+		return -EFAULT;
+	return 0;
 }

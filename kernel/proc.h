@@ -92,6 +92,7 @@ void proc_exit(int status) __attribute__((noreturn));
 long proc_fork(unsigned long flags, unsigned long newsp, unsigned long ptid,
 	       unsigned long tls, unsigned long ctid);
 long proc_wait4(int pid, unsigned long ustatus, int options, unsigned long urusage);
+long proc_waitid(int idtype, int id, unsigned long uinfo, int options, unsigned long urusage);
 void proc_set_name(struct proc *p, const char *path);
 uint64_t proc_cputime_ns(struct proc *p);
 long proc_put_rusage(unsigned long urusage, uint64_t uticks, uint64_t sticks);

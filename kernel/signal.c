@@ -6,6 +6,8 @@
 #include "kernel.h"
 #include "proc.h"
 #include "syscall.h"
+#include "irq.h"
+#include "time.h"
 #include "../arch/riscv/trapframe.h"
 #include "../arch/riscv/csr.h"
 #include "../vm/mm.h"
@@ -59,24 +61,40 @@ static int dumps_core(int sig)
 /*
  * signal_send_locked - post @sig to @p and wake it from an interruptible
  * sleep.  Signals to init that would take the default action are dropped
- * (init cannot be killed by accident).  sched_lock held.
+ * (init cannot be killed by accident).  An ignored signal is dropped
+ * unless it is blocked or waited for: like Linux, it stays pending then,
+ * for sigpending and sigtimedwait to see.  sched_lock held.
  */
 void signal_send_locked(struct proc *p, int sig)
 {
 	struct k_sigaction *a;
+	uint64_t held;
 
 	if (!p || p->state == P_ZOMBIE || p->state == P_UNUSED)
 		return;
 	a = &p->sig.action[sig - 1];
-	if (p == init_proc && a->handler == SIG_DFL)
+	held = (p->sig.blocked | p->sig.waiting) & sigbit(sig) & ~UNBLOCKABLE;
+	if (p == init_proc && a->handler == SIG_DFL && !held)
 		return;
-	if (a->handler == SIG_IGN && sig != SIGKILL)
+	if (!held && a->handler == SIG_IGN && sig != SIGKILL)
 		return;
-	if (a->handler == SIG_DFL && default_ignored(sig))
+	if (!held && a->handler == SIG_DFL && default_ignored(sig))
 		return;
 	p->sig.pending |= sigbit(sig);
-	if (p->state == P_SLEEPING && p->intr && ((sigbit(sig) & ~p->sig.blocked) || sig == SIGKILL))
+	if (p->state == P_SLEEPING && p->intr &&
+	    ((sigbit(sig) & (~p->sig.blocked | p->sig.waiting)) || sig == SIGKILL))
 		wakeup_proc_locked(p);
+}
+
+void signal_unblocked_locked(struct proc *p)
+{
+	uint64_t open = p->sig.pending & ~p->sig.blocked & ~UNBLOCKABLE;
+
+	for (int sig = 1; open; sig++, open >>= 1) {
+		unsigned long h = p->sig.action[sig - 1].handler;
+		if ((open & 1) && (h == SIG_IGN || (h == SIG_DFL && default_ignored(sig))))
+			p->sig.pending &= ~sigbit(sig);
+	}
 }
 
 void signal_send(struct proc *p, int sig)
@@ -349,10 +367,52 @@ long signal_suspend(uint64_t mask)
 	p->sig.saved_blocked = p->sig.blocked;
 	p->sig.restore_blocked = 1;
 	p->sig.blocked = mask & ~UNBLOCKABLE;
+	signal_unblocked_locked(p);
 	while (!(p->sig.pending & (~p->sig.blocked | UNBLOCKABLE)))
 		sleep_on_intr(&chan, &sched_lock);	/* only a signal wakes us */
 	spin_unlock(&sched_lock);
 	return -EINTR;
+}
+
+long signal_timedwait(uint64_t set, unsigned long uinfo, const uint64_t *deadline)
+{
+	struct proc *p = current();
+	struct k_siginfo info;
+	static int chan;
+	long r = 0;
+	int sig = 0;
+
+	set &= ~UNBLOCKABLE;
+	spin_lock(&sched_lock);
+	p->sig.waiting = set;
+	for (;;) {
+		uint64_t ready = p->sig.pending & set;
+		if (ready) {
+			for (sig = 1; !(ready & sigbit(sig)); sig++)
+				;
+			p->sig.pending &= ~sigbit(sig);
+			break;
+		}
+		if (p->sig.pending & (~p->sig.blocked | UNBLOCKABLE)) {
+			r = -EINTR;	/* another signal is to be delivered */
+			break;
+		}
+		if (deadline && time_ns() >= *deadline) {
+			r = -EAGAIN;
+			break;
+		}
+		/* With a deadline, wake on every tick to look at the clock. */
+		sleep_on_intr(deadline ? (void *)&jiffies : (void *)&chan, &sched_lock);
+	}
+	p->sig.waiting = 0;
+	spin_unlock(&sched_lock);
+	if (sig && uinfo) {
+		memset(&info, 0, sizeof(info));
+		info.si_signo = sig;	/* si_code SI_USER: where it came from is not kept */
+		if (copy_to_user(uinfo, &info, sizeof(info)))
+			return -EFAULT;
+	}
+	return sig ? sig : r;
 }
 
 long signal_return(void)
@@ -372,7 +432,10 @@ long signal_return(void)
 	memcpy(&p->fp, uc.sc_fpregs, sizeof(p->fp));
 	fpu_restore(&p->fp);
 	tf->sstatus = (tf->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+	spin_lock(&sched_lock);
 	p->sig.blocked = uc.uc_sigmask & ~UNBLOCKABLE;
+	signal_unblocked_locked(p);
+	spin_unlock(&sched_lock);
 	/* Like Linux, take the alternate stack back from uc_stack; refused (ignored) while on it. */
 	struct k_stack st = { uc.ss_sp, uc.ss_flags, 0, uc.ss_size };
 	altstack_set(&p->sig, tf->sp, &st);

@@ -57,6 +57,7 @@ struct sigstate {
 	uint64_t blocked;
 	uint64_t saved_blocked;		/* rt_sigsuspend: the mask to restore ... */
 	int restore_blocked;		/* ... once a signal has been taken */
+	uint64_t waiting;		/* rt_sigtimedwait's set while it waits */
 	unsigned long ss_sp, ss_size;	/* sigaltstack; ss_size 0 = disabled */
 	int ss_autodisarm;		/* SS_AUTODISARM: disable while a handler runs on it */
 };
@@ -67,6 +68,12 @@ struct trapframe;
 /* signal_send - post @sig to @p; wakes it from an interruptible sleep. Takes sched_lock. */
 void signal_send(struct proc *p, int sig);
 void signal_send_locked(struct proc *p, int sig);
+/*
+ * signal_unblocked_locked - @p's mask just lost bits: drop pending signals
+ * that are now unblocked but ignored, as delivery would, so that no
+ * interruptible sleep ends for them.  sched_lock held.
+ */
+void signal_unblocked_locked(struct proc *p);
 /* signal_pending - does current() have a deliverable signal? */
 int signal_pending(void);
 /* signal_deliver - on the way back to user mode: run default actions or set up a handler frame. */
@@ -74,6 +81,8 @@ void signal_deliver(struct trapframe *tf);
 /* signal_force - a synchronous fault: deliver @sig now, killing if blocked or ignored. */
 void signal_force(int sig, unsigned long addr);
 long signal_return(void);
+/* signal_timedwait - rt_sigtimedwait: take a signal of @set; @deadline (time_ns) or NULL. */
+long signal_timedwait(uint64_t set, unsigned long uinfo, const uint64_t *deadline);
 /* signal_altstack - sigaltstack(@uss, @uoss) for current(): 0 or -errno. */
 long signal_altstack(unsigned long uss, unsigned long uoss);
 long signal_suspend(uint64_t mask);

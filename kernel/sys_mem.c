@@ -154,3 +154,62 @@ SYSCALL(madvise)
 		return mm_discard(current()->mm, a0, len);
 	return 0;
 }
+
+/* mapped_whole - is every page of [addr, addr+len) inside some VMA? */
+static int mapped_whole(struct mm *mm, ul addr, ul len)
+{
+	ul end = addr + len;
+	int ok = 1;
+
+	spin_lock(&mm->lock);
+	while (ok && addr < end) {
+		struct vma *v = vma_find(mm, addr);
+		ok = v != 0;
+		if (v)
+			addr = v->end;
+	}
+	spin_unlock(&mm->lock);
+	return ok;
+}
+
+/*
+ * msync(addr, len, flags) - nothing to write back: the only files are
+ * read-only initramfs pages.  The checks are Linux's.
+ */
+SYSCALL(msync)
+{
+	ul len = ALIGN_UP(a1, PAGE_SIZE);
+
+	if ((a0 & (PAGE_SIZE - 1)) || (a2 & ~7UL) || ((a2 & 1) && (a2 & 4)))
+		return -EINVAL;		/* MS_ASYNC and MS_SYNC together */
+	if (!range_ok(a0, len) || !mapped_whole(current()->mm, a0, len))
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * mlock(addr, len) and munlock - Holstein never swaps, so every page is
+ * already locked in memory; the range only has to be mapped.
+ */
+SYSCALL(mlock)
+{
+	ul start = a0 & ~(PAGE_SIZE - 1);
+	ul len = ALIGN_UP(a1 + (a0 - start), PAGE_SIZE);
+
+	if (!range_ok(start, len) || !mapped_whole(current()->mm, start, len))
+		return -ENOMEM;
+	return 0;
+}
+
+/* mlockall(flags) and munlockall - the same: nothing is ever paged out. */
+SYSCALL(mlockall)
+{
+	if (!a0 || (a0 & ~7UL))
+		return -EINVAL;
+	return 0;
+}
+
+SYSCALL(munlockall)
+{
+	return 0;
+}

@@ -30,6 +30,22 @@ SYSCALL(getuid)
 	return 0;	/* everyone is root: there is one user */
 }
 
+/* getgroups(size, list) - no supplementary groups. */
+SYSCALL(getgroups)
+{
+	return (long)a0 < 0 ? -EINVAL : 0;
+}
+
+/* getresuid(r, e, s) and getresgid - all 0, like getuid. */
+SYSCALL(getresuid)
+{
+	uint32_t zero = 0;
+
+	if (copy_to_user(a0, &zero, 4) || copy_to_user(a1, &zero, 4) || copy_to_user(a2, &zero, 4))
+		return -EFAULT;
+	return 0;
+}
+
 SYSCALL(umask)
 {
 	struct proc *p = current();

@@ -4,6 +4,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "exec.h"
+#include "time.h"
 #include "syscall.h"
 #include "../vm/mm.h"
 #include "../vm/uaccess.h"
@@ -22,6 +23,11 @@ SYSCALL(execve)
 SYSCALL(wait4)
 {
 	return proc_wait4((int)a0, a1, (int)a2, a3);
+}
+
+SYSCALL(waitid)
+{
+	return proc_waitid((int)a0, (int)a1, a2, (int)a3, a4);
 }
 
 SYSCALL(exit)
@@ -244,6 +250,7 @@ SYSCALL(rt_sigprocmask)
 			return -EINVAL;
 		}
 		p->sig.blocked &= ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+		signal_unblocked_locked(p);
 		spin_unlock(&sched_lock);
 	}
 	if (a2 && copy_to_user(a2, &old, sizeof(old)))
@@ -256,6 +263,26 @@ SYSCALL(rt_sigpending)
 	uint64_t set = current()->sig.pending & current()->sig.blocked;
 
 	return copy_to_user(a0, &set, sizeof(set));
+}
+
+/* rt_sigtimedwait(set, info, timeout, sigsetsize) - the signal taken, -EAGAIN at the timeout. */
+SYSCALL(rt_sigtimedwait)
+{
+	struct ktimespec ts;
+	uint64_t set, deadline;
+
+	if (a3 != 8)
+		return -EINVAL;
+	if (copy_from_user(&set, a0, sizeof(set)))
+		return -EFAULT;
+	if (a2) {
+		if (copy_from_user(&ts, a2, sizeof(ts)))
+			return -EFAULT;
+		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
+			return -EINVAL;
+		deadline = time_ns() + (uint64_t)ts.sec * 1000000000ULL + (uint64_t)ts.nsec;
+	}
+	return signal_timedwait(set, a1, a2 ? &deadline : 0);
 }
 
 SYSCALL(rt_sigsuspend)
@@ -302,6 +329,77 @@ SYSCALL(sched_getaffinity)
 		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
 			mask |= 1UL << i;
 	return copy_to_user(a2, &mask, sizeof(mask)) ? -EFAULT : (long)sizeof(mask);
+}
+
+/* getcpu(cpu, node, cache) - the hart we run on now (it may change at once), node 0. */
+SYSCALL(getcpu)
+{
+	uint32_t cpu = (uint32_t)this_cpu()->id, node = 0;
+
+	if (a0 && copy_to_user(a0, &cpu, sizeof(cpu)))
+		return -EFAULT;
+	if (a1 && copy_to_user(a1, &node, sizeof(node)))
+		return -EFAULT;
+	return 0;
+}
+
+#define PR_SET_NAME	15
+#define PR_GET_NAME	16
+
+/* prctl(option, ...) - the process name (ps, /proc/PID/status); other options EINVAL. */
+SYSCALL(prctl)
+{
+	struct proc *p = current();
+	char name[PROC_NAME];
+
+	switch (a0) {
+	case PR_SET_NAME:
+		if (strncpy_from_user(name, a1, sizeof(name)) == -EFAULT)
+			return -EFAULT;
+		name[sizeof(name) - 1] = 0;	/* a longer name is cut to 15 bytes, as on Linux */
+		spin_lock(&sched_lock);		/* /proc readers copy it under the lock */
+		memcpy(p->name, name, sizeof(name));
+		spin_unlock(&sched_lock);
+		return 0;
+	case PR_GET_NAME:
+		return copy_to_user(a1, p->name, sizeof(p->name)) ? -EFAULT : 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * getpriority(which, who) - every process has nice 0, which the raw call
+ * reports as 20 - nice; setpriority accepts only that (lowering the
+ * priority is allowed and ignored: there is one priority).
+ */
+static long priority_target(ul which, ul who)
+{
+	if (which > 2)		/* PRIO_PROCESS, PRIO_PGRP, PRIO_USER */
+		return -EINVAL;
+	if (which == 0 && who) {
+		spin_lock(&sched_lock);
+		struct proc *t = proc_by_pid((int)who);
+		spin_unlock(&sched_lock);
+		if (!t)
+			return -ESRCH;
+	}
+	return 0;
+}
+
+SYSCALL(getpriority)
+{
+	long r = priority_target(a0, a1);
+
+	return r ? r : 20;
+}
+
+SYSCALL(setpriority)
+{
+	long r = priority_target(a0, a1);
+
+	if (r)
+		return r;
+	return (long)a2 >= 0 ? 0 : -EACCES;	/* raising it would need a scheduler that has levels */
 }
 
 SYSCALL(sched_yield)

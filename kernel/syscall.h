@@ -21,18 +21,21 @@ SYSCALL_DECL(dup); SYSCALL_DECL(dup3); SYSCALL_DECL(fcntl); SYSCALL_DECL(ioctl);
 SYSCALL_DECL(readlinkat); SYSCALL_DECL(chdir); SYSCALL_DECL(getcwd); SYSCALL_DECL(faccessat);
 SYSCALL_DECL(statx);
 /* Processes (sys_proc.c) */
-SYSCALL_DECL(clone); SYSCALL_DECL(execve); SYSCALL_DECL(wait4); SYSCALL_DECL(exit);
+SYSCALL_DECL(clone); SYSCALL_DECL(execve); SYSCALL_DECL(wait4); SYSCALL_DECL(waitid); SYSCALL_DECL(exit);
 SYSCALL_DECL(exit_group); SYSCALL_DECL(getpid); SYSCALL_DECL(getppid); SYSCALL_DECL(gettid);
 SYSCALL_DECL(kill); SYSCALL_DECL(tkill); SYSCALL_DECL(tgkill); SYSCALL_DECL(setpgid);
 SYSCALL_DECL(getpgid); SYSCALL_DECL(getsid); SYSCALL_DECL(setsid); SYSCALL_DECL(set_tid_address);
 SYSCALL_DECL(set_robust_list); SYSCALL_DECL(prlimit64); SYSCALL_DECL(rt_sigaction);
 SYSCALL_DECL(rt_sigprocmask); SYSCALL_DECL(rt_sigreturn); SYSCALL_DECL(rt_sigpending); SYSCALL_DECL(rt_sigsuspend);
-SYSCALL_DECL(sched_yield); SYSCALL_DECL(sched_getaffinity); SYSCALL_DECL(getrusage); SYSCALL_DECL(sigaltstack);
+SYSCALL_DECL(sched_yield); SYSCALL_DECL(sched_getaffinity); SYSCALL_DECL(getcpu);
+SYSCALL_DECL(prctl); SYSCALL_DECL(getpriority); SYSCALL_DECL(setpriority);
+SYSCALL_DECL(rt_sigtimedwait); SYSCALL_DECL(getrusage); SYSCALL_DECL(sigaltstack);
 /* Memory (sys_mem.c) */
 SYSCALL_DECL(brk); SYSCALL_DECL(mmap); SYSCALL_DECL(munmap); SYSCALL_DECL(mprotect);
-SYSCALL_DECL(madvise);
+SYSCALL_DECL(madvise); SYSCALL_DECL(msync); SYSCALL_DECL(mlock); SYSCALL_DECL(mlockall);
+SYSCALL_DECL(munlockall);
 /* Misc (sys_misc.c) */
-SYSCALL_DECL(uname); SYSCALL_DECL(getuid); SYSCALL_DECL(umask); SYSCALL_DECL(sysinfo);
+SYSCALL_DECL(uname); SYSCALL_DECL(getuid); SYSCALL_DECL(getgroups); SYSCALL_DECL(getresuid); SYSCALL_DECL(umask); SYSCALL_DECL(sysinfo);
 SYSCALL_DECL(reboot); SYSCALL_DECL(getrandom); SYSCALL_DECL(clock_gettime);
 SYSCALL_DECL(clock_getres); SYSCALL_DECL(gettimeofday); SYSCALL_DECL(nanosleep);
 SYSCALL_DECL(clock_nanosleep); SYSCALL_DECL(times);

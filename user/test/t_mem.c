@@ -158,6 +158,20 @@ static void check_bad_args(void)
 	close(fd);
 }
 
+/* check_lock_sync - msync and mlock accept mapped memory and refuse holes. */
+static void check_lock_sync(void)
+{
+	char *p = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	CHECK(msync(p, 4 * PG, MS_SYNC) == 0, "msync of a mapping");
+	CHECK_ERR(msync(p + 1, PG, MS_SYNC), EINVAL, "msync unaligned -> EINVAL");
+	CHECK(mlock(p + 10, 2 * PG) == 0 && munlock(p + 10, 2 * PG) == 0, "mlock and munlock");
+	munmap(p + PG, PG);
+	CHECK_ERR(msync(p, 4 * PG, MS_SYNC), ENOMEM, "msync over a hole -> ENOMEM");
+	CHECK_ERR(mlock(p, 4 * PG), ENOMEM, "mlock over a hole -> ENOMEM");
+	munmap(p, 4 * PG);
+}
+
 /* check_brk - grow the break by a good fraction of memory and back. */
 static void check_brk(void)
 {
@@ -220,6 +234,7 @@ int main(int argc, char **argv)
 	check_dontneed();
 	check_file_map();
 	check_bad_args();
+	check_lock_sync();
 	check_brk();
 	CHECK_SIG(run_child(overflow, NULL), SIGSEGV, "unbounded recursion dies of SIGSEGV");
 	return t_done("t_mem");

@@ -1,9 +1,11 @@
 /*
  * t_misc - the small syscalls: uname, ids, umask, chdir/getcwd, sysinfo, clocks and
- * nanosleep, CPU time (clock, times, getrusage), sched_getaffinity, sched_yield, getrandom, prlimit64, readlinkat errors, and ENOSYS for an
+ * nanosleep, CPU time (clock, times, getrusage), sched_getaffinity, getcpu, prctl,
+ * priorities, sched_yield, getrandom, prlimit64, readlinkat errors, and ENOSYS for an
  * unknown syscall number.
  */
 #include "ulib.h"
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
@@ -205,6 +207,26 @@ static void check_affinity(void)
 		  "sched_getaffinity with a 1-byte mask -> EINVAL");
 }
 
+/* check_small - getcpu, prctl names, priorities, groups. */
+static void check_small(void)
+{
+	unsigned cpu = 999, node = 999;
+	char name[16];
+
+	CHECK(syscall(SYS_getcpu, &cpu, &node, NULL) == 0 && cpu < (unsigned)sysconf(_SC_NPROCESSORS_CONF) && node == 0,
+	      "getcpu names an online CPU (%u) on node 0", cpu);
+	CHECK(prctl(PR_SET_NAME, "t_misc_renamed_long") == 0, "prctl(PR_SET_NAME)");
+	CHECK(prctl(PR_GET_NAME, name) == 0 && !strcmp(name, "t_misc_renamed_"),
+	      "PR_GET_NAME reads it back, cut to 15 bytes (%s)", name);
+	prctl(PR_SET_NAME, "t_misc");
+	CHECK_ERR(prctl(9999, 0), EINVAL, "prctl(9999) -> EINVAL");
+	errno = 0;
+	CHECK(getpriority(PRIO_PROCESS, 0) == 0 && errno == 0, "getpriority: nice 0");
+	CHECK(setpriority(PRIO_PROCESS, 0, 0) == 0, "setpriority to 0");
+	CHECK_ERR(getpriority(PRIO_PROCESS, 999999), ESRCH, "getpriority of a missing process -> ESRCH");
+	CHECK(getgroups(0, NULL) >= 0, "getgroups");
+}
+
 /* check_random - getrandom fills buffers, differently each time. */
 static void check_random(void)
 {
@@ -260,6 +282,7 @@ int main(void)
 	check_time();
 	check_cputime();
 	check_affinity();
+	check_small();
 	check_random();
 	check_limits();
 	check_errors();

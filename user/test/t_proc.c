@@ -283,6 +283,52 @@ static void check_groups(void)
 }
 
 /* main - dispatch the exec helper mode, otherwise run the checks. */
+/* exit_with - child body: exit with the status in arg. */
+static void exit_with(void *arg)
+{
+	_exit((int)(intptr_t)arg);
+}
+
+/* check_waitid - waitid: siginfo for exits and kills, WNOWAIT, WNOHANG, P_PGID, errors. */
+static void check_waitid(void)
+{
+	siginfo_t si;
+	pid_t pid;
+
+	pid = xfork();
+	if (pid == 0)
+		exit_with((void *)7);
+	memset(&si, 0, sizeof(si));
+	CHECK(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == 0 && si.si_pid == pid &&
+		      si.si_signo == SIGCHLD && si.si_code == CLD_EXITED && si.si_status == 7,
+	      "waitid(WNOWAIT) reports exit 7 (pid %d code %d status %d)", (int)si.si_pid,
+	      si.si_code, si.si_status);
+	memset(&si, 0, sizeof(si));
+	CHECK(waitid(P_ALL, 0, &si, WEXITED) == 0 && si.si_pid == pid && si.si_status == 7,
+	      "... and the child is still there to be reaped");
+	CHECK_ERR(waitid(P_PID, (id_t)pid, &si, WEXITED), ECHILD, "reaped: waitid -> ECHILD");
+
+	pid = xfork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		for (;;)
+			pause();
+	}
+	setpgid(pid, pid);	/* both sides, so the group exists whoever runs first */
+	memset(&si, 0, sizeof(si));
+	si.si_pid = 12345;
+	CHECK(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG) == 0 && si.si_pid == 0,
+	      "WNOHANG with a live child returns 0 and si_pid 0");
+	kill(pid, SIGTERM);
+	memset(&si, 0, sizeof(si));
+	CHECK(waitid(P_PGID, (id_t)pid, &si, WEXITED) == 0 && si.si_pid == pid &&
+		      si.si_code == CLD_KILLED && si.si_status == SIGTERM,
+	      "P_PGID finds the child killed by SIGTERM (code %d status %d)", si.si_code,
+	      si.si_status);
+	CHECK_ERR(waitid(P_PID, (id_t)getpid(), &si, 0), EINVAL, "waitid without WEXITED -> EINVAL");
+	CHECK_ERR(waitid(7, 0, &si, WEXITED), EINVAL, "waitid with id type 7 -> EINVAL");
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "exit42"))
@@ -297,5 +343,6 @@ int main(int argc, char **argv)
 	check_orphan();
 	check_kill();
 	check_groups();
+	check_waitid();
 	return t_done("t_proc");
 }

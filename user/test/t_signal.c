@@ -2,7 +2,7 @@
  * t_signal - signals: handlers for SIGUSR1/SIGINT/SIGCHLD, siginfo, masking during a
  * handler, sigprocmask blocking and delivery on unblock, SIG_IGN, default actions seen by
  * wait4, and the full FP state (f0-f31, fcsr) surviving asynchronous signals whose handler
- * clobbers it; alarm/setitimer, and sigaltstack catching a stack overflow.
+ * clobbers it; alarm/setitimer, sigaltstack catching a stack overflow, and sigtimedwait.
  */
 #include "ulib.h"
 #include <math.h>
@@ -556,6 +556,50 @@ static void check_altstack(void)
 	      "SS_DISABLE turns it off");
 }
 
+static void do_nothing(void *arg)
+{
+	(void)arg;
+}
+
+/*
+ * check_timedwait - sigtimedwait takes a blocked signal without running a
+ * handler, times out with EAGAIN, and a blocked SIGCHLD stays pending
+ * (ignored by default, but blocked signals are kept) for it to take.
+ */
+static void check_timedwait(void)
+{
+	sigset_t set, old;
+	siginfo_t si;
+	struct timespec ts = {0, 20000000};
+	int st;
+
+	set_handler(SIGUSR1, on_usr1, 0);
+	usr1_count = 0;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	CHECK_ERR(sigtimedwait(&set, &si, &ts), EAGAIN, "nothing pending: EAGAIN after the timeout");
+	kill(getpid(), SIGUSR1);
+	memset(&si, 0, sizeof(si));
+	CHECK(sigtimedwait(&set, &si, &ts) == SIGUSR1 && si.si_signo == SIGUSR1 && usr1_count == 0,
+	      "a pending SIGUSR1 is taken, its handler does not run");
+	st = run_child(do_nothing, NULL);
+	CHECK_EXIT(st, 0, "child for SIGCHLD");
+	ts.tv_sec = 5;
+	CHECK(sigtimedwait(&set, &si, &ts) == SIGCHLD, "the blocked SIGCHLD waits for sigtimedwait");
+	if (kill_parent_from_child(SIGUSR1)) {
+		int got = 0;
+		/* The child's SIGCHLD may come first: take it and wait on. */
+		for (int i = 0; i < 2 && got != SIGUSR1; i++)
+			got = sigwaitinfo(&set, &si);
+		CHECK(got == SIGUSR1, "sigwaitinfo sleeps until another process sends the signal");
+		wait_pid(-1);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	signal(SIGUSR1, SIG_DFL);
+}
+
 /* main - run the signal checks. */
 int main(void)
 {
@@ -568,6 +612,7 @@ int main(void)
 	check_suspend();
 	check_alarm();
 	check_altstack();
+	check_timedwait();
 	check_fp();
 	return t_done("t_signal");
 }
