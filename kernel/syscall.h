@@ -20,6 +20,11 @@ SYSCALL_DECL(newfstatat); SYSCALL_DECL(fstat); SYSCALL_DECL(getdents64); SYSCALL
 SYSCALL_DECL(dup); SYSCALL_DECL(dup3); SYSCALL_DECL(fcntl); SYSCALL_DECL(ioctl);
 SYSCALL_DECL(readlinkat); SYSCALL_DECL(chdir); SYSCALL_DECL(getcwd); SYSCALL_DECL(faccessat);
 SYSCALL_DECL(statx);
+/* The read-only file system's refusals (sys_file.c) */
+SYSCALL_DECL(mkdirat); SYSCALL_DECL(mknodat); SYSCALL_DECL(symlinkat); SYSCALL_DECL(unlinkat);
+SYSCALL_DECL(fchmodat); SYSCALL_DECL(fchownat); SYSCALL_DECL(truncate); SYSCALL_DECL(renameat2);
+SYSCALL_DECL(utimensat); SYSCALL_DECL(fchmod); SYSCALL_DECL(ftruncate); SYSCALL_DECL(fsync);
+SYSCALL_DECL(sync);
 /* Processes (sys_proc.c) */
 SYSCALL_DECL(clone); SYSCALL_DECL(execve); SYSCALL_DECL(wait4); SYSCALL_DECL(waitid); SYSCALL_DECL(exit);
 SYSCALL_DECL(exit_group); SYSCALL_DECL(getpid); SYSCALL_DECL(getppid); SYSCALL_DECL(gettid);

@@ -1,7 +1,8 @@
 /*
  * t_fileio - file descriptors on read-only files: openat/read/lseek/fstat/newfstatat/
  * getdents64 on the test's own binary and its directory, dup/dup3/fcntl, readv/writev,
- * ioctl, and the error paths (EBADF, ENOENT, EFAULT, EINVAL, EISDIR, ENOTTY).
+ * ioctl, the error paths (EBADF, ENOENT, EFAULT, EINVAL, EISDIR, ENOTTY), and on Holstein
+ * the read-only file system's refusals (EROFS, EEXIST, ENOENT).
  * Nothing is ever written to a file: under qemu-user files are only opened O_RDONLY.
  */
 #include "ulib.h"
@@ -205,6 +206,23 @@ static void check_no_writes(const char *self)
 	}
 	CHECK(open("/newfile", O_WRONLY | O_CREAT, 0644) < 0, "creating a file fails");
 	CHECK_ERR2(open("/", O_WRONLY), EISDIR, EROFS, "open(\"/\", O_WRONLY) fails");
+
+	/* The changes a read-only Linux mount refuses, with its errors. */
+	CHECK_ERR(unlink(self), EROFS, "unlink of an existing file -> EROFS");
+	CHECK_ERR(unlink("/no/such/file"), ENOENT, "unlink of a missing file -> ENOENT");
+	CHECK_ERR(mkdir("/newdir", 0755), EROFS, "mkdir -> EROFS");
+	CHECK_ERR(mkdir("/proc", 0755), EEXIST, "mkdir of an existing name -> EEXIST");
+	CHECK_ERR(mkdir("/no/such/dir", 0755), ENOENT, "mkdir under a missing parent -> ENOENT");
+	CHECK_ERR(rename(self, "/renamed"), EROFS, "rename -> EROFS");
+	CHECK_ERR(rename("/no/such/file", "/renamed"), ENOENT, "rename of a missing file -> ENOENT");
+	CHECK_ERR(symlink(self, "/link"), EROFS, "symlink -> EROFS");
+	CHECK_ERR(chmod(self, 0777), EROFS, "chmod -> EROFS");
+	CHECK_ERR(truncate(self, 0), EROFS, "truncate -> EROFS");
+	fd = open(self, O_RDONLY);
+	CHECK_ERR(ftruncate(fd, 0), EINVAL, "ftruncate of a file not open for writing -> EINVAL");
+	CHECK(fsync(fd) == 0 && fdatasync(fd) == 0, "fsync and fdatasync succeed");
+	close(fd);
+	CHECK_ERR(fsync(fd), EBADF, "fsync of a closed fd -> EBADF");
 }
 
 /* main - run every group of checks against our own binary. */
