@@ -40,6 +40,7 @@
 #define RAM_BASE	0x80000000UL
 #define ARENA_SIZE	(32UL << 20)
 #define VM_ARENA_FAULT	/* links vm/fault.c */
+#define VM_ARENA_BASELINE
 #include "vm_arena.h"
 #define ARENA_FRAMES	(ARENA_SIZE / PAGE_SIZE)
 #define REGION		(2UL << 20)			/* what one level-0 table maps */
@@ -56,32 +57,12 @@
 #define F_RW		(PTE_U | PTE_R | PTE_W | PTE_A | PTE_D)
 #define F_COW		(PTE_U | PTE_R | PTE_A | PTE_D | PTE_COW)
 
-static size_t baseline_free;
-static unsigned long baseline_objs;
-
-/* setup - a fresh allocator, the kernel table and vm_init's two frames. */
-static int setup(void **state)
-{
-	(void)state;
-	if (vm_arena_boot())
-		return -1;
-	baseline_free = pmm_free_frames();
-	baseline_objs = kmalloc_objects();
-	return 0;
-}
-
 static int teardown(void **state)
 {
 	(void)state;
 	pmm_set_fail_every(0);
 	cow_enabled = 1;
 	return 0;
-}
-
-static void assert_baseline(void)
-{
-	assert_int_equal(pmm_free_frames(), baseline_free);
-	assert_int_equal(kmalloc_objects(), baseline_objs);
 }
 
 /* --- page contents: every word of a page holds its 64-bit tag --------------------- */
@@ -1685,7 +1666,7 @@ static void test_bug_fault_injection_sweep(void **state)
 	}
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, vm_arena_setup, teardown)
 
 int main(void)
 {

@@ -33,6 +33,7 @@
 
 #define RAM_BASE	0x80000000UL
 #define ARENA_SIZE	(16UL << 20)
+#define VM_ARENA_BASELINE
 #include "vm_arena.h"
 #define ARENA_FRAMES	(ARENA_SIZE / PAGE_SIZE)
 #define SEED		0x486f6c737465696eull	/* "Holstein" */
@@ -41,36 +42,12 @@
 extern jmp_buf *host_panic_jmp;
 extern char host_panic_msg[256];
 
-static size_t baseline_free;	/* free frames once a test's setup is done */
-static unsigned long baseline_objs;
-
-/*
- * vm_setup - a fresh allocator over the whole arena, then what boot does
- * before any process exists: the kernel table and vm_init's two frames.
- */
-static int vm_setup(void **state)
-{
-	(void)state;
-	if (vm_arena_boot())
-		return -1;
-	baseline_free = pmm_free_frames();
-	baseline_objs = kmalloc_objects();
-	return 0;
-}
-
 static int vm_teardown(void **state)
 {
 	(void)state;
 	pmm_set_fail_every(0);
 	host_panic_jmp = NULL;
 	return 0;
-}
-
-/* assert_baseline - every frame and kmalloc object taken since setup is back. */
-static void assert_baseline(void)
-{
-	assert_int_equal(pmm_free_frames(), baseline_free);
-	assert_int_equal(kmalloc_objects(), baseline_objs);
 }
 
 static uint8_t *frame(phys_addr_t pa)
@@ -1164,7 +1141,7 @@ static void test_fork_fail_injection(void **state)
 	assert_baseline();
 }
 
-#define VM_TEST(f) cmocka_unit_test_setup_teardown(f, vm_setup, vm_teardown)
+#define VM_TEST(f) cmocka_unit_test_setup_teardown(f, vm_arena_setup, vm_teardown)
 
 int main(void)
 {

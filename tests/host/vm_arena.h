@@ -9,6 +9,9 @@
  *   vm_arena_boot()                a fresh allocator over the whole arena,
  *                                  then what boot does before any process:
  *                                  the kernel table, the zero and signal frames
+ *   vm_arena_setup, assert_baseline  (with VM_ARENA_BASELINE defined) boot,
+ *                                  then check that every frame and kmalloc
+ *                                  object taken since has come back
  */
 #ifndef HOLSTEIN_VM_ARENA_H
 #define HOLSTEIN_VM_ARENA_H
@@ -83,5 +86,29 @@ static int vm_arena_boot(void)
 	cow_enabled = 1;
 	return 0;
 }
+
+#ifdef VM_ARENA_BASELINE
+/* What a test starts from: frames free and kmalloc objects once vm_arena_setup is done. */
+static size_t baseline_free;
+static unsigned long baseline_objs;
+
+/* vm_arena_setup - a cmocka setup: vm_arena_boot, then note the baseline. */
+static int vm_arena_setup(void **state)
+{
+	(void)state;
+	if (vm_arena_boot())
+		return -1;
+	baseline_free = pmm_free_frames();
+	baseline_objs = kmalloc_objects();
+	return 0;
+}
+
+/* assert_baseline - every frame and kmalloc object taken since setup is back. */
+static void assert_baseline(void)
+{
+	assert_int_equal(pmm_free_frames(), baseline_free);
+	assert_int_equal(kmalloc_objects(), baseline_objs);
+}
+#endif
 
 #endif
