@@ -217,6 +217,24 @@ static inline int run_child(void (*fn)(void *), void *arg)
 	return wait_pid(pid);
 }
 
+/* FAR_FD - a descriptor number beyond any table (Linux caps fs.nr_open at 2^20): never open. */
+#define FAR_FD (1 << 30)
+
+/*
+ * closed_fd - a descriptor number that is certainly not open: the lowest free one,
+ * found by opening /dev/null and closing it again. A fixed number (120, 999) is not
+ * safe: a harness such as a CI runner may hand the test open descriptors of its own.
+ * The number stays free until the caller next opens something. -1 if open fails.
+ */
+static inline int closed_fd(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
 /* status_str - describe a wait status ("exit 3", "signal 11") in a static buffer. */
 static inline const char *status_str(int st)
 {

@@ -118,8 +118,8 @@ static void check_dup_fcntl(const char *self)
 	CHECK_ERR(dup3(fd, fd, 0), EINVAL, "dup3(fd, fd) -> EINVAL");
 	CHECK(fcntl(fd, F_DUPFD, 50) >= 50, "F_DUPFD returns a descriptor >= 50");
 	CHECK((fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY, "F_GETFL says O_RDONLY");
-	CHECK_ERR(fcntl(999, F_GETFD), EBADF, "fcntl on a bad fd -> EBADF");
-	CHECK_ERR(dup(999), EBADF, "dup of a bad fd -> EBADF");
+	CHECK_ERR(fcntl(FAR_FD, F_GETFD), EBADF, "fcntl on a bad fd -> EBADF");
+	CHECK_ERR(dup(FAR_FD), EBADF, "dup of a bad fd -> EBADF");
 	close(fd);
 	close(fd2);
 	close(40);
@@ -153,11 +153,12 @@ static void check_errors(void)
 	int p[2];
 
 	CHECK_ERR(read(-1, buf, 1), EBADF, "read(-1) -> EBADF");
-	CHECK_ERR(read(999, buf, 1), EBADF, "read(999) -> EBADF");
-	CHECK_ERR(write(999, buf, 1), EBADF, "write(999) -> EBADF");
-	CHECK_ERR(close(999), EBADF, "close(999) -> EBADF");
-	CHECK_ERR(fstat(999, &st), EBADF, "fstat(999) -> EBADF");
-	CHECK_ERR(lseek(999, 0, SEEK_SET), EBADF, "lseek(999) -> EBADF");
+	CHECK_ERR(read(FAR_FD, buf, 1), EBADF, "read(a far fd) -> EBADF");
+	CHECK_ERR(write(FAR_FD, buf, 1), EBADF, "write(a far fd) -> EBADF");
+	CHECK_ERR(close(FAR_FD), EBADF, "close(a far fd) -> EBADF");
+	CHECK_ERR(read(closed_fd(), buf, 1), EBADF, "read of a closed fd -> EBADF");
+	CHECK_ERR(fstat(FAR_FD, &st), EBADF, "fstat(a far fd) -> EBADF");
+	CHECK_ERR(lseek(FAR_FD, 0, SEEK_SET), EBADF, "lseek(a far fd) -> EBADF");
 	CHECK_ERR(open("/no/such/file", O_RDONLY), ENOENT, "open a missing path -> ENOENT");
 	CHECK_ERR(open("/nonexistent", O_RDONLY), ENOENT, "open /nonexistent -> ENOENT");
 	CHECK_ERR(stat("/nonexistent", &st), ENOENT, "stat a missing path -> ENOENT");

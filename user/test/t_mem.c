@@ -150,7 +150,7 @@ static void check_bad_args(void)
 		  "mmap with an unaligned file offset -> EINVAL");
 	CHECK_ERR(mmap(hint, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), EINVAL,
 		  "MAP_FIXED at an unaligned address -> EINVAL");
-	CHECK_ERR(mmap(NULL, PG, PROT_READ, MAP_PRIVATE, 999, 0), EBADF,
+	CHECK_ERR(mmap(NULL, PG, PROT_READ, MAP_PRIVATE, FAR_FD, 0), EBADF,
 		  "mmap of a bad fd -> EBADF");
 	CHECK_ERR(munmap(hint, PG), EINVAL, "munmap unaligned -> EINVAL");
 	CHECK_ERR(mmap(NULL, 1UL << 46, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),

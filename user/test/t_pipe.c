@@ -286,7 +286,7 @@ static void check_poll(void)
 
 	pf[0] = (struct pollfd){p[0], POLLIN, 0};
 	pf[1] = (struct pollfd){-1, POLLIN, 7};
-	pf[2] = (struct pollfd){999, POLLIN, 0};
+	pf[2] = (struct pollfd){FAR_FD, POLLIN, 0};
 	CHECK(poll(pf, 3, 0) == 1 && pf[0].revents == 0 && pf[1].revents == 0 &&
 		      pf[2].revents == POLLNVAL,
 	      "a negative fd is skipped, a closed one is POLLNVAL");
@@ -315,10 +315,11 @@ static void check_poll(void)
 	CHECK(select(p[0] + 1, &r, NULL, NULL, &tv) == 1 && FD_ISSET(p[0], &r),
 	      "select: a byte makes the read end ready");
 	read(p[0], &c, 1);
+	int bad = closed_fd();
 	FD_ZERO(&r);
-	FD_SET(120, &r);
+	FD_SET(bad, &r);
 	tv.tv_sec = 0;
-	CHECK_ERR(select(121, &r, NULL, NULL, &tv), EBADF, "select on a closed fd -> EBADF");
+	CHECK_ERR(select(bad + 1, &r, NULL, NULL, &tv), EBADF, "select on a closed fd -> EBADF");
 
 	/* A signal ends the wait; ppoll's mask lets a blocked signal in only while it waits. */
 	sigset_t block, old, empty;
