@@ -10,6 +10,7 @@
 #include "irq.h"
 #include "time.h"
 #include "itimer.h"
+#include "jobctl.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/layout.h"
 #include "../arch/riscv/trap.h"
@@ -37,6 +38,10 @@ static int next_pid = 1;
 
 #define WNOHANG		1
 #define WUNTRACED	2
+#define WSTOPPED	2	/* waitid's name for it */
+#define WEXITED		4
+#define WCONTINUED	8
+#define WNOWAIT		0x01000000
 #define __WALL		0x40000000
 #define __WCLONE	0x80000000
 
@@ -318,9 +323,11 @@ void proc_exit(int status)
 		link_child(init_proc, c);
 		if (c->state == P_ZOMBIE)
 			wakeup_locked(init_proc);
+		jobctl_orphaned_locked(c);
 	}
 	itimer_cancel_locked(p);
 	p->exit_status = status;
+	p->wait_stopped = p->wait_continued = 0;
 	p->state = P_ZOMBIE;
 	if (p->exit_signal)
 		signal_send_locked(p->parent, p->exit_signal);
@@ -350,12 +357,50 @@ struct wait_result {
 #define P_PGID		2
 
 /*
- * wait_child - wait for a zombie child selected by waitid's (@idtype, @id)
- * and reap it, or only look at it if @keep (WNOWAIT).  1 with @res
- * filled, 0 if @nohang and none has exited yet, -ECHILD if none matches,
- * -EINTR on a signal.
+ * wait_child_event - what a wait with @options may report of child @c:
+ * its exit, a stop or a continue, as a wait4 status in @res.  Unless
+ * @options has WNOWAIT the event is consumed (a zombie is reaped).
+ * sched_lock held; 1 with it dropped if there was an event, else 0.
  */
-static long wait_child(int idtype, int id, int nohang, int keep, struct wait_result *res)
+static int wait_child_event(struct proc *c, int options, struct wait_result *res)
+{
+	int keep = options & WNOWAIT;
+
+	res->pid = c->pid;
+	res->uticks = c->utime_ticks + c->cutime_ticks;
+	res->sticks = c->stime_ticks + c->cstime_ticks;
+	if (c->state == P_ZOMBIE) {
+		if (!(options & WEXITED))
+			return 0;
+		res->status = c->exit_status;
+		if (keep)
+			spin_unlock(&sched_lock);
+		else
+			reap(c);
+		return 1;
+	}
+	if ((options & WSTOPPED) && c->wait_stopped) {
+		res->status = c->wait_stopped << 8 | 0x7f;
+		if (!keep)
+			c->wait_stopped = 0;
+	} else if ((options & WCONTINUED) && c->wait_continued) {
+		res->status = 0xffff;
+		if (!keep)
+			c->wait_continued = 0;
+	} else {
+		return 0;
+	}
+	spin_unlock(&sched_lock);
+	return 1;
+}
+
+/*
+ * wait_child - wait for an event (@options: WEXITED, WSTOPPED, WCONTINUED)
+ * of a child selected by waitid's (@idtype, @id), and consume it unless
+ * WNOWAIT.  1 with @res filled, 0 if WNOHANG and nothing has happened
+ * yet, -ECHILD if no child matches, -EINTR on a signal.
+ */
+static long wait_child(int idtype, int id, int options, struct wait_result *res)
 {
 	struct proc *p = current();
 
@@ -367,19 +412,10 @@ static long wait_child(int idtype, int id, int nohang, int keep, struct wait_res
 			if ((idtype == P_PID && c->pid != id) || (idtype == P_PGID && c->pgid != id))
 				continue;
 			found = 1;
-			if (c->state != P_ZOMBIE)
-				continue;
-			res->pid = c->pid;
-			res->status = c->exit_status;
-			res->uticks = c->utime_ticks + c->cutime_ticks;
-			res->sticks = c->stime_ticks + c->cstime_ticks;
-			if (keep)
-				spin_unlock(&sched_lock);
-			else
-				reap(c);
-			return 1;
+			if (wait_child_event(c, options, res))
+				return 1;
 		}
-		if (!found || nohang) {
+		if (!found || (options & WNOHANG)) {
 			spin_unlock(&sched_lock);
 			return found ? 0 : -ECHILD;
 		}
@@ -395,14 +431,15 @@ long proc_wait4(int pid, unsigned long ustatus, int options, unsigned long urusa
 	struct wait_result res;
 	long r;
 
-	if (options & ~(WNOHANG | WUNTRACED | 8 /* WCONTINUED */ | __WALL | __WCLONE))
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE))
 		return -EINVAL;
+	options = (options & (WNOHANG | WUNTRACED | WCONTINUED)) | WEXITED;
 	if (pid > 0)
-		r = wait_child(P_PID, pid, options & WNOHANG, 0, &res);
+		r = wait_child(P_PID, pid, options, &res);
 	else if (pid == -1)
-		r = wait_child(P_ALL, 0, options & WNOHANG, 0, &res);
+		r = wait_child(P_ALL, 0, options, &res);
 	else
-		r = wait_child(P_PGID, pid ? -pid : current()->pgid, options & WNOHANG, 0, &res);
+		r = wait_child(P_PGID, pid ? -pid : current()->pgid, options, &res);
 	if (r <= 0)
 		return r;
 	if (ustatus && put_user_u32(ustatus, (uint32_t)res.status))
@@ -412,17 +449,16 @@ long proc_wait4(int pid, unsigned long ustatus, int options, unsigned long urusa
 	return res.pid;
 }
 
-#define WSTOPPED	2
-#define WEXITED		4
-#define WNOWAIT		0x01000000
 #define CLD_EXITED	1
 #define CLD_KILLED	2
 #define CLD_DUMPED	3
+#define CLD_STOPPED	5
+#define CLD_CONTINUED	6
 
 /*
  * proc_waitid - waitid(): like wait4, but the child is chosen by
- * (@idtype, @id), the result is a siginfo, and WNOWAIT leaves it a zombie.
- * Stopped and continued children do not exist here, so WEXITED is needed.
+ * (@idtype, @id), the result is a siginfo, the events to wait for are
+ * named (WEXITED, WSTOPPED, WCONTINUED), and WNOWAIT leaves them be.
  */
 long proc_waitid(int idtype, int id, unsigned long uinfo, int options, unsigned long urusage)
 {
@@ -430,24 +466,31 @@ long proc_waitid(int idtype, int id, unsigned long uinfo, int options, unsigned 
 	int32_t info[32] = { 0 };	/* siginfo_t: 128 bytes */
 	long r;
 
-	if (options & ~(WNOHANG | WSTOPPED | WEXITED | 8 /* WCONTINUED */ | WNOWAIT | __WALL |
-			__WCLONE))
+	if (options & ~(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | __WALL | __WCLONE))
 		return -EINVAL;
-	if (!(options & WEXITED))
-		return (options & (WSTOPPED | 8)) ? -ECHILD : -EINVAL;
+	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
 	if (idtype == P_PGID && id == 0)
 		id = current()->pgid;
 	if ((idtype != P_ALL && idtype != P_PID && idtype != P_PGID) || (idtype != P_ALL && id <= 0))
 		return -EINVAL;
-	r = wait_child(idtype, id, options & WNOHANG, (options & WNOWAIT) != 0, &res);
+	r = wait_child(idtype, id, options, &res);
 	if (r < 0)
 		return r;
 	if (r) {
 		int sig = res.status & 0x7f;
 		info[0] = SIGCHLD;	/* si_signo */
-		info[2] = !sig ? CLD_EXITED : (res.status & 0x80) ? CLD_DUMPED : CLD_KILLED;
 		info[4] = res.pid;	/* si_pid, si_uid 0 */
-		info[6] = sig ? sig : (res.status >> 8) & 0xff;	/* si_status */
+		if (res.status == 0xffff) {
+			info[2] = CLD_CONTINUED;
+			info[6] = SIGCONT;
+		} else if (sig == 0x7f) {
+			info[2] = CLD_STOPPED;
+			info[6] = (res.status >> 8) & 0xff;
+		} else {
+			info[2] = !sig ? CLD_EXITED : (res.status & 0x80) ? CLD_DUMPED : CLD_KILLED;
+			info[6] = sig ? sig : (res.status >> 8) & 0xff;	/* si_status */
+		}
 	}
 	if (uinfo && copy_to_user(uinfo, info, sizeof(info)))
 		return -EFAULT;

@@ -72,6 +72,11 @@ struct proc {
 	uint64_t cutime_ticks, cstime_ticks;
 	uint64_t run_ns, run_since;
 	uint64_t alarm_at, alarm_every;	/* ITIMER_REAL, time_ns(); itimer.c */
+	/* Job control (jobctl.c), under sched_lock. */
+	int stop_sig;			/* the signal that stopped us, or 0 */
+	int stop_unreported;		/* stopped while running: the parent is told at the stop */
+	int wait_stopped;		/* stop signal for WUNTRACED to report, or 0 */
+	int wait_continued;		/* a SIGCONT for WCONTINUED to report */
 };
 
 extern struct spinlock sched_lock;

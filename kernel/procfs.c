@@ -112,6 +112,8 @@ static void gen_smaps_rollup(struct text *t, struct mm *mm)
 
 static char state_char(struct proc *p)
 {
+	if (p->stop_sig && p->state != P_ZOMBIE)
+		return 'T';
 	switch (p->state) {
 	case P_RUNNING:
 	case P_RUNNABLE:
@@ -122,6 +124,23 @@ static char state_char(struct proc *p)
 		return 'Z';
 	default:
 		return '?';
+	}
+}
+
+/* state_name - the word Linux's /proc/<pid>/status puts after the state letter. */
+static const char *state_name(char state)
+{
+	switch (state) {
+	case 'R':
+		return "running";
+	case 'S':
+		return "sleeping";
+	case 'T':
+		return "stopped";
+	case 'Z':
+		return "zombie";
+	default:
+		return "unknown";
 	}
 }
 
@@ -203,8 +222,8 @@ static void gen_pid_file(struct text *t, struct snap *s, const char *which)
 		if (s->mm)
 			mm_rss(s->mm, &r);
 		unsigned long rss = r.shared_clean + r.shared_dirty + r.private_clean + r.private_dirty;
-		tprintf(t, "Name:\t%s\nState:\t%c\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nVmRSS:\t%lu kB\n",
-			s->name, s->state, s->pid, s->pid, s->ppid, rss * 4);
+		tprintf(t, "Name:\t%s\nState:\t%c (%s)\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nVmRSS:\t%lu kB\n",
+			s->name, s->state, state_name(s->state), s->pid, s->pid, s->ppid, rss * 4);
 	} else if (!strcmp(which, "cmdline")) {
 		tprintf(t, "%s", s->exe);
 		t->len++;	/* the NUL that ends argv[0] */

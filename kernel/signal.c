@@ -8,6 +8,7 @@
 #include "syscall.h"
 #include "irq.h"
 #include "time.h"
+#include "jobctl.h"
 #include "../arch/riscv/trapframe.h"
 #include "../arch/riscv/csr.h"
 #include "../vm/mm.h"
@@ -48,8 +49,12 @@ _Static_assert(sizeof(struct rt_sigframe) % 16 == 0, "frame alignment");
 
 static int default_ignored(int sig)
 {
-	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT ||
-	       sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+}
+
+static int default_stops(int sig)
+{
+	return (sigbit(sig) & STOP_SIGNALS) != 0;
 }
 
 static int dumps_core(int sig)
@@ -63,7 +68,9 @@ static int dumps_core(int sig)
  * sleep.  Signals to init that would take the default action are dropped
  * (init cannot be killed by accident).  An ignored signal is dropped
  * unless it is blocked or waited for: like Linux, it stays pending then,
- * for sigpending and sigtimedwait to see.  sched_lock held.
+ * for sigpending and sigtimedwait to see.  SIGCONT resumes a stopped
+ * process whatever its action; a stop signal with the default action
+ * stops @p now instead of pending (jobctl.c).  sched_lock held.
  */
 void signal_send_locked(struct proc *p, int sig)
 {
@@ -76,10 +83,20 @@ void signal_send_locked(struct proc *p, int sig)
 	held = (p->sig.blocked | p->sig.waiting) & sigbit(sig) & ~UNBLOCKABLE;
 	if (p == init_proc && a->handler == SIG_DFL && !held)
 		return;
+	if (sig == SIGCONT)
+		jobctl_continue_locked(p);
+	else if (sig == SIGKILL)
+		jobctl_kill_locked(p);
+	else if (default_stops(sig))
+		p->sig.pending &= ~sigbit(SIGCONT);
 	if (!held && a->handler == SIG_IGN && sig != SIGKILL)
 		return;
 	if (!held && a->handler == SIG_DFL && default_ignored(sig))
 		return;
+	if (!held && a->handler == SIG_DFL && default_stops(sig)) {
+		jobctl_stop_locked(p, sig);
+		return;
+	}
 	p->sig.pending |= sigbit(sig);
 	if (p->state == P_SLEEPING && p->intr &&
 	    ((sigbit(sig) & (~p->sig.blocked | p->sig.waiting)) || sig == SIGKILL))
@@ -92,8 +109,14 @@ void signal_unblocked_locked(struct proc *p)
 
 	for (int sig = 1; open; sig++, open >>= 1) {
 		unsigned long h = p->sig.action[sig - 1].handler;
-		if ((open & 1) && (h == SIG_IGN || (h == SIG_DFL && default_ignored(sig))))
+		if (!(open & 1) || (h != SIG_IGN && h != SIG_DFL))
+			continue;
+		if (h == SIG_IGN || default_ignored(sig)) {
 			p->sig.pending &= ~sigbit(sig);
+		} else if (default_stops(sig)) {
+			p->sig.pending &= ~sigbit(sig);
+			jobctl_stop_locked(p, sig);	/* as if sent now */
+		}
 	}
 }
 
@@ -260,6 +283,12 @@ static void deliver_one(struct trapframe *tf, int sig, unsigned long addr)
 	if (a.handler == SIG_DFL || sig == SIGKILL) {
 		if (default_ignored(sig))
 			return;
+		if (default_stops(sig) && sig != SIGKILL) {
+			spin_lock(&sched_lock);
+			jobctl_stop_locked(p, sig);	/* user_return holds us at the stop point */
+			spin_unlock(&sched_lock);
+			return;
+		}
 		proc_exit(sig | (dumps_core(sig) ? 0x80 : 0));
 	}
 	/* The handler runs with the sigsuspend mask; sigreturn restores the old one. */
@@ -452,6 +481,7 @@ void user_return(struct trapframe *tf)
 	for (;;) {
 		if (need_resched[this_cpu()->id])
 			yield();
+		jobctl_stop_point();
 		if (!signal_pending())
 			break;
 		signal_deliver(tf);
