@@ -279,9 +279,15 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 	if ((r = build_stack(mm, path, argv, envp, &ei, bias, &sp)))
 		goto fail;
 
-	/* Point of no return: switch to the new address space, drop the old. */
+	/*
+	 * Point of no return: switch to the new address space, drop the old.
+	 * /proc readers take their mm reference under sched_lock, so the swap
+	 * happens under it too: none may get hold of old once we drop it.
+	 */
+	spin_lock(&sched_lock);
 	struct mm *old = p->mm;
 	p->mm = mm;
+	spin_unlock(&sched_lock);
 	if (p == current()) {
 		satp_load(mm->root);
 		icache_flush();

@@ -1,18 +1,19 @@
 /*
  * jobctl.c - job control stops.
  *
- * A stop takes effect when the signal is sent; it is not left pending.
- * A process that is not running on a hart stops at once: it cannot reach
- * user mode without passing jobctl_stop_point() in user_return().  One
- * running on another hart stops at its next trap (a tick at most), and its
- * parent hears of the stop only then, so WUNTRACED never reports a process
- * that can still run user code.  A sleep in the kernel is not broken by a
- * stop: the system call may finish, but its result reaches user mode only
- * after SIGCONT.  So a stop never turns into a spurious EINTR.
+ * A stop is decided when the signal is sent; it is not left pending.  The
+ * process then parks itself on its own p->stop_sig, which is where it is
+ * "stopped", at the first of two stop points: user_return() on its way to
+ * user mode, or sleep_on_intr() if it is asleep in a system call (the stop
+ * wakes it, as a signal would).  Parked inside a sleep, it is off the wait
+ * channel, so a stopped reader consumes no input; after SIGCONT the sleep
+ * loop looks again, so the system call goes on with no spurious EINTR.
+ * The parent hears of the stop only once the process has parked, so
+ * WUNTRACED never reports a process that can still run user code.
  *
- * State (all under sched_lock): p->stop_sig is the signal that stopped p,
- * or 0; p->stop_unreported says the parent has not been told yet;
- * p->wait_stopped / p->wait_continued are what wait has yet to report.
+ * State, under sched_lock: p->stop_sig is the signal that stopped p, or 0;
+ * p->stop_unreported says p has not parked yet; p->wait_stopped and
+ * p->wait_continued are what wait has yet to report to the parent.
  */
 #include "kernel.h"
 #include "proc.h"
@@ -39,10 +40,9 @@ void jobctl_stop_locked(struct proc *p, int sig)
 	if (p->stop_sig)
 		return;
 	p->stop_sig = sig;
-	if (p->state == P_RUNNING)
-		p->stop_unreported = 1;		/* reported from jobctl_stop_point */
-	else
-		notify_parent(p, CLD_STOPPED);
+	p->stop_unreported = 1;
+	if (p->state == P_SLEEPING && p->intr)
+		wakeup_proc_locked(p);		/* it parks in sleep_on_intr */
 }
 
 void jobctl_continue_locked(struct proc *p)
@@ -52,7 +52,7 @@ void jobctl_continue_locked(struct proc *p)
 		return;
 	p->stop_sig = 0;
 	if (p->stop_unreported)
-		p->stop_unreported = 0;		/* it never stopped as far as anyone saw */
+		p->stop_unreported = 0;		/* it never parked: nobody saw it stop */
 	else
 		notify_parent(p, CLD_CONTINUED);
 	wakeup_locked(&p->stop_sig);
@@ -61,7 +61,7 @@ void jobctl_continue_locked(struct proc *p)
 void jobctl_kill_locked(struct proc *p)
 {
 	if (p->stop_sig)
-		wakeup_locked(&p->stop_sig);	/* jobctl_stop_point lets SIGKILL through */
+		wakeup_locked(&p->stop_sig);	/* jobctl_park_locked lets SIGKILL through */
 }
 
 void jobctl_orphaned_locked(struct proc *p)
@@ -72,19 +72,26 @@ void jobctl_orphaned_locked(struct proc *p)
 	signal_send_locked(p, SIGCONT);
 }
 
-void jobctl_stop_point(void)
+void jobctl_park_locked(struct proc *p)
 {
-	struct proc *p = current();
-
-	/* A racy look: a stop posted just after it is still unreported, and the next trap sees it. */
-	if (!__atomic_load_n(&p->stop_sig, __ATOMIC_RELAXED))
+	if (!p->stop_sig)
 		return;
-	spin_lock(&sched_lock);
-	if (p->stop_sig && p->stop_unreported) {
+	if (p->stop_unreported) {
 		p->stop_unreported = 0;
 		notify_parent(p, CLD_STOPPED);
 	}
 	while (p->stop_sig && !(p->sig.pending & sigbit(SIGKILL)))
 		sleep_on(&p->stop_sig, &sched_lock);
+}
+
+void jobctl_stop_point(void)
+{
+	struct proc *p = current();
+
+	/* A racy look: a stop posted just after it is caught at the next trap or sleep. */
+	if (!__atomic_load_n(&p->stop_sig, __ATOMIC_RELAXED))
+		return;
+	spin_lock(&sched_lock);
+	jobctl_park_locked(p);
 	spin_unlock(&sched_lock);
 }

@@ -19,7 +19,12 @@ void jobctl_continue_locked(struct proc *p);
 void jobctl_kill_locked(struct proc *p);
 /* jobctl_orphaned_locked - @p lost its parent: if stopped, SIGHUP and SIGCONT (nobody can continue it). */
 void jobctl_orphaned_locked(struct proc *p);
-/* jobctl_stop_point - on the way to user mode: hold current() here while it is stopped. */
+/*
+ * jobctl_park_locked - @p is current() and at a stop point: if it is stopped, tell the
+ * parent (once) and wait until SIGCONT or SIGKILL.  sched_lock held, dropped while parked.
+ */
+void jobctl_park_locked(struct proc *p);
+/* jobctl_stop_point - on the way to user mode: jobctl_park_locked without the lock. */
 void jobctl_stop_point(void);
 
 #endif

@@ -398,7 +398,7 @@ static int wait_child_event(struct proc *c, int options, struct wait_result *res
  * wait_child - wait for an event (@options: WEXITED, WSTOPPED, WCONTINUED)
  * of a child selected by waitid's (@idtype, @id), and consume it unless
  * WNOWAIT.  1 with @res filled, 0 if WNOHANG and nothing has happened
- * yet, -ECHILD if no child matches, -EINTR on a signal.
+ * yet, -ECHILD if no child matches, -ERESTARTSYS on a signal.
  */
 static long wait_child(int idtype, int id, int options, struct wait_result *res)
 {
@@ -421,7 +421,7 @@ static long wait_child(int idtype, int id, int options, struct wait_result *res)
 		}
 		if (sleep_on_intr(p, &sched_lock)) {
 			spin_unlock(&sched_lock);
-			return -EINTR;
+			return -ERESTARTSYS;	/* like Linux: SA_RESTART restarts a wait */
 		}
 	}
 }

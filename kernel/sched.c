@@ -9,6 +9,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "jobctl.h"
 #include "irq.h"
 #include "time.h"
 #include "../arch/riscv/csr.h"
@@ -173,7 +174,11 @@ void sleep_on(void *chan, struct spinlock *lk)
 	}
 }
 
-/* sleep_on_intr - like sleep_on, but a signal ends it early: then -EINTR. */
+/*
+ * sleep_on_intr - like sleep_on, but a signal ends it early: then -EINTR.
+ * A job control stop parks the process here, off @chan, until SIGCONT;
+ * then it returns 0 like any early wakeup, and the caller looks again.
+ */
 int sleep_on_intr(void *chan, struct spinlock *lk)
 {
 	struct proc *p = current();
@@ -183,11 +188,10 @@ int sleep_on_intr(void *chan, struct spinlock *lk)
 		spin_lock(&sched_lock);
 		spin_unlock(lk);
 	}
-	if (p->sig.pending & ~p->sig.blocked)
-		r = -EINTR;
-	else
+	if (!p->stop_sig && !(p->sig.pending & ~p->sig.blocked))
 		sleep_locked(p, chan, 1);
-	if (!r && (p->sig.pending & ~p->sig.blocked))
+	jobctl_park_locked(p);
+	if (p->sig.pending & ~p->sig.blocked)
 		r = -EINTR;
 	if (lk != &sched_lock) {
 		spin_unlock(&sched_lock);

@@ -43,7 +43,8 @@ SYSCALL(brk)
 	ul want = a0, old_end = ALIGN_UP(mm->brk, PAGE_SIZE), new_end = ALIGN_UP(want, PAGE_SIZE);
 	struct vma *heap = 0;
 
-	if (want < mm->brk_start || new_end > USER_MMAP_BASE)
+	/* want > USER_MMAP_BASE first: near the top, ALIGN_UP would wrap new_end to 0. */
+	if (want < mm->brk_start || want > USER_MMAP_BASE || new_end > USER_MMAP_BASE)
 		return (long)mm->brk;
 	spin_lock(&mm->lock);
 	heap = old_end > mm->brk_start ? vma_find(mm, old_end - 1) : 0;

@@ -1,13 +1,15 @@
 /*
- * tty.c - /dev/console: canonical line editing with echo, Ctrl-C (SIGINT
- * to the foreground process group), Ctrl-D (end of file), Ctrl-U, and
- * the termios/winsize/pgrp ioctls glibc and a shell need.
+ * tty.c - /dev/console: canonical line editing with echo; Ctrl-C, Ctrl-Z and
+ * Ctrl-\ (SIGINT, SIGTSTP and SIGQUIT to the foreground process group);
+ * Ctrl-D (end of file), Ctrl-U, and the termios/winsize/pgrp ioctls glibc
+ * and a shell need.
  */
 #include "kernel.h"
 #include "file.h"
 #include "proc.h"
 #include "tty.h"
 #include "poll.h"
+#include "jobctl.h"
 #include "console.h"
 #include "../vm/uaccess.h"
 
@@ -56,12 +58,14 @@ static void tty_input(int c)
 {
 	if (c == '\r')
 		c = '\n';
-	if ((termios.c_lflag & ISIG) && c == 3) {
-		echo("^C\n", 3);
+	if ((termios.c_lflag & ISIG) && (c == 3 || c == 26 || c == 28)) {
+		/* ^C interrupts, ^Z stops, ^\ quits the foreground process group. */
+		int sig = c == 3 ? SIGINT : c == 26 ? SIGTSTP : SIGQUIT;
+		echo(c == 3 ? "^C\n" : c == 26 ? "^Z" : "^\\\n", c == 26 ? 2 : 3);
 		e = w;
 		int pg = fg_pgrp;
 		spin_unlock(&tty_lock);
-		signal_kill_pgrp(pg, SIGINT);
+		signal_kill_pgrp(pg, sig);
 		spin_lock(&tty_lock);
 		return;
 	}
@@ -117,23 +121,52 @@ void tty_poll(void)
 	}
 }
 
+/*
+ * tty_may_read - only the foreground process group reads the terminal.  A
+ * background reader's group gets SIGTTIN; by default that stops it, and
+ * once continued it asks again.  0 when current() may read, -ERESTARTSYS
+ * if a handler or SIGKILL is pending, -EIO if SIGTTIN is ignored or blocked
+ * (nothing would ever let it in).
+ */
+static long tty_may_read(void)
+{
+	struct proc *p = current();
+
+	while (p->pgid != __atomic_load_n(&fg_pgrp, __ATOMIC_RELAXED)) {
+		if (p->sig.action[SIGTTIN - 1].handler == SIG_IGN ||
+		    (p->sig.blocked & sigbit(SIGTTIN)))
+			return -EIO;
+		signal_kill_pgrp(p->pgid, SIGTTIN);
+		if (signal_pending())
+			return -ERESTARTSYS;
+		jobctl_stop_point();
+	}
+	return 0;
+}
+
 static long tty_read(struct file *f, unsigned long ubuf, size_t n)
 {
 	char tmp[TTY_BUF];
 	size_t got = 0;
+	long err;
 
 	if (!n)
 		return 0;
-	spin_lock(&tty_lock);
-	while (r == w && !eof_pending) {
+	/* Ask again after every sleep: a job put in the background while it waited must stop. */
+	for (;;) {
+		if ((err = tty_may_read()))
+			return err;
+		spin_lock(&tty_lock);
+		if (r != w || eof_pending)
+			break;
 		if (f->flags & O_NONBLOCK) {
 			spin_unlock(&tty_lock);
 			return -EAGAIN;
 		}
-		if (sleep_on_intr(&buf, &tty_lock)) {
-			spin_unlock(&tty_lock);
+		err = sleep_on_intr(&buf, &tty_lock);
+		spin_unlock(&tty_lock);
+		if (err)
 			return -ERESTARTSYS;
-		}
 	}
 	if (r == w && eof_pending) {
 		eof_pending = 0;

@@ -7,9 +7,10 @@
  *
  * Supports words with '...' and "..." quoting and backslash escapes, $? $$ $NAME ${NAME},
  * pipelines of any length, ';', '&', '&&', '||', '#' comments, redirections ([n]< [n]>
- * [n]>> [n]>&m), and the builtins cd, exit, wait and export. Every job gets its own
- * process group; a foreground job is also given the terminal so Ctrl-C reaches it and not
- * the shell. No globbing, no field splitting of expansions, no control flow.
+ * [n]>> [n]>&m), and the builtins cd, exit, wait, export, jobs, fg and bg. Every job gets
+ * its own process group; a foreground job is also given the terminal so Ctrl-C and Ctrl-Z
+ * reach it and not the shell, and a stopped job waits in the job table for fg or bg.
+ * No globbing, no field splitting of expansions, no control flow.
  */
 #include "ulib.h"
 
@@ -43,9 +44,12 @@ struct cmd {
 };
 
 struct job {
-	int id; /* 0 = free slot */
-	pid_t pids[MAX_CMDS];
+	int id; /* 0 = free slot, or a foreground job not in the table */
+	pid_t pgid;
+	pid_t pids[MAX_CMDS]; /* 0 once reaped */
 	int npids, live;
+	int stopped;
+	int status; /* wait status of the last process, once reaped */
 	char name[48];
 };
 
@@ -71,6 +75,8 @@ static int status_code(int st)
 {
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);
+	if (WIFSTOPPED(st))
+		return 128 + WSTOPSIG(st);
 	return WEXITSTATUS(st);
 }
 
@@ -365,8 +371,20 @@ static void exec_cmd(char **argv)
 	_exit(126);
 }
 
-/* job_done - forget pid in the job table; announce a job when its last process ends. */
-static void job_done(pid_t pid)
+/* job_reaped - process i of job has ended with wait status st. */
+static void job_reaped(struct job *job, int i, int st)
+{
+	job->pids[i] = 0;
+	job->live--;
+	if (i == job->npids - 1)
+		job->status = st;
+}
+
+/*
+ * job_event - a background process changed state (wait status st): forget it if it ended,
+ * and announce its job when the job is done or has stopped.
+ */
+static void job_event(pid_t pid, int st)
 {
 	for (int j = 0; j < MAX_JOBS; j++) {
 		struct job *job = &jobs[j];
@@ -374,8 +392,16 @@ static void job_done(pid_t pid)
 		for (int i = 0; job->id && i < job->npids; i++) {
 			if (job->pids[i] != pid)
 				continue;
-			job->pids[i] = 0;
-			if (--job->live == 0) {
+			if (WIFSTOPPED(st)) {
+				if (!job->stopped && interactive)
+					fprintf(stderr, "[%d]+  Stopped\t%s\n", job->id, job->name);
+				job->stopped = 1;
+				return;
+			}
+			if (WIFCONTINUED(st))
+				return;
+			job_reaped(job, i, st);
+			if (job->live == 0) {
 				if (interactive)
 					fprintf(stderr, "[%d] Done\t%s\n", job->id, job->name);
 				job->id = 0;
@@ -385,39 +411,154 @@ static void job_done(pid_t pid)
 	}
 }
 
-/* reap_jobs - collect background processes that have finished, without blocking. */
+/* reap_jobs - collect background processes that have ended or stopped, without blocking. */
 static void reap_jobs(void)
 {
 	pid_t pid;
+	int st;
 
-	while ((pid = wait4(-1, NULL, WNOHANG, NULL)) > 0)
-		job_done(pid);
+	while ((pid = wait4(-1, &st, WNOHANG | WUNTRACED, NULL)) > 0)
+		job_event(pid, st);
+}
+
+/* make_job - describe the pipeline pids[0..n-1] (process group pids[0]) as a job. */
+static void make_job(struct job *job, const pid_t *pids, int n, const char *name)
+{
+	memset(job, 0, sizeof(*job));
+	job->pgid = pids[0];
+	memcpy(job->pids, pids, n * sizeof(pids[0]));
+	job->npids = job->live = n;
+	snprintf(job->name, sizeof(job->name), "%s", name);
+}
+
+/* table_job - copy job into a free slot of the job table; NULL if the table is full. */
+static struct job *table_job(const struct job *job)
+{
+	for (int j = 0; j < MAX_JOBS; j++)
+		if (!jobs[j].id) {
+			jobs[j] = *job;
+			jobs[j].id = j + 1;
+			return &jobs[j];
+		}
+	return NULL;
 }
 
 /* add_job - record a background job and print "[N] PID" for it. */
 static void add_job(const pid_t *pids, int n, const char *name)
 {
-	int j;
+	struct job job, *t;
 
-	for (j = 0; j < MAX_JOBS && jobs[j].id; j++)
-		;
-	if (j == MAX_JOBS) {
+	make_job(&job, pids, n, name);
+	if (!(t = table_job(&job))) {
 		/* Table full: the processes still get reaped, just never announced. */
 		fprintf(stderr, "[?] %d\n", (int)pids[n - 1]);
 		return;
 	}
-	jobs[j].id = j + 1;
-	memcpy(jobs[j].pids, pids, n * sizeof(pids[0]));
-	jobs[j].npids = jobs[j].live = n;
-	snprintf(jobs[j].name, sizeof(jobs[j].name), "%s", name);
-	fprintf(stderr, "[%d] %d\n", jobs[j].id, (int)pids[n - 1]);
+	fprintf(stderr, "[%d] %d\n", t->id, (int)pids[n - 1]);
+}
+
+/*
+ * wait_fg - give job the terminal and wait until it ends or stops. A job that stops goes
+ * into the table (announced "[N]+ Stopped"); one that ends leaves it. Returns $? for it.
+ */
+static int wait_fg(struct job *job)
+{
+	int st = 0;
+
+	if (tty_fd >= 0)
+		tcsetpgrp(tty_fd, job->pgid);
+	for (int i = 0; i < job->npids && !job->stopped; i++) {
+		pid_t r;
+
+		if (!job->pids[i])
+			continue;
+		while ((r = waitpid(job->pids[i], &st, WUNTRACED)) < 0 && errno == EINTR)
+			;
+		if (r < 0)
+			job_reaped(job, i, 0);
+		else if (WIFSTOPPED(st))
+			job->stopped = 1;
+		else
+			job_reaped(job, i, st);
+	}
+	if (tty_fd >= 0)
+		tcsetpgrp(tty_fd, shell_pgid);
+	if (job->stopped) {
+		struct job *t = job->id ? job : table_job(job);
+
+		if (!t) {
+			fprintf(stderr, "\nsh: no room in the job table: continuing %s\n", job->name);
+			killpg(job->pgid, SIGCONT);
+			job->stopped = 0;
+			return wait_fg(job);
+		}
+		fprintf(stderr, "\n[%d]+  Stopped\t%s\n", t->id, t->name);
+		return status_code(st);
+	}
+	job->id = 0;
+	st = job->status;
+	if (WIFSIGNALED(st)) {
+		int sig = WTERMSIG(st);
+
+		if (sig == SIGINT && interactive)
+			fputc('\n', stderr);
+		else if (sig != SIGINT && sig != SIGPIPE)
+			fprintf(stderr, "%s\n", strsignal(sig));
+	}
+	return status_code(st);
+}
+
+/* find_job - the job "%N" or "N" names, or the newest one if arg is NULL; NULL if none. */
+static struct job *find_job(const char *arg)
+{
+	if (!arg) {
+		for (int j = MAX_JOBS - 1; j >= 0; j--)
+			if (jobs[j].id)
+				return &jobs[j];
+		return NULL;
+	}
+	int id = atoi(arg[0] == '%' ? arg + 1 : arg);
+
+	return id >= 1 && id <= MAX_JOBS && jobs[id - 1].id ? &jobs[id - 1] : NULL;
+}
+
+/* job_control - the jobs, fg and bg builtins. */
+static int job_control(struct cmd *c)
+{
+	const char *name = c->argv[0];
+	struct job *job;
+
+	reap_jobs();
+	if (!strcmp(name, "jobs")) {
+		for (int j = 0; j < MAX_JOBS; j++)
+			if (jobs[j].id)
+				printf("[%d]  %s\t%s\n", jobs[j].id,
+				       jobs[j].stopped ? "Stopped" : "Running", jobs[j].name);
+		return 0;
+	}
+	if (!(job = find_job(c->argc > 1 ? c->argv[1] : NULL))) {
+		fprintf(stderr, "sh: %s: no such job\n", name);
+		return 1;
+	}
+	job->stopped = 0;
+	if (!strcmp(name, "bg")) {
+		fprintf(stderr, "[%d] %s &\n", job->id, job->name);
+		killpg(job->pgid, SIGCONT);
+		return 0;
+	}
+	fprintf(stderr, "%s\n", job->name);
+	if (tty_fd >= 0)
+		tcsetpgrp(tty_fd, job->pgid);	/* before it runs, so it may read the terminal */
+	killpg(job->pgid, SIGCONT);
+	return wait_fg(job);
 }
 
 /* is_builtin - whether name is one of the commands the shell runs itself. */
 static int is_builtin(const char *name)
 {
 	return !strcmp(name, "cd") || !strcmp(name, "exit") || !strcmp(name, "wait") ||
-	       !strcmp(name, "export");
+	       !strcmp(name, "export") || !strcmp(name, "jobs") || !strcmp(name, "fg") ||
+	       !strcmp(name, "bg");
 }
 
 /*
@@ -447,11 +588,15 @@ static int run_builtin(struct cmd *c)
 	}
 	if (!strcmp(name, "wait")) {
 		/* Only background jobs remain as children here: wait until none is left. */
-		while ((pid = wait4(-1, NULL, 0, NULL)) > 0 || errno == EINTR)
+		int st;
+
+		while ((pid = wait4(-1, &st, 0, NULL)) > 0 || errno == EINTR)
 			if (pid > 0)
-				job_done(pid);
+				job_event(pid, st);
 		return 0;
 	}
+	if (!strcmp(name, "jobs") || !strcmp(name, "fg") || !strcmp(name, "bg"))
+		return job_control(c);
 	for (int i = 1; i < c->argc; i++) { /* export NAME=VALUE... */
 		char *eq = strchr(c->argv[i], '=');
 
@@ -514,7 +659,8 @@ static pid_t start_child(struct cmd *c, pid_t pgid, int in_fd, int out_fd, int b
 static int run_pipeline(struct cmd *cmds, int n, int bg)
 {
 	pid_t pids[MAX_CMDS], pgid = 0;
-	int in_fd = -1, started = 0, st = 0, sig;
+	int in_fd = -1, started = 0, st;
+	struct job fg;
 
 	if (n == 1 && !bg && cmds[0].argc && is_builtin(cmds[0].argv[0]))
 		return run_builtin(&cmds[0]);
@@ -548,22 +694,9 @@ static int run_pipeline(struct cmd *cmds, int n, int bg)
 		add_job(pids, started, cmds[0].argc ? cmds[0].argv[0] : "");
 		return 0;
 	}
-	if (tty_fd >= 0)
-		tcsetpgrp(tty_fd, pgid);
-	for (int i = 0; i < started; i++)
-		st = wait_pid(pids[i]);
-	if (tty_fd >= 0)
-		tcsetpgrp(tty_fd, shell_pgid);
-	if (started < n)
-		return 1;
-	if (WIFSIGNALED(st)) {
-		sig = WTERMSIG(st);
-		if (sig == SIGINT && interactive)
-			fputc('\n', stderr);
-		else if (sig != SIGINT && sig != SIGPIPE)
-			fprintf(stderr, "%s\n", strsignal(sig));
-	}
-	return status_code(st);
+	make_job(&fg, pids, started, cmds[0].argc ? cmds[0].argv[0] : "");
+	st = wait_fg(&fg);
+	return started < n ? 1 : st;
 }
 
 /*

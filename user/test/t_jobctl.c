@@ -1,12 +1,12 @@
 /*
  * t_jobctl - job control stops: SIGSTOP/SIGTSTP stop a process, wait4 with WUNTRACED and
- * waitid with WSTOPPED report it, /proc shows 'T', a stopped process runs no user code (not
- * even to finish a read that was satisfied meanwhile), SIGCONT resumes it with no spurious
- * EINTR and is reported to WCONTINUED, SIGKILL ends a stopped process, a caught or ignored
- * SIGTSTP does not stop, a blocked one stops on unblock, and the parent gets SIGCHLD unless
- * SA_NOCLDSTOP.
+ * waitid with WSTOPPED report it, /proc shows 'T', a stopped process runs no user code and
+ * takes no input, SIGCONT resumes it with no spurious EINTR and is reported to WCONTINUED, SIGKILL ends a stopped process, a caught or ignored
+ * SIGTSTP does not stop, a blocked one stops on unblock, the parent gets SIGCHLD unless
+ * SA_NOCLDSTOP, and reading the console from a background group means SIGTTIN.
  */
 #include "ulib.h"
+#include <poll.h>
 #include <sys/time.h>
 
 /* proc_state - the state letter of /proc/<pid>/stat, or '?'. */
@@ -88,8 +88,9 @@ static void check_stop_running(void)
 }
 
 /*
- * A child asleep in read(): stopped, it does not act on the byte that arrives meanwhile;
- * continued, read() returns that byte (no EINTR) and the child answers.
+ * A child asleep in read(): stopped, it takes none of the input that arrives (another
+ * reader still finds it) and does nothing; continued, its read() returns the next byte
+ * (no EINTR) and it answers.
  */
 static void check_stop_sleeping(void)
 {
@@ -102,26 +103,36 @@ static void check_stop_sleeping(void)
 	if (pid == 0) {
 		close(to[1]);
 		close(back[0]);
+		write(back[1], "r", 1);
 		ssize_t n = read(to[0], &c, 1);
 		char reply = n == 1 ? c : n < 0 && errno == EINTR ? 'I' : 'E';
 		write(back[1], &reply, 1);
 		_exit(0);
 	}
-	close(to[0]);
 	close(back[1]);
+	if (read(back[0], &c, 1) != 1)	/* it is about to read ... */
+		die("no ready byte");
+	while (proc_state(pid) != 'S')	/* ... and now it is asleep in read() */
+		sched_yield();
 	fcntl(back[0], F_SETFL, O_NONBLOCK);
 	CHECK(kill(pid, SIGTSTP) == 0, "kill SIGTSTP to a child asleep in read");
 	CHECK(waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP,
 	      "it stops with SIGTSTP (%s)", status_str(st));
 	write(to[1], "k", 1);
-	CHECK(quiet_for(back[0], 60), "stopped, it does not answer the byte that arrived");
+	CHECK(quiet_for(back[0], 60), "stopped, it does nothing");
+	struct pollfd pf = { to[0], POLLIN, 0 };
+	c = 0;
+	CHECK(poll(&pf, 1, 0) == 1 && read(to[0], &c, 1) == 1 && c == 'k',
+	      "the stopped reader took nothing: the byte is still in the pipe (%c)", c ? c : '-');
+	write(to[1], "m", 1);
 	kill(pid, SIGCONT);
 	fcntl(back[0], F_SETFL, 0);
 	c = 0;
-	CHECK(read(back[0], &c, 1) == 1 && c == 'k',
-	      "continued, its read() returns the byte, not EINTR (%c)", c ? c : '-');
+	CHECK(read(back[0], &c, 1) == 1 && c == 'm',
+	      "continued, its read() returns the next byte, not EINTR (%c)", c ? c : '-');
 	st = wait_pid(pid);
 	CHECK_EXIT(st, 0, "it then exits normally");
+	close(to[0]);
 	close(to[1]);
 	close(back[0]);
 }
@@ -258,6 +269,42 @@ static void check_sigchld(void)
 	sigprocmask(SIG_UNBLOCK, &chld, NULL);
 }
 
+/* A reader outside the terminal's foreground group gets SIGTTIN, which stops it. */
+static void check_ttin(void)
+{
+	int st;
+
+	if (!on_holstein()) {
+		t_skip("SIGTTIN for a background read of /dev/console (Holstein only)");
+		return;
+	}
+	pid_t pid = xfork();
+	if (pid == 0) {
+		char c;
+		int fd = open("/dev/console", O_RDONLY);
+
+		setpgid(0, 0);
+		read(fd, &c, 1);
+		_exit(1);
+	}
+	CHECK(waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) && WSTOPSIG(st) == SIGTTIN,
+	      "a background read of the console stops with SIGTTIN (%s)", status_str(st));
+	kill(pid, SIGKILL);
+	wait_pid(pid);
+
+	pid = xfork();
+	if (pid == 0) {
+		char c;
+		int fd = open("/dev/console", O_RDONLY);
+
+		setpgid(0, 0);
+		signal(SIGTTIN, SIG_IGN);
+		_exit(read(fd, &c, 1) < 0 && errno == EIO ? 0 : 1);
+	}
+	st = wait_pid(pid);
+	CHECK_EXIT(st, 0, "with SIGTTIN ignored, that read fails with EIO");
+}
+
 int main(void)
 {
 	t_init();
@@ -266,5 +313,6 @@ int main(void)
 	check_waitid();
 	check_tstp_actions();
 	check_sigchld();
+	check_ttin();
 	return t_done("t_jobctl");
 }

@@ -199,6 +199,8 @@ static void check_brk(void)
 		t_skip("memory above a lowered break is gone (qemu-user keeps it mapped)");
 	CHECK(brk(hide_ptr(KERNEL_ADDR)) != 0 && sbrk(0) == old,
 	      "brk into the kernel half fails and leaves the break alone");
+	CHECK((char *)syscall(SYS_brk, -1L) == old && sbrk(0) == old,
+	      "brk(-1), whose page rounding wraps to 0, leaves the break alone");
 }
 
 /* Never reached: it only keeps GCC from proving the recursion infinite. */

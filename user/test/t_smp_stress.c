@@ -8,6 +8,10 @@
  * checks it sees exactly what the worker had written before the fork, writes its own
  * pattern everywhere and checks it. Everybody verifies every word (so every byte), exit
  * codes carry who is who, and parents check them. testrun checks for leaks afterwards.
+ *
+ * Then a chain of processes that exec themselves races with readers of their
+ * /proc/<pid>/{maps,smaps_rollup,stat,status}: exec swaps the address space a reader may
+ * be taking hold of.
  */
 #include "ulib.h"
 #include <sys/mman.h>
@@ -114,8 +118,88 @@ static int worker(int w, int r)
 }
 
 /* main - ROUNDS fork storms; the root races its own writes against the workers' reads. */
-int main(void)
+#define EXEC_CHAIN 30	/* execs per chain */
+#define RACE_NS (on_holstein() ? 1500000000ULL : 500000000ULL)
+
+/* exec_chain - exec ourselves n more times, then exit 0 (argv: self "chain" n). */
+static int exec_chain(const char *self, int n)
 {
+	char arg[16];
+
+	if (n <= 0)
+		return 0;
+	snprintf(arg, sizeof(arg), "%d", n - 1);
+	execl(self, self, "chain", arg, (char *)NULL);
+	return errno == ENOEXEC ? ENOEXEC : 3;
+}
+
+/* exec_one - run_child body: a chain of one exec. */
+static void exec_one(void *self)
+{
+	_exit(exec_chain(self, 1));
+}
+
+/* read_procs - until @end, read /proc files of whatever pid *@pub names; exit 0. */
+static void read_procs(volatile pid_t *pub, uint64_t end)
+{
+	static const char *const files[] = {"maps", "smaps_rollup", "stat", "status"};
+	char path[64], buf[4096];
+
+	for (unsigned n = 0; now_ns() < end; n++) {
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)*pub, files[n % 4]);
+		int fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+		close(fd);
+	}
+	_exit(0);
+}
+
+/* check_exec_vs_proc - exec chains while others read their /proc files: nobody may crash. */
+static void check_exec_vs_proc(const char *self)
+{
+	volatile pid_t *pub = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	uint64_t end = now_ns() + RACE_NS;
+	pid_t readers[2];
+	int chains = 0, bad = 0;
+
+	if (pub == MAP_FAILED)
+		die("mmap shared");
+	if (!on_holstein() && run_child(exec_one, (void *)self) == ENOEXEC << 8) {
+		t_skip("exec chains (host has no binfmt_misc entry for qemu)");
+		return;
+	}
+	*pub = getpid();
+	for (int i = 0; i < 2; i++)
+		if ((readers[i] = xfork()) == 0)
+			read_procs(pub, end);
+	while (now_ns() < end) {
+		pid_t c;
+
+		if ((c = xfork()) == 0)
+			_exit(exec_chain(self, EXEC_CHAIN));
+		if (c < 0)
+			break;
+		*pub = c;
+		int st = wait_pid(c);
+		bad += !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+		chains++;
+	}
+	for (int i = 0; i < 2; i++)
+		bad += readers[i] < 0 || wait_pid(readers[i]) != 0;
+	CHECK(chains > 0 && bad == 0,
+	      "%d chains of %d execs raced with /proc readers: all exited 0 (%d did not)", chains,
+	      EXEC_CHAIN, bad);
+	munmap((void *)pub, PAGE_SIZE);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 2 && !strcmp(argv[1], "chain"))
+		return exec_chain(self_path(argv[0]), atoi(argv[2]));
 	t_init();
 	region = mmap(NULL, PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		      -1, 0);
@@ -149,6 +233,7 @@ int main(void)
 		CHECK(root_bad == 0, "round %d: the root keeps its own writes (%zu wrong words)", r,
 		      root_bad);
 	}
+	check_exec_vs_proc(self_path(argv[0]));
 	CHECK_ERR(wait4(-1, NULL, WNOHANG, NULL), ECHILD, "every child reaped");
 	return t_done("t_smp_stress");
 }
