@@ -460,6 +460,27 @@ static void check_alarm(void)
 	setitimer(ITIMER_REAL, &it, NULL);
 	CHECK(alrm_count >= 3, "a 20 ms periodic timer fires repeatedly (%d)", (int)alrm_count);
 
+	/* An SA_RESTART handler restarts wait4 and waitid instead of failing them with EINTR. */
+	set_handler(SIGALRM, on_alrm, SA_RESTART);
+	pid_t slow = xfork();
+	if (slow == 0) {
+		sleep_ns(150000000ULL);
+		_exit(3);
+	}
+	alrm_count = 0;
+	it.it_value.tv_usec = 10000;
+	it.it_interval.tv_usec = 10000;
+	setitimer(ITIMER_REAL, &it, NULL);
+	siginfo_t si = { 0 };
+	int wr = waitid(P_PID, slow, &si, WEXITED | WNOWAIT);
+	int w4 = wait4(slow, &st, 0, NULL);
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+	CHECK(wr == 0 && w4 == slow && WIFEXITED(st) && WEXITSTATUS(st) == 3 && alrm_count > 0,
+	      "SA_RESTART restarts waitid and wait4 (%d, %d, %d signals)", wr, w4,
+	      (int)alrm_count);
+	set_handler(SIGALRM, on_alrm, 0);
+
 	it.it_value.tv_usec = 1000000;
 	CHECK_ERR(setitimer(ITIMER_REAL, &it, NULL), EINVAL, "tv_usec of a million -> EINVAL");
 	CHECK_ERR(setitimer(ITIMER_REAL, (void *)8, NULL), EFAULT, "a bad new value -> EFAULT");
