@@ -5,6 +5,7 @@
 #include "proc.h"
 #include "syscall.h"
 #include "time.h"
+#include "futex.h"
 #include "irq.h"
 #include "random.h"
 #include "../vm/pmm.h"
@@ -184,10 +185,14 @@ static long sleep_until(uint64_t deadline)
 	return r;
 }
 
-static long do_nanosleep(ul ureq, ul urem, int abs, ul clk)
+/*
+ * user_deadline - the time_ns() at which the user timespec at @ureq runs
+ * out: relative to now, or with @abs an absolute time on clock @clk.
+ * 0, -EFAULT or -EINVAL.
+ */
+static long user_deadline(ul ureq, int abs, ul clk, uint64_t *deadline)
 {
 	struct ktimespec req, now;
-	uint64_t deadline;
 
 	if (copy_from_user(&req, ureq, sizeof(req)))
 		return -EFAULT;
@@ -198,10 +203,22 @@ static long do_nanosleep(ul ureq, ul urem, int abs, ul clk)
 		if (clock_now(clk, &now))
 			return -EINVAL;
 		uint64_t n = (uint64_t)now.sec * 1000000000ULL + (uint64_t)now.nsec;
-		deadline = time_ns() + (want > n ? want - n : 0);
+		*deadline = time_ns() + (want > n ? want - n : 0);
 	} else {
-		deadline = time_ns() + want;
+		*deadline = time_ns() + want;
 	}
+	if (!*deadline)
+		*deadline = 1;		/* 0 means "none" to callers */
+	return 0;
+}
+
+static long do_nanosleep(ul ureq, ul urem, int abs, ul clk)
+{
+	uint64_t deadline;
+	long r;
+
+	if ((r = user_deadline(ureq, abs, clk, &deadline)))
+		return r;
 	if (sleep_until(deadline)) {
 		if (urem && !abs) {
 			uint64_t left = deadline > time_ns() ? deadline - time_ns() : 0;
@@ -224,6 +241,41 @@ SYSCALL(clock_nanosleep)
 	if (a0 > 7)
 		return -EINVAL;
 	return do_nanosleep(a2, a3, (a1 & 1) != 0, a0);
+}
+
+#define FUTEX_WAIT		0
+#define FUTEX_WAKE		1
+#define FUTEX_WAIT_BITSET	9
+#define FUTEX_WAKE_BITSET	10
+#define FUTEX_PRIVATE_FLAG	128
+#define FUTEX_CLOCK_REALTIME	256
+
+/*
+ * futex(uaddr, op, val, timeout, uaddr2, val3): the wait and wake operations
+ * (kernel/futex.c); the requeue and PI ones are ENOSYS, as there are no threads.
+ * FUTEX_WAIT's timeout is relative, FUTEX_WAIT_BITSET's absolute.
+ */
+SYSCALL(futex)
+{
+	int cmd = (int)(a1 & ~(ul)(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME));
+	uint64_t deadline = 0;
+	long r;
+
+	switch (cmd) {
+	case FUTEX_WAIT:
+	case FUTEX_WAIT_BITSET:
+		if (a3 && (r = user_deadline(a3, cmd == FUTEX_WAIT_BITSET,
+					     (a1 & FUTEX_CLOCK_REALTIME) ? 0 : 1, &deadline)))
+			return r;
+		return futex_wait(a0, (uint32_t)a2, deadline,
+				  cmd == FUTEX_WAIT ? ~0U : (uint32_t)a5);
+	case FUTEX_WAKE:
+	case FUTEX_WAKE_BITSET:
+		return futex_wake(a0, (int)a2 < 0 ? 0x7fffffff : (int)a2,
+				  cmd == FUTEX_WAKE ? ~0U : (uint32_t)a5);
+	default:
+		return -ENOSYS;
+	}
 }
 
 SYSCALL(times)

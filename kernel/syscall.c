@@ -54,6 +54,7 @@ static const syscall_fn table[NR_SYSCALLS] = {
 	[94] = sys_exit_group,
 	[95] = sys_waitid,
 	[96] = sys_set_tid_address,
+	[98] = sys_futex,
 	[99] = sys_set_robust_list,
 	[101] = sys_nanosleep,
 	[102] = sys_getitimer,

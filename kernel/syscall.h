@@ -43,7 +43,7 @@ SYSCALL_DECL(munlockall);
 SYSCALL_DECL(uname); SYSCALL_DECL(getuid); SYSCALL_DECL(getgroups); SYSCALL_DECL(getresuid); SYSCALL_DECL(umask); SYSCALL_DECL(sysinfo);
 SYSCALL_DECL(reboot); SYSCALL_DECL(getrandom); SYSCALL_DECL(clock_gettime);
 SYSCALL_DECL(clock_getres); SYSCALL_DECL(gettimeofday); SYSCALL_DECL(nanosleep);
-SYSCALL_DECL(clock_nanosleep); SYSCALL_DECL(times);
+SYSCALL_DECL(clock_nanosleep); SYSCALL_DECL(times); SYSCALL_DECL(futex);
 /* Waiting on files (poll.c) */
 SYSCALL_DECL(ppoll); SYSCALL_DECL(pselect6);
 /* Interval timers (itimer.c) */

@@ -302,6 +302,21 @@ unsigned long mm_find_free(struct mm *mm, unsigned long hint, unsigned long len)
 	return a;
 }
 
+int mm_shared_pa(struct mm *mm, unsigned long va, phys_addr_t *pa)
+{
+	pte_t *e;
+	int shared = 0;
+
+	spin_lock(&mm->lock);
+	e = pt_walk(mm->root, va & PAGE_MASK, 0);
+	if (e && (*e & PTE_V) && (*e & PTE_SHARED)) {
+		*pa = pte_to_pa(*e) + (va & ~PAGE_MASK);
+		shared = 1;
+	}
+	spin_unlock(&mm->lock);
+	return shared;
+}
+
 int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t flags)
 {
 	struct vma *v;

@@ -123,6 +123,13 @@ struct mm_rss {
 };
 void mm_rss(struct mm *mm, struct mm_rss *r);
 
+/*
+ * mm_shared_pa - the physical address behind user address @va if it lies
+ * in a mapped MAP_SHARED page (1), else 0: processes that share memory meet
+ * there, whatever their virtual addresses.  Takes mm->lock.
+ */
+int mm_shared_pa(struct mm *mm, unsigned long va, phys_addr_t *pa);
+
 /* Leaf-PTE flags for a user page of protection @prot (A and D always set). */
 uint64_t prot_to_pte(unsigned prot);
 

@@ -1,10 +1,14 @@
 /*
  * t_misc - the small syscalls: uname, ids, umask, chdir/getcwd, sysinfo, clocks and
  * nanosleep, CPU time (clock, times, getrusage), sched_getaffinity, getcpu, prctl,
- * priorities, sched_yield, getrandom, prlimit64, readlinkat errors, and ENOSYS for an
- * unknown syscall number.
+ * priorities, sched_yield, getrandom, prlimit64, readlinkat errors, futexes (pthread_once,
+ * which every C++ static initialiser guard uses, and a wait/wake pair across processes in
+ * shared memory), and ENOSYS for an unknown syscall number.
  */
 #include "ulib.h"
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
@@ -272,6 +276,68 @@ static void check_errors(void)
 }
 
 /* main - run the checks. */
+static int once_runs;
+
+static void once_body(void)
+{
+	once_runs++;
+}
+
+static long futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *ts)
+{
+	return syscall(SYS_futex, uaddr, op, val, ts, NULL, 0);
+}
+
+/* check_futex - the wait and wake operations, alone and across two processes. */
+static void check_futex(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	uint32_t word = 1;
+	struct timespec ts = { 0, 30000000 };
+
+	CHECK(pthread_once(&once, once_body) == 0 && pthread_once(&once, once_body) == 0 &&
+		      once_runs == 1,
+	      "pthread_once runs its routine once (%d)", once_runs);
+	CHECK_ERR(futex(&word, FUTEX_WAIT_PRIVATE, 2, NULL), EAGAIN,
+		  "FUTEX_WAIT on a word that changed -> EAGAIN");
+	uint64_t t0 = now_ns();
+	CHECK_ERR(futex(&word, FUTEX_WAIT_PRIVATE, 1, &ts), ETIMEDOUT,
+		  "FUTEX_WAIT with a 30 ms timeout -> ETIMEDOUT");
+	CHECK(now_ns() - t0 >= 30000000ULL, "... after the 30 ms (%llu us)",
+	      (unsigned long long)(now_ns() - t0) / 1000);
+	CHECK(futex(&word, FUTEX_WAKE_PRIVATE, 1, NULL) == 0, "FUTEX_WAKE with no waiter wakes 0");
+	CHECK_ERR(futex(hide_ptr(KERNEL_ADDR), FUTEX_WAIT, 0, NULL), EFAULT,
+		  "FUTEX_WAIT on a kernel address -> EFAULT");
+	CHECK_ERR(futex((uint32_t *)((char *)&word + 1), FUTEX_WAKE, 1, NULL), EINVAL,
+		  "an unaligned futex -> EINVAL");
+
+	uint32_t *shared = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED)
+		die("mmap shared");
+	shared[0] = 0;
+	pid_t pid = xfork();
+	if (pid == 0) {
+		struct timespec five = { 5, 0 };
+
+		if (futex(&shared[0], FUTEX_WAIT, 0, &five) < 0)
+			_exit(errno == ETIMEDOUT ? 3 : 2);
+		_exit(shared[0] == 1 ? 0 : 4);
+	}
+	char path[64], stat[256], *paren;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	do	/* until the child sleeps in FUTEX_WAIT */
+		sched_yield();
+	while (read_small_file(path, stat, sizeof(stat)) > 0 && (paren = strrchr(stat, ')')) &&
+	       paren[2] != 'S');
+	__atomic_store_n(&shared[0], 1, __ATOMIC_SEQ_CST);
+	long woke = futex(&shared[0], FUTEX_WAKE, 1, NULL);
+	int st = wait_pid(pid);
+	CHECK(woke == 1, "FUTEX_WAKE on shared memory woke the other process's waiter (%ld)", woke);
+	CHECK_EXIT(st, 0, "a process waiting on a shared futex is woken by another");
+	munmap(shared, PAGE_SIZE);
+}
+
 int main(void)
 {
 	t_init();
@@ -286,5 +352,6 @@ int main(void)
 	check_random();
 	check_limits();
 	check_errors();
+	check_futex();
 	return t_done("t_misc");
 }
