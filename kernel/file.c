@@ -1,12 +1,13 @@
 /*
  * file.c - file objects, descriptor tables, path names, and the trivial
- * files: initramfs files and directories, and /dev/null.
+ * files: initramfs files and directories, and the /dev character devices.
  */
 #include "kernel.h"
 #include "file.h"
 #include "proc.h"
 #include "kmalloc.h"
 #include "initramfs.h"
+#include "random.h"
 #include "../vm/uaccess.h"
 
 struct file *file_alloc(const struct file_ops *ops, unsigned flags)
@@ -274,27 +275,91 @@ static long idir_getdents(struct file *f, unsigned long ubuf, size_t n)
 static const struct file_ops ifile_ops = { .read = ifile_read };
 static const struct file_ops idir_ops = { .getdents = idir_getdents };
 
-/* --- /dev/null and /dev ------------------------------------------------------ */
+/* --- /dev: console, null, zero, full, random, urandom ----------------------- */
 
 static long null_read(struct file *f, unsigned long ubuf, size_t n)
 {
 	return 0;
 }
 
-static long null_write(struct file *f, unsigned long ubuf, size_t n)
+static long sink_write(struct file *f, unsigned long ubuf, size_t n)
 {
 	return (long)n;
 }
 
-static const struct file_ops null_ops = { .read = null_read, .write = null_write };
+static long full_write(struct file *f, unsigned long ubuf, size_t n)
+{
+	return n ? -ENOSPC : 0;
+}
+
+/* fill_read - give @n bytes made by @fill, a bounce buffer at a time. */
+static long fill_read(unsigned long ubuf, size_t n, void (*fill)(void *, size_t))
+{
+	char tmp[256];
+	size_t done = 0;
+
+	while (done < n) {
+		size_t k = n - done < sizeof(tmp) ? n - done : sizeof(tmp);
+		fill(tmp, k);
+		if (copy_to_user(ubuf + done, tmp, k))
+			return done ? (long)done : -EFAULT;
+		done += k;
+	}
+	return (long)done;
+}
+
+static void fill_zero(void *buf, size_t n)
+{
+	memset(buf, 0, n);
+}
+
+static long zero_read(struct file *f, unsigned long ubuf, size_t n)
+{
+	return fill_read(ubuf, n, fill_zero);
+}
+
+static long random_read(struct file *f, unsigned long ubuf, size_t n)
+{
+	return fill_read(ubuf, n, random_bytes);
+}
+
+static const struct file_ops null_ops = { .read = null_read, .write = sink_write };
+static const struct file_ops zero_ops = { .read = zero_read, .write = sink_write };
+static const struct file_ops full_ops = { .read = zero_read, .write = full_write };
+static const struct file_ops random_ops = { .read = random_read, .write = sink_write };
+
+/* The character devices, with Linux's numbers; /dev/tty is the console too. */
+static const struct devnode {
+	const char *name;
+	uint64_t ino;
+	uint32_t mode, rdev;
+	const struct file_ops *ops;
+} devnodes[] = {
+	{ "console", DEV_INO_CONSOLE, S_IFCHR | 0620, 0x501, &tty_ops },
+	{ "null", DEV_INO_CONSOLE + 1, S_IFCHR | 0666, 0x103, &null_ops },
+	{ "zero", DEV_INO_ZERO, S_IFCHR | 0666, 0x105, &zero_ops },
+	{ "full", DEV_INO_CONSOLE + 3, S_IFCHR | 0666, 0x107, &full_ops },
+	{ "random", DEV_INO_CONSOLE + 4, S_IFCHR | 0666, 0x108, &random_ops },
+	{ "urandom", DEV_INO_CONSOLE + 5, S_IFCHR | 0666, 0x109, &random_ops },
+	{ "tty", DEV_INO_CONSOLE, S_IFCHR | 0620, 0x501, &tty_ops },
+};
+
+/* devnode_by_ino - the /dev entry with inode number @ino, or NULL. */
+static const struct devnode *devnode_by_ino(uint64_t ino)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(devnodes); i++)
+		if (devnodes[i].ino == ino)
+			return &devnodes[i];
+	return 0;
+}
 
 static long devdir_getdents(struct file *f, unsigned long ubuf, size_t n)
 {
-	static const char *const names[] = { "console", "null", "tty" };
 	size_t used = 0;
 
-	while (f->pos < ARRAY_SIZE(names)) {
-		long r = dir_emit(ubuf, n, &used, 10 + f->pos, f->pos + 1, DT_CHR, names[f->pos]);
+	while (f->pos < ARRAY_SIZE(devnodes)) {
+		const struct devnode *d = &devnodes[f->pos];
+		long r = dir_emit(ubuf, n, &used, d->ino, f->pos + 1, DT_CHR, d->name);
 		if (r < 0)
 			return r;
 		if (r == 0)
@@ -319,8 +384,8 @@ static void fill_stat(struct kstat *st, uint64_t ino, uint32_t mode, uint64_t si
 	st->st_blksize = 4096;
 	st->st_blocks = (int64_t)((size + 511) / 512);
 	st->st_mtime = st->st_atime = st->st_ctime = (int64_t)mtime;
-	if ((mode & S_IFMT) == S_IFCHR)
-		st->st_rdev = ino == 11 ? 0x103 : 0x501;	/* 1:3 null, 5:1 console */
+	if ((mode & S_IFMT) == S_IFCHR && devnode_by_ino(ino))
+		st->st_rdev = devnode_by_ino(ino)->rdev;
 }
 
 void file_stat(struct file *f, struct kstat *st)
@@ -328,33 +393,36 @@ void file_stat(struct file *f, struct kstat *st)
 	fill_stat(st, f->ino, f->mode, f->size, f->inode ? f->inode->mtime : 0);
 }
 
-static int dev_node(const char *abs, uint32_t *mode, uint64_t *ino)
+/* dev_node - /dev or one of its devices by absolute path: 1 with mode, inode and ops. */
+static int dev_node(const char *abs, uint32_t *mode, uint64_t *ino, const struct file_ops **ops)
 {
 	if (!strcmp(abs, "/dev")) {
 		*mode = S_IFDIR | 0755;
 		*ino = 2;
-	} else if (!strcmp(abs, "/dev/null")) {
-		*mode = S_IFCHR | 0666;
-		*ino = 11;
-	} else if (!strcmp(abs, "/dev/console") || !strcmp(abs, "/dev/tty")) {
-		*mode = S_IFCHR | 0620;
-		*ino = 10;
-	} else {
-		return 0;
+		*ops = &devdir_ops;
+		return 1;
 	}
-	return 1;
+	if (strncmp(abs, "/dev/", 5))
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(devnodes); i++)
+		if (!strcmp(abs + 5, devnodes[i].name)) {
+			*mode = devnodes[i].mode;
+			*ino = devnodes[i].ino;
+			*ops = devnodes[i].ops;
+			return 1;
+		}
+	return 0;
 }
 
 long vfs_open(const char *abs, unsigned flags, struct file **out)
 {
+	const struct file_ops *ops;
 	struct file *f;
 	uint32_t mode;
 	uint64_t ino;
 	int err = 0;
 
-	if (dev_node(abs, &mode, &ino)) {
-		const struct file_ops *ops = S_ISDIR(mode) ? &devdir_ops
-					     : ino == 11 ? &null_ops : &tty_ops;
+	if (dev_node(abs, &mode, &ino, &ops)) {
 		if ((flags & O_DIRECTORY) && !S_ISDIR(mode))
 			return -ENOTDIR;
 		f = file_alloc(ops, flags);
@@ -403,10 +471,11 @@ long vfs_open(const char *abs, unsigned flags, struct file **out)
 
 int vfs_stat(const char *abs, int follow, struct kstat *st)
 {
+	const struct file_ops *ops;
 	uint32_t mode;
 	uint64_t ino;
 
-	if (dev_node(abs, &mode, &ino)) {
+	if (dev_node(abs, &mode, &ino, &ops)) {
 		fill_stat(st, ino, mode, 0, 0);
 		return 0;
 	}

@@ -12,6 +12,10 @@
 #include "kernel.h"
 #include "spinlock.h"
 
+/* Inode numbers of /dev entries that others need to recognise. */
+#define DEV_INO_CONSOLE	10
+#define DEV_INO_ZERO	12
+
 #define O_ACCMODE	3
 #define O_RDONLY	0
 #define O_WRONLY	1

@@ -87,15 +87,19 @@ SYSCALL(mmap)
 		struct file *f = fd_file((int)a4);
 		if (!f)
 			return -EBADF;
-		if (!f->inode || !S_ISREG(f->inode->mode))
-			return -ENODEV;
-		if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE))
-			return -EACCES;		/* the file is read-only */
-		ip = f->inode;
-		kind = VMA_FILE;
-	} else if ((flags & MAP_TYPE) != MAP_PRIVATE) {
-		vflags = VMA_SHARED;
+		if (f->ino == DEV_INO_ZERO && !f->inode) {
+			flags |= MAP_ANONYMOUS;		/* /dev/zero: anonymous memory, as on Linux */
+		} else {
+			if (!f->inode || !S_ISREG(f->inode->mode))
+				return -ENODEV;
+			if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE))
+				return -EACCES;		/* the file is read-only */
+			ip = f->inode;
+			kind = VMA_FILE;
+		}
 	}
+	if ((flags & MAP_ANONYMOUS) && (flags & MAP_TYPE) != MAP_PRIVATE)
+		vflags = VMA_SHARED;
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (!range_ok(addr, len))
 			return -EINVAL;

@@ -9,6 +9,8 @@
 #include <dirent.h>
 #include <libgen.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <termios.h>
 
@@ -145,6 +147,40 @@ static void check_vectors(const char *self)
 	close(nul);
 }
 
+/* check_devices - /dev/zero, /dev/full and /dev/urandom behave as on Linux. */
+static void check_devices(void)
+{
+	unsigned char buf[300];
+	struct stat st;
+	int zero = open("/dev/zero", O_RDWR), full = open("/dev/full", O_RDWR);
+	int rnd = open("/dev/urandom", O_RDONLY);
+	size_t nonzero = 0;
+
+	memset(buf, 0xa5, sizeof(buf));
+	CHECK(zero >= 0 && read(zero, buf, sizeof(buf)) == sizeof(buf) && !buf[0] &&
+		      !memcmp(buf, buf + 1, sizeof(buf) - 1),
+	      "/dev/zero reads zeros");
+	CHECK(write(zero, buf, 10) == 10, "/dev/zero swallows writes");
+	CHECK(fstat(zero, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 5),
+	      "/dev/zero is character device 1:5");
+	char *m = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, zero, 0);
+	CHECK(m != MAP_FAILED && !m[0] && !m[PAGE_SIZE + 7] && (m[5] = 9) == 9,
+	      "a private map of /dev/zero is zeroed, writable memory");
+	if (m != MAP_FAILED)
+		munmap(m, 2 * PAGE_SIZE);
+	CHECK_ERR(write(full, buf, 1), ENOSPC, "writing /dev/full -> ENOSPC");
+	buf[0] = 1;
+	CHECK(read(full, buf, 8) == 8 && !buf[0], "/dev/full reads zeros");
+	CHECK(rnd >= 0 && read(rnd, buf, sizeof(buf)) == sizeof(buf), "/dev/urandom reads");
+	for (size_t i = 0; i < sizeof(buf); i++)
+		nonzero += buf[i] != 0;
+	CHECK(nonzero > sizeof(buf) / 2, "... bytes that are not all zero (%zu of %zu)", nonzero,
+	      sizeof(buf));
+	close(zero);
+	close(full);
+	close(rnd);
+}
+
 /* check_errors - bad descriptors, missing paths and bad pointers. */
 static void check_errors(void)
 {
@@ -237,6 +273,7 @@ int main(int argc, char **argv)
 	check_getdents(self);
 	check_dup_fcntl(self);
 	check_vectors(self);
+	check_devices();
 	check_errors();
 	check_proc_self();
 	check_no_writes(self);
