@@ -1,6 +1,7 @@
 /*
  * procfs.c - /proc, with Linux's file names and formats: meminfo, vmstat,
- * self, and per process maps, smaps_rollup, stat, status, cmdline, exe.
+ * uptime, version, cpuinfo, self, and per process maps, smaps_rollup,
+ * stat, status, cmdline, exe.
  * Each file's text is generated when it is opened.
  */
 #include "kernel.h"
@@ -43,6 +44,29 @@ static void gen_meminfo(struct text *t)
 	tprintf(t, "SwapFree:       %8lu kB\n", 0UL);
 	tprintf(t, "Slab:           %8lu kB\n", kmalloc_pages() * 4);
 	tprintf(t, "KernelObjects:  %8lu\n", kmalloc_objects());
+}
+
+/* gen_uptime - seconds since boot; the idle column is not kept (0). */
+static void gen_uptime(struct text *t)
+{
+	uint64_t cs = time_ns() / 10000000ULL;
+
+	tprintf(t, "%lu.%02lu 0.00\n", (unsigned long)(cs / 100), (unsigned long)(cs % 100));
+}
+
+/* gen_version - the same release uname() reports. */
+static void gen_version(struct text *t)
+{
+	tprintf(t, "Linux version 6.1.0-holstein (Holstein, a RISC-V COW kernel) #1 SMP\n");
+}
+
+/* gen_cpuinfo - one block per online hart, in the RISC-V Linux layout. */
+static void gen_cpuinfo(struct text *t)
+{
+	for (int i = 0; i < ncpus; i++)
+		if (cpus[i].online)
+			tprintf(t, "processor\t: %d\nhart\t\t: %lu\nisa\t\t: rv64imafdc\n"
+				   "mmu\t\t: sv39\n\n", i, cpus[i].hartid);
 }
 
 static void gen_vmstat(struct text *t)
@@ -252,6 +276,15 @@ struct file *procfs_open(const char *abs, int *err)
 	} else if (!strcmp(abs, "/proc/vmstat")) {
 		gen_vmstat(&t);
 		ino = 5;
+	} else if (!strcmp(abs, "/proc/uptime")) {
+		gen_uptime(&t);
+		ino = 7;
+	} else if (!strcmp(abs, "/proc/version")) {
+		gen_version(&t);
+		ino = 8;
+	} else if (!strcmp(abs, "/proc/cpuinfo")) {
+		gen_cpuinfo(&t);
+		ino = 9;
 	} else {
 		int pid = parse_pid(abs, &rest);
 		struct snap s;
@@ -307,7 +340,9 @@ static int collect_pid(struct proc *p, void *arg)
 static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n)
 {
 	struct text *t = f->priv;
-	static const char *const top[] = { "meminfo", "vmstat", "self" };
+	/* ino = 4 + index; "self" (index 2) is the symlink. */
+	static const char *const top[] = { "meminfo", "vmstat", "self", "uptime", "version",
+					   "cpuinfo" };
 	size_t used = 0;
 	char name[16];
 

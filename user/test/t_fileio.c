@@ -181,6 +181,23 @@ static void check_devices(void)
 	close(rnd);
 }
 
+/* check_proc_files - /proc/uptime, /proc/version and /proc/cpuinfo exist in Linux's formats. */
+static void check_proc_files(void)
+{
+	char buf[4096];
+	double up = -1, idle = -1;
+
+	CHECK(read_small_file("/proc/uptime", buf, sizeof(buf)) > 0 &&
+		      sscanf(buf, "%lf %lf", &up, &idle) == 2 && up > 0 && idle >= 0,
+	      "/proc/uptime: seconds up and idle (%.2f %.2f)", up, idle);
+	CHECK(read_small_file("/proc/version", buf, sizeof(buf)) > 0 &&
+		      !strncmp(buf, "Linux version ", 14),
+	      "/proc/version starts \"Linux version\"");
+	CHECK(read_small_file("/proc/cpuinfo", buf, sizeof(buf)) > 0 &&
+		      !strncmp(buf, "processor\t: ", 12),
+	      "/proc/cpuinfo starts with a processor line");
+}
+
 /* check_errors - bad descriptors, missing paths and bad pointers. */
 static void check_errors(void)
 {
@@ -274,6 +291,7 @@ int main(int argc, char **argv)
 	check_dup_fcntl(self);
 	check_vectors(self);
 	check_devices();
+	check_proc_files();
 	check_errors();
 	check_proc_self();
 	check_no_writes(self);
