@@ -11,7 +11,7 @@
 #include "poll.h"
 #include "../vm/uaccess.h"
 
-#define PIPE_PAGES	4
+#define PIPE_PAGES	16			/* 64 KiB, as Linux: programs count on it */
 #define PIPE_SIZE	(PIPE_PAGES * 4096)	/* capacity */
 #define PIPE_BUF	4096			/* writes up to this size are atomic */
 
