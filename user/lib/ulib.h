@@ -192,6 +192,13 @@ static inline pid_t xfork(void)
 	return fork();
 }
 
+/* xpipe - pipe(), or die: a test must not go on with descriptors it never got. */
+static inline void xpipe(int p[2])
+{
+	if (pipe(p) < 0)
+		die("pipe: %s", strerror(errno));
+}
+
 /* wait_pid - wait4() for pid, retrying on EINTR. Returns the status, or -1 on error. */
 static inline int wait_pid(pid_t pid)
 {

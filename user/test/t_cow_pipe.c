@@ -45,7 +45,7 @@ static void check_pipe_read(void)
 	pid_t pid;
 
 	memset(shared, 'P', sizeof(shared));
-	pipe(p);
+	xpipe(p);
 	pid = xfork();
 	if (pid == 0) {
 		size_t got = 0, bad = 0;
@@ -86,8 +86,8 @@ static void check_parent_wait(void)
 	char c;
 
 	*status = 0x5a5a5a5a;
-	pipe(p);
-	pipe(q);
+	xpipe(p);
+	xpipe(q);
 	watcher = xfork();
 	if (watcher == 0) {
 		close(p[1]);
@@ -134,7 +134,7 @@ static int child_syscalls(void)
 		failed |= 8;
 	if (pipe2(fds, 0) < 0 || fds[0] == 0x46464646)
 		failed |= 16;
-	pipe(p);
+	xpipe(p);
 	write(p[1], "0123456789abcdef", 16);
 	if (readv(p[0], iov, 2) != 16 || memcmp(rv, "01234567", 8) ||
 	    memcmp(pages[P_READV], "89abcdef", 8))

@@ -141,7 +141,7 @@ static void check_broken(void)
 	int p[2], st;
 	pid_t pid;
 
-	pipe(p);
+	xpipe(p);
 	close(p[0]);
 	signal(SIGPIPE, SIG_IGN);
 	CHECK_ERR(write(p[1], "x", 1), EPIPE, "write without readers, SIGPIPE ignored -> EPIPE");
@@ -156,7 +156,7 @@ static void check_broken(void)
 	close(p[1]);
 
 	/* The reader going away while a writer is blocked on a full pipe. */
-	pipe(p);
+	xpipe(p);
 	pid = xfork();
 	if (pid == 0) {
 		static char big[1 << 20];
@@ -189,7 +189,7 @@ static void check_atomic(void)
 	int p[2], torn = 0, counts[2] = {0, 0};
 	pid_t pids[2];
 
-	pipe(p);
+	xpipe(p);
 	for (int w = 0; w < 2; w++) {
 		pids[w] = xfork();
 		if (pids[w] == 0) {

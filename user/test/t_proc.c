@@ -38,7 +38,7 @@ static void check_ids(void)
 	long ids[3] = {0, 0, 0};
 
 	CHECK(me > 0 && gettid() == me, "gettid() == getpid() with a single thread");
-	pipe(p);
+	xpipe(p);
 	pid = xfork();
 	if (pid == 0) {
 		ids[0] = getpid();
@@ -64,7 +64,7 @@ static void check_wait(void)
 	pid_t pid, kids[5];
 	char c;
 
-	pipe(p);
+	xpipe(p);
 	pid = xfork();
 	if (pid == 0) {
 		close(p[1]);
@@ -173,7 +173,7 @@ static void check_orphan(void)
 	pid_t child;
 	ssize_t n;
 
-	pipe(p);
+	xpipe(p);
 	child = xfork();
 	if (child == 0) {
 		pid_t me = getpid();
@@ -213,7 +213,7 @@ static void check_kill(void)
 	char c;
 
 	CHECK(kill(getpid(), 0) == 0, "kill(self, 0) succeeds");
-	pipe(p);
+	xpipe(p);
 	pid = xfork();
 	if (pid == 0) {
 		close(p[1]);
@@ -229,7 +229,7 @@ static void check_kill(void)
 	CHECK_ERR(kill(999999, SIGTERM), ESRCH, "kill(999999) -> ESRCH");
 
 	/* A zombie still exists for kill until it is reaped. */
-	pipe(p);
+	xpipe(p);
 	pid = xfork();
 	if (pid == 0)
 		_exit(0);
@@ -255,7 +255,7 @@ static void check_groups(void)
 	if (on_holstein())
 		CHECK(getpgid(0) > 0 && getsid(0) > 0, "getpgid(0) and getsid(0) name a process");
 	CHECK(getpgid(0) == getpgrp(), "getpgid(0) == getpgrp()");
-	pipe(p);
+	xpipe(p);
 	pid = xfork();
 	if (pid == 0) {
 		info[0] = setpgid(0, 0) == 0 ? getpgid(0) : -1;

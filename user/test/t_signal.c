@@ -171,7 +171,7 @@ static void check_defaults(void)
 	}
 	CHECK_SIG(wait_pid(pid), SIGTERM, "child killing itself with SIGTERM dies of SIGTERM");
 
-	pipe(p);
+	xpipe(p);
 	pid = xfork();
 	if (pid == 0) {
 		close(p[1]);
