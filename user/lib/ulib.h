@@ -199,15 +199,30 @@ static inline void xpipe(int p[2])
 		die("pipe: %s", strerror(errno));
 }
 
-/* wait_pid - wait4() for pid, retrying on EINTR. Returns the status, or -1 on error. */
+/*
+ * wait_pid - wait4() for pid, retrying on EINTR. Returns the status, or -1 on error,
+ * at once for a pid from a failed fork (-1 would otherwise wait for any child).
+ */
 static inline int wait_pid(pid_t pid)
 {
 	int st;
+
+	if (pid <= 0) {
+		errno = ECHILD;
+		return -1;
+	}
 
 	while (wait4(pid, &st, 0, NULL) < 0)
 		if (errno != EINTR)
 			return -1;
 	return st;
+}
+
+/* reap_any - wait for any one child to end, retrying on EINTR. */
+static inline void reap_any(void)
+{
+	while (wait(NULL) < 0 && errno == EINTR)
+		;
 }
 
 /* run_child - run fn(arg) in a forked child that then exits 0; return its wait status. */

@@ -102,7 +102,7 @@ static void check_parent_wait(void)
 	quitter = xfork();
 	if (quitter == 0)
 		_exit(77);
-	CHECK(wait4(quitter, status, 0, NULL) == quitter && WIFEXITED(*status) &&
+	CHECK(quitter > 0 && wait4(quitter, status, 0, NULL) == quitter && WIFEXITED(*status) &&
 		  WEXITSTATUS(*status) == 77,
 	      "wait4 stores the status into a copy-on-write page");
 	close(p[1]);

@@ -42,7 +42,9 @@ static void check_flags(void)
 	int p[2], q[2];
 	char c;
 
-	CHECK(pipe2(p, 0) == 0 && fcntl(p[0], F_GETFD) == 0 && fcntl(p[1], F_GETFD) == 0,
+	if (!CHECK(pipe2(p, 0) == 0, "pipe2(0)"))
+		return;		/* out of memory: never go on with fds we did not get */
+	CHECK(fcntl(p[0], F_GETFD) == 0 && fcntl(p[1], F_GETFD) == 0,
 	      "pipe2(0): no close-on-exec");
 	CHECK((fcntl(p[0], F_GETFL) & O_ACCMODE) == O_RDONLY &&
 		  (fcntl(p[1], F_GETFL) & O_ACCMODE) == O_WRONLY,
@@ -51,8 +53,9 @@ static void check_flags(void)
 	CHECK_ERR(read(p[1], &c, 1), EBADF, "read from the write end -> EBADF");
 	close(p[0]);
 	close(p[1]);
-	CHECK(pipe2(q, O_CLOEXEC) == 0 && fcntl(q[0], F_GETFD) == FD_CLOEXEC &&
-		  fcntl(q[1], F_GETFD) == FD_CLOEXEC,
+	if (!CHECK(pipe2(q, O_CLOEXEC) == 0, "pipe2(O_CLOEXEC)"))
+		return;
+	CHECK(fcntl(q[0], F_GETFD) == FD_CLOEXEC && fcntl(q[1], F_GETFD) == FD_CLOEXEC,
 	      "pipe2(O_CLOEXEC) sets close-on-exec on both ends");
 	CHECK(write(q[1], "ab", 2) == 2 && read(q[0], &c, 1) == 1 && c == 'a' &&
 		  read(q[0], &c, 1) == 1 && c == 'b',
@@ -333,20 +336,21 @@ static void check_poll(void)
 	st = run_child(usr1_later, NULL);	/* SIGUSR1 stays pending: it is blocked */
 	pf[0] = (struct pollfd){p[0], POLLIN, 0};
 	errno = 0;
-	CHECK(ppoll(pf, 1, NULL, &empty) == -1 && errno == EINTR && got_usr1,
+	/* st != 0: the fork failed (fail_alloc), no SIGUSR1 is coming: do not wait forever. */
+	CHECK(st == 0 && ppoll(pf, 1, NULL, &empty) == -1 && errno == EINTR && got_usr1,
 	      "ppoll with an empty mask: the blocked SIGUSR1 interrupts it (EINTR)");
 	sigprocmask(SIG_SETMASK, NULL, &block);
 	CHECK(sigismember(&block, SIGUSR1), "ppoll's mask is gone afterwards");
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	signal(SIGUSR1, SIG_DFL);
-	(void)st;
 
 	close(p[1]);
 	pf[0] = (struct pollfd){p[0], POLLIN, 0};
 	CHECK(poll(pf, 1, 0) == 1 && (pf[0].revents & POLLHUP), "no writers left: POLLHUP");
 	close(p[0]);
 
-	CHECK(pipe2(big, O_NONBLOCK) == 0, "pipe2(O_NONBLOCK)");
+	if (!CHECK(pipe2(big, O_NONBLOCK) == 0, "pipe2(O_NONBLOCK)"))
+		return;
 	static char fill[4096];
 	while (write(big[1], fill, sizeof(fill)) > 0)
 		;

@@ -286,7 +286,8 @@ static void check_fp(void)
 	set_handler(SIGUSR1, on_async, SA_RESTART);
 	for (int i = 0; i < 32; i++)
 		in[i] = 1.5 + i * 1024.25;
-	pipe2(p, O_NONBLOCK);
+	if (pipe2(p, O_NONBLOCK) < 0)
+		die("pipe2: %s", strerror(errno));
 	pid = xfork();
 	if (pid == 0) {
 		char c;
@@ -376,7 +377,7 @@ static void check_suspend(void)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return;
 	}
-	wait_pid(-1);
+	reap_any();
 	suspend_sig = 0;
 	r = sigsuspend(&old);
 	CHECK(r == -1 && errno == EINTR && suspend_sig == SIGUSR2,
@@ -392,7 +393,7 @@ static void check_suspend(void)
 	while (!suspend_sig)
 		r = pause();
 	CHECK(r == -1 && errno == EINTR && suspend_sig == SIGUSR1, "pause returns EINTR after SIGUSR1");
-	wait_pid(-1);
+	reap_any();
 	signal(SIGUSR1, SIG_DFL);
 	signal(SIGUSR2, SIG_DFL);
 }
@@ -615,7 +616,7 @@ static void check_timedwait(void)
 		for (int i = 0; i < 2 && got != SIGUSR1; i++)
 			got = sigwaitinfo(&set, &si);
 		CHECK(got == SIGUSR1, "sigwaitinfo sleeps until another process sends the signal");
-		wait_pid(-1);
+		reap_any();
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	signal(SIGUSR1, SIG_DFL);
