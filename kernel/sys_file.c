@@ -21,10 +21,9 @@
 #define SEEK_CUR	1
 #define SEEK_END	2
 
-SYSCALL(read)
+/* read_check - may @f be read into the user buffer @ubuf of @n bytes? 0 or -errno. */
+static long read_check(struct file *f, ul ubuf, size_t n)
 {
-	struct file *f = fd_file((int)a0);
-
 	if (!f)
 		return -EBADF;
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
@@ -33,9 +32,17 @@ SYSCALL(read)
 		return -EISDIR;
 	if (!f->ops->read)
 		return -EINVAL;
-	if (!uaccess_ok(a1, a2))
+	if (!uaccess_ok(ubuf, n))
 		return -EFAULT;
-	return f->ops->read(f, a1, a2);
+	return 0;
+}
+
+SYSCALL(read)
+{
+	struct file *f = fd_file((int)a0);
+	long r = read_check(f, a1, a2);
+
+	return r ? r : f->ops->read(f, a1, a2);
 }
 
 SYSCALL(write)
@@ -54,16 +61,17 @@ SYSCALL(write)
 SYSCALL(pread64)
 {
 	struct file *f = fd_file((int)a0);
+	long r;
 
-	if (!f)
-		return -EBADF;
-	if (!f->seekable || !f->ops->read)
-		return -ESPIPE;
+	if (f && !f->seekable)
+		return -ESPIPE;		/* before the other checks, as Linux does */
+	if ((r = read_check(f, a1, a2)))
+		return r;
 	if ((long)a3 < 0)
 		return -EINVAL;
 	uint64_t save = f->pos;
 	f->pos = a3;
-	long r = f->ops->read(f, a1, a2);
+	r = f->ops->read(f, a1, a2);
 	f->pos = save;
 	return r;
 }

@@ -210,6 +210,10 @@ static void check_errors(void)
 	CHECK_ERR(write(FAR_FD, buf, 1), EBADF, "write(a far fd) -> EBADF");
 	CHECK_ERR(close(FAR_FD), EBADF, "close(a far fd) -> EBADF");
 	CHECK_ERR(read(closed_fd(), buf, 1), EBADF, "read of a closed fd -> EBADF");
+	int self_fd = open("/proc/self/exe", O_RDONLY);
+	CHECK_ERR(syscall(SYS_pread64, self_fd, buf, SIZE_MAX, 0L), EFAULT,
+		  "pread with a length past the end of memory -> EFAULT, nothing written");
+	close(self_fd);
 	CHECK_ERR(fstat(FAR_FD, &st), EBADF, "fstat(a far fd) -> EBADF");
 	CHECK_ERR(lseek(FAR_FD, 0, SEEK_SET), EBADF, "lseek(a far fd) -> EBADF");
 	CHECK_ERR(open("/no/such/file", O_RDONLY), ENOENT, "open a missing path -> ENOENT");
