@@ -336,11 +336,11 @@ static const struct devnode {
 	const struct file_ops *ops;
 } devnodes[] = {
 	{ "console", DEV_INO_CONSOLE, S_IFCHR | 0620, 0x501, &tty_ops },
-	{ "null", DEV_INO_CONSOLE + 1, S_IFCHR | 0666, 0x103, &null_ops },
+	{ "null", 11, S_IFCHR | 0666, 0x103, &null_ops },
 	{ "zero", DEV_INO_ZERO, S_IFCHR | 0666, 0x105, &zero_ops },
-	{ "full", DEV_INO_CONSOLE + 3, S_IFCHR | 0666, 0x107, &full_ops },
-	{ "random", DEV_INO_CONSOLE + 4, S_IFCHR | 0666, 0x108, &random_ops },
-	{ "urandom", DEV_INO_CONSOLE + 5, S_IFCHR | 0666, 0x109, &random_ops },
+	{ "full", 13, S_IFCHR | 0666, 0x107, &full_ops },
+	{ "random", 14, S_IFCHR | 0666, 0x108, &random_ops },
+	{ "urandom", 15, S_IFCHR | 0666, 0x109, &random_ops },
 	{ "tty", DEV_INO_CONSOLE, S_IFCHR | 0620, 0x501, &tty_ops },
 };
 

@@ -36,7 +36,6 @@ static void notify_parent(struct proc *p, int why)
 
 void jobctl_stop_locked(struct proc *p, int sig)
 {
-	p->sig.pending &= ~sigbit(SIGCONT);
 	if (p->stop_sig)
 		return;
 	p->stop_sig = sig;

@@ -80,6 +80,27 @@ static void gen_vmstat(struct text *t)
 	tprintf(t, "oom_kill %lu\n", vmstat.oom_kill);
 }
 
+/*
+ * The files at the top of /proc, in directory order; inode 4 + index.
+ * "self" has no generator: it is the symlink parse_pid() resolves.
+ */
+static const struct proc_top {
+	const char *name;
+	void (*gen)(struct text *t);
+} proc_top[] = {
+	{ "meminfo", gen_meminfo }, { "vmstat", gen_vmstat }, { "self", 0 },
+	{ "uptime", gen_uptime },   { "version", gen_version }, { "cpuinfo", gen_cpuinfo },
+};
+
+/* proc_top_file - the generated top-level file @abs names, or NULL. */
+static const struct proc_top *proc_top_file(const char *abs)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(proc_top); i++)
+		if (proc_top[i].gen && !strcmp(abs + 6, proc_top[i].name))
+			return &proc_top[i];
+	return 0;
+}
+
 static const char *vma_name(struct mm *mm, struct vma *v)
 {
 	if (v->kind == VMA_SIGPAGE)
@@ -257,6 +278,7 @@ static void gen_pid_file(struct text *t, struct snap *s, const char *which)
 struct file *procfs_open(const char *abs, int *err)
 {
 	struct text t = { kmalloc(TEXT_MAX), 0 };
+	const struct proc_top *top;
 	const char *rest;
 	uint32_t mode = S_IFREG | 0444;
 	uint64_t ino = 0;
@@ -270,21 +292,9 @@ struct file *procfs_open(const char *abs, int *err)
 		mode = S_IFDIR | 0555;
 		ino = 3;
 		tprintf(&t, "%s", abs);
-	} else if (!strcmp(abs, "/proc/meminfo")) {
-		gen_meminfo(&t);
-		ino = 4;
-	} else if (!strcmp(abs, "/proc/vmstat")) {
-		gen_vmstat(&t);
-		ino = 5;
-	} else if (!strcmp(abs, "/proc/uptime")) {
-		gen_uptime(&t);
-		ino = 7;
-	} else if (!strcmp(abs, "/proc/version")) {
-		gen_version(&t);
-		ino = 8;
-	} else if (!strcmp(abs, "/proc/cpuinfo")) {
-		gen_cpuinfo(&t);
-		ino = 9;
+	} else if ((top = proc_top_file(abs))) {
+		top->gen(&t);
+		ino = 4 + (uint64_t)(top - proc_top);
 	} else {
 		int pid = parse_pid(abs, &rest);
 		struct snap s;
@@ -340,9 +350,6 @@ static int collect_pid(struct proc *p, void *arg)
 static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n)
 {
 	struct text *t = f->priv;
-	/* ino = 4 + index; "self" (index 2) is the symlink. */
-	static const char *const top[] = { "meminfo", "vmstat", "self", "uptime", "version",
-					   "cpuinfo" };
 	size_t used = 0;
 	char name[16];
 
@@ -369,12 +376,12 @@ static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n)
 		unsigned char type = DT_DIR;
 		uint64_t ino;
 
-		if (i < ARRAY_SIZE(top)) {
-			nm = top[i];
-			type = i == 2 ? DT_LNK : DT_REG;
+		if (i < ARRAY_SIZE(proc_top)) {
+			nm = proc_top[i].name;
+			type = proc_top[i].gen ? DT_REG : DT_LNK;
 			ino = 4 + i;
-		} else if (i - ARRAY_SIZE(top) < (uint64_t)l->n) {
-			int pid = l->pids[i - ARRAY_SIZE(top)];
+		} else if (i - ARRAY_SIZE(proc_top) < (uint64_t)l->n) {
+			int pid = l->pids[i - ARRAY_SIZE(proc_top)];
 			snprintf(name, sizeof(name), "%d", pid);
 			nm = name;
 			ino = 1000 + (uint64_t)pid * 16;
@@ -390,7 +397,7 @@ static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n)
 			break;
 		f->pos++;
 	}
-	int more = f->pos < ARRAY_SIZE(top) + (uint64_t)l->n;
+	int more = f->pos < ARRAY_SIZE(proc_top) + (uint64_t)l->n;
 	kfree(l);
 	return used ? (long)used : more ? -EINVAL : 0;
 }

@@ -283,7 +283,7 @@ static void deliver_one(struct trapframe *tf, int sig, unsigned long addr)
 	if (a.handler == SIG_DFL || sig == SIGKILL) {
 		if (default_ignored(sig))
 			return;
-		if (default_stops(sig) && sig != SIGKILL) {
+		if (default_stops(sig)) {
 			spin_lock(&sched_lock);
 			jobctl_stop_locked(p, sig);	/* user_return holds us at the stop point */
 			spin_unlock(&sched_lock);

@@ -53,15 +53,34 @@ static void echo(const char *s, size_t n)
 		console_write(s, n);
 }
 
+/* isig_key - the signal control key @c sends the foreground group (0: none), and its echo. */
+static int isig_key(int c, const char **shown)
+{
+	switch (c) {
+	case 3:
+		*shown = "^C\n";
+		return SIGINT;
+	case 26:
+		*shown = "^Z";		/* the shell reports the stop on a line of its own */
+		return SIGTSTP;
+	case 28:
+		*shown = "^\\\n";
+		return SIGQUIT;
+	default:
+		return 0;
+	}
+}
+
 /* tty_input - one byte from the keyboard. tty_lock held. */
 static void tty_input(int c)
 {
+	const char *shown;
+	int sig;
+
 	if (c == '\r')
 		c = '\n';
-	if ((termios.c_lflag & ISIG) && (c == 3 || c == 26 || c == 28)) {
-		/* ^C interrupts, ^Z stops, ^\ quits the foreground process group. */
-		int sig = c == 3 ? SIGINT : c == 26 ? SIGTSTP : SIGQUIT;
-		echo(c == 3 ? "^C\n" : c == 26 ? "^Z" : "^\\\n", c == 26 ? 2 : 3);
+	if ((termios.c_lflag & ISIG) && (sig = isig_key(c, &shown))) {
+		echo(shown, strlen(shown));
 		e = w;
 		int pg = fg_pgrp;
 		spin_unlock(&tty_lock);

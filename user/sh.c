@@ -458,15 +458,20 @@ static void add_job(const pid_t *pids, int n, const char *name)
 }
 
 /*
- * wait_fg - give job the terminal and wait until it ends or stops. A job that stops goes
- * into the table (announced "[N]+ Stopped"); one that ends leaves it. Returns $? for it.
+ * wait_fg - give job the terminal (then SIGCONT it if resume) and wait until it ends or
+ * stops. A job that stops goes into the table (announced "[N]+ Stopped"); one that ends
+ * leaves it. Returns $? for it.
  */
-static int wait_fg(struct job *job)
+static int wait_fg(struct job *job, int resume)
 {
 	int st = 0;
 
 	if (tty_fd >= 0)
-		tcsetpgrp(tty_fd, job->pgid);
+		tcsetpgrp(tty_fd, job->pgid);	/* before it runs, so it may read the terminal */
+	if (resume) {
+		job->stopped = 0;
+		killpg(job->pgid, SIGCONT);
+	}
 	for (int i = 0; i < job->npids && !job->stopped; i++) {
 		pid_t r;
 
@@ -488,9 +493,7 @@ static int wait_fg(struct job *job)
 
 		if (!t) {
 			fprintf(stderr, "\nsh: no room in the job table: continuing %s\n", job->name);
-			killpg(job->pgid, SIGCONT);
-			job->stopped = 0;
-			return wait_fg(job);
+			return wait_fg(job, 1);
 		}
 		fprintf(stderr, "\n[%d]+  Stopped\t%s\n", t->id, t->name);
 		return status_code(st);
@@ -540,17 +543,14 @@ static int job_control(struct cmd *c)
 		fprintf(stderr, "sh: %s: no such job\n", name);
 		return 1;
 	}
-	job->stopped = 0;
 	if (!strcmp(name, "bg")) {
 		fprintf(stderr, "[%d] %s &\n", job->id, job->name);
+		job->stopped = 0;
 		killpg(job->pgid, SIGCONT);
 		return 0;
 	}
 	fprintf(stderr, "%s\n", job->name);
-	if (tty_fd >= 0)
-		tcsetpgrp(tty_fd, job->pgid);	/* before it runs, so it may read the terminal */
-	killpg(job->pgid, SIGCONT);
-	return wait_fg(job);
+	return wait_fg(job, 1);
 }
 
 /* is_builtin - whether name is one of the commands the shell runs itself. */
@@ -695,7 +695,7 @@ static int run_pipeline(struct cmd *cmds, int n, int bg)
 		return 0;
 	}
 	make_job(&fg, pids, started, cmds[0].argc ? cmds[0].argv[0] : "");
-	st = wait_fg(&fg);
+	st = wait_fg(&fg, 0);
 	return started < n ? 1 : st;
 }
 
