@@ -143,15 +143,18 @@ static int load_segments(struct mm *mm, struct inode *ip, const struct elf_info 
 		int r;
 
 		if (s->filesz) {
-			r = mm_map(mm, start, fpage_end - start, prot, VMA_FILE, 0, ip,
-				   ALIGN_DOWN(s->offset, PAGE_SIZE), fend);
+			r = mm_map(mm, &(struct vma){ .start = start, .end = fpage_end, .prot = prot,
+						      .kind = VMA_FILE, .flags = VMA_MAY_RWX, .file = ip,
+						      .file_off = ALIGN_DOWN(s->offset, PAGE_SIZE),
+						      .file_end = fend });
 			if (r)
 				return r;
 		} else {
 			fpage_end = start;
 		}
 		if (mend > fpage_end) {
-			r = mm_map(mm, fpage_end, mend - fpage_end, prot, VMA_ANON, 0, 0, 0, 0);
+			r = mm_map(mm, &(struct vma){ .start = fpage_end, .end = mend, .prot = prot,
+						      .kind = VMA_ANON, .flags = VMA_MAY_RWX });
 			if (r)
 				return r;
 		}
@@ -270,11 +273,13 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 	if ((r = load_segments(mm, ip, &ei, bias)))
 		goto fail;
 	mm->brk_start = mm->brk = ALIGN_UP(ei.hi + bias, PAGE_SIZE);
-	if ((r = mm_map(mm, mm->stack_top - USER_STACK_SIZE, USER_STACK_SIZE,
-			PROT_READ | PROT_WRITE, VMA_ANON, VMA_STACK, 0, 0, 0)))
+	if ((r = mm_map(mm, &(struct vma){ .start = mm->stack_top - USER_STACK_SIZE,
+					   .end = mm->stack_top, .prot = PROT_READ | PROT_WRITE,
+					   .kind = VMA_ANON, .flags = VMA_STACK | VMA_MAY_RWX })))
 		goto fail;
-	if ((r = mm_map(mm, USER_SIGPAGE, PAGE_SIZE, PROT_READ | PROT_EXEC, VMA_SIGPAGE, 0, 0,
-			0, 0)))
+	if ((r = mm_map(mm, &(struct vma){ .start = USER_SIGPAGE, .end = USER_SIGPAGE + PAGE_SIZE,
+					   .prot = PROT_READ | PROT_EXEC, .kind = VMA_SIGPAGE,
+					   .flags = VMA_MAYREAD | VMA_MAYEXEC })))
 		goto fail;
 	if ((r = build_stack(mm, path, argv, envp, &ei, bias, &sp)))
 		goto fail;

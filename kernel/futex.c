@@ -1,10 +1,11 @@
 /*
  * futex.c - futex wait queues.
  *
- * A futex is named by a key: the physical address for a MAP_SHARED page
- * (so processes sharing memory meet there), else the address space and the
- * virtual address.  Waiters are records on their own kernel stacks, on one
- * list under futex_lock.  A waiter enqueues itself *before* it reads the
+ * A futex is named by a key: the shared-memory object and the offset in
+ * it for MAP_SHARED memory (so processes sharing it meet there, whatever
+ * their addresses and whether or not the page is mapped yet), else the
+ * address space and the virtual address.  Waiters are records on their own
+ * kernel stacks, on one list under futex_lock.  A waiter enqueues itself *before* it reads the
  * user word, so a waker that changes the word after that read finds it in
  * the queue: no wakeup is lost, and no user memory is touched under the lock.
  */
@@ -17,8 +18,8 @@
 #include "../vm/uaccess.h"
 
 struct futex_waiter {
-	const void *space;		/* the mm, or NULL for a physical key */
-	unsigned long addr;
+	const void *space;		/* the mm, or the shared-memory object */
+	unsigned long addr;		/* the user address, or the offset in the object */
 	uint32_t bitset;
 	int woken;
 	struct futex_waiter *next;
@@ -31,12 +32,8 @@ static struct futex_waiter *waiters;
 static void futex_key(struct futex_waiter *w, unsigned long uaddr)
 {
 	struct mm *mm = current()->mm;
-	phys_addr_t pa;
 
-	if (mm_shared_pa(mm, uaddr, &pa)) {
-		w->space = 0;
-		w->addr = pa;
-	} else {
+	if (!mm_shared_key(mm, uaddr, &w->space, &w->addr)) {
 		w->space = mm;
 		w->addr = uaddr;
 	}

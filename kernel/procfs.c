@@ -112,6 +112,8 @@ static const char *vma_name(struct mm *mm, struct vma *v)
 		return "[heap]";
 	if (v->kind == VMA_FILE && v->file)
 		return v->file->path;
+	if (v->kind == VMA_SHMEM)
+		return "/dev/zero (deleted)";	/* Linux's name for shared anonymous memory */
 	return "";
 }
 
@@ -122,7 +124,7 @@ static void gen_maps(struct text *t, struct mm *mm)
 		tprintf(t, "%08lx-%08lx %c%c%c%c %08lx 00:00 %lu %s%s\n", v->start, v->end,
 			(v->prot & PROT_READ) ? 'r' : '-', (v->prot & PROT_WRITE) ? 'w' : '-',
 			(v->prot & PROT_EXEC) ? 'x' : '-', (v->flags & VMA_SHARED) ? 's' : 'p',
-			v->kind == VMA_FILE ? v->file_off : 0UL,
+			v->kind == VMA_FILE || v->kind == VMA_SHMEM ? v->file_off : 0UL,
 			v->kind == VMA_FILE && v->file ? (unsigned long)v->file->ino : 0UL,
 			*vma_name(mm, v) ? "                " : "", vma_name(mm, v));
 	spin_unlock(&mm->lock);

@@ -8,6 +8,7 @@
 #include "syscall.h"
 #include "initramfs.h"
 #include "../vm/mm.h"
+#include "../vm/shmem.h"
 
 #define MAP_SHARED		0x01
 #define MAP_PRIVATE		0x02
@@ -56,8 +57,9 @@ SYSCALL(brk)
 			spin_lock(&mm->lock);
 			heap->end = new_end;	/* grow the heap in place */
 			spin_unlock(&mm->lock);
-		} else if (mm_map(mm, old_end, new_end - old_end, PROT_READ | PROT_WRITE, VMA_ANON,
-				  VMA_HEAP, 0, 0, 0)) {
+		} else if (mm_map(mm, &(struct vma){ .start = old_end, .end = new_end,
+						     .prot = PROT_READ | PROT_WRITE, .kind = VMA_ANON,
+						     .flags = VMA_HEAP | VMA_MAY_RWX })) {
 			return (long)mm->brk;
 		}
 	} else if (new_end < old_end) {
@@ -68,38 +70,60 @@ SYSCALL(brk)
 	return (long)want;
 }
 
+/*
+ * mmap_file - check a file mapping as Linux's do_mmap does, in its order,
+ * and fill in what the VMA needs: which backing, and what it may ever
+ * become.  A MAP_SHARED mapping of a file not open for writing can never
+ * be written (no VMA_MAYWRITE).  0 or -errno.
+ */
+static long mmap_file(struct file *f, unsigned type, unsigned prot, struct vma *v)
+{
+	unsigned acc = f->flags & O_ACCMODE;
+	int readable = acc == O_RDONLY || acc == O_RDWR, writable = acc == O_WRONLY || acc == O_RDWR;
+
+	if (type != MAP_PRIVATE) {
+		if ((prot & PROT_WRITE) && !writable)
+			return -EACCES;
+		v->flags |= VMA_SHARED;
+		if (!writable)
+			v->flags &= ~VMA_MAYWRITE;
+	}
+	if (!readable)
+		return -EACCES;
+	if (f->ino == DEV_INO_ZERO && !f->inode) {
+		v->kind = VMA_ANON;	/* /dev/zero: anonymous memory, as on Linux */
+		return 0;
+	}
+	if (!f->inode || !S_ISREG(f->inode->mode))
+		return -ENODEV;
+	if ((v->flags & VMA_SHARED) && writable)
+		return -EACCES;		/* the initramfs can never be written back */
+	v->kind = VMA_FILE;
+	v->file = f->inode;
+	return 0;
+}
+
 SYSCALL(mmap)
 {
 	struct mm *mm = current()->mm;
 	ul addr = a0, len = ALIGN_UP(a1, PAGE_SIZE), off = a5;
-	unsigned prot = (unsigned)a2, flags = (unsigned)a3;
-	struct inode *ip = 0;
-	enum vma_kind kind = VMA_ANON;
-	unsigned vflags = 0;
-	int r;
+	unsigned prot = (unsigned)a2, flags = (unsigned)a3, type = flags & MAP_TYPE;
+	struct vma v = { .prot = prot, .kind = VMA_ANON, .flags = VMA_MAY_RWX };
+	long r;
 
 	if (!a1 || !len || (off & (PAGE_SIZE - 1)) || (prot & ~7u))
 		return -EINVAL;
-	if ((flags & MAP_TYPE) != MAP_PRIVATE && (flags & MAP_TYPE) != MAP_SHARED &&
-	    (flags & MAP_TYPE) != MAP_SHARED_VALIDATE)
+	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS)) {
 		struct file *f = fd_file((int)a4);
 		if (!f)
 			return -EBADF;
-		if (f->ino == DEV_INO_ZERO && !f->inode) {
-			flags |= MAP_ANONYMOUS;		/* /dev/zero: anonymous memory, as on Linux */
-		} else {
-			if (!f->inode || !S_ISREG(f->inode->mode))
-				return -ENODEV;
-			if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE))
-				return -EACCES;		/* the file is read-only */
-			ip = f->inode;
-			kind = VMA_FILE;
-		}
+		if ((r = mmap_file(f, type, prot, &v)))
+			return r;
+	} else if (type != MAP_PRIVATE) {
+		v.flags |= VMA_SHARED;
 	}
-	if ((flags & MAP_ANONYMOUS) && (flags & MAP_TYPE) != MAP_PRIVATE)
-		vflags = VMA_SHARED;
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (!range_ok(addr, len))
 			return -EINVAL;
@@ -110,16 +134,23 @@ SYSCALL(mmap)
 		if (!addr)
 			return -ENOMEM;
 	}
-	unsigned long file_end = 0;
-	if (ip) {
-		if (off >= ALIGN_UP(ip->size, PAGE_SIZE))
-			file_end = addr;	/* every page is past the end: SIGBUS on touch */
+	v.start = addr;
+	v.end = addr + len;
+	if (v.kind == VMA_FILE) {
+		v.file_off = off;
+		if (off >= ALIGN_UP(v.file->size, PAGE_SIZE))
+			v.file_end = addr;	/* every page is past the end: SIGBUS on touch */
 		else
-			file_end = addr + (ip->size - off);
+			v.file_end = addr + (v.file->size - off);
+	} else if (v.flags & VMA_SHARED) {
+		/* Shared anonymous memory (or /dev/zero): an object every mapper shares. */
+		v.kind = VMA_SHMEM;
+		if (!(v.shm = shmem_create(len / PAGE_SIZE)))
+			return -ENOMEM;
 	}
-	r = mm_map(mm, addr, len, prot, kind, vflags, ip, off, file_end);
-	if (!r && (vflags & VMA_SHARED))
-		r = mm_populate_shared(mm, addr, len);
+	r = mm_map(mm, &v);
+	if (v.shm)
+		shmem_put(v.shm);	/* the VMA holds its own reference */
 	return r ? r : (long)addr;
 }
 

@@ -7,10 +7,12 @@
  *                    real protection fault
  *     absent page:   find the VMA, check its protection, then fill the
  *                    page: the zero frame for a read of anonymous memory,
- *                    a fresh zeroed frame for a write, the page-cache frame
- *                    for a file page (shared read-only; COW if private and
- *                    writable), or a private copy for the page that holds
- *                    the end of the file.
+ *                    a fresh zeroed frame for a write, the object's frame
+ *                    for shared anonymous memory (PTE_SHARED, writable as
+ *                    the VMA says), the page-cache frame for a file page
+ *                    (shared read-only; COW if private and writable), or a
+ *                    private copy for the page that holds the end of the
+ *                    file.
  */
 #include "fault.h"
 #include "cow.h"
@@ -18,6 +20,7 @@
 #include "phys.h"
 #include "tlb.h"
 #include "ptshare.h"
+#include "shmem.h"
 #include "../kernel/initramfs.h"
 
 struct vmstat vmstat;
@@ -139,6 +142,11 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, u
 		if (!frame)
 			return FAULT_OOM;
 		vmstat_inc(zero_fill);
+	} else if (v->kind == VMA_SHMEM) {
+		frame = shmem_frame(v->shm, (v->file_off + (va - v->start)) / PAGE_SIZE);
+		if (!frame)
+			return FAULT_OOM;
+		flags |= PTE_SHARED;	/* every mapper writes this frame: never COW */
 	} else {
 		int shared, sigbus;
 

@@ -13,7 +13,6 @@
 #include "phys.h"
 #include "tlb.h"
 #include "ptshare.h"
-#include "../kernel/kmalloc.h"
 
 struct mm *mm_fork(struct mm *parent)
 {
@@ -29,13 +28,11 @@ struct mm *mm_fork(struct mm *parent)
 	child->stack_top = parent->stack_top;
 	tail = &child->vmas;
 	for (struct vma *v = parent->vmas; v; v = v->next) {
-		struct vma *n = kmalloc(sizeof(*n));
+		struct vma *n = vma_dup(v);
 		if (!n) {
 			r = -ENOMEM;
 			break;
 		}
-		*n = *v;
-		n->next = 0;
 		*tail = n;
 		tail = &n->next;
 	}

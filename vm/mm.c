@@ -8,6 +8,7 @@
 #include "tlb.h"
 #include "kvm.h"
 #include "ptshare.h"
+#include "shmem.h"
 #include "../kernel/kmalloc.h"
 #include "../kernel/initramfs.h"
 #include "../arch/riscv/layout.h"
@@ -94,10 +95,30 @@ void mm_put(struct mm *mm)
 	ptshare_teardown(mm);
 	for (v = mm->vmas; v; v = next) {
 		next = v->next;
-		kfree(v);
+		vma_free(v);
 	}
 	pmm_put(mm->root);
 	kfree(mm);
+}
+
+struct vma *vma_dup(const struct vma *v)
+{
+	struct vma *n = kmalloc(sizeof(*n));
+
+	if (!n)
+		return 0;
+	*n = *v;
+	n->next = 0;
+	if (n->shm)
+		shmem_get(n->shm);
+	return n;
+}
+
+void vma_free(struct vma *v)
+{
+	if (v->shm)
+		shmem_put(v->shm);
+	kfree(v);
 }
 
 struct vma *vma_find(struct mm *mm, unsigned long addr)
@@ -118,17 +139,16 @@ static int split(struct mm *mm, unsigned long addr)
 
 	if (!v || v->start == addr)
 		return 0;
-	n = kmalloc(sizeof(*n));
+	n = vma_dup(v);
 	if (!n)
 		return -ENOMEM;
-	*n = *v;
 	n->start = addr;
-	if (n->kind == VMA_FILE)
-		n->file_off += addr - v->start;
+	n->file_off += addr - v->start;	/* the backing's offset, for files and shmem */
 	v->end = addr;
 	/* Both halves keep the old bounds, clamped: still a superset of what is mapped. */
 	n->mapped_lo = MAX(n->mapped_lo, addr);
 	v->mapped_hi = MIN(v->mapped_hi, addr);
+	n->next = v->next;
 	v->next = n;
 	return 0;
 }
@@ -143,37 +163,27 @@ static void remove_range(struct mm *mm, unsigned long start, unsigned long end)
 		if (v->start >= start && v->end <= end) {
 			unmap_pages(mm, v->start, v->end, 1);
 			*pp = v->next;
-			kfree(v);
+			vma_free(v);
 			continue;
 		}
 		pp = &v->next;
 	}
 }
 
-int mm_map(struct mm *mm, unsigned long addr, unsigned long len, unsigned prot,
-	   enum vma_kind kind, unsigned flags, struct inode *file, unsigned long file_off,
-	   unsigned long file_end)
+int mm_map(struct mm *mm, const struct vma *tmpl)
 {
-	struct vma *v = kzalloc(sizeof(*v)), **pp;
-	unsigned long end = addr + len;
+	struct vma *v = vma_dup(tmpl), **pp;
+	unsigned long addr = tmpl->start, end = tmpl->end;
 
 	if (!v)
 		return -ENOMEM;
 	spin_lock(&mm->lock);
 	if (split(mm, addr) || split(mm, end) || ptshare_make_private(mm, addr, end)) {
 		spin_unlock(&mm->lock);
-		kfree(v);
+		vma_free(v);
 		return -ENOMEM;
 	}
 	remove_range(mm, addr, end);
-	v->start = addr;
-	v->end = end;
-	v->prot = prot;
-	v->kind = kind;
-	v->flags = flags;
-	v->file = file;
-	v->file_off = file_off;
-	v->file_end = file_end;
 	v->mapped_lo = end;
 	v->mapped_hi = addr;
 	for (pp = &mm->vmas; *pp && (*pp)->start < addr; pp = &(*pp)->next)
@@ -200,11 +210,20 @@ int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len)
 	return r;
 }
 
+/* may_flags - the VMA_MAY* bits an area needs to take protection @prot. */
+static unsigned may_flags(unsigned prot)
+{
+	return ((prot & PROT_READ) ? VMA_MAYREAD : 0) | ((prot & PROT_WRITE) ? VMA_MAYWRITE : 0) |
+	       ((prot & PROT_EXEC) ? VMA_MAYEXEC : 0);
+}
+
 /*
- * mm_protect - Present pages follow the new protection at once.  Taking
- * write away clears W and PTE_COW (a later store is a real fault).  Giving
- * write back sets PTE_COW rather than W: the frame may be shared (a page
- * cache page, or after fork), and the COW fault decides copy or reuse.
+ * mm_protect - Every area of the range is checked before any changes.
+ * Present pages follow the new protection at once.  Taking write away
+ * clears W and PTE_COW (a later store is a real fault).  Giving write back
+ * sets PTE_COW rather than W: the frame may be shared (a page cache page,
+ * or after fork), and the COW fault decides copy or reuse.  Shared memory
+ * (PTE_SHARED) gets W itself: it is never copied.
  */
 int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned prot)
 {
@@ -216,6 +235,10 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned pr
 		struct vma *v = vma_find(mm, a);
 		if (!v || v->kind == VMA_SIGPAGE) {
 			r = -ENOMEM;
+			goto out;
+		}
+		if (may_flags(prot) & ~v->flags) {
+			r = -EACCES;	/* e.g. write to a read-only file mapped MAP_SHARED */
 			goto out;
 		}
 		a = v->end;
@@ -242,33 +265,6 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned pr
 	}
 out:
 	spin_unlock(&mm->lock);
-	return r;
-}
-
-int mm_populate_shared(struct mm *mm, unsigned long addr, unsigned long len)
-{
-	uint64_t flags;
-	int r = 0;
-
-	spin_lock(&mm->lock);
-	struct vma *v = vma_find(mm, addr);
-	flags = prot_to_pte(v ? v->prot : 0) | PTE_SHARED;
-	for (unsigned long va = addr; va < addr + len; va += PAGE_SIZE) {
-		phys_addr_t pa = pmm_alloc_zeroed();
-		pte_t *e = pa ? pt_walk_private(mm, va, 1) : 0;
-		if (!e) {
-			if (pa)
-				pmm_put(pa);
-			r = -ENOMEM;
-			break;
-		}
-		*e = pa_to_pte(pa) | flags | PTE_V;
-		if (v)
-			vma_note_mapped(v, va);
-	}
-	spin_unlock(&mm->lock);
-	if (r)
-		mm_unmap(mm, addr, len);
 	return r;
 }
 
@@ -302,15 +298,16 @@ unsigned long mm_find_free(struct mm *mm, unsigned long hint, unsigned long len)
 	return a;
 }
 
-int mm_shared_pa(struct mm *mm, unsigned long va, phys_addr_t *pa)
+int mm_shared_key(struct mm *mm, unsigned long va, const void **obj, unsigned long *off)
 {
-	pte_t *e;
+	struct vma *v;
 	int shared = 0;
 
 	spin_lock(&mm->lock);
-	e = pt_walk(mm->root, va & PAGE_MASK, 0);
-	if (e && (*e & PTE_V) && (*e & PTE_SHARED)) {
-		*pa = pte_to_pa(*e) + (va & ~PAGE_MASK);
+	v = vma_find(mm, va);
+	if (v && v->kind == VMA_SHMEM) {
+		*obj = v->shm;
+		*off = v->file_off + (va - v->start);
 		shared = 1;
 	}
 	spin_unlock(&mm->lock);
@@ -354,7 +351,9 @@ void mm_rss(struct mm *mm, struct mm_rss *r)
 			int clean = pa == zero_frame || pa == sigpage_frame ||
 				    (v->kind == VMA_FILE &&
 				     pa == inode_page(v->file, (v->file_off + va - v->start) / PAGE_SIZE));
-			int shared = pmm_refcount(pa) > 1 || ptshare_is_shared(e);
+			/* A shared-memory object holds a reference of its own on each frame. */
+			int shared = pmm_refcount(pa) > (v->kind == VMA_SHMEM ? 2u : 1u) ||
+				     ptshare_is_shared(e);
 			if (shared)
 				(*(clean ? &r->shared_clean : &r->shared_dirty))++;
 			else

@@ -21,15 +21,27 @@
 enum vma_kind {
 	VMA_ANON,	/* demand-zero */
 	VMA_FILE,	/* from an initramfs file's pages, zero past file_end */
+	VMA_SHMEM,	/* shared anonymous memory: the pages of vma->shm (shmem.h) */
 	VMA_SIGPAGE,	/* the shared signal-return trampoline */
 };
 
 /* vma->flags */
 #define VMA_STACK	1
 #define VMA_HEAP	2
-#define VMA_SHARED	4	/* MAP_SHARED|MAP_ANONYMOUS: frames stay shared across fork, no COW */
+#define VMA_SHARED	4	/* MAP_SHARED: every mapper sees one copy, never COW */
+/*
+ * What the area may ever become, fixed when it is made (Linux's VM_MAY*):
+ * mprotect can grant only these.  A MAP_SHARED mapping of a file opened
+ * read-only lacks VMA_MAYWRITE, so it can never be written, not even
+ * through a private copy.
+ */
+#define VMA_MAYREAD	8
+#define VMA_MAYWRITE	16
+#define VMA_MAYEXEC	32
+#define VMA_MAY_RWX	(VMA_MAYREAD | VMA_MAYWRITE | VMA_MAYEXEC)
 
 struct inode;
+struct shmem;
 
 struct vma {
 	unsigned long start, end;	/* page aligned, [start, end) */
@@ -39,6 +51,7 @@ struct vma {
 	struct inode *file;		/* VMA_FILE */
 	unsigned long file_off;		/* file offset that maps to start (page aligned) */
 	unsigned long file_end;		/* first va whose bytes are zero, not file data */
+	struct shmem *shm;		/* VMA_SHMEM: one reference per VMA; page 0 at file_off */
 	/*
 	 * Every present page of the area lies in [mapped_lo, mapped_hi): fork
 	 * and exit walk only that, not the whole reservation (an 8 MiB stack
@@ -80,27 +93,32 @@ void mm_put(struct mm *mm);
 /* mm_fork - a copy of @mm for a child: COW sharing, or eager copy when cow=0. NULL on ENOMEM. */
 struct mm *mm_fork(struct mm *mm);
 
+/* vma_dup - a copy of @v (unlinked) holding its own reference on the backing; NULL if out of memory. */
+struct vma *vma_dup(const struct vma *v);
+/* vma_free - free an unlinked VMA and drop its reference on the backing. */
+void vma_free(struct vma *v);
 /* vma_find - the VMA containing @addr, or NULL. Caller holds mm->lock. */
 struct vma *vma_find(struct mm *mm, unsigned long addr);
 /*
- * mm_map - add an area at [addr, addr+len) (page aligned), replacing
- * whatever overlapped it (MAP_FIXED semantics).  Takes mm->lock.
- * Returns 0 or -ENOMEM.
+ * mm_map - add an area like @tmpl (start, end, prot, kind, flags and the
+ * backing fields are used), replacing whatever overlapped it (MAP_FIXED
+ * semantics).  The area takes its own reference on tmpl->shm.  Takes
+ * mm->lock.  Returns 0 or -ENOMEM.
  */
-int mm_map(struct mm *mm, unsigned long addr, unsigned long len, unsigned prot,
-	   enum vma_kind kind, unsigned flags, struct inode *file, unsigned long file_off,
-	   unsigned long file_end);
+int mm_map(struct mm *mm, const struct vma *tmpl);
 /* mm_unmap - remove [addr, addr+len): VMAs, PTEs, frame references. 0 or -ENOMEM. */
 int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len);
-/* mm_protect - change protection of [addr, addr+len); -ENOMEM if not all mapped. */
+/*
+ * mm_protect - change protection of [addr, addr+len): -ENOMEM if not all
+ * mapped, -EACCES if @prot asks for more than an area may ever have
+ * (VMA_MAY*); nothing changes then.
+ */
 int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned prot);
 /*
- * mm_populate_shared - give every page of the shared anonymous area at
- * [addr, addr+len) its frame now, marked PTE_SHARED, so fork shares it
- * writable instead of COW.  0 or -ENOMEM.
+ * mm_discard - MADV_DONTNEED: drop this address space's pages, keep the
+ * VMAs.  Private memory reads back as zeros (or the file) afterwards;
+ * shared memory reads back what it holds, since its object keeps it.
  */
-int mm_populate_shared(struct mm *mm, unsigned long addr, unsigned long len);
-/* mm_discard - MADV_DONTNEED: drop the pages, keep the VMAs. */
 int mm_discard(struct mm *mm, unsigned long addr, unsigned long len);
 /* mm_find_free - lowest free range of @len at or above @hint; 0 if none. Holds no lock. */
 unsigned long mm_find_free(struct mm *mm, unsigned long hint, unsigned long len);
@@ -124,11 +142,11 @@ struct mm_rss {
 void mm_rss(struct mm *mm, struct mm_rss *r);
 
 /*
- * mm_shared_pa - the physical address behind user address @va if it lies
- * in a mapped MAP_SHARED page (1), else 0: processes that share memory meet
- * there, whatever their virtual addresses.  Takes mm->lock.
+ * mm_shared_key - if user address @va lies in MAP_SHARED anonymous memory,
+ * name it the same way in every process that maps it: the object and the
+ * byte offset in it (1); else 0.  Futexes meet there.  Takes mm->lock.
  */
-int mm_shared_pa(struct mm *mm, unsigned long va, phys_addr_t *pa);
+int mm_shared_key(struct mm *mm, unsigned long va, const void **obj, unsigned long *off);
 
 /* Leaf-PTE flags for a user page of protection @prot (A and D always set). */
 uint64_t prot_to_pte(unsigned prot);

@@ -50,9 +50,9 @@ static int setup(void **state)
 		return -1;
 	mm = mm_create();
 	if (!mm ||
-	    mm_map(mm, VA_DATA, PAGE_SIZE, PROT_READ | PROT_WRITE, VMA_ANON, 0, NULL, 0, 0) ||
-	    mm_map(mm, VA_TEXT, PAGE_SIZE, PROT_READ | PROT_EXEC, VMA_ANON, 0, NULL, 0, 0) ||
-	    mm_map(mm, VA_XONLY, PAGE_SIZE, PROT_EXEC, VMA_ANON, 0, NULL, 0, 0))
+	    vm_map_anon(mm, VA_DATA, PAGE_SIZE, PROT_READ | PROT_WRITE, 0) ||
+	    vm_map_anon(mm, VA_TEXT, PAGE_SIZE, PROT_READ | PROT_EXEC, 0) ||
+	    vm_map_anon(mm, VA_XONLY, PAGE_SIZE, PROT_EXEC, 0))
 		return -1;
 	return 0;
 }

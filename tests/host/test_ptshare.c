@@ -140,7 +140,7 @@ static struct mm *new_mm(void)
 
 static void map_anon(struct mm *mm, unsigned long va, unsigned long len)
 {
-	assert_int_equal(mm_map(mm, va, len, PROT_READ | PROT_WRITE, VMA_ANON, 0, NULL, 0, 0), 0);
+	assert_int_equal(vm_map_anon(mm, va, len, PROT_READ | PROT_WRITE, 0), 0);
 }
 
 /* install - a fresh private writable frame holding tag_of(@va) at @va. */
@@ -1111,8 +1111,7 @@ static void test_heap_grown_in_place(void **state)
 
 	(void)state;
 	p = new_mm();
-	assert_int_equal(mm_map(p, VA_BIG, 64 * PAGE_SIZE, PROT_READ | PROT_WRITE, VMA_ANON, VMA_HEAP,
-				NULL, 0, 0), 0);
+	assert_int_equal(vm_map_anon(p, VA_BIG, 64 * PAGE_SIZE, PROT_READ | PROT_WRITE, VMA_HEAP), 0);
 	heap = p->vmas;
 	for (unsigned i = 0; i < 64; i++)
 		assert_int_equal(user_write(p, VA_BIG + i * PAGE_SIZE, i + 1), FAULT_OK);

@@ -25,6 +25,7 @@
 #include "vm/pt.h"
 #include "vm/cow.h"
 #include "vm/mm.h"
+#include "vm/shmem.h"
 #include "vm/fault.h"
 #include "vm/phys.h"
 #include "vm/kvm.h"
@@ -648,7 +649,7 @@ static void test_pt_free_tables(void **state)
 #define F_COW	(PTE_R | PTE_U | PTE_COW)
 #define F_RO	(PTE_R | PTE_U | PTE_A)
 #define F_RX	(PTE_R | PTE_X | PTE_U | PTE_A)
-#define F_SH	(PTE_R | PTE_W | PTE_U | PTE_A | PTE_D | PTE_SHARED)	/* mm_populate_shared's */
+#define F_SH	(PTE_R | PTE_W | PTE_U | PTE_A | PTE_D | PTE_SHARED)	/* a shared-memory fault's */
 
 struct parent {
 	struct mm *mm;
@@ -676,20 +677,23 @@ static void make_parent(struct parent *p)
 
 	assert_non_null(mm);
 	p->mm = mm;
-	assert_int_equal(mm_map(mm, 0x10000, 0x4000, PROT_READ | PROT_WRITE, VMA_ANON, VMA_HEAP,
-				NULL, 0, 0), 0);
-	assert_int_equal(mm_map(mm, 0x20000, 0x1000, PROT_READ, VMA_ANON, 0, NULL, 0, 0), 0);
-	assert_int_equal(mm_map(mm, 0x21000, 0x2000, PROT_READ | PROT_EXEC, VMA_ANON, 0, NULL, 0,
-				0), 0);
-	assert_int_equal(mm_map(mm, VA_SH, 0x1000, PROT_READ | PROT_WRITE, VMA_ANON, VMA_SHARED,
-				NULL, 0, 0), 0);
-	assert_int_equal(mm_populate_shared(mm, VA_SH, 0x1000), 0);
-	p->sh = pte_to_pa(*pt_walk(mm->root, VA_SH, 0));
+	assert_int_equal(vm_map_anon(mm, 0x10000, 0x4000, PROT_READ | PROT_WRITE, VMA_HEAP), 0);
+	assert_int_equal(vm_map_anon(mm, 0x20000, 0x1000, PROT_READ, 0), 0);
+	assert_int_equal(vm_map_anon(mm, 0x21000, 0x2000, PROT_READ | PROT_EXEC, 0), 0);
+	/* Shared memory as mmap makes it: an object, whose frame the VMA maps. */
+	struct shmem *shm = shmem_create(1);
+	assert_non_null(shm);
+	assert_int_equal(mm_map(mm, &(struct vma){ .start = VA_SH, .end = VA_SH + PAGE_SIZE,
+						   .prot = PROT_READ | PROT_WRITE, .kind = VMA_SHMEM,
+						   .flags = VMA_SHARED | VMA_MAY_RWX, .shm = shm }), 0);
+	shmem_put(shm);
+	p->sh = shmem_frame(shm, 0);
+	assert_int_not_equal(p->sh, 0);
+	assert_int_equal(mm_install_page(mm, VA_SH, p->sh, F_SH), 0);
 	fill(p->sh, 8);
-	assert_int_equal(mm_map(mm, 0x40200000, 0x200000, PROT_READ | PROT_WRITE, VMA_ANON, 0,
-				NULL, 0, 0), 0);
-	assert_int_equal(mm_map(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
-				PROT_READ | PROT_WRITE, VMA_ANON, VMA_STACK, NULL, 0, 0), 0);
+	assert_int_equal(vm_map_anon(mm, 0x40200000, 0x200000, PROT_READ | PROT_WRITE, 0), 0);
+	assert_int_equal(vm_map_anon(mm, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
+				PROT_READ | PROT_WRITE, VMA_STACK), 0);
 	mm->brk_start = 0x10000;
 	mm->brk = 0x14000;
 	p->w = install(mm, VA_W, F_RW, 1);
@@ -726,13 +730,16 @@ static void assert_cow_shared(struct mm *a, struct mm *b, unsigned long va, phys
 	assert_int_equal(pmm_refcount(pa), 2);
 }
 
-/* assert_plain_shared - @va maps @pa with exactly @flags in both, count 2. */
+/*
+ * assert_plain_shared - @va maps @pa with exactly @flags in both, count 2
+ * (3 for shared memory, whose object holds a reference too).
+ */
 static void assert_plain_shared(struct mm *a, struct mm *b, unsigned long va, phys_addr_t pa,
 				uint64_t flags)
 {
 	assert_int_equal(*pte_of(a, va), pa_to_pte(pa) | flags | PTE_V);
 	assert_int_equal(*pte_of(b, va), pa_to_pte(pa) | flags | PTE_V);
-	assert_int_equal(pmm_refcount(pa), 2);
+	assert_int_equal(pmm_refcount(pa), (flags & PTE_SHARED) ? 3 : 2);
 }
 
 /* assert_private_writable - @va maps a frame of its own, writable, A and D set, no COW. */
@@ -763,8 +770,7 @@ static struct mm *share_by_hand(struct parent *p)
 
 	assert_non_null(child);
 	for (struct vma *v = p->mm->vmas; v; v = v->next)
-		assert_int_equal(mm_map(child, v->start, v->end - v->start, v->prot, v->kind,
-					v->flags, v->file, v->file_off, v->file_end), 0);
+		assert_int_equal(mm_map(child, v), 0);
 	for (size_t i = 0; i < sizeof(vas) / sizeof(vas[0]); i++) {
 		pte_t e = cow_share_pte(pte_of(p->mm, vas[i]));
 

@@ -43,6 +43,14 @@ void panic(const char *fmt, ...)
 }
 #endif
 
+/* vm_map_anon - mm_map of a demand-zero area, as brk and anonymous mmap make them. */
+static inline int vm_map_anon(struct mm *mm, unsigned long va, unsigned long len, unsigned prot,
+			      unsigned flags)
+{
+	return mm_map(mm, &(struct vma){ .start = va, .end = va + len, .prot = prot,
+					 .kind = VMA_ANON, .flags = flags | VMA_MAY_RWX });
+}
+
 static int group_setup(void **state)
 {
 	(void)state;

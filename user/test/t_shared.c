@@ -1,0 +1,285 @@
+/*
+ * t_shared - shared memory and what a mapping may become, as on Linux:
+ *   - MAP_SHARED|MAP_ANONYMOUS (and MAP_SHARED /dev/zero) memory is one copy for every
+ *     process that maps it: pages first touched after fork are shared too, and
+ *     MADV_DONTNEED drops only this process's mapping, never the data;
+ *   - a futex in shared memory wakes across processes even when the waiter never touched
+ *     the page before it waits;
+ *   - mprotect grants only what a mapping may ever have: a MAP_SHARED mapping of a file
+ *     opened read-only can never be written (EACCES), not even through a private copy,
+ *     while a MAP_PRIVATE one may (a copy; the file is untouched).
+ */
+#include "ulib.h"
+#include <linux/futex.h>
+#include <sys/mman.h>
+
+#define PG PAGE_SIZE
+
+static const char *self;
+
+/* child_reports - wait for @pid and check that it exited 0 (it prints its own FAIL lines). */
+static void child_reports(pid_t pid, const char *what)
+{
+	int st = wait_pid(pid);
+
+	if (!CHECK(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", what))
+		printf("    child: %s\n", status_str(st));
+}
+
+/*
+ * check_dontneed_shared - store 7, fork; the child drops its mapping with MADV_DONTNEED,
+ * reads 7 back and stores 9 in the next word, which the parent must see.  @p is a fresh
+ * shared mapping of @pages pages.
+ */
+static void check_dontneed_shared(volatile uint64_t *p, size_t pages, const char *what)
+{
+	pid_t pid;
+
+	p[0] = 7;
+	pid = xfork();
+	if (pid == 0) {
+		int bad = 0;
+		if (madvise((void *)p, pages * PG, MADV_DONTNEED) != 0)
+			bad = printf("FAIL: %s: madvise: %s\n", what, strerror(errno));
+		else if (p[0] != 7)
+			bad = printf("FAIL: %s: child read %lu after MADV_DONTNEED, want 7\n", what,
+				     (unsigned long)p[0]);
+		p[1] = 9;
+		_exit(bad ? 1 : 0);
+	}
+	child_reports(pid, what);
+	if (!CHECK(p[1] == 9, "%s: the parent sees the child's store made after MADV_DONTNEED", what))
+		printf("    word 1 = %lu\n", (unsigned long)p[1]);
+	/* And the other way round: the parent drops its pages, the data stays. */
+	CHECK(madvise((void *)p, pages * PG, MADV_DONTNEED) == 0 && p[0] == 7 && p[1] == 9,
+	      "%s: MADV_DONTNEED in the parent keeps the data too", what);
+}
+
+static void check_anon_shared(void)
+{
+	void *p = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (!CHECK(p != MAP_FAILED, "mmap MAP_SHARED|MAP_ANONYMOUS"))
+		return;
+	check_dontneed_shared(p, 4, "MAP_SHARED|MAP_ANONYMOUS");
+	munmap(p, 4 * PG);
+}
+
+static void check_devzero_shared(void)
+{
+	int fd = open("/dev/zero", O_RDWR);
+	void *p;
+
+	if (!CHECK(fd >= 0, "open /dev/zero O_RDWR"))
+		return;
+	p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (!CHECK(p != MAP_FAILED, "mmap MAP_SHARED /dev/zero"))
+		return;
+	CHECK(((volatile uint64_t *)p)[0] == 0, "MAP_SHARED /dev/zero reads as zero");
+	check_dontneed_shared(p, 2, "MAP_SHARED /dev/zero");
+	munmap(p, 2 * PG);
+}
+
+/*
+ * check_touch_after_fork - pages nobody touched before fork are shared too, whichever
+ * side touches first; a child's munmap or exit takes nothing from the parent.
+ */
+static void check_touch_after_fork(void)
+{
+	size_t len = 64 * PG;
+	volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pid_t pid;
+
+	if (!CHECK(p != MAP_FAILED, "mmap 64 shared pages, none touched"))
+		return;
+	pid = xfork();
+	if (pid == 0) {
+		for (size_t i = 0; i < len; i += PG)
+			p[i] = (char)(i / PG + 1);
+		munmap((void *)p, len / 2);
+		_exit(0);
+	}
+	child_reports(pid, "child writes every page first, then unmaps half");
+	int ok = 1;
+	for (size_t i = 0; i < len; i += PG)
+		ok &= p[i] == (char)(i / PG + 1);
+	CHECK(ok, "the parent sees all 64 pages the child touched first");
+}
+
+/* check_grandchild - the data outlives the process that created the mapping. */
+static void check_grandchild(void)
+{
+	volatile uint64_t *p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+				    -1, 0);
+	int pfd[2];
+	pid_t pid;
+
+	if (!CHECK(p != MAP_FAILED, "mmap one shared page"))
+		return;
+	xpipe(pfd);
+	pid = xfork();
+	if (pid == 0) {
+		/* The child makes the grandchild, drops its own mapping and exits. */
+		pid_t g = xfork();
+		if (g == 0) {
+			char c;
+			close(pfd[1]);
+			if (read(pfd[0], &c, 1) != 1)	/* the parent has seen the first store */
+				_exit(2);
+			p[0] = 0x600d;
+			_exit(0);
+		}
+		p[0] = 1;
+		munmap((void *)p, PG);
+		_exit(g < 0 ? 1 : 0);
+	}
+	close(pfd[0]);
+	child_reports(pid, "child forks a grandchild and exits");
+	CHECK(p[0] == 1, "the parent sees the child's store");
+	if (write(pfd[1], "g", 1) != 1)
+		die("write: %s", strerror(errno));
+	close(pfd[1]);
+	/* The grandchild is not our child: poll for its store, bounded by its own exit. */
+	for (int i = 0; i < 1000000 && p[0] != 0x600d; i++)
+		sched_yield();
+	CHECK(p[0] == 0x600d, "a grandchild's store reaches us after its parent exited");
+	munmap((void *)p, PG);
+}
+
+/*
+ * check_futex_untouched - a waiter that never touched the shared page before it waits
+ * is found by a waker in another process: the key is the memory, not the page table.
+ */
+static void check_futex_untouched(void)
+{
+	uint32_t *f = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile uint32_t *word;
+	int pfd[2];
+	pid_t pid;
+
+	if (!CHECK(f != MAP_FAILED, "mmap shared futex pages"))
+		return;
+	word = f + PG / 4;	/* the second page: untouched by anyone so far */
+	xpipe(pfd);
+	pid = xfork();
+	if (pid == 0) {
+		char c;
+		close(pfd[1]);
+		if (read(pfd[0], &c, 1) != 1)
+			_exit(3);
+		/* The parent is in (or about to enter) FUTEX_WAIT on value 0: wake until found. */
+		*word = 1;
+		while (syscall(SYS_futex, word, FUTEX_WAKE, 1, NULL, NULL, 0) != 1)
+			sched_yield();
+		_exit(0);
+	}
+	close(pfd[0]);
+	/* The parent waits first, before any access to the page of its own. */
+	madvise(f, 2 * PG, MADV_DONTNEED);
+	if (write(pfd[1], "w", 1) != 1)
+		die("write: %s", strerror(errno));
+	close(pfd[1]);
+	/* The timeout only bounds the failure (keys that never meet): a wake comes at once. */
+	struct timespec limit = { .tv_sec = 60 };
+	long r;
+	do {
+		r = syscall(SYS_futex, word, FUTEX_WAIT, 0, &limit, NULL, 0);
+	} while (r < 0 && errno == EINTR);
+	int err = r < 0 ? errno : 0;
+	/* EAGAIN: the child stored 1 before we waited, and would wake in vain forever. */
+	if (r < 0)
+		kill(pid, SIGKILL);
+	int st = wait_pid(pid);
+	if (!CHECK((r == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0) || err == EAGAIN,
+		   "FUTEX_WAKE in another process finds a waiter on an untouched shared page"))
+		printf("    wait %ld (%s), child %s\n", r, r < 0 ? strerror(err) : "ok",
+		       status_str(st));
+	munmap(f, 2 * PG);
+}
+
+/* store_to - child body: store one byte at arg. */
+static void store_to(void *arg)
+{
+	*(volatile char *)arg = 1;
+}
+
+/*
+ * check_may_write - what a mapping may become is fixed when it is made.  A read-only
+ * file mapped MAP_SHARED refuses PROT_WRITE in mmap and mprotect, and a store is SIGSEGV,
+ * never a private copy.  MAP_PRIVATE of the same file may be made writable (a copy).
+ */
+static void check_may_write(void)
+{
+	int fd = open(self, O_RDONLY);
+	char *p, first;
+
+	if (!CHECK(fd >= 0, "open our own binary O_RDONLY"))
+		return;
+	CHECK_ERR(mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0,
+		  EACCES, "mmap PROT_WRITE MAP_SHARED of an O_RDONLY file -> EACCES");
+	p = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
+	if (CHECK(p != MAP_FAILED, "mmap PROT_READ MAP_SHARED of an O_RDONLY file")) {
+		first = p[0];
+		CHECK_ERR(mprotect(p, PG, PROT_READ | PROT_WRITE), EACCES,
+			  "mprotect(PROT_WRITE) of a read-only shared file mapping -> EACCES");
+		CHECK_ERR(mprotect(p, PG, PROT_WRITE), EACCES, "mprotect(PROT_WRITE) alone -> EACCES");
+		CHECK_SIG(run_child(store_to, p), SIGSEGV, "a store to it is SIGSEGV, not a copy");
+		CHECK(mprotect(p, PG, PROT_READ | PROT_EXEC) == 0, "mprotect(PROT_EXEC) is allowed");
+		CHECK(mprotect(p, PG, PROT_NONE) == 0 && mprotect(p, PG, PROT_READ) == 0 &&
+		      p[0] == first, "PROT_NONE and back to PROT_READ");
+		munmap(p, PG);
+	}
+	p = mmap(NULL, PG, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (CHECK(p != MAP_FAILED, "mmap PROT_READ MAP_PRIVATE of the same file")) {
+		first = p[0];
+		CHECK(mprotect(p, PG, PROT_READ | PROT_WRITE) == 0,
+		      "mprotect(PROT_WRITE) of a private file mapping is allowed");
+		p[0] = (char)(first + 1);
+		char *q = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
+		CHECK(q != MAP_FAILED && q[0] == first, "the store made a private copy: the file is unchanged");
+		if (q != MAP_FAILED)
+			munmap(q, PG);
+		munmap(p, PG);
+	}
+	close(fd);
+}
+
+/* check_devzero_rdonly - /dev/zero opened read-only: shared mappings may never be written. */
+static void check_devzero_rdonly(void)
+{
+	int fd = open("/dev/zero", O_RDONLY);
+	char *p;
+
+	if (!CHECK(fd >= 0, "open /dev/zero O_RDONLY"))
+		return;
+	CHECK_ERR(mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0) == MAP_FAILED ? -1 : 0,
+		  EACCES, "mmap PROT_WRITE MAP_SHARED of /dev/zero opened O_RDONLY -> EACCES");
+	p = mmap(NULL, PG, PROT_READ, MAP_SHARED, fd, 0);
+	if (CHECK(p != MAP_FAILED, "mmap PROT_READ MAP_SHARED of /dev/zero O_RDONLY")) {
+		CHECK_ERR(mprotect(p, PG, PROT_READ | PROT_WRITE), EACCES,
+			  "mprotect(PROT_WRITE) of it -> EACCES");
+		munmap(p, PG);
+	}
+	p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (CHECK(p != MAP_FAILED, "mmap PROT_WRITE MAP_PRIVATE of /dev/zero O_RDONLY is allowed")) {
+		p[0] = 1;
+		munmap(p, PG);
+	}
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	t_init();
+	self = self_path(argv[0]);
+	check_anon_shared();
+	check_devzero_shared();
+	check_touch_after_fork();
+	check_grandchild();
+	check_futex_untouched();
+	check_may_write();
+	check_devzero_rdonly();
+	return t_done("t_shared");
+}

@@ -1,0 +1,32 @@
+/*
+ * shmem.h - shared anonymous memory: the object behind MAP_SHARED|MAP_ANONYMOUS
+ * and MAP_SHARED mappings of /dev/zero.
+ *
+ * The object, not any page table, owns the memory.  Every process that maps
+ * it (the one that called mmap, its fork children, their children) maps the
+ * same frames, taken from the object on first touch.  So the data outlives
+ * any one mapping of it: MADV_DONTNEED, munmap of part of it, or the exit of
+ * the creator only drop page-table entries, and the next touch finds the
+ * same page again.  The object is freed with its last mapping.
+ */
+#ifndef HOLSTEIN_SHMEM_H
+#define HOLSTEIN_SHMEM_H
+
+#include "pmm.h"
+
+struct shmem;
+
+/* shmem_create - a zero-filled object of @pages pages, one reference; NULL if out of memory. */
+struct shmem *shmem_create(unsigned long pages);
+/* shmem_get/shmem_put - take or drop a reference; the last put frees every frame. */
+void shmem_get(struct shmem *s);
+void shmem_put(struct shmem *s);
+
+/*
+ * shmem_frame - the frame holding page @index of @s, allocated (zeroed) on
+ * first use, with one new reference for the caller.  0 when out of memory
+ * or past the object's end.
+ */
+phys_addr_t shmem_frame(struct shmem *s, unsigned long index);
+
+#endif
