@@ -318,18 +318,13 @@ static void check_futex(void)
 	shared[0] = 0;
 	pid_t pid = xfork();
 	if (pid == 0) {
-		struct timespec five = { 5, 0 };
+		struct timespec limit = { 60, 0 };	/* only if the wake never comes */
 
-		if (futex(&shared[0], FUTEX_WAIT, 0, &five) < 0)
+		if (futex(&shared[0], FUTEX_WAIT, 0, &limit) < 0)
 			_exit(errno == ETIMEDOUT ? 3 : 2);
 		_exit(shared[0] == 1 ? 0 : 4);
 	}
-	char path[64], stat[256], *paren;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	do	/* until the child sleeps in FUTEX_WAIT */
-		sched_yield();
-	while (read_small_file(path, stat, sizeof(stat)) > 0 && (paren = strrchr(stat, ')')) &&
-	       paren[2] != 'S');
+	wait_asleep(pid);	/* in FUTEX_WAIT */
 	__atomic_store_n(&shared[0], 1, __ATOMIC_SEQ_CST);
 	long woke = futex(&shared[0], FUTEX_WAKE, 1, NULL);
 	int st = wait_pid(pid);
