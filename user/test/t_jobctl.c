@@ -56,7 +56,6 @@ static void drain(int fd)
 static void check_stop_running(void)
 {
 	int p[2], st = 0;
-	char c;
 
 	if (pipe(p) < 0)
 		die("pipe");
@@ -70,8 +69,8 @@ static void check_stop_running(void)
 	}
 	close(p[1]);
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	while (read(p[0], &c, 1) != 1)	/* it has started */
-		sched_yield();
+	if (!byte_comes(p[0]))		/* it has started (or died: fail_alloc) */
+		die("the busy child never wrote");
 	CHECK(kill(pid, SIGSTOP) == 0, "kill SIGSTOP");
 	CHECK(wait4(pid, &st, WUNTRACED, NULL) == pid && WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP,
 	      "wait4 WUNTRACED reports the stop (%s, raw %#x)", status_str(st), st);
@@ -108,7 +107,8 @@ static void check_stop_sleeping(void)
 	if (pid == 0) {
 		close(to[1]);
 		close(back[0]);
-		write(back[1], "r", 1);
+		if (write(back[1], "r", 1) != 1)
+			_exit(2);	/* (fail_alloc): the parent must not wait for it */
 		ssize_t n = read(to[0], &c, 1);
 		char reply = n == 1 ? c : n < 0 && errno == EINTR ? 'I' : 'E';
 		write(back[1], &reply, 1);
