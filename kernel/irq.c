@@ -19,7 +19,13 @@ void panic_stop_this_hart(void) __attribute__((noreturn));
 
 volatile uint64_t jiffies;
 
-void timer_interrupt(int from_user)
+/*
+ * timer_interrupt - this hart's tick: hart 0 keeps time (jiffies, sleepers,
+ * alarms, poll timeouts, a polled console); every hart asks to preempt its
+ * process.  CPU time is not sampled here: it is charged at every crossing
+ * (cputime.h).
+ */
+void timer_interrupt(void)
 {
 	struct cpu *c = this_cpu();
 
@@ -33,13 +39,8 @@ void timer_interrupt(int from_user)
 		if (!console_irq())
 			tty_poll();
 	}
-	if (c->proc) {
-		if (from_user)
-			c->proc->utime_ticks++;
-		else
-			c->proc->stime_ticks++;
+	if (c->proc)
 		need_resched[c->id] = 1;
-	}
 }
 
 void external_interrupt(void)

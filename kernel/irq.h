@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 void timer_init_hart(void);	/* first tick on this hart */
-void timer_interrupt(int from_user);	/* the tick; @from_user: it interrupted U-mode */
+void timer_interrupt(void);	/* the tick: time, sleepers, preemption */
 void external_interrupt(void);
 void ipi_interrupt(void);
 void ipi_send(int cpu_id);	/* nudge another hart (new work, panic) */

@@ -114,24 +114,6 @@ void proc_free(struct proc *p)
 	kfree(p);
 }
 
-/* proc_cputime_ns - CPU time @p has used, including its current run if it is current(). */
-uint64_t proc_cputime_ns(struct proc *p)
-{
-	return p->run_ns + (p == current() ? time_ns() - p->run_since : 0);
-}
-
-/* proc_put_rusage - write a struct rusage with these user and system ticks (the rest 0). */
-long proc_put_rusage(unsigned long urusage, uint64_t uticks, uint64_t sticks)
-{
-	int64_t ru[18] = { 0 };	/* ru_utime, ru_stime (timevals), then 14 longs */
-
-	ru[0] = (int64_t)(uticks / HZ);
-	ru[1] = (int64_t)(uticks % HZ * (1000000 / HZ));
-	ru[2] = (int64_t)(sticks / HZ);
-	ru[3] = (int64_t)(sticks % HZ * (1000000 / HZ));
-	return copy_to_user(urusage, ru, sizeof(ru)) ? -EFAULT : 0;
-}
-
 struct proc *proc_by_pid(int pid)
 {
 	for (int i = 0; i < NPROC; i++)
@@ -336,11 +318,14 @@ void proc_exit(int status)
 	panic("zombie ran");
 }
 
-/* reap - collect zombie @c (sched_lock held, dropped): unlink and free it. */
+/*
+ * reap - collect zombie @c (sched_lock held, dropped): its CPU time and its
+ * children's join our children's total; unlink and free it.
+ */
 static void reap(struct proc *c)
 {
-	c->parent->cutime_ticks += c->utime_ticks + c->cutime_ticks;
-	c->parent->cstime_ticks += c->stime_ticks + c->cstime_ticks;
+	c->parent->cpu_children.user += c->cpu.used.user + c->cpu_children.user;
+	c->parent->cpu_children.sys += c->cpu.used.sys + c->cpu_children.sys;
 	unlink_child(c);
 	c->state = P_UNUSED;
 	spin_unlock(&sched_lock);
@@ -349,7 +334,7 @@ static void reap(struct proc *c)
 
 struct wait_result {
 	int pid, status;		/* status in wait4's encoding */
-	uint64_t uticks, sticks;	/* its CPU time and its reaped children's */
+	struct cputime cpu;		/* its CPU time and its reaped children's */
 };
 
 #define P_ALL		0
@@ -367,8 +352,8 @@ static int wait_child_event(struct proc *c, int options, struct wait_result *res
 	int keep = options & WNOWAIT;
 
 	res->pid = c->pid;
-	res->uticks = c->utime_ticks + c->cutime_ticks;
-	res->sticks = c->stime_ticks + c->cstime_ticks;
+	res->cpu.user = c->cpu.used.user + c->cpu_children.user;
+	res->cpu.sys = c->cpu.used.sys + c->cpu_children.sys;
 	if (c->state == P_ZOMBIE) {
 		if (!(options & WEXITED))
 			return 0;
@@ -444,7 +429,7 @@ long proc_wait4(int pid, unsigned long ustatus, int options, unsigned long urusa
 		return r;
 	if (ustatus && put_user_u32(ustatus, (uint32_t)res.status))
 		return -EFAULT;
-	if (urusage && proc_put_rusage(urusage, res.uticks, res.sticks))
+	if (urusage && cputime_put_rusage(urusage, &res.cpu))
 		return -EFAULT;
 	return res.pid;
 }
@@ -494,7 +479,9 @@ long proc_waitid(int idtype, int id, unsigned long uinfo, int options, unsigned 
 	}
 	if (uinfo && copy_to_user(uinfo, info, sizeof(info)))
 		return -EFAULT;
-	if (urusage && proc_put_rusage(urusage, r ? res.uticks : 0, r ? res.sticks : 0))
+	if (!r)
+		res.cpu = (struct cputime){ 0, 0 };
+	if (urusage && cputime_put_rusage(urusage, &res.cpu))
 		return -EFAULT;
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "cpu.h"
 #include "spinlock.h"
 #include "signal.h"
+#include "cputime.h"
 
 #define NPROC		512
 #define NOFILE		64
@@ -35,6 +36,7 @@ struct proc {
 	struct context ctx;		/* switch_to's save area */
 	unsigned long kstack;		/* lowest address of the kernel stack */
 	struct trapframe *tf;		/* user registers, at the top of the kernel stack */
+	struct cputime_acct cpu;	/* our CPU time (cputime.h); near the top: charged per trap */
 
 	int pid;
 	int slot;			/* index in the process table */
@@ -66,11 +68,8 @@ struct proc {
 	struct fpstate fp;
 	int fp_dirty_saved;
 	uint64_t start_time;
-	/* CPU time: ticks sampled in U and S mode (times, getrusage), the same
-	 * summed over reaped children, and exact run time (CPUTIME clocks). */
-	uint64_t utime_ticks, stime_ticks;
-	uint64_t cutime_ticks, cstime_ticks;
-	uint64_t run_ns, run_since;
+	/* CPU time of our reaped children, summed when each is reaped (cputime.h). */
+	struct cputime cpu_children;
 	uint64_t alarm_at, alarm_every;	/* ITIMER_REAL, time_ns(); itimer.c */
 	/* Job control (jobctl.c), under sched_lock. */
 	int stop_sig;			/* the signal that stopped us, or 0 */
@@ -99,8 +98,6 @@ long proc_fork(unsigned long flags, unsigned long newsp, unsigned long ptid,
 long proc_wait4(int pid, unsigned long ustatus, int options, unsigned long urusage);
 long proc_waitid(int idtype, int id, unsigned long uinfo, int options, unsigned long urusage);
 void proc_set_name(struct proc *p, const char *path);
-uint64_t proc_cputime_ns(struct proc *p);
-long proc_put_rusage(unsigned long urusage, uint64_t uticks, uint64_t sticks);
 
 /* sched.c */
 void scheduler(void) __attribute__((noreturn));

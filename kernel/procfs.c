@@ -221,6 +221,7 @@ struct snap {
 	char state, name[PROC_NAME], exe[PATH_MAX_K];
 	struct mm *mm;
 	uint64_t start;
+	struct cputime cpu, kids;	/* as last charged: a running process's current stint is not in */
 };
 
 static int take_snap(int pid, struct snap *s)
@@ -239,6 +240,8 @@ static int take_snap(int pid, struct snap *s)
 	s->sid = p->sid;
 	s->state = state_char(p);
 	s->start = p->start_time;
+	s->cpu = p->cpu.used;
+	s->kids = p->cpu_children;
 	memcpy(s->name, p->name, sizeof(s->name));
 	memcpy(s->exe, p->exe, sizeof(s->exe));
 	s->mm = p->mm;
@@ -261,8 +264,12 @@ static void gen_pid_file(struct text *t, struct snap *s, const char *which)
 		if (s->mm)
 			mm_rss(s->mm, &r);
 		unsigned long rss = r.shared_clean + r.shared_dirty + r.private_clean + r.private_dirty;
-		tprintf(t, "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 %lu 0 %lu\n", s->pid,
-			s->name, s->state, s->ppid, s->pgid, s->sid,
+		tprintf(t, "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu %lu %lu 20 0 1 0 %lu 0 %lu\n",
+			s->pid, s->name, s->state, s->ppid, s->pgid, s->sid,
+			(unsigned long)cputime_clock_t(s->cpu.user),
+			(unsigned long)cputime_clock_t(s->cpu.sys),
+			(unsigned long)cputime_clock_t(s->kids.user),
+			(unsigned long)cputime_clock_t(s->kids.sys),
 			(unsigned long)(s->start / 10000000ULL), rss);
 	} else if (!strcmp(which, "status")) {
 		struct mm_rss r = { 0 };

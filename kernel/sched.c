@@ -11,7 +11,6 @@
 #include "proc.h"
 #include "jobctl.h"
 #include "irq.h"
-#include "time.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/layout.h"
 #include "../vm/kvm.h"
@@ -103,9 +102,9 @@ void scheduler(void)
 		local_flush_icache();		/* it may run code written on another hart */
 		fpu_restore(&p->fp);
 		p->tf->sstatus = (p->tf->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
-		p->run_since = time_ns();
+		cputime_switch_in(&p->cpu);
 		switch_to(&c->sched_ctx, &p->ctx);
-		p->run_ns += time_ns() - p->run_since;
+		cputime_switch_out(&p->cpu);	/* before the lock goes: then p may be reaped */
 		/* p stopped running: leave its address space before anything else. */
 		kvm_load();
 		c->proc = 0;

@@ -474,7 +474,8 @@ long signal_return(void)
 
 /*
  * user_return - the last stop before user mode: run someone else if our
- * time is up, then deliver pending signals.
+ * time is up, then deliver pending signals; the kernel time up to here is
+ * charged last.
  */
 void user_return(struct trapframe *tf)
 {
@@ -492,4 +493,5 @@ void user_return(struct trapframe *tf)
 		p->sig.blocked = p->sig.saved_blocked;
 		p->sig.restore_blocked = 0;
 	}
+	cputime_user_enter(&p->cpu);
 }

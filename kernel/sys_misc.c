@@ -106,6 +106,7 @@ SYSCALL(getrandom)
 static int clock_now(ul clk, struct ktimespec *ts)
 {
 	uint64_t ns = time_ns();
+	struct cputime t;
 
 	switch (clk) {
 	case 0:		/* REALTIME */
@@ -114,7 +115,8 @@ static int clock_now(ul clk, struct ktimespec *ts)
 		break;
 	case 2:		/* PROCESS_CPUTIME_ID */
 	case 3:		/* THREAD_CPUTIME_ID: one thread per process */
-		ns = proc_cputime_ns(current());
+		t = cputime_self();
+		ns = cputime_total_ns(&t);
 		break;
 	case 1:		/* MONOTONIC */
 	case 4:		/* MONOTONIC_RAW */
@@ -278,10 +280,12 @@ SYSCALL(futex)
 	}
 }
 
+/* times(buf) - our and our reaped children's CPU time in 1/HZ s; returns the uptime in 1/HZ s. */
 SYSCALL(times)
 {
-	struct proc *p = current();
-	uint64_t t[4] = { p->utime_ticks, p->stime_ticks, p->cutime_ticks, p->cstime_ticks };
+	struct cputime self = cputime_self(), kids = current()->cpu_children;
+	uint64_t t[4] = { cputime_clock_t(self.user), cputime_clock_t(self.sys),
+			  cputime_clock_t(kids.user), cputime_clock_t(kids.sys) };
 
 	if (a0 && copy_to_user(a0, t, sizeof(t)))
 		return -EFAULT;

@@ -408,13 +408,16 @@ SYSCALL(sched_yield)
 	return 0;
 }
 
+/* getrusage(who, usage) - CPU time only: ours (RUSAGE_SELF) or our reaped children's. */
 SYSCALL(getrusage)
 {
-	struct proc *p = current();
+	struct cputime t;
 
 	if ((long)a0 == 0)		/* RUSAGE_SELF */
-		return proc_put_rusage(a1, p->utime_ticks, p->stime_ticks);
-	if ((long)a0 == -1)		/* RUSAGE_CHILDREN: the reaped ones */
-		return proc_put_rusage(a1, p->cutime_ticks, p->cstime_ticks);
-	return -EINVAL;
+		t = cputime_self();
+	else if ((long)a0 == -1)	/* RUSAGE_CHILDREN: the reaped ones */
+		t = current()->cpu_children;
+	else
+		return -EINVAL;
+	return cputime_put_rusage(a1, &t);
 }

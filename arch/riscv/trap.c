@@ -21,12 +21,12 @@ void trap_init_hart(void)
 	csr_set(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
 }
 
-/* handle_interrupt - interrupt @code arrived; @from_user: it interrupted U-mode. */
-static void handle_interrupt(unsigned long code, int from_user)
+/* handle_interrupt - interrupt @code arrived (from U- or S-mode alike). */
+static void handle_interrupt(unsigned long code)
 {
 	switch (code) {
 	case IRQ_S_TIMER:
-		timer_interrupt(from_user);
+		timer_interrupt();
 		break;
 	case IRQ_S_EXT:
 		external_interrupt();
@@ -70,7 +70,7 @@ void kernel_trap(struct trapframe *tf)
 	unsigned long cause = tf->scause;
 
 	if (cause & SCAUSE_INTR) {
-		handle_interrupt(cause & ~SCAUSE_INTR, 0);
+		handle_interrupt(cause & ~SCAUSE_INTR);
 		return;
 	}
 	unsigned long fixup = extable_fixup(tf->epc);
@@ -92,16 +92,18 @@ void kernel_trap(struct trapframe *tf)
 
 /*
  * user_trap - a trap from U-mode: a system call, a page fault, an
- * interrupt, or a fault that becomes a signal.  On the way out, pending
- * signals are delivered and the scheduler may run someone else.
+ * interrupt, or a fault that becomes a signal.  The user time up to here
+ * is charged first.  On the way out, pending signals are delivered and
+ * the scheduler may run someone else.
  */
 void user_trap(struct trapframe *tf)
 {
 	unsigned long cause = tf->scause;
 	struct proc *p = current();
 
+	cputime_user_exit(&p->cpu);
 	if (cause & SCAUSE_INTR) {
-		handle_interrupt(cause & ~SCAUSE_INTR, 1);
+		handle_interrupt(cause & ~SCAUSE_INTR);
 	} else if (cause == EXC_ECALL_U) {
 		tf->epc += 4;
 		intr_on();

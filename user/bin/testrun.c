@@ -1,15 +1,21 @@
 /*
- * testrun - Holstein's in-guest test runner: testrun [-d DIR] [NAME...]
+ * testrun - Holstein's in-guest test runner: testrun [-d DIR] [-t SECONDS] [NAME...]
  *
  * Runs the named tests from DIR (default /test; default names: every regular file there,
- * sorted), each with fork + execve + wait4. On Holstein it also compares MemFree and the
- * KernelObjects count before and after each test: the kernel frees a process's memory
- * synchronously when it is reaped, so less free memory or more objects afterwards is a leak. Prints "PASS name" or
- * "FAIL name (why)" per test and a final "testrun: N passed, N failed"; exits 1 if any
- * test failed.
+ * sorted), each with fork + execve + wait4, in a process group of its own. On Holstein it
+ * also compares MemFree and the KernelObjects count before and after each test: the kernel
+ * frees a process's memory synchronously when it is reaped, so less free memory or more
+ * objects afterwards is a leak. Prints "PASS name" or "FAIL name (why)" per test and a
+ * final "testrun: N passed, N failed"; exits 1 if any test failed.
+ *
+ * A test still running after SECONDS (default 120, of guest wall time; 0: no limit) is
+ * hung: its process group and every process descended from it are killed, it is reported
+ * as "FAIL name (hung: killed after N s)", and the next test runs once all of them are
+ * gone. SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to testrun reach the running test too.
  */
 #include "ulib.h"
 #include <dirent.h>
+#include <limits.h>
 
 /* cmp_names - qsort comparator for an array of strings. */
 static int cmp_names(const void *a, const void *b)
@@ -75,17 +81,209 @@ static long settled_after(long before)
 	return now;
 }
 
+#define DEFAULT_TIMEOUT 120 /* seconds a test may run before it counts as hung */
+#define TREE_MAX 512	    /* processes of one hung test that kill_test tracks */
+
+static volatile pid_t running;	      /* the running test (and its process group), or 0 */
+static volatile sig_atomic_t alarmed; /* the running test's time is up */
+
+/* on_alarm - the time is up: note it, and ring again in a second in case wait4 missed it. */
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarmed = 1;
+	alarm(1);
+}
+
+/* on_terminate - we were told to go: pass the signal on to the running test, then die of it. */
+static void on_terminate(int sig)
+{
+	if (running > 0)
+		kill(-running, sig);
+	signal(sig, SIG_DFL);
+	raise(sig); /* delivered once this handler returns */
+}
+
 /*
- * run_test - run one test binary and judge it; why receives the failure reason.
- * Returns 1 if it passed.
+ * install_handlers - SIGALRM ends the wait for a test (no SA_RESTART: wait4 fails with
+ * EINTR); SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded, unless we were started with
+ * them ignored. The test gets the default actions back at execve.
  */
-static int run_test(const char *path, int check_leaks, char *why, size_t whylen)
+static void install_handlers(void)
+{
+	static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	sa.sa_handler = on_terminate;
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		if (sigaction(forwarded[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(forwarded[i], &sa, NULL);
+}
+
+/* A hung test's processes: the test first, then those found descended from it. */
+static struct tree {
+	int n;
+	pid_t pid[TREE_MAX];
+} hung_tree;
+
+/* tree_has - whether pid is in t. */
+static int tree_has(const struct tree *t, pid_t pid)
+{
+	for (int i = 0; i < t->n; i++)
+		if (t->pid[i] == pid)
+			return 1;
+	return 0;
+}
+
+/* stat_fields - the parent pid and state letter in /proc/<pid>/stat; -1 if unreadable. */
+static int stat_fields(pid_t pid, pid_t *ppid, char *state)
+{
+	char path[64], buf[512], *close_paren;
+	int pp;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_small_file(path, buf, sizeof(buf)) <= 0 || !(close_paren = strrchr(buf, ')')))
+		return -1;
+	if (sscanf(close_paren + 1, " %c %d", state, &pp) != 2)
+		return -1;
+	*ppid = pp;
+	return 0;
+}
+
+/*
+ * tree_stop - add to t, and stop with SIGSTOP, every process whose parent is in t, pass
+ * after pass over /proc, until a pass finds nobody new and all of t are stopped or dead: a
+ * stopped process forks no more, so then t holds the whole tree, including processes that
+ * moved to process groups of their own. A process stuck in the kernel never stops: the
+ * search gives up after 100 passes (about a second).
+ */
+static void tree_stop(struct tree *t)
+{
+	for (int pass = 0; pass < 100; pass++) {
+		DIR *d = opendir("/proc");
+		struct dirent *e;
+		int grew = 0, busy = 0;
+
+		if (!d)
+			return;
+		while ((e = readdir(d))) {
+			pid_t pid = (pid_t)strtol(e->d_name, NULL, 10), ppid;
+			char state;
+
+			if (pid <= 0 || stat_fields(pid, &ppid, &state) < 0)
+				continue;
+			if (!tree_has(t, pid)) {
+				if (!tree_has(t, ppid) || t->n == TREE_MAX)
+					continue;
+				t->pid[t->n++] = pid;
+				kill(pid, SIGSTOP);
+				grew = 1;
+			}
+			busy |= state != 'T' && state != 'Z';
+		}
+		closedir(d);
+		if (!grew && !busy)
+			return;
+		sleep_ns(10000000); /* letting SIGSTOP take effect, not synchronisation */
+	}
+}
+
+/* tree_alive - whether anything of process group pgid or of t still exists. */
+static int tree_alive(const struct tree *t, pid_t pgid)
+{
+	if (kill(-pgid, 0) == 0)
+		return 1;
+	for (int i = 0; i < t->n; i++)
+		if (kill(t->pid[i], 0) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * kill_test - end hung test pid: stop its process group and every process descended from
+ * it, kill them all, reap the test, and wait (up to 10 s) until none of them exists any
+ * more (init reaps the orphans), so that what they held is back before the next test is
+ * measured. Returns the test's wait status.
+ */
+static int kill_test(pid_t pid)
+{
+	int st;
+
+	hung_tree.n = 1;
+	hung_tree.pid[0] = pid;
+	kill(-pid, SIGSTOP);
+	tree_stop(&hung_tree);
+	kill(-pid, SIGKILL);
+	for (int i = 0; i < hung_tree.n; i++)
+		kill(hung_tree.pid[i], SIGKILL);
+	st = wait_pid(pid);
+	for (int i = 0; i < 1000 && tree_alive(&hung_tree, pid); i++) {
+		reap_strays();
+		sleep_ns(10000000); /* polling for them to die, not synchronisation */
+	}
+	reap_strays();
+	return st;
+}
+
+/*
+ * warm_up_timeout - take the hung-test path once with nobody to kill: the SIGALRM handler's
+ * signal frame, kill_test's walk over /proc (opendir's buffer), its table and their stack
+ * and code pages then belong to testrun before any test's memory is measured. No process
+ * has pid INT_MAX (Linux's pid_max is at most 2^22).
+ */
+static void warm_up_timeout(void)
+{
+	raise(SIGALRM);
+	alarm(0);
+	alarmed = 0;
+	kill_test(INT_MAX);
+}
+
+/*
+ * wait_test - wait for test pid, for at most timeout seconds (0: no limit). Returns its
+ * wait status (-1 if wait4 failed); *hung says the time ran out and it was killed.
+ */
+static int wait_test(pid_t pid, long timeout, int *hung)
+{
+	int st;
+
+	*hung = 0;
+	alarmed = 0;
+	alarm((unsigned)timeout);
+	for (;;) {
+		pid_t r = wait4(pid, &st, 0, NULL);
+
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR) {
+			st = -1;
+			break;
+		}
+		if (alarmed) {
+			alarm(0);
+			*hung = 1;
+			st = kill_test(pid);
+			break;
+		}
+	}
+	alarm(0);
+	return st;
+}
+
+/*
+ * run_test - run one test binary in a process group of its own and judge it; why receives
+ * the failure reason. Returns 1 if it passed.
+ */
+static int run_test(const char *path, int check_leaks, long timeout, char *why, size_t whylen)
 {
 	char *argv[] = {(char *)path, NULL};
 	long before = check_leaks ? meminfo_kb("MemFree") : -1, after;
 	long objs = check_leaks ? meminfo_kb("KernelObjects") : -1;
 	pid_t pid;
-	int st;
+	int st, hung;
 
 	fflush(NULL);
 	pid = fork();
@@ -94,12 +292,23 @@ static int run_test(const char *path, int check_leaks, char *why, size_t whylen)
 		return 0;
 	}
 	if (pid == 0) {
+		setpgid(0, 0);
 		execve(path, argv, environ);
 		fprintf(stderr, "testrun: exec %s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
-	st = wait_pid(pid);
+	setpgid(pid, pid); /* no race with the child's own setpgid: either one does it */
+	running = pid;
+	st = wait_test(pid, timeout, &hung);
+	running = 0;
 	reap_strays();
+	if (hung) {
+		snprintf(why, whylen, "hung: killed after %ld s", timeout);
+		if (check_leaks && before >= 0 && (after = settled_after(before)) < before)
+			printf("testrun: %ld kB of MemFree not back after the kill\n",
+			       before - after);
+		return 0;
+	}
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		snprintf(why, whylen, "%s", status_str(st));
 		return 0;
@@ -126,22 +335,32 @@ int main(int argc, char **argv)
 	const char *dir = "/test";
 	char **names, path[512], why[128];
 	int n, i = 1, passed = 0, failed = 0, leaks = on_holstein();
+	long timeout = DEFAULT_TIMEOUT;
 
-	if (argc > 2 && !strcmp(argv[1], "-d")) {
-		dir = argv[2];
-		i = 3;
+	for (; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "-d"))
+			dir = argv[i + 1];
+		else if (!strcmp(argv[i], "-t"))
+			timeout = strtol(argv[i + 1], NULL, 10);
+		else
+			break;
 	}
+	if (i < argc && argv[i][0] == '-')
+		die("usage: testrun [-d DIR] [-t SECONDS] [NAME...]");
 	if (i < argc) {
 		names = argv + i;
 		n = argc - i;
 	} else {
 		names = list_tests(dir, &n);
 	}
+	install_handlers();
 	/*
 	 * Warm up before the first measurement: the stdout buffer, the stack used by the
-	 * MemFree reader and the runner's own copy-on-write pages all get settled here.
+	 * MemFree reader and the runner's own copy-on-write pages all get settled here, and
+	 * so do those of the hung-test path.
 	 */
 	printf("testrun: %d tests from %s%s\n", n, dir, leaks ? ", checking MemFree" : "");
+	warm_up_timeout();
 	settled_memfree(meminfo_kb("MemFree"));
 	fflush(stdout);
 
@@ -151,7 +370,7 @@ int main(int argc, char **argv)
 		else
 			snprintf(path, sizeof(path), "%s/%s", dir, names[t]);
 		printf("RUN %s\n", names[t]);
-		if (run_test(path, leaks, why, sizeof(why))) {
+		if (run_test(path, leaks, timeout, why, sizeof(why))) {
 			printf("PASS %s\n", names[t]);
 			passed++;
 		} else {

@@ -239,6 +239,33 @@ static inline int run_child(void (*fn)(void *), void *arg)
 	return wait_pid(pid);
 }
 
+/* proc_state - the state letter of /proc/<pid>/stat ('R', 'S', 'T', 'Z' ...), or '?'. */
+static inline char proc_state(pid_t pid)
+{
+	char path[64], buf[256], *close_paren;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_small_file(path, buf, sizeof(buf)) <= 0 || !(close_paren = strrchr(buf, ')')))
+		return '?';
+	return close_paren[2];
+}
+
+/*
+ * wait_asleep - yield until process pid sleeps ('S'): blocked in a system call such as
+ * poll or a futex wait. Synchronises with the sleeper itself, not with a guess at how long
+ * it takes to get there (which depends on how busy the host is). Also returns if pid has
+ * exited ('Z', or '?' once gone), so a caller is never stuck on a process that died.
+ * Returns the state seen.
+ */
+static inline char wait_asleep(pid_t pid)
+{
+	char st;
+
+	while ((st = proc_state(pid)) != 'S' && st != 'Z' && st != 'X' && st != '?')
+		sched_yield();
+	return st;
+}
+
 /* FAR_FD - a descriptor number beyond any table (Linux caps fs.nr_open at 2^20): never open. */
 #define FAR_FD (1 << 30)
 

@@ -92,7 +92,8 @@ static void check_parent_wait(void)
 	if (watcher == 0) {
 		close(p[1]);
 		close(q[0]);
-		write(q[1], "r", 1); /* ready: we share the page now */
+		if (write(q[1], "r", 1) != 1) /* ready: we share the page now */
+			_exit(2);	/* (under fail_alloc): the parent must not wait for it */
 		read(p[0], &c, 1);   /* wait until the parent's wait4 wrote its copy */
 		_exit(*status == 0x5a5a5a5a ? 0 : 1);
 	}

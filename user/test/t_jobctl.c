@@ -9,17 +9,6 @@
 #include <poll.h>
 #include <sys/time.h>
 
-/* proc_state - the state letter of /proc/<pid>/stat, or '?'. */
-static char proc_state(pid_t pid)
-{
-	char path[64], buf[256], *close_paren;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_small_file(path, buf, sizeof(buf)) <= 0 || !(close_paren = strrchr(buf, ')')))
-		return '?';
-	return close_paren[2];
-}
-
 /*
  * quiet_for - 1 if nothing can be read from @fd (O_NONBLOCK) for @ms milliseconds. A
  * stopped process must stay silent however long we look, so this can only miss a bug,
@@ -38,6 +27,22 @@ static int quiet_for(int fd, int ms)
 	return 1;
 }
 
+/*
+ * byte_comes - 1 once a byte can be read from @fd (O_NONBLOCK), waiting as long as that
+ * takes; 0 at end of file. However slow the host, no deadline: a byte that never comes is a
+ * hang that testrun's per-test timeout reports.
+ */
+static int byte_comes(int fd)
+{
+	char c;
+	int got;
+
+	fcntl(fd, F_SETFL, 0);
+	got = read(fd, &c, 1) == 1;
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	return got;
+}
+
 /* drain - read everything @fd (O_NONBLOCK) holds right now. */
 static void drain(int fd)
 {
@@ -51,7 +56,6 @@ static void drain(int fd)
 static void check_stop_running(void)
 {
 	int p[2], st = 0;
-	char c;
 
 	if (pipe(p) < 0)
 		die("pipe");
@@ -65,8 +69,8 @@ static void check_stop_running(void)
 	}
 	close(p[1]);
 	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	while (read(p[0], &c, 1) != 1)	/* it has started */
-		sched_yield();
+	if (!byte_comes(p[0]))		/* it has started (or died: fail_alloc) */
+		die("the busy child never wrote");
 	CHECK(kill(pid, SIGSTOP) == 0, "kill SIGSTOP");
 	CHECK(wait4(pid, &st, WUNTRACED, NULL) == pid && WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP,
 	      "wait4 WUNTRACED reports the stop (%s, raw %#x)", status_str(st), st);
@@ -78,7 +82,7 @@ static void check_stop_running(void)
 	CHECK(kill(pid, SIGCONT) == 0, "kill SIGCONT");
 	CHECK(waitpid(pid, &st, WCONTINUED) == pid && WIFCONTINUED(st),
 	      "waitpid WCONTINUED reports the continue (raw %#x)", st);
-	CHECK(!quiet_for(p[0], 5000), "after SIGCONT it writes again");
+	CHECK(byte_comes(p[0]), "after SIGCONT it writes again");
 	CHECK(kill(pid, SIGSTOP) == 0 && waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st),
 	      "stopped a second time");
 	kill(pid, SIGKILL);
@@ -103,7 +107,8 @@ static void check_stop_sleeping(void)
 	if (pid == 0) {
 		close(to[1]);
 		close(back[0]);
-		write(back[1], "r", 1);
+		if (write(back[1], "r", 1) != 1)
+			_exit(2);	/* (fail_alloc): the parent must not wait for it */
 		ssize_t n = read(to[0], &c, 1);
 		char reply = n == 1 ? c : n < 0 && errno == EINTR ? 'I' : 'E';
 		write(back[1], &reply, 1);
@@ -112,8 +117,7 @@ static void check_stop_sleeping(void)
 	close(back[1]);
 	if (read(back[0], &c, 1) != 1)	/* it is about to read ... */
 		die("no ready byte");
-	while (proc_state(pid) != 'S')	/* ... and now it is asleep in read() */
-		sched_yield();
+	wait_asleep(pid);		/* ... and now it is asleep in read() */
 	fcntl(back[0], F_SETFL, O_NONBLOCK);
 	CHECK(kill(pid, SIGTSTP) == 0, "kill SIGTSTP to a child asleep in read");
 	CHECK(waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP,
@@ -137,17 +141,27 @@ static void check_stop_sleeping(void)
 	close(back[0]);
 }
 
-/* waitid sees stops and continues as CLD_STOPPED / CLD_CONTINUED, and WNOWAIT keeps them. */
+/*
+ * waitid sees stops and continues as CLD_STOPPED / CLD_CONTINUED, and WNOWAIT keeps them.
+ * The child waits for our word before it exits: a zombie has no continue left to report,
+ * so WCONTINUED would wait forever for a child that resumed and exited first (Linux too).
+ */
 static void check_waitid(void)
 {
 	siginfo_t si;
-	int st;
+	int st, go[2];
 
+	xpipe(go);
 	pid_t pid = xfork();
 	if (pid == 0) {
+		char c;
+
+		close(go[1]);
 		raise(SIGSTOP);
+		read(go[0], &c, 1);	/* until the parent has seen the continue */
 		_exit(7);
 	}
+	close(go[0]);
 	memset(&si, 0, sizeof(si));
 	CHECK(waitid(P_PID, pid, &si, WSTOPPED | WNOWAIT) == 0 && si.si_code == CLD_STOPPED &&
 		      si.si_status == SIGSTOP && si.si_pid == pid,
@@ -161,6 +175,7 @@ static void check_waitid(void)
 		      si.si_status == SIGCONT,
 	      "waitid WCONTINUED: CLD_CONTINUED, status SIGCONT (code %d status %d)", si.si_code,
 	      si.si_status);
+	close(go[1]);
 	st = wait_pid(pid);
 	CHECK_EXIT(st, 7, "raise(SIGSTOP) returns after SIGCONT and the child goes on");
 }
@@ -226,7 +241,7 @@ static void check_sigchld(void)
 {
 	struct sigaction sa;
 	sigset_t chld;
-	struct timespec ts = { 5, 0 };
+	struct timespec ts = { 60, 0 };	/* a limit for a missing SIGCHLD, not a wait */
 	int st;
 
 	sigemptyset(&chld);

@@ -237,23 +237,19 @@ static void on_usr1(int sig)
 	got_usr1 = 1;
 }
 
-/* write_later - child body: after a short pause, write one byte to the pipe arg[1]. */
+/* write_later - child body: once the parent sleeps (in poll), write one byte to the pipe arg[1]. */
 static void write_later(void *arg)
 {
 	int *fds = arg;
-	struct timespec ts = {0, 50000000};
 
-	nanosleep(&ts, NULL);
+	wait_asleep(getppid());
 	write(fds[1], "w", 1);
 }
 
-/* usr1_later - child body: after a short pause, send SIGUSR1 to the parent. */
-static void usr1_later(void *arg)
+/* usr1_to_parent - child body: send SIGUSR1 to the parent (which has it blocked). */
+static void usr1_to_parent(void *arg)
 {
-	struct timespec ts = {0, 50000000};
-
 	(void)arg;
-	nanosleep(&ts, NULL);
 	kill(getppid(), SIGUSR1);
 }
 
@@ -283,7 +279,8 @@ static void check_poll(void)
 		write_later(p);
 		_exit(0);
 	}
-	CHECK(pid > 0 && poll(pf, 1, 5000) == 1 && pf[0].revents == POLLIN,
+	/* The limit only ends a poll that misses the wakeup: the byte comes while it sleeps. */
+	CHECK(pid > 0 && poll(pf, 1, 60000) == 1 && pf[0].revents == POLLIN,
 	      "a blocked poll wakes when another process writes");
 	wait_pid(pid);
 	read(p[0], &c, 1);
@@ -333,7 +330,7 @@ static void check_poll(void)
 	sigprocmask(SIG_BLOCK, &block, &old);
 	sigemptyset(&empty);
 	got_usr1 = 0;
-	st = run_child(usr1_later, NULL);	/* SIGUSR1 stays pending: it is blocked */
+	st = run_child(usr1_to_parent, NULL);	/* SIGUSR1 stays pending: it is blocked */
 	pf[0] = (struct pollfd){p[0], POLLIN, 0};
 	errno = 0;
 	/* st != 0: the fork failed (fail_alloc), no SIGUSR1 is coming: do not wait forever. */
