@@ -921,6 +921,8 @@ static int fuzz_run(const struct fuzz_opts *o, struct fuzz_result *res)
 		printf("fuzz: mmap: %s\n", strerror(errno));
 		return 1;
 	}
+	/* Shared memory gets its frames on first touch: touch them before MemFree is read. */
+	memset(slots, 0, sizeof(struct slot) * MAX_CHILDREN);
 	printf("fuzz: seed %llu, %ld iterations x %d workers", (unsigned long long)o->seed,
 	       o->iters, nchild);
 	if (o->seconds)
