@@ -60,7 +60,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[35] = SC(sys_unlinkat, I, L, I),	/* int dfd, name, int flag */
 	[36] = SC(sys_symlinkat, L, I, L),	/* old, int newdfd, new */
 	[37] = SC(sys_renameat2, I, L, I, L, I),	/* linkat: int olddfd, old, int newdfd, new, int flags */
-	[38] = SC(sys_renameat2, I, L, I, L),	/* renameat: int olddfd, old, int newdfd, new */
+	/* 38 is renameat, which riscv64 does not have (no __ARCH_WANT_RENAMEAT): ENOSYS */
 	[45] = SC(sys_truncate, L, L),		/* path, long length */
 	[46] = SC(sys_ftruncate, U, L),		/* unsigned int fd, off_t length */
 	[48] = SC(sys_faccessat, I, L, I),	/* int dfd, name, int mode */
