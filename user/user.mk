@@ -76,8 +76,9 @@ user-oracle: $(USER_TESTS)
 	echo "oracle: $$pass passed, $$fail failed"; \
 	test $$fail -eq 0
 
-# t_fuzz includes the fuzzer's source.
-$(UB)/test/t_fuzz: $(USER_SRC)/bin/fuzz.c
+# t_fuzz includes the fuzzer's source, and the fuzzer its ABI mode.
+$(UB)/test/t_fuzz: $(USER_SRC)/bin/fuzz.c $(USER_SRC)/bin/fuzz_abi.c
+$(UB)/bin/fuzz: $(USER_SRC)/bin/fuzz_abi.c
 
 user-clean:
 	rm -rf $(UB)
