@@ -2,6 +2,7 @@
  * poweroff.c - syscon-poweroff (QEMU virt's sifive_test at 0x100000), else
  * SBI SRST.  OpenSBI 1.1 ignores SRST's reason, and on sifive_u a shutdown
  * even returns: then a cold reboot (QEMU -no-reboot exits) is the way out.
+ * A restart is that cold reboot.
  */
 #include "../kernel/kernel.h"
 #include "../kernel/devtree.h"
@@ -33,6 +34,15 @@ void machine_poweroff(int status)
 	sbi_system_reset(SBI_SRST_COLD_REBOOT,
 			 status ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE);
 	for (;;) {
+		intr_off();
+		wait_for_interrupt();
+	}
+}
+
+void machine_restart(void)
+{
+	sbi_system_reset(SBI_SRST_COLD_REBOOT, SBI_SRST_REASON_NONE);
+	for (;;) {		/* no SRST: stop here, as a halt would */
 		intr_off();
 		wait_for_interrupt();
 	}

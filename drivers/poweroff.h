@@ -11,5 +11,10 @@ void poweroff_init(const struct dt_info *dt);
  * Elsewhere the status is only printed.  Never returns.
  */
 void machine_poweroff(int status) __attribute__((noreturn));
+/*
+ * machine_restart - reset the machine (SBI SRST cold reboot; QEMU run with
+ * -no-reboot exits with status 0).  Never returns.
+ */
+void machine_restart(void) __attribute__((noreturn));
 
 #endif

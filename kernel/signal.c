@@ -144,7 +144,8 @@ static int kill_one(struct proc *p, void *arg)
 
 	if (p->pgid != k->pgid || p->state == P_ZOMBIE)
 		return 0;
-	signal_send_locked(p, k->sig);
+	if (k->sig)		/* signal 0 only asks whether the group has anyone */
+		signal_send_locked(p, k->sig);
 	return 1;
 }
 

@@ -326,7 +326,8 @@ SYSCALL(fcntl)
 	switch (a1) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if ((long)a2 < 0 || a2 >= NOFILE)
+		/* arg is an unsigned long, but Linux's f_dupfd() takes it as an unsigned int */
+		if ((uint32_t)a2 >= NOFILE)
 			return -EINVAL;
 		r = fd_install(p, file_get(f), (int)a2, a1 == F_DUPFD_CLOEXEC);
 		if (r < 0)

@@ -78,12 +78,58 @@ SYSCALL(sysinfo)
 	return copy_to_user(a0, &si, sizeof(si));
 }
 
+#define REBOOT_MAGIC1		0xfee1dead
+#define REBOOT_CMD_RESTART	0x01234567
+#define REBOOT_CMD_HALT		0xcdef0123
+#define REBOOT_CMD_CAD_ON	0x89abcdef
+#define REBOOT_CMD_CAD_OFF	0x00000000
+#define REBOOT_CMD_POWER_OFF	0x4321fedc
+#define REBOOT_CMD_RESTART2	0xa1b2c3d4
+
+/* reboot_magic2_ok - is @magic2 one of the four dates Linux accepts? */
+static int reboot_magic2_ok(uint32_t magic2)
+{
+	return magic2 == 672274793 || magic2 == 85072278 || magic2 == 369367448 ||
+	       magic2 == 537993216;
+}
+
+/*
+ * reboot(magic1, magic2, cmd, arg) - Linux's checks and commands.  The
+ * magics are ints: glibc's (int)0xfee1dead arrives sign-extended, and the
+ * dispatcher has kept its low 32 bits, so compare those.  Everyone is
+ * root.  Halt and power-off both stop the machine (on riscv Linux's halt
+ * powers off too); RESTART2's command string is only printed; Ctrl-Alt-Del
+ * has no meaning on a serial console, so CAD_ON/CAD_OFF only succeed.
+ */
 SYSCALL(reboot)
 {
-	if (a0 != 0xfee1dead)
+	uint32_t cmd = (uint32_t)a2;
+
+	if ((uint32_t)a0 != REBOOT_MAGIC1 || !reboot_magic2_ok((uint32_t)a1))
 		return -EINVAL;
-	printk(KERN_EMERG, "reboot: Power down\n");
-	machine_poweroff(0);
+	switch (cmd) {
+	case REBOOT_CMD_CAD_ON:
+	case REBOOT_CMD_CAD_OFF:
+		return 0;
+	case REBOOT_CMD_POWER_OFF:
+		printk(KERN_EMERG, "reboot: Power down\n");
+		machine_poweroff(0);
+	case REBOOT_CMD_HALT:
+		printk(KERN_EMERG, "reboot: System halted\n");
+		machine_poweroff(0);
+	case REBOOT_CMD_RESTART:
+		printk(KERN_EMERG, "reboot: Restarting system\n");
+		machine_restart();
+	case REBOOT_CMD_RESTART2: {
+		char arg[256];
+		if (strncpy_from_user(arg, a3, sizeof(arg) - 1) == -EFAULT)
+			return -EFAULT;
+		arg[sizeof(arg) - 1] = 0;	/* a longer command is cut, as on Linux */
+		printk(KERN_EMERG, "reboot: Restarting system with command '%s'\n", arg);
+		machine_restart();
+	}
+	}
+	return -EINVAL;		/* KEXEC, SW_SUSPEND and unknown commands, as without those */
 }
 
 SYSCALL(getrandom)

@@ -110,13 +110,24 @@ SYSCALL(kill)
 	return 0;
 }
 
+/*
+ * tkill(tid, sig) - kill() aimed at one thread, which here is one process.
+ * As on Linux, a tid of 0 or below (kill()'s groups and "everyone") is EINVAL.
+ */
 SYSCALL(tkill)
 {
+	if ((long)a0 <= 0)
+		return -EINVAL;
 	return sys_kill(a0, a1, 0, 0, 0, 0);
 }
 
+/* tgkill(tgid, tid, sig) - tkill(), but ESRCH unless tid is in thread group tgid (itself). */
 SYSCALL(tgkill)
 {
+	if ((long)a0 <= 0 || (long)a1 <= 0)
+		return -EINVAL;
+	if (a0 != a1)
+		return -ESRCH;
 	return sys_kill(a1, a2, 0, 0, 0, 0);
 }
 

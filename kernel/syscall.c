@@ -1,6 +1,18 @@
 /*
  * syscall.c - the system call table.  Numbers are the Linux asm-generic
  * ones riscv64 uses; anything missing returns -ENOSYS and is logged once.
+ *
+ * Argument widths.  The riscv64 ABI passes every argument in a 64-bit
+ * register, and a 32-bit C value arrives sign-extended (glibc passes
+ * reboot's magic (int)0xfee1dead as 0xfffffffffee1dead) or, from raw
+ * syscall(2) callers, with any upper half at all.  Linux's SYSCALL_DEFINE
+ * casts each register to the declared type before the body runs, so an
+ * int argument is only its low 32 bits.  Each entry below records, per
+ * system call number, the type class of each argument in Linux 6.1's
+ * declaration, and the dispatcher narrows them the same way before the
+ * handler sees them.  Several numbers share a handler (linkat and
+ * renameat2, fchmod and fchown) but not a signature: the entry belongs to
+ * the number.
  */
 #include "kernel.h"
 #include "proc.h"
@@ -9,124 +21,195 @@
 
 typedef long (*syscall_fn)(ul, ul, ul, ul, ul, ul);
 
+/*
+ * Argument classes, two bits each, argument 0 in the low bits.  L is
+ * 0 so that a call with nothing to narrow (getpid, brk) costs one test.
+ */
+#define SC_L	0	/* long, unsigned long, size_t, off_t, pointers: all 64 bits */
+#define SC_I	1	/* int, pid_t, clockid_t: the low 32 bits, sign-extended */
+#define SC_U	2	/* unsigned int, uid_t, gid_t: the low 32 bits, zero-extended */
+#define SC_M	3	/* umode_t (unsigned short): the low 16 bits */
+
+#define SC_ARGS(t0, t1, t2, t3, t4, t5, ...) \
+	(SC_##t0 | SC_##t1 << 2 | SC_##t2 << 4 | SC_##t3 << 6 | SC_##t4 << 8 | SC_##t5 << 10)
+/* SC(fn, classes...): a handler and its arguments' classes, L for those not given. */
+#define SC(fn, ...)	{ fn, SC_ARGS(__VA_ARGS__, L, L, L, L, L, L) }
+/* SC0(fn): a call without arguments. */
+#define SC0(fn)		{ fn, 0 }
+
+struct syscall_entry {
+	syscall_fn fn;
+	uint16_t args;		/* SC_ARGS: the class of each argument */
+};
+
 #define NR_SYSCALLS 300
 
-static const syscall_fn table[NR_SYSCALLS] = {
-	[17] = sys_getcwd,
-	[23] = sys_dup,
-	[24] = sys_dup3,
-	[25] = sys_fcntl,
-	[29] = sys_ioctl,
-	[33] = sys_mknodat,
-	[34] = sys_mkdirat,
-	[35] = sys_unlinkat,
-	[36] = sys_symlinkat,
-	[37] = sys_renameat2,	/* linkat: the same checks */
-	[38] = sys_renameat2,	/* renameat */
-	[45] = sys_truncate,
-	[46] = sys_ftruncate,
-	[48] = sys_faccessat,
-	[49] = sys_chdir,
-	[52] = sys_fchmod,
-	[53] = sys_fchmodat,
-	[54] = sys_fchownat,
-	[55] = sys_fchmod,	/* fchown */
-	[56] = sys_openat,
-	[57] = sys_close,
-	[59] = sys_pipe2,
-	[61] = sys_getdents64,
-	[62] = sys_lseek,
-	[63] = sys_read,
-	[64] = sys_write,
-	[65] = sys_readv,
-	[66] = sys_writev,
-	[67] = sys_pread64,
-	[72] = sys_pselect6,
-	[73] = sys_ppoll,
-	[78] = sys_readlinkat,
-	[79] = sys_newfstatat,
-	[80] = sys_fstat,
-	[81] = sys_sync,
-	[82] = sys_fsync,
-	[83] = sys_fsync,	/* fdatasync */
-	[88] = sys_utimensat,
-	[93] = sys_exit,
-	[94] = sys_exit_group,
-	[95] = sys_waitid,
-	[96] = sys_set_tid_address,
-	[98] = sys_futex,
-	[99] = sys_set_robust_list,
-	[101] = sys_nanosleep,
-	[102] = sys_getitimer,
-	[103] = sys_setitimer,
-	[113] = sys_clock_gettime,
-	[114] = sys_clock_getres,
-	[115] = sys_clock_nanosleep,
-	[123] = sys_sched_getaffinity,
-	[124] = sys_sched_yield,
-	[129] = sys_kill,
-	[130] = sys_tkill,
-	[131] = sys_tgkill,
-	[132] = sys_sigaltstack,
-	[133] = sys_rt_sigsuspend,
-	[134] = sys_rt_sigaction,
-	[135] = sys_rt_sigprocmask,
-	[136] = sys_rt_sigpending,
-	[137] = sys_rt_sigtimedwait,
-	[139] = sys_rt_sigreturn,
-	[140] = sys_setpriority,
-	[141] = sys_getpriority,
-	[142] = sys_reboot,
-	[148] = sys_getresuid,
-	[150] = sys_getresuid,	/* getresgid */
-	[153] = sys_times,
-	[154] = sys_setpgid,
-	[155] = sys_getpgid,
-	[156] = sys_getsid,
-	[157] = sys_setsid,
-	[158] = sys_getgroups,
-	[160] = sys_uname,
-	[165] = sys_getrusage,
-	[166] = sys_umask,
-	[167] = sys_prctl,
-	[168] = sys_getcpu,
-	[169] = sys_gettimeofday,
-	[172] = sys_getpid,
-	[173] = sys_getppid,
-	[174] = sys_getuid,	/* getuid */
-	[175] = sys_getuid,	/* geteuid */
-	[176] = sys_getuid,	/* getgid */
-	[177] = sys_getuid,	/* getegid */
-	[178] = sys_gettid,
-	[179] = sys_sysinfo,
-	[214] = sys_brk,
-	[215] = sys_munmap,
-	[220] = sys_clone,
-	[221] = sys_execve,
-	[222] = sys_mmap,
-	[226] = sys_mprotect,
-	[227] = sys_msync,
-	[228] = sys_mlock,
-	[229] = sys_mlock,	/* munlock: the same checks */
-	[230] = sys_mlockall,
-	[231] = sys_munlockall,
-	[233] = sys_madvise,
-	[260] = sys_wait4,
-	[261] = sys_prlimit64,
-	[276] = sys_renameat2,
-	[278] = sys_getrandom,
-	[291] = sys_statx,
+/*
+ * The table.  The comment on each entry is Linux 6.1's declaration, the
+ * source of its classes.  Where Linux declares unsigned long but narrows
+ * the value itself at once, the entry says so and narrows it here.
+ */
+static const struct syscall_entry table[NR_SYSCALLS] = {
+	[17] = SC(sys_getcwd, L, L),		/* char *buf, unsigned long size */
+	[23] = SC(sys_dup, U),			/* unsigned int fildes */
+	[24] = SC(sys_dup3, U, U, I),		/* unsigned int oldfd, newfd, int flags */
+	[25] = SC(sys_fcntl, U, U, L),		/* unsigned int fd, cmd, unsigned long arg */
+	[29] = SC(sys_ioctl, U, U, L),		/* unsigned int fd, cmd, unsigned long arg */
+	[33] = SC(sys_mknodat, I, L, M, U),	/* int dfd, name, umode_t mode, unsigned dev */
+	[34] = SC(sys_mkdirat, I, L, M),	/* int dfd, name, umode_t mode */
+	[35] = SC(sys_unlinkat, I, L, I),	/* int dfd, name, int flag */
+	[36] = SC(sys_symlinkat, L, I, L),	/* old, int newdfd, new */
+	[37] = SC(sys_renameat2, I, L, I, L, I),	/* linkat: int olddfd, old, int newdfd, new, int flags */
+	/* 38 is renameat, which riscv64 does not have (no __ARCH_WANT_RENAMEAT): ENOSYS */
+	[45] = SC(sys_truncate, L, L),		/* path, long length */
+	[46] = SC(sys_ftruncate, U, L),		/* unsigned int fd, off_t length */
+	[48] = SC(sys_faccessat, I, L, I),	/* int dfd, name, int mode */
+	[49] = SC(sys_chdir, L),		/* name */
+	[52] = SC(sys_fchmod, U, M),		/* unsigned int fd, umode_t mode */
+	[53] = SC(sys_fchmodat, I, L, M),	/* int dfd, name, umode_t mode */
+	[54] = SC(sys_fchownat, I, L, U, U, I),	/* int dfd, name, uid_t, gid_t, int flag */
+	[55] = SC(sys_fchmod, U, U, U),		/* fchown: unsigned int fd, uid_t, gid_t */
+	[56] = SC(sys_openat, I, L, I, M),	/* int dfd, name, int flags, umode_t mode */
+	[57] = SC(sys_close, U),		/* unsigned int fd */
+	[59] = SC(sys_pipe2, L, I),		/* int *fildes, int flags */
+	[61] = SC(sys_getdents64, U, L, U),	/* unsigned int fd, dirent, unsigned int count */
+	[62] = SC(sys_lseek, U, L, U),		/* unsigned int fd, off_t offset, unsigned int whence */
+	[63] = SC(sys_read, U, L, L),		/* unsigned int fd, buf, size_t count */
+	[64] = SC(sys_write, U, L, L),		/* unsigned int fd, buf, size_t count */
+	/* readv, writev: unsigned long fd, vec, unsigned long vlen; fdget_pos(unsigned int fd) */
+	[65] = SC(sys_readv, U, L, L),
+	[66] = SC(sys_writev, U, L, L),
+	[67] = SC(sys_pread64, U, L, L, L),	/* unsigned int fd, buf, size_t count, loff_t pos */
+	[72] = SC(sys_pselect6, I, L, L, L, L, L),	/* int n, inp, outp, exp, tsp, sig */
+	[73] = SC(sys_ppoll, L, U, L, L, L),	/* ufds, unsigned int nfds, tsp, sigmask, size_t */
+	[78] = SC(sys_readlinkat, I, L, L, I),	/* int dfd, name, buf, int bufsiz */
+	[79] = SC(sys_newfstatat, I, L, L, I),	/* int dfd, name, statbuf, int flag */
+	[80] = SC(sys_fstat, U, L),		/* unsigned int fd, statbuf */
+	[81] = SC0(sys_sync),
+	[82] = SC(sys_fsync, U),		/* unsigned int fd */
+	[83] = SC(sys_fsync, U),		/* fdatasync: unsigned int fd */
+	[88] = SC(sys_utimensat, I, L, L, I),	/* int dfd, name, utimes, int flags */
+	[93] = SC(sys_exit, I),			/* int error_code */
+	[94] = SC(sys_exit_group, I),		/* int error_code */
+	[95] = SC(sys_waitid, I, I, L, I, L),	/* int which, pid_t upid, infop, int options, ru */
+	[96] = SC(sys_set_tid_address, L),	/* int *tidptr */
+	[98] = SC(sys_futex, L, I, U, L, L, U),	/* uaddr, int op, u32 val, utime, uaddr2, u32 val3 */
+	[99] = SC(sys_set_robust_list, L, L),	/* head, size_t len */
+	[101] = SC(sys_nanosleep, L, L),	/* rqtp, rmtp */
+	[102] = SC(sys_getitimer, I, L),	/* int which, value */
+	[103] = SC(sys_setitimer, I, L, L),	/* int which, value, ovalue */
+	[113] = SC(sys_clock_gettime, I, L),	/* clockid_t which_clock, tp */
+	[114] = SC(sys_clock_getres, I, L),	/* clockid_t which_clock, tp */
+	[115] = SC(sys_clock_nanosleep, I, I, L, L),	/* clockid_t, int flags, rqtp, rmtp */
+	[123] = SC(sys_sched_getaffinity, I, U, L),	/* pid_t pid, unsigned int len, mask */
+	[124] = SC0(sys_sched_yield),
+	[129] = SC(sys_kill, I, I),		/* pid_t pid, int sig */
+	[130] = SC(sys_tkill, I, I),		/* pid_t pid, int sig */
+	[131] = SC(sys_tgkill, I, I, I),	/* pid_t tgid, pid_t pid, int sig */
+	[132] = SC(sys_sigaltstack, L, L),	/* uss, uoss */
+	[133] = SC(sys_rt_sigsuspend, L, L),	/* unewset, size_t sigsetsize */
+	[134] = SC(sys_rt_sigaction, I, L, L, L),	/* int sig, act, oact, size_t sigsetsize */
+	[135] = SC(sys_rt_sigprocmask, I, L, L, L),	/* int how, nset, oset, size_t sigsetsize */
+	[136] = SC(sys_rt_sigpending, L, L),	/* uset, size_t sigsetsize */
+	[137] = SC(sys_rt_sigtimedwait, L, L, L, L),	/* uthese, uinfo, uts, size_t sigsetsize */
+	[139] = SC0(sys_rt_sigreturn),
+	[140] = SC(sys_setpriority, I, I, I),	/* int which, int who, int niceval */
+	[141] = SC(sys_getpriority, I, I),	/* int which, int who */
+	[142] = SC(sys_reboot, I, I, U, L),	/* int magic1, int magic2, unsigned int cmd, arg */
+	[148] = SC(sys_getresuid, L, L, L),	/* ruidp, euidp, suidp */
+	[150] = SC(sys_getresuid, L, L, L),	/* getresgid: rgidp, egidp, sgidp */
+	[153] = SC(sys_times, L),		/* tbuf */
+	[154] = SC(sys_setpgid, I, I),		/* pid_t pid, pid_t pgid */
+	[155] = SC(sys_getpgid, I),		/* pid_t pid */
+	[156] = SC(sys_getsid, I),		/* pid_t pid */
+	[157] = SC0(sys_setsid),
+	[158] = SC(sys_getgroups, I, L),	/* int gidsetsize, grouplist */
+	[160] = SC(sys_uname, L),		/* name */
+	[165] = SC(sys_getrusage, I, L),	/* int who, ru */
+	[166] = SC(sys_umask, I),		/* int mask */
+	[167] = SC(sys_prctl, I, L, L, L, L),	/* int option, unsigned long arg2..arg5 */
+	[168] = SC(sys_getcpu, L, L, L),	/* cpup, nodep, unused */
+	[169] = SC(sys_gettimeofday, L, L),	/* tv, tz */
+	[172] = SC0(sys_getpid),
+	[173] = SC0(sys_getppid),
+	[174] = SC0(sys_getuid),		/* getuid */
+	[175] = SC0(sys_getuid),		/* geteuid */
+	[176] = SC0(sys_getuid),		/* getgid */
+	[177] = SC0(sys_getuid),		/* getegid */
+	[178] = SC0(sys_gettid),
+	[179] = SC(sys_sysinfo, L),		/* info */
+	[214] = SC(sys_brk, L),			/* unsigned long brk */
+	[215] = SC(sys_munmap, L, L),		/* unsigned long addr, size_t len */
+	/* clone: unsigned long clone_flags, newsp, parent_tid, tls, child_tid; Linux keeps
+	 * lower_32_bits(clone_flags) */
+	[220] = SC(sys_clone, U, L, L, L, L),
+	[221] = SC(sys_execve, L, L, L),	/* filename, argv, envp */
+	/* mmap: unsigned long addr, len, prot, flags, fd, off_t offset; fget(unsigned int fd) */
+	[222] = SC(sys_mmap, L, L, L, L, U, L),
+	[226] = SC(sys_mprotect, L, L, L),	/* unsigned long start, size_t len, unsigned long prot */
+	[227] = SC(sys_msync, L, L, I),		/* unsigned long start, size_t len, int flags */
+	[228] = SC(sys_mlock, L, L),		/* unsigned long start, size_t len */
+	[229] = SC(sys_mlock, L, L),		/* munlock: the same checks */
+	[230] = SC(sys_mlockall, I),		/* int flags */
+	[231] = SC0(sys_munlockall),
+	[233] = SC(sys_madvise, L, L, I),	/* unsigned long start, size_t len, int behavior */
+	[260] = SC(sys_wait4, I, L, I, L),	/* pid_t upid, stat_addr, int options, ru */
+	[261] = SC(sys_prlimit64, I, U, L, L),	/* pid_t pid, unsigned int resource, new, old */
+	/* renameat2: int olddfd, old, int newdfd, new, unsigned int flags */
+	[276] = SC(sys_renameat2, I, L, I, L, U),
+	[278] = SC(sys_getrandom, L, L, U),	/* buf, size_t len, unsigned int flags */
+	[291] = SC(sys_statx, I, L, U, U, L),	/* int dfd, name, unsigned flags, mask, buffer */
 };
 
 static uint8_t warned[(NR_SYSCALLS + 1 + 7) / 8];
 
+/* syscall_narrow - @v as Linux's cast to an argument of class @cls gives it. */
+static inline ul syscall_narrow(ul v, unsigned cls)
+{
+	switch (cls) {
+	case SC_I:
+		return (ul)(long)(int32_t)v;
+	case SC_U:
+		return (uint32_t)v;
+	case SC_M:
+		return (uint16_t)v;
+	default:
+		return v;
+	}
+}
+
+/*
+ * syscall_call_narrowed - call @e's handler with the user's arguments
+ * narrowed to their classes.  The trap frame keeps the user's registers
+ * as they were: a restarted call sees them again, and Linux too leaves
+ * a1-a5 alone.
+ */
+static long syscall_call_narrowed(const struct syscall_entry *e, const struct trapframe *tf)
+{
+	ul a[6] = { tf->a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5 };
+	unsigned cls = e->args;
+
+	for (int i = 0; cls; i++, cls >>= 2)
+		a[i] = syscall_narrow(a[i], cls & 3);
+	return e->fn(a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/*
+ * syscall_dispatch - run the call the user's a7 names and put its result
+ * (or -errno) in a0.  Calls with no argument to narrow go straight to
+ * the handler: that is the null system call's path.
+ */
 void syscall_dispatch(struct trapframe *tf)
 {
 	unsigned long nr = tf->a7;
 	long r;
 
-	if (nr < NR_SYSCALLS && table[nr]) {
-		r = table[nr](tf->a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5);
+	if (nr < NR_SYSCALLS && table[nr].fn) {
+		const struct syscall_entry *e = &table[nr];
+		if (likely(!e->args))
+			r = e->fn(tf->a0, tf->a1, tf->a2, tf->a3, tf->a4, tf->a5);
+		else
+			r = syscall_call_narrowed(e, tf);
 		if (nr == 139)
 			return;		/* rt_sigreturn restored every register */
 	} else {

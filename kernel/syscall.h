@@ -1,6 +1,9 @@
 /*
  * syscall.h - the Linux riscv64 system call ABI: number in a7, arguments in
- * a0-a5, result (or -errno) in a0.
+ * a0-a5, result (or -errno) in a0.  A handler gets its arguments already
+ * narrowed as Linux 6.1 declares them: an int only its low 32 bits,
+ * sign-extended, an unsigned int or umode_t zero-extended (the table in
+ * syscall.c says which is which, per system call number).
  */
 #ifndef HOLSTEIN_SYSCALL_H
 #define HOLSTEIN_SYSCALL_H

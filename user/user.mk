@@ -23,9 +23,11 @@ USER_LDLIBS := -lm
 USER_HDRS := $(wildcard $(USER_SRC)/lib/*.h)
 UB := $(BUILD)/user
 
-USER_BIN_NAMES := sh echo cat ls ps kill sleep true false free vmstat pmap testrun fuzz memcheck
+USER_BIN_NAMES := sh echo cat ls ps kill sleep true false free vmstat pmap poweroff testrun fuzz \
+	memcheck
 USER_TEST_NAMES := t_basic t_fileio t_pipe t_proc t_signal t_jobctl t_mem t_faults t_misc \
-	t_cow_big t_cow_gen t_cow_pipe t_cow_storm t_cow_textwrite t_cow_oom t_zero t_fuzz t_isolation t_smp_stress t_shared
+	t_cow_big t_cow_gen t_cow_pipe t_cow_storm t_cow_textwrite t_cow_oom t_zero t_fuzz t_isolation \
+	t_smp_stress t_shared t_abi
 USER_BENCH_NAMES := forkbench
 
 USER_INIT := $(UB)/init
@@ -75,8 +77,9 @@ user-oracle: $(USER_TESTS)
 	echo "oracle: $$pass passed, $$fail failed"; \
 	test $$fail -eq 0
 
-# t_fuzz includes the fuzzer's source.
-$(UB)/test/t_fuzz: $(USER_SRC)/bin/fuzz.c
+# t_fuzz includes the fuzzer's source, and the fuzzer its ABI mode.
+$(UB)/test/t_fuzz: $(USER_SRC)/bin/fuzz.c $(USER_SRC)/bin/fuzz_abi.c
+$(UB)/bin/fuzz: $(USER_SRC)/bin/fuzz_abi.c
 
 user-clean:
 	rm -rf $(UB)

@@ -1,5 +1,5 @@
 /*
- * fuzz - a system call fuzzer: fuzz [-s SEED] [-n ITERATIONS] [-t SECONDS] [-c CHILDREN] [-v]
+ * fuzz - a system call fuzzer: fuzz [-a] [-s SEED] [-n ITERATIONS] [-t SECONDS] [-c CHILDREN] [-v]
  *
  * The parent forks CHILDREN workers at a time. Worker k of a run gets the seed SEED + k and
  * issues ITERATIONS system calls (default 2000) chosen by a splitmix64 generator from that
@@ -19,9 +19,14 @@
  * non-blocking, sleeps are tiny, wait4 has WNOHANG); memory calls only inside the worker's
  * own arena or with ranges that must fail.
  *
+ * With -a (ABI mode, fuzz_abi.c) the workers instead make calls whose answers are
+ * repeatable twice each: once as a C caller would, once with random junk above bit 31 of
+ * every argument Linux types int or unsigned int. The answers must be the same; a worker
+ * that sees a difference prints both calls and exits with status 4.
+ *
  * Verdict (exit 0): the parent finishes, no worker dies of an unexpected signal or hangs,
- * and on Holstein MemFree and KernelObjects (/proc/meminfo) are back at their starting
- * values once every worker is reaped.
+ * no ABI mismatch, and on Holstein MemFree and KernelObjects (/proc/meminfo) are back at
+ * their starting values once every worker is reaped.
  * Deaths by SIGPIPE or by the kernel's SIGKILL (out of memory) are clean and only logged.
  *
  * t_fuzz includes this file with FUZZ_NO_MAIN defined and calls fuzz_run() itself.
@@ -44,13 +49,13 @@
 struct fuzz_opts {
 	uint64_t seed;
 	long iters, seconds;
-	int children, verbose;
+	int children, verbose, abi; /* abi: the ABI mode (-a) */
 	const char *self; /* a path to our own binary, opened read-only as a file to fuzz */
 };
 
 /* fuzz_result - what a run saw; fuzz_run() fills it. */
 struct fuzz_result {
-	long workers, calls, clean_deaths, bad_deaths, hangs;
+	long workers, calls, clean_deaths, bad_deaths, hangs, mismatches;
 	long mem_before, mem_after; /* MemFree in kB, -1 off Holstein */
 	long objs_before, objs_after; /* KernelObjects, -1 off Holstein */
 };
@@ -818,6 +823,8 @@ static void worker_setup(uint64_t seed, const char *self)
 	brk_now = syscall(SYS_brk, 0);
 }
 
+#include "fuzz_abi.c"
+
 /* worker - fuzz iters calls with this seed, recording each in s; never returns. */
 static void worker(struct slot *s, uint64_t seed, long iters, const char *self, int verbose)
 {
@@ -860,8 +867,11 @@ static void worker(struct slot *s, uint64_t seed, long iters, const char *self, 
 /* describe - print the call a worker's slot says it was making. */
 static void describe(const struct slot *s)
 {
+	const char *name = abi_name((long)s->nr);
+
 	printf("fuzz:   iteration %llu: %s#%llu(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx)\n",
-	       (unsigned long long)s->iter, call_name((long)s->nr), (unsigned long long)s->nr,
+	       (unsigned long long)s->iter, name ? name : call_name((long)s->nr),
+	       (unsigned long long)s->nr,
 	       (unsigned long long)s->args[0], (unsigned long long)s->args[1],
 	       (unsigned long long)s->args[2], (unsigned long long)s->args[3],
 	       (unsigned long long)s->args[4], (unsigned long long)s->args[5]);
@@ -871,11 +881,19 @@ static void describe(const struct slot *s)
  * judge - a worker ended with wait status st (hung: we killed it). Count it in res and
  * print what went wrong, with the replay command.
  */
-static void judge(const struct slot *s, int st, int hung, struct fuzz_result *res)
+static void judge(const struct slot *s, int st, int hung, int abi, struct fuzz_result *res)
 {
 	const char *what;
 
 	res->calls += s->iter;
+	if (!hung && WIFEXITED(st) && WEXITSTATUS(st) == ABI_MISMATCH) {
+		printf("fuzz: worker seed %llu: ABI mismatch at iteration %llu (see above)\n",
+		       (unsigned long long)s->seed, (unsigned long long)s->iter);
+		printf("fuzz: replay with -a -s %llu -n %llu -c 1\n", (unsigned long long)s->seed,
+		       (unsigned long long)s->iter + 1);
+		res->mismatches++;
+		return;
+	}
 	if (!hung && WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 3)) {
 		if (WEXITSTATUS(st) == 3) {
 			printf("fuzz: worker seed %llu: no memory for its arena (clean)\n",
@@ -897,8 +915,8 @@ static void judge(const struct slot *s, int st, int hung, struct fuzz_result *re
 	printf("fuzz: worker seed %llu %s: %s\n", (unsigned long long)s->seed, what,
 	       hung ? "timeout" : status_str(st));
 	describe(s);
-	printf("fuzz: replay with -s %llu -n %llu -c 1\n", (unsigned long long)s->seed,
-	       (unsigned long long)s->iter + 1);
+	printf("fuzz: replay with %s-s %llu -n %llu -c 1\n", abi ? "-a " : "",
+	       (unsigned long long)s->seed, (unsigned long long)s->iter + 1);
 	fflush(stdout);
 }
 
@@ -923,7 +941,8 @@ static int fuzz_run(const struct fuzz_opts *o, struct fuzz_result *res)
 	}
 	/* Shared memory gets its frames on first touch: touch them before MemFree is read. */
 	memset(slots, 0, sizeof(struct slot) * MAX_CHILDREN);
-	printf("fuzz: seed %llu, %ld iterations x %d workers", (unsigned long long)o->seed,
+	printf("fuzz: %sseed %llu, %ld iterations x %d workers", o->abi ? "ABI mode, " : "",
+	       (unsigned long long)o->seed,
 	       o->iters, nchild);
 	if (o->seconds)
 		printf(", new workers for %ld s", o->seconds);
@@ -947,7 +966,8 @@ static int fuzz_run(const struct fuzz_opts *o, struct fuzz_result *res)
 			fflush(NULL);
 			pid = fork();
 			if (pid == 0)
-				worker(&slots[i], slots[i].seed, o->iters, o->self, o->verbose);
+				(o->abi ? abi_worker : worker)(&slots[i], slots[i].seed, o->iters,
+							       o->self, o->verbose);
 			if (pid < 0) {
 				fork_fails++; /* out of memory: try again in a moment */
 				break;
@@ -975,7 +995,7 @@ static int fuzz_run(const struct fuzz_opts *o, struct fuzz_result *res)
 			for (int i = 0; i < nchild; i++) {
 				if (pids[i] != pid)
 					continue;
-				judge(&slots[i], st, hung[i], res);
+				judge(&slots[i], st, hung[i], o->abi, res);
 				if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && !hung[i])
 					completed++;
 				else
@@ -1000,13 +1020,15 @@ static int fuzz_run(const struct fuzz_opts *o, struct fuzz_result *res)
 	res->objs_after = res->objs_before >= 0 ? meminfo_kb("KernelObjects") : -1;
 	printf("fuzz: %ld workers, %ld calls, %ld clean deaths, %ld unexpected deaths, %ld hung",
 	       res->workers, res->calls, res->clean_deaths, res->bad_deaths, res->hangs);
+	if (o->abi)
+		printf(", %ld ABI mismatches", res->mismatches);
 	if (res->mem_before >= 0)
 		printf(", MemFree %ld -> %ld kB", res->mem_before, res->mem_after);
 	if (res->objs_before >= 0)
 		printf(", KernelObjects %ld -> %ld", res->objs_before, res->objs_after);
 	printf("\n");
 	fflush(stdout);
-	return res->bad_deaths || res->hangs || res->mem_after < res->mem_before ||
+	return res->bad_deaths || res->hangs || res->mismatches || res->mem_after < res->mem_before ||
 	       res->objs_after > res->objs_before;
 }
 
@@ -1014,7 +1036,7 @@ static int fuzz_run(const struct fuzz_opts *o, struct fuzz_result *res)
 /* usage - the command line summary, then exit 2. */
 static void usage(void)
 {
-	fprintf(stderr, "usage: fuzz [-s SEED] [-n ITERATIONS] [-t SECONDS] [-c CHILDREN] [-v]\n");
+	fprintf(stderr, "usage: fuzz [-a] [-s SEED] [-n ITERATIONS] [-t SECONDS] [-c CHILDREN] [-v]\n");
 	exit(2);
 }
 
@@ -1027,13 +1049,14 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	o.self = self_path(argv[0]);
-	while ((opt = getopt(argc, argv, "s:n:t:c:v")) != -1) {
+	while ((opt = getopt(argc, argv, "as:n:t:c:v")) != -1) {
 		switch (opt) {
 		case 's': o.seed = strtoull(optarg, NULL, 0); break;
 		case 'n': o.iters = strtol(optarg, NULL, 0); break;
 		case 't': o.seconds = strtol(optarg, NULL, 0); break;
 		case 'c': o.children = (int)strtol(optarg, NULL, 0); break;
 		case 'v': o.verbose = 1; break;
+		case 'a': o.abi = 1; break;
 		default: usage();
 		}
 	}
