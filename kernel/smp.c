@@ -94,8 +94,14 @@ void smp_boot(const struct dt_info *dt, unsigned long boot_hartid)
 			kstack_free(stack);
 			continue;
 		}
-		uint64_t deadline = time_ns() + 1000000000ULL;
-		while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE) && time_ns() < deadline)
+		/*
+		 * Wait until it is online.  Under an emulator on a busy host a hart can
+		 * take seconds to be scheduled at all, so the limit is generous; a hart
+		 * the firmware reports stopped again has failed and is not waited for.
+		 */
+		uint64_t deadline = time_ns() + 30000000000ULL;
+		while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE) && time_ns() < deadline &&
+		       sbi_hart_status(h->hartid) != SBI_HSM_STOPPED)
 			;
 		ncpus++;	/* even if late: the slot stays its own */
 		if (!c->online) {
