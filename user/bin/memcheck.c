@@ -16,6 +16,8 @@
  * run cleanly, and its memory is checked too.
  */
 #include "ulib.h"
+#include "proctree.h"
+#include <limits.h>
 
 /* reap_all - collect every child that has already ended. */
 static void reap_all(void)
@@ -40,9 +42,13 @@ static long settle(long want)
 	return now;
 }
 
+/* What memcheck ran: its process group and everything descended from it (proctree.h). */
+static struct proc_tree tree;
+
 /*
- * wait_timed - wait for pid, but kill its process group after seconds (0: never).
- * Returns the wait status; *timed_out says whether we had to kill.
+ * wait_timed - wait for pid, but after seconds (0: never) kill it, its process group and
+ * every process descended from it, whatever their groups: a test runner's running test
+ * sits in a group of its own. Returns the wait status; *timed_out says whether we killed.
  */
 static int wait_timed(pid_t pid, long seconds, int *timed_out)
 {
@@ -60,8 +66,7 @@ static int wait_timed(pid_t pid, long seconds, int *timed_out)
 		if (r < 0 && errno != EINTR)
 			return -1;
 		if (!*timed_out && now_ns() > deadline) {
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
+			proc_tree_kill(&tree, pid);
 			*timed_out = 1;
 		}
 		sleep_ns(10000000); /* polling for the deadline, not synchronisation */
@@ -69,15 +74,18 @@ static int wait_timed(pid_t pid, long seconds, int *timed_out)
 }
 
 /*
- * kill_group - kill what is left of process group pgid and wait (up to 10 s) until none
- * of it runs any more. Returns whether anything was left.
+ * kill_group - kill what is left of process group pgid (and of the tree, if a timeout
+ * killed it) and wait (up to 10 s) until none of it exists any more. Returns whether
+ * anything of the group was left.
  */
 static int kill_group(pid_t pgid)
 {
 	int left = kill(-pgid, 0) == 0;
 
-	for (int i = 0; i < 1000 && kill(-pgid, 0) == 0; i++) {
+	for (int i = 0; i < 1000 && proc_tree_alive(&tree, pgid); i++) {
 		kill(-pgid, SIGKILL);
+		for (int j = 0; j < tree.n; j++)
+			kill(tree.pid[j], SIGKILL);
 		reap_all();
 		sleep_ns(10000000); /* polling for the group to die, not synchronisation */
 	}
@@ -102,6 +110,13 @@ int main(int argc, char **argv)
 	}
 	printf("memcheck: running %s\n", argv[1]); /* also sets up stdout before measuring */
 	fflush(stdout);
+	/*
+	 * Take the timeout's path once with nobody to kill (no process has pid INT_MAX): the
+	 * walk over /proc (opendir's buffer), the tree and their pages are then ours before
+	 * anything is measured.
+	 */
+	proc_tree_kill(&tree, INT_MAX);
+	tree.n = 0;
 	if (check) {
 		mem0 = settle(meminfo_kb("MemFree"));
 		obj0 = meminfo_kb("KernelObjects");
@@ -120,7 +135,7 @@ int main(int argc, char **argv)
 	setpgid(pid, pid); /* no race with the child's own setpgid: either one does it */
 	st = wait_timed(pid, seconds, &timed_out);
 	if (timed_out)
-		printf("memcheck: %s timed out after %ld s, its process group killed\n", argv[1],
+		printf("memcheck: %s timed out after %ld s, it and its descendants killed\n", argv[1],
 		       seconds);
 	if (kill_group(pid))
 		printf("memcheck: processes of %s's group outlived it: killed\n", argv[1]);

@@ -14,7 +14,7 @@
  * gone. SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to testrun reach the running test too.
  */
 #include "ulib.h"
-#include <dirent.h>
+#include "proctree.h"
 #include <limits.h>
 
 /* cmp_names - qsort comparator for an array of strings. */
@@ -82,7 +82,6 @@ static long settled_after(long before)
 }
 
 #define DEFAULT_TIMEOUT 120 /* seconds a test may run before it counts as hung */
-#define TREE_MAX 512	    /* processes of one hung test that kill_test tracks */
 
 static volatile pid_t running;	      /* the running test (and its process group), or 0 */
 static volatile sig_atomic_t alarmed; /* the running test's time is up */
@@ -124,83 +123,7 @@ static void install_handlers(void)
 }
 
 /* A hung test's processes: the test first, then those found descended from it. */
-static struct tree {
-	int n;
-	pid_t pid[TREE_MAX];
-} hung_tree;
-
-/* tree_has - whether pid is in t. */
-static int tree_has(const struct tree *t, pid_t pid)
-{
-	for (int i = 0; i < t->n; i++)
-		if (t->pid[i] == pid)
-			return 1;
-	return 0;
-}
-
-/* stat_fields - the parent pid and state letter in /proc/<pid>/stat; -1 if unreadable. */
-static int stat_fields(pid_t pid, pid_t *ppid, char *state)
-{
-	char path[64], buf[512], *close_paren;
-	int pp;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_small_file(path, buf, sizeof(buf)) <= 0 || !(close_paren = strrchr(buf, ')')))
-		return -1;
-	if (sscanf(close_paren + 1, " %c %d", state, &pp) != 2)
-		return -1;
-	*ppid = pp;
-	return 0;
-}
-
-/*
- * tree_stop - add to t, and stop with SIGSTOP, every process whose parent is in t, pass
- * after pass over /proc, until a pass finds nobody new and all of t are stopped or dead: a
- * stopped process forks no more, so then t holds the whole tree, including processes that
- * moved to process groups of their own. A process stuck in the kernel never stops: the
- * search gives up after 100 passes (about a second).
- */
-static void tree_stop(struct tree *t)
-{
-	for (int pass = 0; pass < 100; pass++) {
-		DIR *d = opendir("/proc");
-		struct dirent *e;
-		int grew = 0, busy = 0;
-
-		if (!d)
-			return;
-		while ((e = readdir(d))) {
-			pid_t pid = (pid_t)strtol(e->d_name, NULL, 10), ppid;
-			char state;
-
-			if (pid <= 0 || stat_fields(pid, &ppid, &state) < 0)
-				continue;
-			if (!tree_has(t, pid)) {
-				if (!tree_has(t, ppid) || t->n == TREE_MAX)
-					continue;
-				t->pid[t->n++] = pid;
-				kill(pid, SIGSTOP);
-				grew = 1;
-			}
-			busy |= state != 'T' && state != 'Z';
-		}
-		closedir(d);
-		if (!grew && !busy)
-			return;
-		sleep_ns(10000000); /* letting SIGSTOP take effect, not synchronisation */
-	}
-}
-
-/* tree_alive - whether anything of process group pgid or of t still exists. */
-static int tree_alive(const struct tree *t, pid_t pgid)
-{
-	if (kill(-pgid, 0) == 0)
-		return 1;
-	for (int i = 0; i < t->n; i++)
-		if (kill(t->pid[i], 0) == 0)
-			return 1;
-	return 0;
-}
+static struct proc_tree hung_tree;
 
 /*
  * kill_test - end hung test pid: stop its process group and every process descended from
@@ -212,15 +135,9 @@ static int kill_test(pid_t pid)
 {
 	int st;
 
-	hung_tree.n = 1;
-	hung_tree.pid[0] = pid;
-	kill(-pid, SIGSTOP);
-	tree_stop(&hung_tree);
-	kill(-pid, SIGKILL);
-	for (int i = 0; i < hung_tree.n; i++)
-		kill(hung_tree.pid[i], SIGKILL);
+	proc_tree_kill(&hung_tree, pid);
 	st = wait_pid(pid);
-	for (int i = 0; i < 1000 && tree_alive(&hung_tree, pid); i++) {
+	for (int i = 0; i < 1000 && proc_tree_alive(&hung_tree, pid); i++) {
 		reap_strays();
 		sleep_ns(10000000); /* polling for them to die, not synchronisation */
 	}
