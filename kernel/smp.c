@@ -105,8 +105,12 @@ void smp_boot(const struct dt_info *dt, unsigned long boot_hartid)
 			;
 		ncpus++;	/* even if late: the slot stays its own */
 		if (!c->online) {
-			pr_warn("smp: hart %u did not come up\n", h->hartid);
-			continue;
+			/*
+			 * It may still come up, reading smp_boot_sp and smp_boot_cpu: starting
+			 * another hart would hand it that one's stack and cpu.
+			 */
+			pr_warn("smp: hart %u did not come up; starting no more harts\n", h->hartid);
+			break;
 		}
 		pr_info("smp: hart %u online (cpu%d)\n", h->hartid, c->id);
 	}
