@@ -36,6 +36,7 @@
 #define ENOSYS		38
 #define ENOTEMPTY	39
 #define ELOOP		40
+#define EOPNOTSUPP	95
 #define ETIMEDOUT	110
 
 /* Kernel-internal: restart the system call unless a handler without SA_RESTART runs. */

@@ -18,7 +18,12 @@
 #include "../vm/uaccess.h"
 
 struct futex_waiter {
-	const void *space;		/* the mm, or the shared-memory object */
+	/*
+	 * The mm, or the shared-memory object.  Neither is pinned: a waiter's own
+	 * mapping keeps the object alive while it sleeps, since no other process
+	 * can unmap it from under a waiter (threads will change that).
+	 */
+	const void *space;
 	unsigned long addr;		/* the user address, or the offset in the object */
 	uint32_t bitset;
 	int woken;
@@ -57,7 +62,7 @@ long futex_wait(unsigned long uaddr, uint32_t val, uint64_t deadline, uint32_t b
 
 	if ((uaddr & 3) || !bitset)
 		return -EINVAL;
-	if (copy_from_user(&now, uaddr, sizeof(now)))	/* faults the page in first */
+	if (copy_from_user(&now, uaddr, sizeof(now)))	/* EFAULT before anything is queued */
 		return -EFAULT;
 	futex_key(&w, uaddr);
 	spin_lock(&futex_lock);

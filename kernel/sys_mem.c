@@ -17,7 +17,12 @@
 #define MAP_FIXED		0x10
 #define MAP_ANONYMOUS		0x20
 #define MAP_FIXED_NOREPLACE	0x100000
+/* The flags every file's mmap takes (Linux's LEGACY_MAP_MASK): MAP_SHARED_VALIDATE refuses others. */
+#define LEGACY_MAP_MASK		0x7c07f933UL
 #define MADV_DONTNEED		4
+#define PROT_SEM		0x8
+#define PROT_GROWSDOWN		0x01000000
+#define PROT_GROWSUP		0x02000000
 
 static int range_ok(ul addr, ul len)
 {
@@ -71,80 +76,98 @@ SYSCALL(brk)
 }
 
 /*
- * mmap_file - check a file mapping as Linux's do_mmap does, in its order,
- * and fill in what the VMA needs: which backing, and what it may ever
- * become.  A MAP_SHARED mapping of a file not open for writing can never
- * be written (no VMA_MAYWRITE).  0 or -errno.
+ * mmap_file - the checks Linux's do_mmap makes of a file mapping, in its
+ * order, once the address is chosen; fills in what the VMA needs: which
+ * backing, and what it may ever become.  A MAP_SHARED mapping of a file not
+ * open for writing can never be written (no VMA_MAYWRITE).  0 or -errno.
  */
-static long mmap_file(struct file *f, unsigned type, unsigned prot, struct vma *v)
+static long mmap_file(struct file *f, ul flags, unsigned prot, struct vma *v)
 {
 	unsigned acc = f->flags & O_ACCMODE;
 	int readable = acc == O_RDONLY || acc == O_RDWR, writable = acc == O_WRONLY || acc == O_RDWR;
 
-	if (type != MAP_PRIVATE) {
+	switch (flags & MAP_TYPE) {
+	case MAP_SHARED_VALIDATE:
+		if (flags & ~LEGACY_MAP_MASK)
+			return -EOPNOTSUPP;	/* a flag this kernel would ignore */
+		/* fall through */
+	case MAP_SHARED:
 		if ((prot & PROT_WRITE) && !writable)
 			return -EACCES;
 		v->flags |= VMA_SHARED;
 		if (!writable)
 			v->flags &= ~VMA_MAYWRITE;
+		/* fall through */
+	case MAP_PRIVATE:
+		if (!readable)
+			return -EACCES;
+		break;
+	default:
+		return -EINVAL;
 	}
-	if (!readable)
-		return -EACCES;
 	if (f->ino == DEV_INO_ZERO && !f->inode) {
-		v->kind = VMA_ANON;	/* /dev/zero: anonymous memory, as on Linux */
+		/* /dev/zero: anonymous memory, shared ones an object the offset indexes */
+		v->kind = (v->flags & VMA_SHARED) ? VMA_SHMEM : VMA_ANON;
 		return 0;
 	}
 	if (!f->inode || !S_ISREG(f->inode->mode))
 		return -ENODEV;
-	if ((v->flags & VMA_SHARED) && writable)
-		return -EACCES;		/* the initramfs can never be written back */
 	v->kind = VMA_FILE;
 	v->file = f->inode;
 	return 0;
 }
 
+/*
+ * mmap(addr, len, prot, flags, fd, off) - errors in Linux 6.1's order: the
+ * offset, the descriptor, the length, the address, then the mapping type
+ * and the file's open mode.  Unknown prot bits are ignored, as on Linux.
+ */
 SYSCALL(mmap)
 {
 	struct mm *mm = current()->mm;
-	ul addr = a0, len = ALIGN_UP(a1, PAGE_SIZE), off = a5;
-	unsigned prot = (unsigned)a2, flags = (unsigned)a3, type = flags & MAP_TYPE;
+	ul addr = a0, len = ALIGN_UP(a1, PAGE_SIZE), flags = a3, off = a5;
+	unsigned prot = (unsigned)a2 & (PROT_READ | PROT_WRITE | PROT_EXEC);
 	struct vma v = { .prot = prot, .kind = VMA_ANON, .flags = VMA_MAY_RWX };
+	struct file *f = 0;
 	long r;
 
-	if (!a1 || !len || (off & (PAGE_SIZE - 1)) || (prot & ~7u))
+	if (off & (PAGE_SIZE - 1))
 		return -EINVAL;
-	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+	if (!(flags & MAP_ANONYMOUS) && !(f = fd_file((int)a4)))
+		return -EBADF;
+	if (!a1)
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS)) {
-		struct file *f = fd_file((int)a4);
-		if (!f)
-			return -EBADF;
-		if ((r = mmap_file(f, type, prot, &v)))
-			return r;
-	} else if (type != MAP_PRIVATE) {
-		v.flags |= VMA_SHARED;
-	}
+	if (!len || len > USER_TOP)
+		return -ENOMEM;
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if (!range_ok(addr, len))
+		if (addr > USER_TOP - len)
+			return -ENOMEM;
+		if (addr & (PAGE_SIZE - 1))
 			return -EINVAL;
 		if ((flags & MAP_FIXED_NOREPLACE) && overlaps(mm, addr, len, 0))
 			return -EEXIST;
-	} else {
-		addr = mm_find_free(mm, ALIGN_UP(addr, PAGE_SIZE), len);
-		if (!addr)
-			return -ENOMEM;
+	} else if (!(addr = mm_find_free(mm, ALIGN_UP(addr, PAGE_SIZE), len))) {
+		return -ENOMEM;
+	}
+	if (f) {
+		if ((r = mmap_file(f, flags, prot, &v)))
+			return r;
+		v.file_off = off;
+	} else if ((flags & MAP_TYPE) == MAP_SHARED) {
+		v.kind = VMA_SHMEM;	/* Linux 6.1 refuses MAP_SHARED_VALIDATE here */
+		v.flags |= VMA_SHARED;
+	} else if ((flags & MAP_TYPE) != MAP_PRIVATE) {
+		return -EINVAL;
 	}
 	v.start = addr;
 	v.end = addr + len;
 	if (v.kind == VMA_FILE) {
-		v.file_off = off;
 		if (off >= ALIGN_UP(v.file->size, PAGE_SIZE))
 			v.file_end = addr;	/* every page is past the end: SIGBUS on touch */
 		else
 			v.file_end = addr + (v.file->size - off);
-	} else if (v.flags & VMA_SHARED) {
-		/* Shared anonymous memory (or /dev/zero): an object every mapper shares. */
-		v.kind = VMA_SHMEM;
+	} else if (v.kind == VMA_SHMEM) {
+		/* An object of the mapping's size; /dev/zero's offset indexes into it. */
 		if (!(v.shm = shmem_create(len / PAGE_SIZE)))
 			return -ENOMEM;
 	}
@@ -163,17 +186,41 @@ SYSCALL(munmap)
 	return mm_unmap(current()->mm, a0, len);
 }
 
+/*
+ * mprotect(addr, len, prot) - as Linux 6.1: PROT_SEM is accepted (and means
+ * nothing here), PROT_GROWSDOWN extends the change down to the start of the
+ * stack it lies in, and a stack is the only area that grows.
+ */
 SYSCALL(mprotect)
 {
-	ul len = ALIGN_UP(a1, PAGE_SIZE);
+	struct mm *mm = current()->mm;
+	ul start = a0, len = ALIGN_UP(a1, PAGE_SIZE), grows = a2 & (PROT_GROWSDOWN | PROT_GROWSUP);
+	ul prot = a2 & ~grows;
 
-	if ((a0 & (PAGE_SIZE - 1)) || (a2 & ~7UL))
+	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP) || (start & (PAGE_SIZE - 1)))
 		return -EINVAL;
-	if (!len)
+	if (!a1)
 		return 0;
-	if (!range_ok(a0, len))
+	if (!len || start + len <= start)
+		return -ENOMEM;		/* the length wraps around */
+	if (prot & ~(ul)(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	if (grows) {
+		spin_lock(&mm->lock);
+		struct vma *v = vma_find(mm, start);
+		int stack = v && (v->flags & VMA_STACK);
+		if (stack)
+			start = v->start;
+		spin_unlock(&mm->lock);
+		if (!v)
+			return -ENOMEM;
+		if (!stack || (grows & PROT_GROWSUP))
+			return -EINVAL;
+		len = a0 + len - start;
+	}
+	if (start + len > USER_TOP)
 		return -ENOMEM;
-	return mm_protect(current()->mm, a0, len, (unsigned)a2);
+	return mm_protect(mm, start, len, (unsigned)prot & (PROT_READ | PROT_WRITE | PROT_EXEC));
 }
 
 SYSCALL(madvise)

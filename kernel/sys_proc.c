@@ -419,12 +419,15 @@ SYSCALL(sched_yield)
 	return 0;
 }
 
-/* getrusage(who, usage) - CPU time only: ours (RUSAGE_SELF) or our reaped children's. */
+/*
+ * getrusage(who, usage) - CPU time only: ours (RUSAGE_SELF, and RUSAGE_THREAD:
+ * a process is one thread) or our reaped children's.
+ */
 SYSCALL(getrusage)
 {
 	struct cputime t;
 
-	if ((long)a0 == 0)		/* RUSAGE_SELF */
+	if ((long)a0 == 0 || (long)a0 == 1)	/* RUSAGE_SELF, RUSAGE_THREAD */
 		t = cputime_self();
 	else if ((long)a0 == -1)	/* RUSAGE_CHILDREN: the reaped ones */
 		t = current()->cpu_children;

@@ -76,9 +76,12 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[62] = SC(sys_lseek, U, L, U),		/* unsigned int fd, off_t offset, unsigned int whence */
 	[63] = SC(sys_read, U, L, L),		/* unsigned int fd, buf, size_t count */
 	[64] = SC(sys_write, U, L, L),		/* unsigned int fd, buf, size_t count */
-	/* readv, writev: unsigned long fd, vec, unsigned long vlen; fdget_pos(unsigned int fd) */
-	[65] = SC(sys_readv, U, L, L),
-	[66] = SC(sys_writev, U, L, L),
+	/*
+	 * readv, writev: unsigned long fd, vec, unsigned long vlen; but fdget_pos takes an
+	 * unsigned int fd and import_iovec an unsigned nr_segs.
+	 */
+	[65] = SC(sys_readv, U, L, U),
+	[66] = SC(sys_writev, U, L, U),
 	[67] = SC(sys_pread64, U, L, L, L),	/* unsigned int fd, buf, size_t count, loff_t pos */
 	[72] = SC(sys_pselect6, I, L, L, L, L, L),	/* int n, inp, outp, exp, tsp, sig */
 	[73] = SC(sys_ppoll, L, U, L, L, L),	/* ufds, unsigned int nfds, tsp, sigmask, size_t */

@@ -143,7 +143,11 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, u
 			return FAULT_OOM;
 		vmstat_inc(zero_fill);
 	} else if (v->kind == VMA_SHMEM) {
-		frame = shmem_frame(v->shm, (v->file_off + (va - v->start)) / PAGE_SIZE);
+		int sigbus;
+
+		frame = shmem_frame(v->shm, (v->file_off + (va - v->start)) / PAGE_SIZE, &sigbus);
+		if (sigbus)
+			return FAULT_SIGBUS;
 		if (!frame)
 			return FAULT_OOM;
 		flags |= PTE_SHARED;	/* every mapper writes this frame: never COW */

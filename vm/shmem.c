@@ -42,11 +42,12 @@ void shmem_put(struct shmem *s)
 	kfree(s);
 }
 
-phys_addr_t shmem_frame(struct shmem *s, unsigned long index)
+phys_addr_t shmem_frame(struct shmem *s, unsigned long index, int *sigbus)
 {
 	phys_addr_t f;
 
-	if (index >= s->pages)
+	*sigbus = index >= s->pages;
+	if (*sigbus)
 		return 0;
 	spin_lock(&s->lock);
 	f = pagemap_lookup(&s->map, index);

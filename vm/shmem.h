@@ -24,9 +24,10 @@ void shmem_put(struct shmem *s);
 
 /*
  * shmem_frame - the frame holding page @index of @s, allocated (zeroed) on
- * first use, with one new reference for the caller.  0 when out of memory
- * or past the object's end.
+ * first use, with one new reference for the caller.  0 when out of memory,
+ * or with *sigbus set when @index lies past the object's end (a /dev/zero
+ * mapping made at an offset).
  */
-phys_addr_t shmem_frame(struct shmem *s, unsigned long index);
+phys_addr_t shmem_frame(struct shmem *s, unsigned long index, int *sigbus);
 
 #endif

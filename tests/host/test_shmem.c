@@ -97,19 +97,22 @@ static void test_shmem_frames(void **state)
 {
 	struct shmem *s = shmem_create(3);
 	phys_addr_t a, b;
+	int sigbus = 1;
 
 	(void)state;
 	assert_non_null(s);
-	a = shmem_frame(s, 1);
+	a = shmem_frame(s, 1, &sigbus);
 	assert_int_not_equal(a, 0);
+	assert_false(sigbus);
 	assert_int_equal(*(uint64_t *)phys_to_virt(a), 0);
 	*(uint64_t *)phys_to_virt(a) = 42;
-	b = shmem_frame(s, 1);
+	b = shmem_frame(s, 1, &sigbus);
 	assert_int_equal(a, b);
 	assert_int_equal(pmm_refcount(a), 3);	/* the object, and our two */
 	pmm_put(a);
 	pmm_put(b);
-	assert_int_equal(shmem_frame(s, 3), 0);
+	assert_int_equal(shmem_frame(s, 3, &sigbus), 0);
+	assert_true(sigbus);
 	shmem_put(s);
 	assert_baseline();
 }

@@ -687,7 +687,8 @@ static void make_parent(struct parent *p)
 						   .prot = PROT_READ | PROT_WRITE, .kind = VMA_SHMEM,
 						   .flags = VMA_SHARED | VMA_MAY_RWX, .shm = shm }), 0);
 	shmem_put(shm);
-	p->sh = shmem_frame(shm, 0);
+	int sigbus;
+	p->sh = shmem_frame(shm, 0, &sigbus);
 	assert_int_not_equal(p->sh, 0);
 	assert_int_equal(mm_install_page(mm, VA_SH, p->sh, F_SH), 0);
 	fill(p->sh, 8);

@@ -150,6 +150,11 @@ static void check_fds(void)
 	EXPECT(3, RAW(SYS_writev, D(null_fd), P(&iov), 1), "writev(fd)");
 	EXPECT(3, (lseek(self_fd, 0, SEEK_SET), RAW(SYS_readv, D(self_fd), P(&iov), 1)),
 	       "readv(fd)");
+	EXPECT_LINUX("takes all 64 bits of vlen", 3,
+		     (lseek(self_fd, 0, SEEK_SET), RAW(SYS_readv, D(self_fd), P(&iov), D(1))),
+		     "readv vlen (import_iovec's unsigned nr_segs)");
+	EXPECT_LINUX("takes all 64 bits of vlen", 3, RAW(SYS_writev, D(null_fd), P(&iov), D(1)),
+		     "writev vlen");
 	EXPECT(-EBADF, RAW(SYS_read, D(-1), P(buf), 1), "read(-1) is EBADF");
 	EXPECT(-EBADF, RAW(SYS_read, D(free_fd), P(buf), 1), "read of a closed fd is EBADF");
 	fstat(self_fd, &clean);
