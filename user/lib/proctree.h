@@ -29,21 +29,6 @@ static inline int proc_tree_has(const struct proc_tree *t, pid_t pid)
 	return 0;
 }
 
-/* proc_stat_fields - the parent pid and state letter in /proc/<pid>/stat; -1 if unreadable. */
-static inline int proc_stat_fields(pid_t pid, pid_t *ppid, char *state)
-{
-	char path[64], buf[512], *close_paren;
-	int pp;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_small_file(path, buf, sizeof(buf)) <= 0 || !(close_paren = strrchr(buf, ')')))
-		return -1;
-	if (sscanf(close_paren + 1, " %c %d", state, &pp) != 2)
-		return -1;
-	*ppid = pp;
-	return 0;
-}
-
 /*
  * proc_tree_stop - add to t, and stop with SIGSTOP, every process whose parent is in t,
  * pass after pass over /proc, until a pass finds nobody new and all of t are stopped or

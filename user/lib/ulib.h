@@ -239,15 +239,28 @@ static inline int run_child(void (*fn)(void *), void *arg)
 	return wait_pid(pid);
 }
 
-/* proc_state - the state letter of /proc/<pid>/stat ('R', 'S', 'T', 'Z' ...), or '?'. */
-static inline char proc_state(pid_t pid)
+/* proc_stat_fields - the state letter and parent pid in /proc/<pid>/stat; -1 if unreadable. */
+static inline int proc_stat_fields(pid_t pid, pid_t *ppid, char *state)
 {
-	char path[64], buf[256], *close_paren;
+	char path[64], buf[512], *close_paren;
+	int pp;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if (read_small_file(path, buf, sizeof(buf)) <= 0 || !(close_paren = strrchr(buf, ')')))
-		return '?';
-	return close_paren[2];
+		return -1;
+	if (sscanf(close_paren + 1, " %c %d", state, &pp) != 2)
+		return -1;
+	*ppid = pp;
+	return 0;
+}
+
+/* proc_state - the state letter of /proc/<pid>/stat ('R', 'S', 'T', 'Z' ...), or '?'. */
+static inline char proc_state(pid_t pid)
+{
+	pid_t ppid;
+	char state;
+
+	return proc_stat_fields(pid, &ppid, &state) < 0 ? '?' : state;
 }
 
 /*
