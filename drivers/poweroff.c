@@ -18,7 +18,7 @@ void poweroff_init(const struct dt_info *dt)
 	po = dt->poweroff;
 }
 
-void machine_poweroff(int status)
+void poweroff_machine(int status)
 {
 	uint32_t v;
 
@@ -39,7 +39,7 @@ void machine_poweroff(int status)
 	}
 }
 
-void machine_restart(void)
+void poweroff_restart(void)
 {
 	sbi_system_reset(SBI_SRST_COLD_REBOOT, SBI_SRST_REASON_NONE);
 	for (;;) {		/* no SRST: stop here, as a halt would */

@@ -6,15 +6,15 @@ struct dt_info;
 
 void poweroff_init(const struct dt_info *dt);
 /*
- * machine_poweroff - stop the machine.  On QEMU's sifive_test device
+ * poweroff_machine - stop the machine.  On QEMU's sifive_test device
  * @status reaches the host: 0 exits 0, 1..255 exit with that code.
  * Elsewhere the status is only printed.  Never returns.
  */
-void machine_poweroff(int status) __attribute__((noreturn));
+void poweroff_machine(int status) __attribute__((noreturn));
 /*
- * machine_restart - reset the machine (SBI SRST cold reboot; QEMU run with
+ * poweroff_restart - reset the machine (SBI SRST cold reboot; QEMU run with
  * -no-reboot exits with status 0).  Never returns.
  */
-void machine_restart(void) __attribute__((noreturn));
+void poweroff_restart(void) __attribute__((noreturn));
 
 #endif

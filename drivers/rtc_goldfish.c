@@ -10,7 +10,7 @@
 #define RTC_TIME_LOW	0x00
 #define RTC_TIME_HIGH	0x04
 
-uint64_t rtc_read_ns(uint64_t base)
+uint64_t rtc_goldfish_read_ns(uint64_t base)
 {
 	volatile uint32_t *r;
 	uint64_t lo;

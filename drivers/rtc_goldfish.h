@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-/* rtc_read_ns - nanoseconds since the Unix epoch, or 0 without an RTC at @base (0). */
-uint64_t rtc_read_ns(uint64_t base);
+/* rtc_goldfish_read_ns - nanoseconds since the Unix epoch, or 0 without an RTC at @base (0). */
+uint64_t rtc_goldfish_read_ns(uint64_t base);
 
 #endif

@@ -8,6 +8,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "sched.h"
 #include "time.h"
 #include "cputime.h"
 #include "../vm/uaccess.h"
@@ -43,5 +44,5 @@ long cputime_put_rusage(unsigned long urusage, const struct cputime *t)
 	ru[1] = (int64_t)(u % 1000000);
 	ru[2] = (int64_t)(s / 1000000);
 	ru[3] = (int64_t)(s % 1000000);
-	return copy_to_user(urusage, ru, sizeof(ru)) ? -EFAULT : 0;
+	return uaccess_copy_to_user(urusage, ru, sizeof(ru)) ? -EFAULT : 0;
 }

@@ -10,6 +10,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "sched.h"
 #include "exec.h"
 #include "elf.h"
 #include "file.h"
@@ -67,11 +68,11 @@ static long arg_get(const struct argsrc *a, int i, char *buf, size_t size)
 	if (!a->uv)
 		return -1;
 	uint64_t ptr;
-	if (get_user_u64(a->uv + 8UL * i, &ptr))
+	if (uaccess_get_u64(a->uv + 8UL * i, &ptr))
 		return -EFAULT;
 	if (!ptr)
 		return -1;
-	return strncpy_from_user(buf, ptr, size);
+	return uaccess_strncpy_from_user(buf, ptr, size);
 }
 
 /*
@@ -94,7 +95,7 @@ static int stack_write(struct mm *mm, unsigned long va, const void *src, size_t 
 			struct vma *v = vma_find(mm, page);
 			if (!pa)
 				return -ENOMEM;
-			*e = pa_to_pte(pa) | prot_to_pte(PROT_READ | PROT_WRITE) | PTE_V;
+			*e = pa_to_pte(pa) | mm_prot_to_pte(PROT_READ | PROT_WRITE) | PTE_V;
 			if (v)
 				vma_note_mapped(v, page);
 		}
@@ -295,9 +296,9 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 	spin_unlock(&sched_lock);
 	if (p == current()) {
 		satp_load(mm->root);
-		icache_flush();
+		tlb_flush_icache();
 	}
-	vfork_release(p);
+	proc_vfork_release(p);
 	if (old)
 		mm_put(old);
 
@@ -336,7 +337,7 @@ long exec_user(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 {
 	char path[PATH_MAX_K], abs[PATH_MAX_K];
 	struct argsrc a = { 0, uargv }, e = { 0, uenvp };
-	long r = strncpy_from_user(path, upath, sizeof(path));
+	long r = uaccess_strncpy_from_user(path, upath, sizeof(path));
 
 	if (r < 0)
 		return r;

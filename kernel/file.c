@@ -176,7 +176,7 @@ static long ifile_read(struct file *f, unsigned long ubuf, size_t n)
 		size_t got = inode_read(f->inode, f->pos, buf, chunk);
 		if (!got)
 			break;
-		if (copy_to_user(ubuf + done, buf, got))
+		if (uaccess_copy_to_user(ubuf + done, buf, got))
 			return done ? (long)done : -EFAULT;
 		f->pos += got;
 		done += got;
@@ -217,7 +217,7 @@ long dir_emit(unsigned long ubuf, size_t n, size_t *used, uint64_t ino, uint64_t
 	d.reclen = (uint16_t)reclen;
 	d.type = type;
 	memcpy(d.name, name, nl);
-	if (copy_to_user(ubuf + *used, &d, reclen))
+	if (uaccess_copy_to_user(ubuf + *used, &d, reclen))
 		return -EFAULT;
 	*used += reclen;
 	return 1;
@@ -301,7 +301,7 @@ static long fill_read(unsigned long ubuf, size_t n, void (*fill)(void *, size_t)
 	while (done < n) {
 		size_t k = n - done < sizeof(tmp) ? n - done : sizeof(tmp);
 		fill(tmp, k);
-		if (copy_to_user(ubuf + done, tmp, k))
+		if (uaccess_copy_to_user(ubuf + done, tmp, k))
 			return done ? (long)done : -EFAULT;
 		done += k;
 	}
@@ -498,7 +498,7 @@ long buffer_file_read(struct file *f, unsigned long ubuf, size_t n)
 	if (f->pos >= t->len)
 		return 0;
 	n = MIN(n, t->len - f->pos);
-	if (copy_to_user(ubuf, t->buf + f->pos, n))
+	if (uaccess_copy_to_user(ubuf, t->buf + f->pos, n))
 		return -EFAULT;
 	f->pos += n;
 	return (long)n;

@@ -11,6 +11,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "sched.h"
 #include "time.h"
 #include "irq.h"
 #include "futex.h"
@@ -62,7 +63,7 @@ long futex_wait(unsigned long uaddr, uint32_t val, uint64_t deadline, uint32_t b
 
 	if ((uaddr & 3) || !bitset)
 		return -EINVAL;
-	if (copy_from_user(&now, uaddr, sizeof(now)))	/* EFAULT before anything is queued */
+	if (uaccess_copy_from_user(&now, uaddr, sizeof(now)))	/* EFAULT before anything is queued */
 		return -EFAULT;
 	futex_key(&w, uaddr);
 	spin_lock(&futex_lock);
@@ -70,18 +71,18 @@ long futex_wait(unsigned long uaddr, uint32_t val, uint64_t deadline, uint32_t b
 	waiters = &w;
 	spin_unlock(&futex_lock);
 
-	if (copy_from_user(&now, uaddr, sizeof(now)))
+	if (uaccess_copy_from_user(&now, uaddr, sizeof(now)))
 		r = -EFAULT;
 	else if (now != val)
 		r = -EAGAIN;
 	spin_lock(&futex_lock);
 	while (!r && !w.woken) {
-		if (deadline && time_ns() >= deadline) {
+		if (deadline && time_now_ns() >= deadline) {
 			r = -ETIMEDOUT;
 			break;
 		}
 		/* With a deadline, wake on every tick to look at the clock. */
-		if (sleep_on_intr(deadline ? (void *)&jiffies : (void *)&w, &futex_lock))
+		if (sched_sleep_intr(deadline ? (void *)&jiffies : (void *)&w, &futex_lock))
 			r = deadline ? -EINTR : -ERESTARTSYS;	/* as Linux: restart an untimed wait */
 	}
 	if (w.woken)
@@ -109,7 +110,7 @@ long futex_wake(unsigned long uaddr, int n, uint32_t bitset)
 		}
 		*pp = w->next;
 		w->woken = 1;
-		wakeup(w);		/* an untimed waiter sleeps on its record */
+		sched_wakeup(w);		/* an untimed waiter sleeps on its record */
 		woke++;
 	}
 	spin_unlock(&futex_lock);

@@ -7,7 +7,7 @@
 #ifndef HOLSTEIN_FUTEX_H
 #define HOLSTEIN_FUTEX_H
 
-/* futex_wait - sleep while the u32 at @uaddr holds @val, until a wake, @deadline (time_ns, 0 = none) or a signal. */
+/* futex_wait - sleep while the u32 at @uaddr holds @val, until a wake, @deadline (time_now_ns, 0 = none) or a signal. */
 long futex_wait(unsigned long uaddr, uint32_t val, uint64_t deadline, uint32_t bitset);
 /* futex_wake - wake up to @n waiters on @uaddr whose bitset meets @bitset; how many woke. */
 long futex_wake(unsigned long uaddr, int n, uint32_t bitset);

@@ -6,6 +6,7 @@
 #include "cpu.h"
 #include "irq.h"
 #include "proc.h"
+#include "sched.h"
 #include "tty.h"
 #include "itimer.h"
 #include "poll.h"
@@ -20,19 +21,19 @@ void panic_stop_this_hart(void) __attribute__((noreturn));
 volatile uint64_t jiffies;
 
 /*
- * timer_interrupt - this hart's tick: hart 0 keeps time (jiffies, sleepers,
+ * irq_timer - this hart's tick: hart 0 keeps time (jiffies, sleepers,
  * alarms, poll timeouts, a polled console); every hart asks to preempt its
  * process.  CPU time is not sampled here: it is charged at every crossing
  * (cputime.h).
  */
-void timer_interrupt(void)
+void irq_timer(void)
 {
 	struct cpu *c = this_cpu();
 
 	timer_rearm();
 	if (c->id == 0) {
 		jiffies++;
-		wakeup((void *)&jiffies);
+		sched_wakeup((void *)&jiffies);
 		itimer_tick();
 		poll_tick();
 		/* Consoles without a usable interrupt (the SBI console) are polled here. */
@@ -40,10 +41,10 @@ void timer_interrupt(void)
 			tty_poll();
 	}
 	if (c->proc)
-		need_resched[c->id] = 1;
+		sched_need_resched[c->id] = 1;
 }
 
-void external_interrupt(void)
+void irq_external(void)
 {
 	struct cpu *c = this_cpu();
 	uint32_t irq;
@@ -57,7 +58,7 @@ void external_interrupt(void)
 	}
 }
 
-void ipi_interrupt(void)
+void irq_ipi(void)
 {
 	if (panicking)
 		panic_stop_this_hart();

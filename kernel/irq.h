@@ -5,9 +5,9 @@
 #include <stdint.h>
 
 void timer_init_hart(void);	/* first tick on this hart */
-void timer_interrupt(void);	/* the tick: time, sleepers, preemption */
-void external_interrupt(void);
-void ipi_interrupt(void);
+void irq_timer(void);	/* the tick: time, sleepers, preemption */
+void irq_external(void);
+void irq_ipi(void);
 void ipi_send(int cpu_id);	/* nudge another hart (new work, panic) */
 extern volatile uint64_t jiffies;
 

@@ -1,5 +1,5 @@
 /*
- * itimer.c - ITIMER_REAL: a per-process deadline in time_ns() nanoseconds,
+ * itimer.c - ITIMER_REAL: a per-process deadline in time_now_ns() nanoseconds,
  * checked on every tick by the timekeeping hart.  Resolution is therefore
  * one tick (1/HZ), as on a Linux kernel without high-resolution timers.
  *
@@ -11,6 +11,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "sched.h"
 #include "syscall.h"
 #include "time.h"
 #include "itimer.h"
@@ -63,7 +64,7 @@ void itimer_tick(void)
 
 	if (!__atomic_load_n(&armed, __ATOMIC_RELAXED))
 		return;
-	now = time_ns();
+	now = time_now_ns();
 	spin_lock(&sched_lock);
 	proc_each(fire_if_due, &now);
 	spin_unlock(&sched_lock);
@@ -80,7 +81,7 @@ static int64_t tv_to_ns(int64_t sec, int64_t usec)
 /* current_value_locked - @p's alarm as a struct itimerval (time left, period). */
 static void current_value_locked(struct proc *p, struct kitimerval *v)
 {
-	uint64_t now = time_ns(), left = 0;
+	uint64_t now = time_now_ns(), left = 0;
 
 	if (p->alarm_at)	/* an armed timer never reads as 0: that would mean disarmed */
 		left = p->alarm_at > now ? p->alarm_at - now : NSEC_PER_USEC;
@@ -102,7 +103,7 @@ SYSCALL(getitimer)
 	spin_lock(&sched_lock);
 	current_value_locked(p, &v);
 	spin_unlock(&sched_lock);
-	return copy_to_user(a1, &v, sizeof(v)) ? -EFAULT : 0;
+	return uaccess_copy_to_user(a1, &v, sizeof(v)) ? -EFAULT : 0;
 }
 
 /* setitimer(which, new, old) - arm (value != 0) or disarm ITIMER_REAL; old gets the previous setting. */
@@ -116,7 +117,7 @@ SYSCALL(setitimer)
 		return -EINVAL;
 	if (!a1)
 		memset(&nv, 0, sizeof(nv));	/* Linux treats a NULL new value as "disarm" */
-	else if (copy_from_user(&nv, a1, sizeof(nv)))
+	else if (uaccess_copy_from_user(&nv, a1, sizeof(nv)))
 		return -EFAULT;
 	value = tv_to_ns(nv.value_sec, nv.value_usec);
 	every = tv_to_ns(nv.interval_sec, nv.interval_usec);
@@ -124,9 +125,9 @@ SYSCALL(setitimer)
 		return -EINVAL;
 	spin_lock(&sched_lock);
 	current_value_locked(p, &ov);
-	arm_locked(p, value ? time_ns() + (uint64_t)value : 0, value ? (uint64_t)every : 0);
+	arm_locked(p, value ? time_now_ns() + (uint64_t)value : 0, value ? (uint64_t)every : 0);
 	spin_unlock(&sched_lock);
-	if (a2 && copy_to_user(a2, &ov, sizeof(ov)))
+	if (a2 && uaccess_copy_to_user(a2, &ov, sizeof(ov)))
 		return -EFAULT;
 	return 0;
 }

@@ -4,7 +4,7 @@
  * A stop is decided when the signal is sent; it is not left pending.  The
  * process then parks itself on its own p->stop_sig, which is where it is
  * "stopped", at the first of two stop points: user_return() on its way to
- * user mode, or sleep_on_intr() if it is asleep in a system call (the stop
+ * user mode, or sched_sleep_intr() if it is asleep in a system call (the stop
  * wakes it, as a signal would).  Parked inside a sleep, it is off the wait
  * channel, so a stopped reader consumes no input; after SIGCONT the sleep
  * loop looks again, so the system call goes on with no spurious EINTR.
@@ -17,6 +17,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "sched.h"
 #include "jobctl.h"
 
 #define CLD_STOPPED	5
@@ -31,7 +32,7 @@ static void notify_parent(struct proc *p, int why)
 	p->wait_continued = why == CLD_CONTINUED;
 	if (!(parent->sig.action[SIGCHLD - 1].flags & SA_NOCLDSTOP))
 		signal_send_locked(parent, SIGCHLD);
-	wakeup_locked(parent);		/* wait_child sleeps on the parent */
+	sched_wakeup_locked(parent);		/* wait_child sleeps on the parent */
 }
 
 void jobctl_stop_locked(struct proc *p, int sig)
@@ -41,7 +42,7 @@ void jobctl_stop_locked(struct proc *p, int sig)
 	p->stop_sig = sig;
 	p->stop_unreported = 1;
 	if (p->state == P_SLEEPING && p->intr)
-		wakeup_proc_locked(p);		/* it parks in sleep_on_intr */
+		sched_wakeup_proc(p);		/* it parks in sched_sleep_intr */
 }
 
 void jobctl_continue_locked(struct proc *p)
@@ -54,13 +55,13 @@ void jobctl_continue_locked(struct proc *p)
 		p->stop_unreported = 0;		/* it never parked: nobody saw it stop */
 	else
 		notify_parent(p, CLD_CONTINUED);
-	wakeup_locked(&p->stop_sig);
+	sched_wakeup_locked(&p->stop_sig);
 }
 
 void jobctl_kill_locked(struct proc *p)
 {
 	if (p->stop_sig)
-		wakeup_locked(&p->stop_sig);	/* jobctl_park_locked lets SIGKILL through */
+		sched_wakeup_locked(&p->stop_sig);	/* jobctl_park_locked lets SIGKILL through */
 }
 
 void jobctl_orphaned_locked(struct proc *p)
@@ -80,7 +81,7 @@ void jobctl_park_locked(struct proc *p)
 		notify_parent(p, CLD_STOPPED);
 	}
 	while (p->stop_sig && !(p->sig.pending & sigbit(SIGKILL)))
-		sleep_on(&p->stop_sig, &sched_lock);
+		sched_sleep(&p->stop_sig, &sched_lock);
 }
 
 void jobctl_stop_point(void)

@@ -48,6 +48,6 @@ void panic_frame(struct trapframe *tf, const char *fmt, ...)
 #define BUG_ON(c) do { if (unlikely(c)) panic("BUG at %s:%d: %s", __FILE__, __LINE__, #c); } while (0)
 
 /* Monotonic time since boot, from the time CSR and the DT timebase. */
-uint64_t time_ns(void);
+uint64_t time_now_ns(void);
 
 #endif

@@ -93,7 +93,7 @@ void *kmalloc(size_t size)
 		__atomic_add_fetch(&slab_pages, 1, __ATOMIC_RELAXED);
 		return phys_to_virt(pa);
 	}
-	if (fail_injected())
+	if (pmm_fail_injected())
 		return 0;
 	while ((1UL << (cls + MIN_SHIFT)) < size)
 		cls++;

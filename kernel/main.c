@@ -13,6 +13,7 @@
 #include "irq.h"
 #include "time.h"
 #include "proc.h"
+#include "sched.h"
 #include "initramfs.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/trap.h"
@@ -147,7 +148,7 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 
 	poweroff_init(&dt);
 	if (dt.rtc_base) {
-		time_set_realtime(rtc_read_ns(dt.rtc_base));
+		time_set_realtime(rtc_goldfish_read_ns(dt.rtc_base));
 		pr_info("rtc: goldfish at %#lx\n", (unsigned long)dt.rtc_base);
 	}
 	plic_init(dt.plic_base, dt.plic_ndev);
@@ -176,7 +177,7 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 	if (!inode_lookup(init, 1)) {
 		pr_info("No init found (%s): nothing to run.\n", init);
 		printk(KERN_EMERG, "reboot: Power down\n");
-		machine_poweroff(0);
+		poweroff_machine(0);
 	}
 	proc_start_init(init, bootargs_init_argv);
 	/*
@@ -184,5 +185,5 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 	 * (the initramfs, init's exec) would test nothing but the boot.
 	 */
 	pmm_set_fail_every((unsigned)bootarg_long("fail_alloc", 0));
-	scheduler();
+	sched_loop();
 }

@@ -82,7 +82,7 @@ static void __attribute__((noreturn)) vpanic(struct trapframe *tf, const char *f
 	pr_emerg("---[ end Kernel panic - not syncing: %s ]---\n", msg);
 	const char *mode = bootarg("panic");
 	if (!mode || strcmp(mode, "halt"))
-		machine_poweroff(255);
+		poweroff_machine(255);
 	panic_stop_this_hart();
 }
 

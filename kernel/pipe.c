@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "file.h"
 #include "proc.h"
+#include "sched.h"
 #include "kmalloc.h"
 #include "pipe.h"
 #include "poll.h"
@@ -31,7 +32,7 @@ static char *slot(struct pipe *p, size_t pos)
 /* pipe_wake - the pipe changed: wake its sleepers and any poller. */
 static void pipe_wake(struct pipe *p)
 {
-	wakeup(p);
+	sched_wakeup(p);
 	poll_notify();
 }
 
@@ -73,7 +74,7 @@ static long pipe_read(struct file *f, unsigned long ubuf, size_t n)
 			spin_unlock(&p->lock);
 			return -EAGAIN;
 		}
-		if (sleep_on_intr(p, &p->lock)) {
+		if (sched_sleep_intr(p, &p->lock)) {
 			spin_unlock(&p->lock);
 			return -ERESTARTSYS;
 		}
@@ -86,7 +87,7 @@ static long pipe_read(struct file *f, unsigned long ubuf, size_t n)
 			tmp[got++] = *slot(p, p->tail++);
 		spin_unlock(&p->lock);
 		pipe_wake(p);
-		if (copy_to_user(ubuf + done, tmp, got))
+		if (uaccess_copy_to_user(ubuf + done, tmp, got))
 			return done ? (long)done : -EFAULT;
 		done += got;
 		spin_lock(&p->lock);
@@ -112,7 +113,7 @@ static long pipe_write(struct file *f, unsigned long ubuf, size_t n)
 		size_t chunk = MIN(n - done, (size_t)PIPE_BUF);
 		size_t need = n <= PIPE_BUF ? chunk : 1;	/* atomic: all of it at once */
 
-		if (copy_from_user(tmp, ubuf + done, chunk)) {
+		if (uaccess_copy_from_user(tmp, ubuf + done, chunk)) {
 			kfree(tmp);
 			return done ? (long)done : -EFAULT;
 		}
@@ -126,7 +127,7 @@ static long pipe_write(struct file *f, unsigned long ubuf, size_t n)
 				break;
 			else if (f->flags & O_NONBLOCK)
 				err = -EAGAIN;
-			else if (sleep_on_intr(p, &p->lock))
+			else if (sched_sleep_intr(p, &p->lock))
 				err = -ERESTARTSYS;
 			if (err) {
 				spin_unlock(&p->lock);

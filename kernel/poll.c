@@ -13,6 +13,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "sched.h"
 #include "file.h"
 #include "poll.h"
 #include "syscall.h"
@@ -33,13 +34,13 @@ void poll_notify(void)
 {
 	__atomic_add_fetch(&poll_seq, 1, __ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&poll_sleepers, __ATOMIC_SEQ_CST))
-		wakeup(&poll_chan);
+		sched_wakeup(&poll_chan);
 }
 
 void poll_tick(void)
 {
 	if (__atomic_load_n(&poll_timed, __ATOMIC_RELAXED))
-		wakeup(&poll_chan);
+		sched_wakeup(&poll_chan);
 }
 
 /* file_poll - @f's readiness: POLLIN/POLLOUT/POLLHUP/POLLERR bits. */
@@ -54,7 +55,7 @@ typedef long (*poll_scan_fn)(void *arg);
 
 /*
  * poll_wait - call @scan until it reports readiness (> 0) or an error (< 0),
- * @deadline (time_ns) passes (0), or a signal arrives (-EINTR).  A deadline
+ * @deadline (time_now_ns) passes (0), or a signal arrives (-EINTR).  A deadline
  * of 0 scans once.
  */
 static long poll_wait(poll_scan_fn scan, void *arg, uint64_t deadline)
@@ -66,14 +67,14 @@ static long poll_wait(poll_scan_fn scan, void *arg, uint64_t deadline)
 
 		if (n)
 			return n;
-		if (deadline != NO_DEADLINE && time_ns() >= deadline)
+		if (deadline != NO_DEADLINE && time_now_ns() >= deadline)
 			return 0;
 		int timed = deadline != NO_DEADLINE;
 		spin_lock(&sched_lock);
 		__atomic_add_fetch(&poll_sleepers, 1, __ATOMIC_SEQ_CST);
 		__atomic_add_fetch(&poll_timed, timed, __ATOMIC_RELAXED);
 		if (seq == __atomic_load_n(&poll_seq, __ATOMIC_SEQ_CST))
-			r = sleep_on_intr(&poll_chan, &sched_lock);
+			r = sched_sleep_intr(&poll_chan, &sched_lock);
 		__atomic_sub_fetch(&poll_timed, timed, __ATOMIC_RELAXED);
 		__atomic_sub_fetch(&poll_sleepers, 1, __ATOMIC_SEQ_CST);
 		spin_unlock(&sched_lock);
@@ -97,16 +98,16 @@ static long poll_begin(unsigned long uts, unsigned long umask, unsigned long mas
 
 	*deadline = NO_DEADLINE;
 	if (uts) {
-		if (copy_from_user(&ts, uts, sizeof(ts)))
+		if (uaccess_copy_from_user(&ts, uts, sizeof(ts)))
 			return -EFAULT;
 		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 			return -EINVAL;
-		*deadline = time_ns() + (uint64_t)ts.sec * 1000000000ULL + (uint64_t)ts.nsec;
+		*deadline = time_now_ns() + (uint64_t)ts.sec * 1000000000ULL + (uint64_t)ts.nsec;
 	}
 	if (umask) {
 		if (masksize != sizeof(mask))
 			return -EINVAL;
-		if (copy_from_user(&mask, umask, sizeof(mask)))
+		if (uaccess_copy_from_user(&mask, umask, sizeof(mask)))
 			return -EFAULT;
 		spin_lock(&sched_lock);
 		p->sig.saved_blocked = p->sig.blocked;
@@ -122,10 +123,10 @@ static long poll_begin(unsigned long uts, unsigned long umask, unsigned long mas
 static void poll_end(unsigned long uts, uint64_t deadline)
 {
 	if (uts && deadline != NO_DEADLINE) {
-		uint64_t now = time_ns(), left = deadline > now ? deadline - now : 0;
+		uint64_t now = time_now_ns(), left = deadline > now ? deadline - now : 0;
 		struct ktimespec ts = { (int64_t)(left / 1000000000ULL),
 					(int64_t)(left % 1000000000ULL) };
-		copy_to_user(uts, &ts, sizeof(ts));
+		uaccess_copy_to_user(uts, &ts, sizeof(ts));
 	}
 }
 
@@ -170,7 +171,7 @@ SYSCALL(ppoll)
 		return -EINVAL;
 	if (a1 && !(a.fds = kmalloc(a1 * sizeof(*a.fds))))
 		return -ENOMEM;
-	r = a1 && copy_from_user(a.fds, a0, a1 * sizeof(*a.fds)) ? -EFAULT : 0;
+	r = a1 && uaccess_copy_from_user(a.fds, a0, a1 * sizeof(*a.fds)) ? -EFAULT : 0;
 	if (!r)
 		r = poll_begin(a2, a3, a4, &deadline);
 	if (!r) {
@@ -178,7 +179,7 @@ SYSCALL(ppoll)
 		poll_end(a2, deadline);
 	}
 	for (unsigned long i = 0; r >= 0 && i < a1; i++)
-		if (copy_to_user(a0 + i * sizeof(*a.fds) + offsetof(struct kpollfd, revents),
+		if (uaccess_copy_to_user(a0 + i * sizeof(*a.fds) + offsetof(struct kpollfd, revents),
 				 &a.fds[i].revents, sizeof(a.fds[i].revents)))
 			r = -EFAULT;
 	kfree(a.fds);
@@ -227,14 +228,14 @@ SYSCALL(pselect6)
 
 	if ((long)a0 < 0 || (long)a0 > FDSET_MAX)
 		return -EINVAL;
-	if (a5 && copy_from_user(sigarg, a5, sizeof(sigarg)))
+	if (a5 && uaccess_copy_from_user(sigarg, a5, sizeof(sigarg)))
 		return -EFAULT;
 	if (!(a = kzalloc(sizeof(*a))))
 		return -ENOMEM;
 	a->nfds = (int)a0;
 	bytes = (a0 + 63) / 64 * 8;
 	for (int s = 0; s < 3 && !r; s++)
-		if (sets[s] && copy_from_user(a->in[s], sets[s], bytes))
+		if (sets[s] && uaccess_copy_from_user(a->in[s], sets[s], bytes))
 			r = -EFAULT;
 	if (!r)
 		r = poll_begin(a4, sigarg[0], sigarg[1], &deadline);
@@ -243,7 +244,7 @@ SYSCALL(pselect6)
 		poll_end(a4, deadline);
 	}
 	for (int s = 0; s < 3 && r >= 0; s++)
-		if (sets[s] && copy_to_user(sets[s], a->out[s], bytes))
+		if (sets[s] && uaccess_copy_to_user(sets[s], a->out[s], bytes))
 			r = -EFAULT;
 	kfree(a);
 	return r;

@@ -176,7 +176,7 @@ void log_bust_lock(void)
 int printk(int level, const char *fmt, ...)
 {
 	char buf[512];
-	uint64_t ns = time_ns();
+	uint64_t ns = time_now_ns();
 	int n;
 	va_list ap;
 

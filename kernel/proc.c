@@ -3,6 +3,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "sched.h"
 #include "file.h"
 #include "exec.h"
 #include "kmalloc.h"
@@ -52,7 +53,7 @@ static void first_run(void)
 
 	spin_unlock(&sched_lock);	/* held by the scheduler across the switch */
 	if (p->set_child_tid)
-		put_user_u32(p->set_child_tid, (uint32_t)p->pid);
+		uaccess_put_u32(p->set_child_tid, (uint32_t)p->pid);
 	user_return(p->tf);
 	/* Leave through entry.S with sp at the frame. */
 	__asm__ volatile("mv sp, %0\n\tj trap_return" ::"r"(p->tf));
@@ -99,7 +100,7 @@ struct proc *proc_alloc(void)
 	p->ctx.sp = (unsigned long)p->tf;
 	p->exit_signal = SIGCHLD;
 	p->umask = 022;
-	p->start_time = time_ns();
+	p->start_time = time_now_ns();
 	strlcpy(p->cwd, "/", sizeof(p->cwd));
 	return p;
 }
@@ -179,7 +180,7 @@ void proc_start_init(const char *path, char **argv)
 	r = exec_kernel(p, path, args);
 	if (r)
 		panic("init: cannot run %s (%d)", path, r);
-	make_runnable(p);
+	sched_make_runnable(p);
 }
 
 /*
@@ -238,28 +239,28 @@ long proc_fork(unsigned long flags, unsigned long newsp, unsigned long ptid, uns
 	np->sid = p->sid;
 	int pid = np->pid;
 	if (flags & CLONE_PARENT_SETTID)
-		put_user_u32(ptid, (uint32_t)pid);
+		uaccess_put_u32(ptid, (uint32_t)pid);
 	if (vfork)
 		np->vfork_parent = p;
 
 	spin_lock(&sched_lock);
 	link_child(p, np);
 	spin_unlock(&sched_lock);
-	make_runnable(np);
+	sched_make_runnable(np);
 	if (vfork) {
 		spin_lock(&sched_lock);
 		while (!np->vfork_done)
-			sleep_on(&np->vfork_done, &sched_lock);
+			sched_sleep(&np->vfork_done, &sched_lock);
 		spin_unlock(&sched_lock);
 	}
 	return pid;
 }
 
 /*
- * vfork_release - a vfork child stops borrowing its parent's address space
+ * proc_vfork_release - a vfork child stops borrowing its parent's address space
  * (exec or exit): wake the parent.  Called by the child.
  */
-void vfork_release(struct proc *p)
+void proc_vfork_release(struct proc *p)
 {
 	if (!p->vfork_parent)
 		return;
@@ -267,7 +268,7 @@ void vfork_release(struct proc *p)
 	p->vfork_done = 1;
 	p->vfork_parent = 0;
 	spin_unlock(&sched_lock);
-	wakeup(&p->vfork_done);
+	sched_wakeup(&p->vfork_done);
 }
 
 /*
@@ -280,9 +281,9 @@ void proc_exit(int status)
 	struct proc *p = current();
 
 	if (p->clear_child_tid)
-		put_user_u32(p->clear_child_tid, 0);
+		uaccess_put_u32(p->clear_child_tid, 0);
 	file_close_all(p);
-	vfork_release(p);
+	proc_vfork_release(p);
 	struct mm *mm = p->mm;
 	kvm_load();		/* stop using mm before dropping it (tlb.h) */
 	spin_lock(&sched_lock);	/* /proc readers take their reference under it */
@@ -294,7 +295,7 @@ void proc_exit(int status)
 		int code = (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
 		printk(KERN_EMERG, "init exited with status %d\n", code);
 		printk(KERN_EMERG, "reboot: Power down\n");
-		machine_poweroff(code);
+		poweroff_machine(code);
 	}
 
 	spin_lock(&sched_lock);
@@ -304,7 +305,7 @@ void proc_exit(int status)
 		p->children = c->sibling;
 		link_child(init_proc, c);
 		if (c->state == P_ZOMBIE)
-			wakeup_locked(init_proc);
+			sched_wakeup_locked(init_proc);
 		jobctl_orphaned_locked(c);
 	}
 	itimer_cancel_locked(p);
@@ -313,8 +314,8 @@ void proc_exit(int status)
 	p->state = P_ZOMBIE;
 	if (p->exit_signal)
 		signal_send_locked(p->parent, p->exit_signal);
-	wakeup_locked(p->parent);
-	sched();
+	sched_wakeup_locked(p->parent);
+	sched_switch();
 	panic("zombie ran");
 }
 
@@ -404,7 +405,7 @@ static long wait_child(int idtype, int id, int options, struct wait_result *res)
 			spin_unlock(&sched_lock);
 			return found ? 0 : -ECHILD;
 		}
-		if (sleep_on_intr(p, &sched_lock)) {
+		if (sched_sleep_intr(p, &sched_lock)) {
 			spin_unlock(&sched_lock);
 			return -ERESTARTSYS;	/* like Linux: SA_RESTART restarts a wait */
 		}
@@ -427,7 +428,7 @@ long proc_wait4(int pid, unsigned long ustatus, int options, unsigned long urusa
 		r = wait_child(P_PGID, pid ? -pid : current()->pgid, options, &res);
 	if (r <= 0)
 		return r;
-	if (ustatus && put_user_u32(ustatus, (uint32_t)res.status))
+	if (ustatus && uaccess_put_u32(ustatus, (uint32_t)res.status))
 		return -EFAULT;
 	if (urusage && cputime_put_rusage(urusage, &res.cpu))
 		return -EFAULT;
@@ -477,7 +478,7 @@ long proc_waitid(int idtype, int id, unsigned long uinfo, int options, unsigned 
 			info[6] = sig ? sig : (res.status >> 8) & 0xff;	/* si_status */
 		}
 	}
-	if (uinfo && copy_to_user(uinfo, info, sizeof(info)))
+	if (uinfo && uaccess_copy_to_user(uinfo, info, sizeof(info)))
 		return -EFAULT;
 	if (!r)
 		res.cpu = (struct cputime){ 0, 0 };

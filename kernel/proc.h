@@ -70,7 +70,7 @@ struct proc {
 	uint64_t start_time;
 	/* CPU time of our reaped children, summed when each is reaped (cputime.h). */
 	struct cputime cpu_children;
-	uint64_t alarm_at, alarm_every;	/* ITIMER_REAL, time_ns(); itimer.c */
+	uint64_t alarm_at, alarm_every;	/* ITIMER_REAL, time_now_ns(); itimer.c */
 	/* Job control (jobctl.c), under sched_lock. */
 	int stop_sig;			/* the signal that stopped us, or 0 */
 	int stop_unreported;		/* stopped while running: the parent is told at the stop */
@@ -78,7 +78,6 @@ struct proc {
 	int wait_continued;		/* a SIGCONT for WCONTINUED to report */
 };
 
-extern struct spinlock sched_lock;
 extern struct proc *init_proc;
 
 static inline struct proc *current(void)
@@ -98,19 +97,6 @@ long proc_fork(unsigned long flags, unsigned long newsp, unsigned long ptid,
 long proc_wait4(int pid, unsigned long ustatus, int options, unsigned long urusage);
 long proc_waitid(int idtype, int id, unsigned long uinfo, int options, unsigned long urusage);
 void proc_set_name(struct proc *p, const char *path);
-
-/* sched.c */
-void scheduler(void) __attribute__((noreturn));
-void sched(void);
-void yield(void);
-void sleep_on(void *chan, struct spinlock *lk);
-int sleep_on_intr(void *chan, struct spinlock *lk);	/* -EINTR if a signal ended it */
-void wakeup(void *chan);
-void wakeup_locked(void *chan);			/* sched_lock held */
-void vfork_release(struct proc *p);
-void wakeup_proc_locked(struct proc *p);	/* sched_lock held */
-void make_runnable(struct proc *p);
-extern volatile int need_resched[NCPU];
-void fpu_switch_out(struct proc *p);
+void proc_vfork_release(struct proc *p);
 
 #endif

@@ -7,6 +7,7 @@
 #include "kernel.h"
 #include "file.h"
 #include "proc.h"
+#include "sched.h"
 #include "kmalloc.h"
 #include "initramfs.h"
 #include "../vm/mm.h"
@@ -49,7 +50,7 @@ static void gen_meminfo(struct text *t)
 /* gen_uptime - seconds since boot; the idle column is not kept (0). */
 static void gen_uptime(struct text *t)
 {
-	uint64_t cs = time_ns() / 10000000ULL;
+	uint64_t cs = time_now_ns() / 10000000ULL;
 
 	tprintf(t, "%lu.%02lu 0.00\n", (unsigned long)(cs / 100), (unsigned long)(cs % 100));
 }

@@ -2,13 +2,14 @@
  * sched.c - a round-robin scheduler that runs on every hart.
  *
  * One FIFO run queue and one lock (sched_lock) for all harts: simple, and
- * the fork/exit paths stay short.  Each hart loops in scheduler() on its
- * own stack; a process gives up the hart with sched(), holding sched_lock,
+ * the fork/exit paths stay short.  Each hart loops in sched_loop() on its
+ * own stack; a process gives up the hart with sched_switch(), holding sched_lock,
  * and the scheduler releases it after the switch, so no other hart can pick
  * up (or reap) a process whose stack is still in use.
  */
 #include "kernel.h"
 #include "proc.h"
+#include "sched.h"
 #include "jobctl.h"
 #include "irq.h"
 #include "../arch/riscv/csr.h"
@@ -23,7 +24,7 @@ void fpu_restore(const struct fpstate *s);
 struct spinlock sched_lock = SPINLOCK_INIT("sched");
 static struct proc *runq_head, *runq_tail;
 static struct proc *sleepers;
-volatile int need_resched[NCPU];
+volatile int sched_need_resched[NCPU];
 
 /* runq_push - append @p (RUNNABLE) and wake an idle hart for it. sched_lock held. */
 static void runq_push(struct proc *p)
@@ -56,7 +57,7 @@ static struct proc *runq_pop(void)
 	return p;
 }
 
-void make_runnable(struct proc *p)
+void sched_make_runnable(struct proc *p)
 {
 	spin_lock(&sched_lock);
 	p->state = P_RUNNABLE;
@@ -76,7 +77,7 @@ void fpu_switch_out(struct proc *p)
 	}
 }
 
-void scheduler(void)
+void sched_loop(void)
 {
 	struct cpu *c = this_cpu();
 
@@ -97,7 +98,7 @@ void scheduler(void)
 		p->state = P_RUNNING;
 		c->proc = p;
 		c->kstack_top = p->kstack + KSTACK_SIZE;
-		need_resched[c->id] = 0;
+		sched_need_resched[c->id] = 0;
 		satp_load(p->mm->root);		/* the TLB rule: flush on every switch */
 		local_flush_icache();		/* it may run code written on another hart */
 		fpu_restore(&p->fp);
@@ -116,7 +117,7 @@ void scheduler(void)
  * sched - give up the hart.  sched_lock held, current()->state already
  * changed; returns when the scheduler picks us again (lock held again).
  */
-void sched(void)
+void sched_switch(void)
 {
 	struct proc *p = current();
 	struct cpu *c = this_cpu();
@@ -131,14 +132,14 @@ void sched(void)
 	this_cpu()->intena = intena;
 }
 
-void yield(void)
+void sched_yield(void)
 {
 	struct proc *p = current();
 
 	spin_lock(&sched_lock);
 	p->state = P_RUNNABLE;
 	runq_push(p);
-	sched();
+	sched_switch();
 	spin_unlock(&sched_lock);
 }
 
@@ -150,15 +151,15 @@ static void sleep_locked(struct proc *p, void *chan, int intr)
 	p->state = P_SLEEPING;
 	p->run_next = sleepers;
 	sleepers = p;
-	sched();
+	sched_switch();
 	p->chan = 0;
 }
 
 /*
- * sleep_on - atomically release @lk and sleep until wakeup(@chan); @lk is
+ * sched_sleep - atomically release @lk and sleep until sched_wakeup(@chan); @lk is
  * held again on return.  @lk may be &sched_lock itself.  Not ended by signals.
  */
-void sleep_on(void *chan, struct spinlock *lk)
+void sched_sleep(void *chan, struct spinlock *lk)
 {
 	struct proc *p = current();
 
@@ -174,11 +175,11 @@ void sleep_on(void *chan, struct spinlock *lk)
 }
 
 /*
- * sleep_on_intr - like sleep_on, but a signal ends it early: then -EINTR.
+ * sched_sleep_intr - like sched_sleep, but a signal ends it early: then -EINTR.
  * A job control stop parks the process here, off @chan, until SIGCONT;
  * then it returns 0 like any early wakeup, and the caller looks again.
  */
-int sleep_on_intr(void *chan, struct spinlock *lk)
+int sched_sleep_intr(void *chan, struct spinlock *lk)
 {
 	struct proc *p = current();
 	int r = 0;
@@ -199,8 +200,8 @@ int sleep_on_intr(void *chan, struct spinlock *lk)
 	return r;
 }
 
-/* wakeup_proc_locked - take @p off the sleep list and queue it. sched_lock held. */
-void wakeup_proc_locked(struct proc *p)
+/* sched_wakeup_proc - take @p off the sleep list and queue it. sched_lock held. */
+void sched_wakeup_proc(struct proc *p)
 {
 	struct proc **pp;
 
@@ -215,8 +216,8 @@ void wakeup_proc_locked(struct proc *p)
 	runq_push(p);
 }
 
-/* wakeup_locked - make every process sleeping on @chan runnable. sched_lock held. */
-void wakeup_locked(void *chan)
+/* sched_wakeup_locked - make every process sleeping on @chan runnable. sched_lock held. */
+void sched_wakeup_locked(void *chan)
 {
 	struct proc **pp, *p;
 
@@ -231,9 +232,9 @@ void wakeup_locked(void *chan)
 	}
 }
 
-void wakeup(void *chan)
+void sched_wakeup(void *chan)
 {
 	spin_lock(&sched_lock);
-	wakeup_locked(chan);
+	sched_wakeup_locked(chan);
 	spin_unlock(&sched_lock);
 }

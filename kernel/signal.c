@@ -5,6 +5,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "sched.h"
 #include "syscall.h"
 #include "irq.h"
 #include "time.h"
@@ -100,7 +101,7 @@ void signal_send_locked(struct proc *p, int sig)
 	p->sig.pending |= sigbit(sig);
 	if (p->state == P_SLEEPING && p->intr &&
 	    ((sigbit(sig) & (~p->sig.blocked | p->sig.waiting)) || sig == SIGKILL))
-		wakeup_proc_locked(p);
+		sched_wakeup_proc(p);
 }
 
 void signal_unblocked_locked(struct proc *p)
@@ -218,12 +219,12 @@ long signal_altstack(unsigned long uss, unsigned long uoss)
 
 	altstack_describe(&p->sig, p->tf->sp, &old);
 	if (uss) {
-		if (copy_from_user(&k, uss, sizeof(k)))
+		if (uaccess_copy_from_user(&k, uss, sizeof(k)))
 			return -EFAULT;
 		if ((r = altstack_set(&p->sig, p->tf->sp, &k)))
 			return r;
 	}
-	if (uoss && copy_to_user(uoss, &old, sizeof(old)))
+	if (uoss && uaccess_copy_to_user(uoss, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }
@@ -258,7 +259,7 @@ static int setup_frame(struct trapframe *tf, int sig, struct k_sigaction *a, uns
 	memcpy(f.uc.sc_regs, tf, sizeof(f.uc.sc_regs));
 	fpu_switch_out(p);
 	memcpy(f.uc.sc_fpregs, &p->fp, sizeof(p->fp));
-	if (copy_to_user(sp, &f, sizeof(f)))
+	if (uaccess_copy_to_user(sp, &f, sizeof(f)))
 		return -EFAULT;
 	tf->sp = sp;
 	tf->epc = a->handler;
@@ -399,7 +400,7 @@ long signal_suspend(uint64_t mask)
 	p->sig.blocked = mask & ~UNBLOCKABLE;
 	signal_unblocked_locked(p);
 	while (!(p->sig.pending & (~p->sig.blocked | UNBLOCKABLE)))
-		sleep_on_intr(&chan, &sched_lock);	/* only a signal wakes us */
+		sched_sleep_intr(&chan, &sched_lock);	/* only a signal wakes us */
 	spin_unlock(&sched_lock);
 	return -EINTR;
 }
@@ -427,19 +428,19 @@ long signal_timedwait(uint64_t set, unsigned long uinfo, const uint64_t *deadlin
 			r = -EINTR;	/* another signal is to be delivered */
 			break;
 		}
-		if (deadline && time_ns() >= *deadline) {
+		if (deadline && time_now_ns() >= *deadline) {
 			r = -EAGAIN;
 			break;
 		}
 		/* With a deadline, wake on every tick to look at the clock. */
-		sleep_on_intr(deadline ? (void *)&jiffies : (void *)&chan, &sched_lock);
+		sched_sleep_intr(deadline ? (void *)&jiffies : (void *)&chan, &sched_lock);
 	}
 	p->sig.waiting = 0;
 	spin_unlock(&sched_lock);
 	if (sig && uinfo) {
 		memset(&info, 0, sizeof(info));
 		info.si_signo = sig;	/* si_code SI_USER: where it came from is not kept */
-		if (copy_to_user(uinfo, &info, sizeof(info)))
+		if (uaccess_copy_to_user(uinfo, &info, sizeof(info)))
 			return -EFAULT;
 	}
 	return sig ? sig : r;
@@ -452,7 +453,7 @@ long signal_return(void)
 	struct k_ucontext uc;
 	unsigned long frame = tf->sp;
 
-	if (copy_from_user(&uc, frame + offsetof(struct rt_sigframe, uc), sizeof(uc))) {
+	if (uaccess_copy_from_user(&uc, frame + offsetof(struct rt_sigframe, uc), sizeof(uc))) {
 		signal_force(SIGSEGV, frame);
 		return 0;
 	}
@@ -481,8 +482,8 @@ long signal_return(void)
 void user_return(struct trapframe *tf)
 {
 	for (;;) {
-		if (need_resched[this_cpu()->id])
-			yield();
+		if (sched_need_resched[this_cpu()->id])
+			sched_yield();
 		jobctl_stop_point();
 		if (!signal_pending())
 			break;

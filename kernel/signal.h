@@ -81,7 +81,7 @@ void signal_deliver(struct trapframe *tf);
 /* signal_force - a synchronous fault: deliver @sig now, killing if blocked or ignored. */
 void signal_force(int sig, unsigned long addr);
 long signal_return(void);
-/* signal_timedwait - rt_sigtimedwait: take a signal of @set; @deadline (time_ns) or NULL. */
+/* signal_timedwait - rt_sigtimedwait: take a signal of @set; @deadline (time_now_ns) or NULL. */
 long signal_timedwait(uint64_t set, unsigned long uinfo, const uint64_t *deadline);
 /* signal_altstack - sigaltstack(@uss, @uoss) for current(): 0 or -errno. */
 long signal_altstack(unsigned long uss, unsigned long uoss);

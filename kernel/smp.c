@@ -9,6 +9,7 @@
 #include "irq.h"
 #include "time.h"
 #include "proc.h"
+#include "sched.h"
 #include "../arch/riscv/sbi.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/trap.h"
@@ -60,7 +61,7 @@ void secondary_start(void)
 	trap_init_hart();
 	timer_init_hart();
 	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
-	scheduler();
+	sched_loop();
 }
 
 void smp_boot(const struct dt_info *dt, unsigned long boot_hartid)
@@ -88,7 +89,7 @@ void smp_boot(const struct dt_info *dt, unsigned long boot_hartid)
 		smp_boot_sp = stack + KSTACK_SIZE;
 		smp_boot_cpu = c;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		long err = sbi_hart_start(h->hartid, kernel_pa_of(secondary_entry), satp);
+		long err = sbi_hart_start(h->hartid, kvm_pa_of(secondary_entry), satp);
 		if (err) {
 			pr_warn("smp: hart %u failed to start (%ld)\n", h->hartid, err);
 			kstack_free(stack);
@@ -99,8 +100,8 @@ void smp_boot(const struct dt_info *dt, unsigned long boot_hartid)
 		 * take seconds to be scheduled at all, so the limit is generous; a hart
 		 * the firmware reports stopped again has failed and is not waited for.
 		 */
-		uint64_t deadline = time_ns() + 30000000000ULL;
-		while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE) && time_ns() < deadline &&
+		uint64_t deadline = time_now_ns() + 30000000000ULL;
+		while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE) && time_now_ns() < deadline &&
 		       sbi_hart_status(h->hartid) != SBI_HSM_STOPPED)
 			;
 		ncpus++;	/* even if late: the slot stays its own */

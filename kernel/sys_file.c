@@ -89,7 +89,7 @@ static long rw_vec(ul fd, ul uiov, ul cnt, int is_write)
 		uint64_t iov[2];
 		long r;
 
-		if (copy_from_user(iov, uiov + 16 * i, sizeof(iov)))
+		if (uaccess_copy_from_user(iov, uiov + 16 * i, sizeof(iov)))
 			return total ? total : -EFAULT;
 		if (!iov[1])
 			continue;
@@ -118,7 +118,7 @@ SYSCALL(writev)
 static long user_path(int dirfd, ul upath, char *abs, size_t size)
 {
 	char path[PATH_MAX_K];
-	long r = strncpy_from_user(path, upath, sizeof(path));
+	long r = uaccess_strncpy_from_user(path, upath, sizeof(path));
 
 	if (r < 0)
 		return r;
@@ -195,14 +195,14 @@ SYSCALL(fstat)
 	if (!f)
 		return -EBADF;
 	file_stat(f, &st);
-	return copy_to_user(a1, &st, sizeof(st));
+	return uaccess_copy_to_user(a1, &st, sizeof(st));
 }
 
 SYSCALL(newfstatat)
 {
 	char path[PATH_MAX_K], abs[PATH_MAX_K];
 	struct kstat st;
-	long r = strncpy_from_user(path, a1, sizeof(path));
+	long r = uaccess_strncpy_from_user(path, a1, sizeof(path));
 
 	if (r < 0)
 		return r;
@@ -212,7 +212,7 @@ SYSCALL(newfstatat)
 		return r;
 	if ((r = vfs_stat(abs, !(a3 & AT_SYMLINK_NOFOLLOW), &st)))
 		return r;
-	return copy_to_user(a2, &st, sizeof(st));
+	return uaccess_copy_to_user(a2, &st, sizeof(st));
 }
 
 /* statx: glibc falls back to newfstatat when it is missing. */
@@ -271,7 +271,7 @@ SYSCALL(pipe2)
 		file_put(wf);
 		return -EMFILE;
 	}
-	if (copy_to_user(a0, fds, sizeof(fds))) {
+	if (uaccess_copy_to_user(a0, fds, sizeof(fds))) {
 		p->files[fds[0]] = p->files[fds[1]] = 0;
 		file_put(rf);
 		file_put(wf);
@@ -385,7 +385,7 @@ SYSCALL(readlinkat)
 		n = (long)strlcpy(target, ip->link, sizeof(target));
 	}
 	n = MIN(n, (long)a3);
-	if (copy_to_user(a2, target, (size_t)n))
+	if (uaccess_copy_to_user(a2, target, (size_t)n))
 		return -EFAULT;
 	return n;
 }
@@ -413,7 +413,7 @@ SYSCALL(getcwd)
 
 	if (a1 < n)
 		return -ERANGE;
-	if (copy_to_user(a0, cwd, n))
+	if (uaccess_copy_to_user(a0, cwd, n))
 		return -EFAULT;
 	return (long)n;
 }

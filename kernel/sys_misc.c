@@ -3,6 +3,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "sched.h"
 #include "syscall.h"
 #include "time.h"
 #include "futex.h"
@@ -23,7 +24,7 @@ SYSCALL(uname)
 	strlcpy(u[3], "#1 SMP Holstein", 65);
 	strlcpy(u[4], "riscv64", 65);
 	strlcpy(u[5], "(none)", 65);
-	return copy_to_user(a0, u, sizeof(u));
+	return uaccess_copy_to_user(a0, u, sizeof(u));
 }
 
 SYSCALL(getuid)
@@ -42,7 +43,7 @@ SYSCALL(getresuid)
 {
 	uint32_t zero = 0;
 
-	if (copy_to_user(a0, &zero, 4) || copy_to_user(a1, &zero, 4) || copy_to_user(a2, &zero, 4))
+	if (uaccess_copy_to_user(a0, &zero, 4) || uaccess_copy_to_user(a1, &zero, 4) || uaccess_copy_to_user(a2, &zero, 4))
 		return -EFAULT;
 	return 0;
 }
@@ -70,12 +71,12 @@ SYSCALL(sysinfo)
 	} si;
 
 	memset(&si, 0, sizeof(si));
-	si.uptime = (long)(time_ns() / 1000000000ULL);
+	si.uptime = (long)(time_now_ns() / 1000000000ULL);
 	si.totalram = pmm_total_frames() * 4096UL;
 	si.freeram = pmm_free_frames() * 4096UL;
 	si.mem_unit = 1;
 	si.procs = 1;
-	return copy_to_user(a0, &si, sizeof(si));
+	return uaccess_copy_to_user(a0, &si, sizeof(si));
 }
 
 #define REBOOT_MAGIC1		0xfee1dead
@@ -113,20 +114,20 @@ SYSCALL(reboot)
 		return 0;
 	case REBOOT_CMD_POWER_OFF:
 		printk(KERN_EMERG, "reboot: Power down\n");
-		machine_poweroff(0);
+		poweroff_machine(0);
 	case REBOOT_CMD_HALT:
 		printk(KERN_EMERG, "reboot: System halted\n");
-		machine_poweroff(0);
+		poweroff_machine(0);
 	case REBOOT_CMD_RESTART:
 		printk(KERN_EMERG, "reboot: Restarting system\n");
-		machine_restart();
+		poweroff_restart();
 	case REBOOT_CMD_RESTART2: {
 		char arg[256];
-		if (strncpy_from_user(arg, a3, sizeof(arg) - 1) == -EFAULT)
+		if (uaccess_strncpy_from_user(arg, a3, sizeof(arg) - 1) == -EFAULT)
 			return -EFAULT;
 		arg[sizeof(arg) - 1] = 0;	/* a longer command is cut, as on Linux */
 		printk(KERN_EMERG, "reboot: Restarting system with command '%s'\n", arg);
-		machine_restart();
+		poweroff_restart();
 	}
 	}
 	return -EINVAL;		/* KEXEC, SW_SUSPEND and unknown commands, as without those */
@@ -142,7 +143,7 @@ SYSCALL(getrandom)
 	while (done < n) {
 		size_t k = MIN(n - done, sizeof(buf));
 		random_bytes(buf, k);
-		if (copy_to_user(a0 + done, buf, k))
+		if (uaccess_copy_to_user(a0 + done, buf, k))
 			return done ? (long)done : -EFAULT;
 		done += k;
 	}
@@ -151,7 +152,7 @@ SYSCALL(getrandom)
 
 static int clock_now(ul clk, struct ktimespec *ts)
 {
-	uint64_t ns = time_ns();
+	uint64_t ns = time_now_ns();
 	struct cputime t;
 
 	switch (clk) {
@@ -184,7 +185,7 @@ SYSCALL(clock_gettime)
 
 	if (r)
 		return r;
-	return copy_to_user(a1, &ts, sizeof(ts));
+	return uaccess_copy_to_user(a1, &ts, sizeof(ts));
 }
 
 SYSCALL(clock_getres)
@@ -194,7 +195,7 @@ SYSCALL(clock_getres)
 	if (a0 > 7)
 		return -EINVAL;
 	if (a1)
-		return copy_to_user(a1, &ts, sizeof(ts));
+		return uaccess_copy_to_user(a1, &ts, sizeof(ts));
 	return 0;
 }
 
@@ -205,19 +206,19 @@ SYSCALL(gettimeofday)
 	clock_now(0, &ts);
 	if (a0) {
 		int64_t tv[2] = { ts.sec, ts.nsec / 1000 };
-		if (copy_to_user(a0, tv, sizeof(tv)))
+		if (uaccess_copy_to_user(a0, tv, sizeof(tv)))
 			return -EFAULT;
 	}
 	if (a1) {
 		int32_t tz[2] = { 0, 0 };
-		if (copy_to_user(a1, tz, sizeof(tz)))
+		if (uaccess_copy_to_user(a1, tz, sizeof(tz)))
 			return -EFAULT;
 	}
 	return 0;
 }
 
 /*
- * sleep_until - sleep until time_ns() reaches @deadline, waking on every
+ * sleep_until - sleep until time_now_ns() reaches @deadline, waking on every
  * tick.  0, or -EINTR if a signal arrived first.
  */
 static long sleep_until(uint64_t deadline)
@@ -225,8 +226,8 @@ static long sleep_until(uint64_t deadline)
 	long r = 0;
 
 	spin_lock(&sched_lock);
-	while (time_ns() < deadline) {
-		if ((r = sleep_on_intr((void *)&jiffies, &sched_lock)))
+	while (time_now_ns() < deadline) {
+		if ((r = sched_sleep_intr((void *)&jiffies, &sched_lock)))
 			break;
 	}
 	spin_unlock(&sched_lock);
@@ -234,7 +235,7 @@ static long sleep_until(uint64_t deadline)
 }
 
 /*
- * user_deadline - the time_ns() at which the user timespec at @ureq runs
+ * user_deadline - the time_now_ns() at which the user timespec at @ureq runs
  * out: relative to now, or with @abs an absolute time on clock @clk.
  * 0, -EFAULT or -EINVAL.
  */
@@ -242,7 +243,7 @@ static long user_deadline(ul ureq, int abs, ul clk, uint64_t *deadline)
 {
 	struct ktimespec req, now;
 
-	if (copy_from_user(&req, ureq, sizeof(req)))
+	if (uaccess_copy_from_user(&req, ureq, sizeof(req)))
 		return -EFAULT;
 	if (req.nsec < 0 || req.nsec >= 1000000000 || req.sec < 0)
 		return -EINVAL;
@@ -251,9 +252,9 @@ static long user_deadline(ul ureq, int abs, ul clk, uint64_t *deadline)
 		if (clock_now(clk, &now))
 			return -EINVAL;
 		uint64_t n = (uint64_t)now.sec * 1000000000ULL + (uint64_t)now.nsec;
-		*deadline = time_ns() + (want > n ? want - n : 0);
+		*deadline = time_now_ns() + (want > n ? want - n : 0);
 	} else {
-		*deadline = time_ns() + want;
+		*deadline = time_now_ns() + want;
 	}
 	if (!*deadline)
 		*deadline = 1;		/* 0 means "none" to callers */
@@ -269,10 +270,10 @@ static long do_nanosleep(ul ureq, ul urem, int abs, ul clk)
 		return r;
 	if (sleep_until(deadline)) {
 		if (urem && !abs) {
-			uint64_t left = deadline > time_ns() ? deadline - time_ns() : 0;
+			uint64_t left = deadline > time_now_ns() ? deadline - time_now_ns() : 0;
 			struct ktimespec rem = { (int64_t)(left / 1000000000ULL),
 						 (int64_t)(left % 1000000000ULL) };
-			copy_to_user(urem, &rem, sizeof(rem));
+			uaccess_copy_to_user(urem, &rem, sizeof(rem));
 		}
 		return -EINTR;
 	}
@@ -333,7 +334,7 @@ SYSCALL(times)
 	uint64_t t[4] = { cputime_clock_t(self.user), cputime_clock_t(self.sys),
 			  cputime_clock_t(kids.user), cputime_clock_t(kids.sys) };
 
-	if (a0 && copy_to_user(a0, t, sizeof(t)))
+	if (a0 && uaccess_copy_to_user(a0, t, sizeof(t)))
 		return -EFAULT;
-	return (long)(time_ns() / 10000000ULL);
+	return (long)(time_now_ns() / 10000000ULL);
 }

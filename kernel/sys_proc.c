@@ -3,6 +3,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "sched.h"
 #include "exec.h"
 #include "time.h"
 #include "syscall.h"
@@ -206,7 +207,7 @@ SYSCALL(prlimit64)
 		lim[0] = lim[1] = USER_STACK_SIZE;
 	if (a1 == 7)		/* RLIMIT_NOFILE */
 		lim[0] = lim[1] = NOFILE;
-	if (a3 && copy_to_user(a3, lim, sizeof(lim)))
+	if (a3 && uaccess_copy_to_user(a3, lim, sizeof(lim)))
 		return -EFAULT;
 	return 0;
 }
@@ -219,12 +220,12 @@ SYSCALL(rt_sigaction)
 
 	if (sig < 1 || sig > NSIG || a3 != 8)
 		return -EINVAL;
-	if (a2 && copy_to_user(a2, &p->sig.action[sig - 1], sizeof(act)))
+	if (a2 && uaccess_copy_to_user(a2, &p->sig.action[sig - 1], sizeof(act)))
 		return -EFAULT;
 	if (a1) {
 		if (sig == SIGKILL || sig == SIGSTOP)
 			return -EINVAL;
-		if (copy_from_user(&act, a1, sizeof(act)))
+		if (uaccess_copy_from_user(&act, a1, sizeof(act)))
 			return -EFAULT;
 		spin_lock(&sched_lock);
 		p->sig.action[sig - 1] = act;
@@ -243,7 +244,7 @@ SYSCALL(rt_sigprocmask)
 	if (a3 != 8)
 		return -EINVAL;
 	if (a1) {
-		if (copy_from_user(&set, a1, sizeof(set)))
+		if (uaccess_copy_from_user(&set, a1, sizeof(set)))
 			return -EFAULT;
 		spin_lock(&sched_lock);
 		switch (a0) {
@@ -264,7 +265,7 @@ SYSCALL(rt_sigprocmask)
 		signal_unblocked_locked(p);
 		spin_unlock(&sched_lock);
 	}
-	if (a2 && copy_to_user(a2, &old, sizeof(old)))
+	if (a2 && uaccess_copy_to_user(a2, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
 }
@@ -273,7 +274,7 @@ SYSCALL(rt_sigpending)
 {
 	uint64_t set = current()->sig.pending & current()->sig.blocked;
 
-	return copy_to_user(a0, &set, sizeof(set));
+	return uaccess_copy_to_user(a0, &set, sizeof(set));
 }
 
 /* rt_sigtimedwait(set, info, timeout, sigsetsize) - the signal taken, -EAGAIN at the timeout. */
@@ -284,14 +285,14 @@ SYSCALL(rt_sigtimedwait)
 
 	if (a3 != 8)
 		return -EINVAL;
-	if (copy_from_user(&set, a0, sizeof(set)))
+	if (uaccess_copy_from_user(&set, a0, sizeof(set)))
 		return -EFAULT;
 	if (a2) {
-		if (copy_from_user(&ts, a2, sizeof(ts)))
+		if (uaccess_copy_from_user(&ts, a2, sizeof(ts)))
 			return -EFAULT;
 		if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1000000000)
 			return -EINVAL;
-		deadline = time_ns() + (uint64_t)ts.sec * 1000000000ULL + (uint64_t)ts.nsec;
+		deadline = time_now_ns() + (uint64_t)ts.sec * 1000000000ULL + (uint64_t)ts.nsec;
 	}
 	return signal_timedwait(set, a1, a2 ? &deadline : 0);
 }
@@ -302,7 +303,7 @@ SYSCALL(rt_sigsuspend)
 
 	if (a1 != 8)
 		return -EINVAL;
-	if (copy_from_user(&mask, a0, sizeof(mask)))
+	if (uaccess_copy_from_user(&mask, a0, sizeof(mask)))
 		return -EFAULT;
 	return signal_suspend(mask);
 }
@@ -339,7 +340,7 @@ SYSCALL(sched_getaffinity)
 	for (int i = 0; i < ncpus; i++)
 		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
 			mask |= 1UL << i;
-	return copy_to_user(a2, &mask, sizeof(mask)) ? -EFAULT : (long)sizeof(mask);
+	return uaccess_copy_to_user(a2, &mask, sizeof(mask)) ? -EFAULT : (long)sizeof(mask);
 }
 
 /* getcpu(cpu, node, cache) - the hart we run on now (it may change at once), node 0. */
@@ -347,9 +348,9 @@ SYSCALL(getcpu)
 {
 	uint32_t cpu = (uint32_t)this_cpu()->id, node = 0;
 
-	if (a0 && copy_to_user(a0, &cpu, sizeof(cpu)))
+	if (a0 && uaccess_copy_to_user(a0, &cpu, sizeof(cpu)))
 		return -EFAULT;
-	if (a1 && copy_to_user(a1, &node, sizeof(node)))
+	if (a1 && uaccess_copy_to_user(a1, &node, sizeof(node)))
 		return -EFAULT;
 	return 0;
 }
@@ -365,7 +366,7 @@ SYSCALL(prctl)
 
 	switch (a0) {
 	case PR_SET_NAME:
-		if (strncpy_from_user(name, a1, sizeof(name)) == -EFAULT)
+		if (uaccess_strncpy_from_user(name, a1, sizeof(name)) == -EFAULT)
 			return -EFAULT;
 		name[sizeof(name) - 1] = 0;	/* a longer name is cut to 15 bytes, as on Linux */
 		spin_lock(&sched_lock);		/* /proc readers copy it under the lock */
@@ -373,7 +374,7 @@ SYSCALL(prctl)
 		spin_unlock(&sched_lock);
 		return 0;
 	case PR_GET_NAME:
-		return copy_to_user(a1, p->name, sizeof(p->name)) ? -EFAULT : 0;
+		return uaccess_copy_to_user(a1, p->name, sizeof(p->name)) ? -EFAULT : 0;
 	}
 	return -EINVAL;
 }
@@ -415,7 +416,7 @@ SYSCALL(setpriority)
 
 SYSCALL(sched_yield)
 {
-	yield();
+	sched_yield();
 	return 0;
 }
 

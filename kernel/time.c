@@ -11,7 +11,7 @@
 
 uint64_t timebase_hz = 10000000;
 static uint64_t boot_time;
-static uint64_t epoch_at_boot = FALLBACK_EPOCH_NS;	/* CLOCK_REALTIME when time_ns() was 0 */
+static uint64_t epoch_at_boot = FALLBACK_EPOCH_NS;	/* CLOCK_REALTIME when time_now_ns() was 0 */
 
 void time_init(uint64_t hz)
 {
@@ -25,14 +25,14 @@ uint64_t time_ticks_to_ns(uint64_t t)
 	return t / timebase_hz * 1000000000ULL + t % timebase_hz * 1000000000ULL / timebase_hz;
 }
 
-uint64_t time_ns(void)
+uint64_t time_now_ns(void)
 {
 	return time_ticks_to_ns(rdtime() - boot_time);
 }
 
 void time_set_realtime(uint64_t epoch_ns)
 {
-	uint64_t up = time_ns();
+	uint64_t up = time_now_ns();
 
 	if (epoch_ns > up)
 		epoch_at_boot = epoch_ns - up;
@@ -40,5 +40,5 @@ void time_set_realtime(uint64_t epoch_ns)
 
 uint64_t time_realtime_ns(void)
 {
-	return epoch_at_boot + time_ns();
+	return epoch_at_boot + time_now_ns();
 }

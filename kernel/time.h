@@ -14,7 +14,7 @@ struct ktimespec {
 extern uint64_t timebase_hz;
 void time_init(uint64_t hz);
 uint64_t time_ticks_to_ns(uint64_t t);
-uint64_t time_ns(void);
+uint64_t time_now_ns(void);
 /* time_set_realtime - the wall clock reads @epoch_ns (ns since 1970) now; else a fixed 2026-01-01 at boot. */
 void time_set_realtime(uint64_t epoch_ns);
 uint64_t time_realtime_ns(void);

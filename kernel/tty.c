@@ -7,6 +7,7 @@
 #include "kernel.h"
 #include "file.h"
 #include "proc.h"
+#include "sched.h"
 #include "tty.h"
 #include "poll.h"
 #include "jobctl.h"
@@ -135,7 +136,7 @@ void tty_poll(void)
 	}
 	spin_unlock(&tty_lock);
 	if (any) {
-		wakeup(&buf);
+		sched_wakeup(&buf);
 		poll_notify();
 	}
 }
@@ -182,7 +183,7 @@ static long tty_read(struct file *f, unsigned long ubuf, size_t n)
 			spin_unlock(&tty_lock);
 			return -EAGAIN;
 		}
-		err = sleep_on_intr(&buf, &tty_lock);
+		err = sched_sleep_intr(&buf, &tty_lock);
 		spin_unlock(&tty_lock);
 		if (err)
 			return -ERESTARTSYS;
@@ -199,7 +200,7 @@ static long tty_read(struct file *f, unsigned long ubuf, size_t n)
 			break;
 	}
 	spin_unlock(&tty_lock);
-	if (copy_to_user(ubuf, tmp, got))
+	if (uaccess_copy_to_user(ubuf, tmp, got))
 		return -EFAULT;
 	return (long)got;
 }
@@ -211,7 +212,7 @@ static long tty_write(struct file *f, unsigned long ubuf, size_t n)
 
 	while (done < n) {
 		size_t chunk = MIN(n - done, sizeof(tmp));
-		if (copy_from_user(tmp, ubuf + done, chunk))
+		if (uaccess_copy_from_user(tmp, ubuf + done, chunk))
 			return done ? (long)done : -EFAULT;
 		console_write(tmp, chunk);
 		done += chunk;
@@ -226,24 +227,24 @@ static long tty_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 
 	switch (cmd) {
 	case TCGETS:
-		return copy_to_user(arg, &termios, sizeof(termios));
+		return uaccess_copy_to_user(arg, &termios, sizeof(termios));
 	case TCSETS:
 	case TCSETSW:
 	case TCSETSF:
-		if (copy_from_user(&t, arg, sizeof(t)))
+		if (uaccess_copy_from_user(&t, arg, sizeof(t)))
 			return -EFAULT;
 		spin_lock(&tty_lock);
 		termios = t;
 		spin_unlock(&tty_lock);
 		return 0;
 	case TIOCGWINSZ:
-		return copy_to_user(arg, &winsize, sizeof(winsize));
+		return uaccess_copy_to_user(arg, &winsize, sizeof(winsize));
 	case TIOCSWINSZ:
-		return copy_from_user(&winsize, arg, sizeof(winsize));
+		return uaccess_copy_from_user(&winsize, arg, sizeof(winsize));
 	case TIOCGPGRP:
-		return put_user_u32(arg, (uint32_t)fg_pgrp);
+		return uaccess_put_u32(arg, (uint32_t)fg_pgrp);
 	case TIOCSPGRP:
-		if (copy_from_user(&pg, arg, sizeof(pg)))
+		if (uaccess_copy_from_user(&pg, arg, sizeof(pg)))
 			return -EFAULT;
 		if (pg <= 0)
 			return -EINVAL;

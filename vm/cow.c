@@ -69,7 +69,7 @@ static __attribute__((noinline)) enum fault_result cow_copy(pte_t *pte, phys_add
 	*pte = writable_pte(*pte, n);
 	pmm_put(frame);
 	if (*pte & PTE_X)
-		icache_flush();	/* split I/D caches (U74): fetch the copy, not stale lines */
+		tlb_flush_icache();	/* split I/D caches (U74): fetch the copy, not stale lines */
 	vmstat_inc(cow_copy);
 	return FAULT_OK;
 }

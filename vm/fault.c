@@ -124,7 +124,7 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, u
 
 	if (!v || !access_allowed(v->prot, access))
 		return FAULT_SIGSEGV;
-	flags = prot_to_pte(v->prot);
+	flags = mm_prot_to_pte(v->prot);
 	e = pt_walk_private(mm, va, 1);
 	if (!e)
 		return FAULT_OOM;
@@ -171,7 +171,7 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, u
 	*e = pa_to_pte(frame) | flags | PTE_V;
 	vma_note_mapped(v, va);
 	if (flags & PTE_X)
-		icache_flush();
+		tlb_flush_icache();
 	return FAULT_OK;
 }
 

@@ -17,8 +17,8 @@ extern char _start[], _etext[], _rodata[], _erodata[], _data[], _end[];
 extern char boot_stack_guard[], boot_stack_bottom[];
 extern unsigned long kernel_load_pa;
 
-phys_addr_t kernel_root;
-int kernel_root_used[256], kernel_root_nused;
+phys_addr_t kvm_root;
+int kvm_root_used[256], kvm_root_nused;
 
 #define NSLOTS 1024	/* kernel stacks: NPROC processes + 2 per hart, with room */
 
@@ -26,7 +26,7 @@ int kernel_root_used[256], kernel_root_nused;
 #define KERNEL_RX	(PTE_R | PTE_X | PTE_A | PTE_G)
 #define KERNEL_RO	(PTE_R | PTE_A | PTE_G)
 
-phys_addr_t kernel_pa_of(const void *va)
+phys_addr_t kvm_pa_of(const void *va)
 {
 	unsigned long v = (unsigned long)va;
 
@@ -52,7 +52,7 @@ static void map_range(phys_addr_t pa, uint64_t size, uint64_t flags)
 				level = l;
 				break;
 			}
-		int r = pt_map_leaf(kernel_root, (uint64_t)pa_to_va(pa), pa, level, flags);
+		int r = pt_map_leaf(kvm_root, (uint64_t)pa_to_va(pa), pa, level, flags);
 		if (r == -EEXIST)
 			level = 0;	/* already covered by a larger page (RAM) */
 		else if (r)
@@ -65,14 +65,14 @@ static void map_range(phys_addr_t pa, uint64_t size, uint64_t flags)
 static void map_image(char *from, char *to, uint64_t flags)
 {
 	for (unsigned long va = (unsigned long)from; va < (unsigned long)to; va += PAGE_SIZE)
-		if (pt_map(kernel_root, va, kernel_pa_of((void *)va), flags))
+		if (pt_map(kvm_root, va, kvm_pa_of((void *)va), flags))
 			panic("kvm: out of memory mapping the image");
 }
 
 void kvm_init(const struct dt_info *dt)
 {
-	kernel_root = pt_alloc_root();
-	if (!kernel_root)
+	kvm_root = pt_alloc_root();
+	if (!kvm_root)
 		panic("kvm: no memory for the kernel table");
 
 	for (int i = 0; i < dt->nmem; i++)
@@ -101,19 +101,19 @@ void kvm_init(const struct dt_info *dt)
 	 */
 	for (unsigned long va = KSTACK_AREA; va < KSTACK_AREA + NSLOTS * KSTACK_SLOT;
 	     va += PT_LEVEL_SIZE(1))
-		if (!pt_walk(kernel_root, va, 1))
+		if (!pt_walk(kvm_root, va, 1))
 			panic("kvm: out of memory");
 
-	pte_t *root = phys_to_virt(kernel_root);
+	pte_t *root = phys_to_virt(kvm_root);
 	for (int i = 256; i < 512; i++)
 		if (root[i] & PTE_V)
-			kernel_root_used[kernel_root_nused++] = i;
+			kvm_root_used[kvm_root_nused++] = i;
 	kvm_load();
 }
 
 void kvm_load(void)
 {
-	satp_load(kernel_root);
+	satp_load(kvm_root);
 }
 
 /* --- kernel stacks --------------------------------------------------------- */
@@ -145,10 +145,10 @@ unsigned long kstack_alloc(void)
 	}
 	bottom = KSTACK_AREA + (unsigned long)slot * KSTACK_SLOT + KSTACK_SIZE;
 	for (int p = 0; p < KSTACK_PAGES; p++)
-		if (pt_map(kernel_root, bottom + p * PAGE_SIZE, frames[p], KERNEL_RW)) {
+		if (pt_map(kvm_root, bottom + p * PAGE_SIZE, frames[p], KERNEL_RW)) {
 			/* Undo: unmap what we mapped; the frames go below. */
 			for (int q = 0; q < p; q++)
-				*pt_walk(kernel_root, bottom + q * PAGE_SIZE, 0) = 0;
+				*pt_walk(kvm_root, bottom + q * PAGE_SIZE, 0) = 0;
 			slot_used[slot] = 0;
 			spin_unlock(&kstack_lock);
 			goto err;
@@ -177,7 +177,7 @@ void kstack_free(unsigned long bottom)
 
 	spin_lock(&kstack_lock);
 	for (int p = 0; p < KSTACK_PAGES; p++) {
-		pte_t *e = pt_walk(kernel_root, bottom + p * PAGE_SIZE, 0);
+		pte_t *e = pt_walk(kvm_root, bottom + p * PAGE_SIZE, 0);
 		phys_addr_t pa = pte_to_pa(*e);
 		*e = 0;
 		pmm_put(pa);

@@ -10,9 +10,9 @@
 
 struct dt_info;
 
-extern phys_addr_t kernel_root;
+extern phys_addr_t kvm_root;
 /* The kernel half's root entries in use (fixed after kvm_init): what mm_create copies. */
-extern int kernel_root_used[256], kernel_root_nused;
+extern int kvm_root_used[256], kvm_root_nused;
 
 /* kvm_init - build the final kernel table from @dt and switch this hart to it. */
 void kvm_init(const struct dt_info *dt);
@@ -26,7 +26,7 @@ void kvm_load(void);
 unsigned long kstack_alloc(void);
 void kstack_free(unsigned long bottom);
 
-/* kernel_pa_of - physical address of a kernel-image or direct-map virtual address. */
-phys_addr_t kernel_pa_of(const void *va);
+/* kvm_pa_of - physical address of a kernel-image or direct-map virtual address. */
+phys_addr_t kvm_pa_of(const void *va);
 
 #endif

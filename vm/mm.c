@@ -16,7 +16,7 @@
 int cow_enabled = 1;
 extern phys_addr_t zero_frame, sigpage_frame;
 
-uint64_t prot_to_pte(unsigned prot)
+uint64_t mm_prot_to_pte(unsigned prot)
 {
 	uint64_t f = PTE_U | PTE_A | PTE_D;
 
@@ -41,9 +41,9 @@ struct mm *mm_create(void)
 		return 0;
 	}
 	/* Share the kernel half: root entries 256..511 never change after boot. */
-	pte_t *kr = phys_to_virt(kernel_root), *ur = phys_to_virt(mm->root);
-	for (int i = 0; i < kernel_root_nused; i++)
-		ur[kernel_root_used[i]] = kr[kernel_root_used[i]];
+	pte_t *kr = phys_to_virt(kvm_root), *ur = phys_to_virt(mm->root);
+	for (int i = 0; i < kvm_root_nused; i++)
+		ur[kvm_root_used[i]] = kr[kvm_root_used[i]];
 	mm->lock = (struct spinlock)SPINLOCK_INIT("mm");
 	mm->refs = 1;
 	mm->stack_top = USER_STACK_TOP;
@@ -252,7 +252,7 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned pr
 			if (!e || !(*e & PTE_V))
 				continue;
 			pte_t old = *e;
-			pte_t n = pa_to_pte(pte_to_pa(old)) | prot_to_pte(prot & ~PROT_WRITE) | PTE_V |
+			pte_t n = pa_to_pte(pte_to_pa(old)) | mm_prot_to_pte(prot & ~PROT_WRITE) | PTE_V |
 				  (old & PTE_SHARED);
 			if ((prot & PROT_WRITE) && ((old & PTE_SHARED) ||
 			    ((old & PTE_W) && pmm_refcount(pte_to_pa(old)) == 1)))

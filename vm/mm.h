@@ -149,7 +149,7 @@ void mm_rss(struct mm *mm, struct mm_rss *r);
 int mm_shared_key(struct mm *mm, unsigned long va, const void **obj, unsigned long *off);
 
 /* Leaf-PTE flags for a user page of protection @prot (A and D always set). */
-uint64_t prot_to_pte(unsigned prot);
+uint64_t mm_prot_to_pte(unsigned prot);
 
 /* Boot switch cow=0: eager copy at fork instead of sharing. */
 extern int cow_enabled;

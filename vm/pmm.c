@@ -240,7 +240,7 @@ void pmm_set_fail_every(unsigned n)
 	fail_every = n;
 }
 
-int fail_injected(void)
+int pmm_fail_injected(void)
 {
 	if (!fail_every)
 		return 0;
@@ -252,7 +252,7 @@ phys_addr_t pmm_alloc(void)
 	struct free_frame *f;
 	phys_addr_t pa;
 
-	if (fail_injected())
+	if (pmm_fail_injected())
 		return 0;
 	spin_lock(&pmm_lock);
 	f = free_list;

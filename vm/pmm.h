@@ -108,6 +108,6 @@ size_t pmm_total_frames(void);		/* frames handed to pmm_init, minus the count ar
 /* Fault injection (bootarg fail_alloc=N): every Nth allocation fails; 0 = off. */
 void pmm_set_fail_every(unsigned n);
 /* Shared by pmm_alloc and kmalloc: does this allocation fail by injection? */
-int fail_injected(void);
+int pmm_fail_injected(void);
 
 #endif

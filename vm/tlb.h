@@ -21,14 +21,14 @@
 #ifdef HOST_TEST
 static inline void tlb_flush_page(unsigned long va) { (void)va; }
 static inline void tlb_flush_all(void) { }
-static inline void icache_flush(void) { }
+static inline void tlb_flush_icache(void) { }
 #else
 #include "../arch/riscv/csr.h"
 /* tlb_flush_page - drop this hart's translation of @va (current address space). */
 static inline void tlb_flush_page(unsigned long va) { local_flush_tlb_page(va); }
 static inline void tlb_flush_all(void) { local_flush_tlb_all(); }
-/* icache_flush - make this hart fetch what was just written (fence.i). */
-static inline void icache_flush(void) { local_flush_icache(); }
+/* tlb_flush_icache - make this hart fetch what was just written (fence.i). */
+static inline void tlb_flush_icache(void) { local_flush_icache(); }
 #endif
 
 #endif

@@ -11,21 +11,21 @@ int uaccess_ok(unsigned long addr, size_t len)
 	return addr + len >= addr && addr + len <= USER_TOP;
 }
 
-long copy_to_user(unsigned long udst, const void *src, size_t n)
+long uaccess_copy_to_user(unsigned long udst, const void *src, size_t n)
 {
 	if (!uaccess_ok(udst, n))
 		return -EFAULT;
 	return __uaccess_copy((void *)udst, src, n) ? -EFAULT : 0;
 }
 
-long copy_from_user(void *dst, unsigned long usrc, size_t n)
+long uaccess_copy_from_user(void *dst, unsigned long usrc, size_t n)
 {
 	if (!uaccess_ok(usrc, n))
 		return -EFAULT;
 	return __uaccess_copy(dst, (const void *)usrc, n) ? -EFAULT : 0;
 }
 
-long strncpy_from_user(char *dst, unsigned long usrc, size_t n)
+long uaccess_strncpy_from_user(char *dst, unsigned long usrc, size_t n)
 {
 	size_t done = 0;
 
@@ -34,7 +34,7 @@ long strncpy_from_user(char *dst, unsigned long usrc, size_t n)
 		size_t chunk = PAGE_SIZE - ((usrc + done) & (PAGE_SIZE - 1));
 		if (chunk > n - done)
 			chunk = n - done;
-		if (copy_from_user(dst + done, usrc + done, chunk))
+		if (uaccess_copy_from_user(dst + done, usrc + done, chunk))
 			return -EFAULT;
 		for (size_t i = 0; i < chunk; i++)
 			if (dst[done + i] == 0)
@@ -44,17 +44,17 @@ long strncpy_from_user(char *dst, unsigned long usrc, size_t n)
 	return -ENAMETOOLONG;
 }
 
-long put_user_u32(unsigned long uaddr, uint32_t v)
+long uaccess_put_u32(unsigned long uaddr, uint32_t v)
 {
-	return copy_to_user(uaddr, &v, sizeof(v));
+	return uaccess_copy_to_user(uaddr, &v, sizeof(v));
 }
 
-long put_user_u64(unsigned long uaddr, uint64_t v)
+long uaccess_put_u64(unsigned long uaddr, uint64_t v)
 {
-	return copy_to_user(uaddr, &v, sizeof(v));
+	return uaccess_copy_to_user(uaddr, &v, sizeof(v));
 }
 
-long get_user_u64(unsigned long uaddr, uint64_t *v)
+long uaccess_get_u64(unsigned long uaddr, uint64_t *v)
 {
-	return copy_from_user(v, uaddr, sizeof(*v));
+	return uaccess_copy_from_user(v, uaddr, sizeof(*v));
 }

@@ -26,14 +26,14 @@ static void handle_interrupt(unsigned long code)
 {
 	switch (code) {
 	case IRQ_S_TIMER:
-		timer_interrupt();
+		irq_timer();
 		break;
 	case IRQ_S_EXT:
-		external_interrupt();
+		irq_external();
 		break;
 	case IRQ_S_SOFT:
 		csr_clear(sip, 1UL << IRQ_S_SOFT);
-		ipi_interrupt();
+		irq_ipi();
 		break;
 	}
 }

@@ -27,8 +27,8 @@
 struct vmstat vmstat;
 phys_addr_t zero_frame;
 phys_addr_t sigpage_frame;
-phys_addr_t kernel_root;
-int kernel_root_used[256], kernel_root_nused;	/* root entries mm_create copies */
+phys_addr_t kvm_root;
+int kvm_root_used[256], kvm_root_nused;	/* root entries mm_create copies */
 
 jmp_buf *host_panic_jmp;	/* set by a test that expects a panic */
 char host_panic_msg[256];	/* the last panic's message */
@@ -57,7 +57,7 @@ void *kmalloc(size_t size)
 {
 	void *p;
 
-	if (size > 4096 || fail_injected())
+	if (size > 4096 || pmm_fail_injected())
 		return NULL;
 	p = malloc(size ? size : 1);
 	if (p)

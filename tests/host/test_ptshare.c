@@ -437,10 +437,10 @@ static void unhog(phys_addr_t *f, size_t n)
 static void fail_after(unsigned n, unsigned k)
 {
 	pmm_set_fail_every(n);
-	while (!fail_injected())
+	while (!pmm_fail_injected())
 		;
 	for (unsigned i = 0; i < n - 1 - k; i++)
-		assert_false(fail_injected());
+		assert_false(pmm_fail_injected());
 }
 
 /* --- sharing at fork -------------------------------------------------------------- */

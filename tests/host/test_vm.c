@@ -347,8 +347,8 @@ static void test_pmm_alloc_all(void **state)
 	unhog(f, n);
 	assert_baseline();
 	/* Allocation started low: boot's frames came right after the count array. */
-	assert_int_equal(kernel_root, RAM_BASE + meta * PAGE_SIZE);
-	assert_int_equal(zero_frame, kernel_root + PAGE_SIZE);
+	assert_int_equal(kvm_root, RAM_BASE + meta * PAGE_SIZE);
+	assert_int_equal(zero_frame, kvm_root + PAGE_SIZE);
 	free(f);
 }
 
@@ -408,10 +408,10 @@ static void test_pmm_fail_every(void **state)
 	pmm_set_fail_every(1);
 	assert_int_equal(pmm_alloc(), 0);
 	assert_int_equal(pmm_alloc_zeroed(), 0);
-	assert_int_equal(fail_injected(), 1);
+	assert_int_equal(pmm_fail_injected(), 1);
 	pmm_set_fail_every(0);
 	for (int i = 0; i < 100; i++)
-		assert_int_equal(fail_injected(), 0);
+		assert_int_equal(pmm_fail_injected(), 0);
 	for (int i = 0; i < 100; i++)
 		if (got[i])
 			pmm_put(got[i]);
@@ -924,9 +924,9 @@ static void test_fork_cow(void **state)
 
 	(void)state;
 	/* The kernel half is shared with every address space, not copied. */
-	((pte_t *)phys_to_virt(kernel_root))[300] = pa_to_pte(RAM_BASE) | PTE_R | PTE_W | PTE_V;
-	kernel_root_used[0] = 300;
-	kernel_root_nused = 1;
+	((pte_t *)phys_to_virt(kvm_root))[300] = pa_to_pte(RAM_BASE) | PTE_R | PTE_W | PTE_V;
+	kvm_root_used[0] = 300;
+	kvm_root_nused = 1;
 	make_parent(&p);
 	child = mm_fork(p.mm);
 	assert_non_null(child);
@@ -935,7 +935,7 @@ static void test_fork_cow(void **state)
 	assert_int_equal(child->brk, p.mm->brk);
 	assert_int_equal(child->stack_top, p.mm->stack_top);
 	assert_int_equal(((pte_t *)phys_to_virt(child->root))[300],
-			 ((pte_t *)phys_to_virt(kernel_root))[300]);
+			 ((pte_t *)phys_to_virt(kvm_root))[300]);
 	for (a = p.mm->vmas, b = child->vmas; a && b; a = a->next, b = b->next) {
 		assert_ptr_not_equal(a, b);
 		assert_int_equal(a->start, b->start);
@@ -964,8 +964,8 @@ static void test_fork_cow(void **state)
 	assert_int_equal(cow_fault(child, pte_of(child, VA_FAR), VA_FAR), FAULT_OK);
 	assert_int_equal(assert_private_writable(child, VA_FAR), p.far);
 	mm_put(child);
-	((pte_t *)phys_to_virt(kernel_root))[300] = 0;
-	kernel_root_nused = 0;
+	((pte_t *)phys_to_virt(kvm_root))[300] = 0;
+	kvm_root_nused = 0;
 	assert_baseline();
 }
 

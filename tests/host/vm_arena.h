@@ -79,9 +79,9 @@ static int vm_arena_boot(void)
 	if (pmm_init(&r, 1))
 		return -1;
 	memset(&vmstat, 0, sizeof(vmstat));
-	kernel_root = pt_alloc_root();
-	kernel_root_nused = 0;
-	if (!kernel_root)
+	kvm_root = pt_alloc_root();
+	kvm_root_nused = 0;
+	if (!kvm_root)
 		return -1;
 #ifdef VM_ARENA_FAULT
 	vm_init();
