@@ -11,8 +11,7 @@
 #include <stdarg.h>
 #include "string.h"
 #include "errno.h"
-
-typedef uint64_t phys_addr_t;
+#include "../arch/riscv/page.h"	/* phys_addr_t, PAGE_SIZE */
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define ALIGN_UP(x, a)	(((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))
@@ -46,8 +45,5 @@ void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)))
 void panic_frame(struct trapframe *tf, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
 #define BUG_ON(c) do { if (unlikely(c)) panic("BUG at %s:%d: %s", __FILE__, __LINE__, #c); } while (0)
-
-/* Monotonic time since boot, from the time CSR and the DT timebase. */
-uint64_t time_now_ns(void);
 
 #endif

@@ -9,7 +9,6 @@
 #include "../vm/phys.h"
 #include "../arch/riscv/page.h"
 
-#define PAGE_SIZE	4096UL
 #define MIN_SHIFT	5	/* 32 bytes */
 #define MAX_SHIFT	11	/* 2048 bytes */
 #define NCLASS		(MAX_SHIFT - MIN_SHIFT + 1)

@@ -5,6 +5,7 @@
 #include "kernel.h"
 #include "spinlock.h"
 #include "console.h"
+#include "time.h"
 
 int loglevel = 7;	/* show levels below this; bootarg loglevel= */
 

@@ -5,6 +5,7 @@
  * Each file's text is generated when it is opened.
  */
 #include "kernel.h"
+#include "time.h"
 #include "file.h"
 #include "proc.h"
 #include "sched.h"

@@ -9,8 +9,7 @@
 #include "../kernel/spinlock.h"
 #include "../arch/riscv/page.h"
 
-#define PAGE_SIZE 4096UL
-#define PFN(pa) ((pa) >> 12)
+#define PFN(pa) ((pa) >> PAGE_SHIFT)
 
 #ifndef HOST_TEST
 void panic(const char *fmt, ...) __attribute__((noreturn));

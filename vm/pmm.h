@@ -12,8 +12,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
-
-typedef uint64_t phys_addr_t;
+#include "../arch/riscv/page.h"
 
 struct pmm_range {
 	uint64_t base, size;

@@ -13,6 +13,7 @@
 #define HOLSTEIN_PTE_H
 
 #include <stdint.h>
+#include "page.h"
 
 typedef uint64_t pte_t;
 
@@ -30,9 +31,6 @@ typedef uint64_t pte_t;
 #define PTE_RWX		(PTE_R | PTE_W | PTE_X)
 #define PTE_FLAGS_MASK	0x3ffUL
 
-#define PAGE_SHIFT	12
-#define PAGE_SIZE	(1UL << PAGE_SHIFT)
-#define PAGE_MASK	(~(PAGE_SIZE - 1))
 #define PT_ENTRIES	512
 #define PT_LEVELS	3	/* Sv39: level 2 (root, 1 GiB leaves), 1 (2 MiB), 0 (4 KiB) */
 
