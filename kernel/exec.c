@@ -13,7 +13,7 @@
 #include "sched.h"
 #include "exec.h"
 #include "elf.h"
-#include "file.h"
+#include "../fs/file.h"
 #include "initramfs.h"
 #include "kmalloc.h"
 #include "random.h"

@@ -4,7 +4,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
-#include "file.h"
+#include "../fs/file.h"
 #include "syscall.h"
 #include "initramfs.h"
 #include "../vm/mm.h"

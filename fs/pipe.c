@@ -3,11 +3,11 @@
  * the pipe.  Data goes through a small kernel bounce buffer so no lock is
  * held while touching user memory (which may fault, and break COW).
  */
-#include "kernel.h"
+#include "../kernel/kernel.h"
 #include "file.h"
-#include "proc.h"
-#include "sched.h"
-#include "kmalloc.h"
+#include "../kernel/proc.h"
+#include "../kernel/sched.h"
+#include "../kernel/kmalloc.h"
 #include "pipe.h"
 #include "poll.h"
 #include "../vm/uaccess.h"

@@ -9,8 +9,8 @@
 #ifndef HOLSTEIN_FILE_H
 #define HOLSTEIN_FILE_H
 
-#include "kernel.h"
-#include "spinlock.h"
+#include "../kernel/kernel.h"
+#include "../kernel/spinlock.h"
 
 /* Inode numbers of /dev entries that others need to recognise. */
 #define DEV_INO_CONSOLE	10

@@ -1,12 +1,12 @@
 /*
  * sys_file.c - file descriptor system calls.
  */
-#include "kernel.h"
-#include "proc.h"
+#include "../kernel/kernel.h"
+#include "../kernel/proc.h"
 #include "file.h"
 #include "pipe.h"
-#include "syscall.h"
-#include "initramfs.h"
+#include "../kernel/syscall.h"
+#include "../kernel/initramfs.h"
 #include "../vm/uaccess.h"
 
 #define F_DUPFD		0

@@ -2,12 +2,12 @@
  * file.c - file objects, descriptor tables, path names, and the trivial
  * files: initramfs files and directories, and the /dev character devices.
  */
-#include "kernel.h"
+#include "../kernel/kernel.h"
 #include "file.h"
-#include "proc.h"
-#include "kmalloc.h"
-#include "initramfs.h"
-#include "random.h"
+#include "../kernel/proc.h"
+#include "../kernel/kmalloc.h"
+#include "../kernel/initramfs.h"
+#include "../kernel/random.h"
 #include "../vm/uaccess.h"
 
 struct file *file_alloc(const struct file_ops *ops, unsigned flags)

@@ -4,13 +4,13 @@
  * stat, status, cmdline, exe.
  * Each file's text is generated when it is opened.
  */
-#include "kernel.h"
-#include "time.h"
+#include "../kernel/kernel.h"
+#include "../kernel/time.h"
 #include "file.h"
-#include "proc.h"
-#include "sched.h"
-#include "kmalloc.h"
-#include "initramfs.h"
+#include "../kernel/proc.h"
+#include "../kernel/sched.h"
+#include "../kernel/kmalloc.h"
+#include "../kernel/initramfs.h"
 #include "../vm/mm.h"
 #include "../vm/pmm.h"
 #include "../vm/fault.h"

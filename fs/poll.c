@@ -11,14 +11,14 @@
  * waking them all on any change keeps each file kind free of per-poller
  * bookkeeping.
  */
-#include "kernel.h"
-#include "proc.h"
-#include "sched.h"
+#include "../kernel/kernel.h"
+#include "../kernel/proc.h"
+#include "../kernel/sched.h"
 #include "file.h"
 #include "poll.h"
-#include "syscall.h"
-#include "time.h"
-#include "kmalloc.h"
+#include "../kernel/syscall.h"
+#include "../kernel/time.h"
+#include "../kernel/kmalloc.h"
 #include "../vm/uaccess.h"
 
 #define POLL_MAX_FDS	NOFILE		/* beyond RLIMIT_NOFILE: EINVAL, like Linux */
