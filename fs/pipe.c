@@ -1,7 +1,8 @@
 /*
- * pipe.c - pipes: a 16 KiB ring, one lock, readers and writers sleeping on
- * the pipe.  Data goes through a small kernel bounce buffer so no lock is
- * held while touching user memory (which may fault, and break COW).
+ * pipe.c - pipes: a 64 KiB ring (PIPE_SIZE), one lock, readers and writers
+ * sleeping on the pipe.  Data goes through a small kernel bounce buffer so
+ * no lock is held while touching user memory (which may fault, and break
+ * COW).
  */
 #include "../kernel/kernel.h"
 #include "file.h"
