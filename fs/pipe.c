@@ -2,16 +2,18 @@
  * pipe.c - pipes: a 64 KiB ring (PIPE_SIZE), one lock, readers and writers
  * sleeping on the pipe.  Data goes through a small kernel bounce buffer so
  * no lock is held while touching user memory (which may fault, and break
- * COW).
+ * COW).  pipe2 is here too: it is the only way to make one.
  */
 #include "../kernel/kernel.h"
-#include "file.h"
 #include "../kernel/proc.h"
 #include "../kernel/sched.h"
 #include "../kernel/kmalloc.h"
+#include "../kernel/syscall.h"
+#include "../vm/uaccess.h"
+#include "file.h"
+#include "fdtable.h"
 #include "pipe.h"
 #include "poll.h"
-#include "../vm/uaccess.h"
 
 #define PIPE_PAGES	16			/* 64 KiB, as Linux: programs count on it */
 #define PIPE_SIZE	(PIPE_PAGES * 4096)	/* capacity */
@@ -202,5 +204,39 @@ int pipe_create(struct file **rf, struct file **wf, unsigned flags)
 	p->readers = p->writers = 1;
 	(*rf)->priv = (*wf)->priv = p;
 	(*rf)->mode = (*wf)->mode = 0010600;	/* S_IFIFO */
+	return 0;
+}
+
+/*
+ * pipe2(fds, flags) - a new pipe's read and write ends in the two lowest
+ * free descriptors; O_CLOEXEC and O_NONBLOCK are the only flags.  On any
+ * failure no descriptor is left behind.
+ */
+SYSCALL(pipe2)
+{
+	struct proc *p = current();
+	struct file *rf, *wf;
+	int fds[2];
+	long r;
+
+	if (a1 & ~(unsigned long)(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	if ((r = pipe_create(&rf, &wf, (unsigned)a1)))
+		return r;
+	fds[0] = fd_install(p, rf, 0, (a1 & O_CLOEXEC) != 0);
+	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(p, wf, 0, (a1 & O_CLOEXEC) != 0);
+	if (fds[1] < 0) {
+		if (fds[0] >= 0)
+			p->files[fds[0]] = 0;
+		file_put(rf);
+		file_put(wf);
+		return -EMFILE;
+	}
+	if (uaccess_copy_to_user(a0, fds, sizeof(fds))) {
+		p->files[fds[0]] = p->files[fds[1]] = 0;
+		file_put(rf);
+		file_put(wf);
+		return -EFAULT;
+	}
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "../kernel/proc.h"
 #include "../kernel/sched.h"
 #include "file.h"
+#include "fdtable.h"
 #include "poll.h"
 #include "../kernel/syscall.h"
 #include "../kernel/time.h"

@@ -6,7 +6,6 @@
  */
 #include "../kernel/kernel.h"
 #include "../kernel/time.h"
-#include "file.h"
 #include "../kernel/proc.h"
 #include "../kernel/sched.h"
 #include "../kernel/kmalloc.h"
@@ -14,12 +13,17 @@
 #include "../vm/mm.h"
 #include "../vm/pmm.h"
 #include "../vm/fault.h"
+#include "file.h"
+#include "buffile.h"
+#include "readdir.h"
+#include "stat.h"
+#include "procfs.h"
 
 #define TEXT_MAX 4096
 
 
-static void tprintf(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tprintf(struct text *t, const char *fmt, ...)
+static void tprintf(struct buffile_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tprintf(struct buffile_text *t, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -31,9 +35,9 @@ static void tprintf(struct text *t, const char *fmt, ...)
 
 static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n);
 static const struct file_ops procdir_ops = { .getdents = procdir_getdents,
-					     .release = buffer_file_release };
+					     .release = buffile_release };
 
-static void gen_meminfo(struct text *t)
+static void gen_meminfo(struct buffile_text *t)
 {
 	unsigned long total = pmm_total_frames() * 4, free = pmm_free_frames() * 4;
 
@@ -49,7 +53,7 @@ static void gen_meminfo(struct text *t)
 }
 
 /* gen_uptime - seconds since boot; the idle column is not kept (0). */
-static void gen_uptime(struct text *t)
+static void gen_uptime(struct buffile_text *t)
 {
 	uint64_t cs = time_now_ns() / 10000000ULL;
 
@@ -57,13 +61,13 @@ static void gen_uptime(struct text *t)
 }
 
 /* gen_version - the same release uname() reports. */
-static void gen_version(struct text *t)
+static void gen_version(struct buffile_text *t)
 {
 	tprintf(t, "Linux version 6.1.0-holstein (Holstein, a RISC-V COW kernel) #1 SMP\n");
 }
 
 /* gen_cpuinfo - one block per online hart, in the RISC-V Linux layout. */
-static void gen_cpuinfo(struct text *t)
+static void gen_cpuinfo(struct buffile_text *t)
 {
 	for (int i = 0; i < ncpus; i++)
 		if (cpus[i].online)
@@ -71,7 +75,7 @@ static void gen_cpuinfo(struct text *t)
 				   "mmu\t\t: sv39\n\n", i, cpus[i].hartid);
 }
 
-static void gen_vmstat(struct text *t)
+static void gen_vmstat(struct buffile_text *t)
 {
 	tprintf(t, "nr_free_pages %lu\n", (unsigned long)pmm_free_frames());
 	tprintf(t, "pgfault %lu\n", vmstat.pgfault);
@@ -88,7 +92,7 @@ static void gen_vmstat(struct text *t)
  */
 static const struct proc_top {
 	const char *name;
-	void (*gen)(struct text *t);
+	void (*gen)(struct buffile_text *t);
 } proc_top[] = {
 	{ "meminfo", gen_meminfo }, { "vmstat", gen_vmstat }, { "self", 0 },
 	{ "uptime", gen_uptime },   { "version", gen_version }, { "cpuinfo", gen_cpuinfo },
@@ -119,7 +123,7 @@ static const char *vma_name(struct mm *mm, struct vma *v)
 	return "";
 }
 
-static void gen_maps(struct text *t, struct mm *mm)
+static void gen_maps(struct buffile_text *t, struct mm *mm)
 {
 	spin_lock(&mm->lock);
 	for (struct vma *v = mm->vmas; v; v = v->next)
@@ -132,7 +136,7 @@ static void gen_maps(struct text *t, struct mm *mm)
 	spin_unlock(&mm->lock);
 }
 
-static void gen_smaps_rollup(struct text *t, struct mm *mm)
+static void gen_smaps_rollup(struct buffile_text *t, struct mm *mm)
 {
 	struct mm_rss r;
 	unsigned long lo = 0, hi = 0;
@@ -255,7 +259,7 @@ static int take_snap(int pid, struct snap *s)
 
 static const char *const pid_files[] = { "maps", "smaps_rollup", "stat", "status", "cmdline", "exe" };
 
-static void gen_pid_file(struct text *t, struct snap *s, const char *which)
+static void gen_pid_file(struct buffile_text *t, struct snap *s, const char *which)
 {
 	if (!strcmp(which, "maps") && s->mm) {
 		gen_maps(t, s->mm);
@@ -288,7 +292,7 @@ static void gen_pid_file(struct text *t, struct snap *s, const char *which)
 
 struct file *procfs_open(const char *abs, int *err)
 {
-	struct text t = { kmalloc(TEXT_MAX), 0 };
+	struct buffile_text t = { kmalloc(TEXT_MAX), 0 };
 	const struct proc_top *top;
 	const char *rest;
 	uint32_t mode = S_IFREG | 0444;
@@ -335,7 +339,7 @@ struct file *procfs_open(const char *abs, int *err)
 			return 0;
 		}
 	}
-	struct file *f = buffer_file(t.buf, t.len, mode, ino);
+	struct file *f = buffile_create(t.buf, t.len, mode, ino);
 	if (!f) {
 		*err = -ENOMEM;
 		return 0;
@@ -360,14 +364,14 @@ static int collect_pid(struct proc *p, void *arg)
 /* procdir_getdents - a /proc directory; the file's text holds the directory's path. */
 static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n)
 {
-	struct text *t = f->priv;
+	struct buffile_text *t = f->priv;
 	size_t used = 0;
 	char name[16];
 
 	if (strcmp(t->buf, "/proc")) {
 		while (f->pos < ARRAY_SIZE(pid_files)) {
-			long r = dir_emit(ubuf, n, &used, f->ino + 1 + f->pos, f->pos + 1,
-					  f->pos == 5 ? DT_LNK : DT_REG, pid_files[f->pos]);
+			long r = readdir_emit(ubuf, n, &used, f->ino + 1 + f->pos, f->pos + 1,
+					      f->pos == 5 ? DT_LNK : DT_REG, pid_files[f->pos]);
 			if (r <= 0)
 				return r < 0 ? r : used ? (long)used : -EINVAL;
 			f->pos++;
@@ -399,7 +403,7 @@ static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n)
 		} else {
 			break;
 		}
-		long r = dir_emit(ubuf, n, &used, ino, i + 1, type, nm);
+		long r = readdir_emit(ubuf, n, &used, ino, i + 1, type, nm);
 		if (r < 0) {
 			kfree(l);
 			return r;

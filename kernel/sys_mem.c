@@ -5,6 +5,8 @@
 #include "kernel.h"
 #include "proc.h"
 #include "../fs/file.h"
+#include "../fs/fdtable.h"
+#include "../fs/devfs.h"
 #include "syscall.h"
 #include "initramfs.h"
 #include "../vm/mm.h"
