@@ -89,7 +89,7 @@ static const struct devnode {
 	{ "tty", DEV_INO_CONSOLE, S_IFCHR | 0620, 0x501, &tty_ops },
 };
 
-/* devfs_rdev - the device number of the entry with inode @ino (the first, for the console), or 0. */
+/* devfs_rdev - the device number of the /dev entry with inode @ino, or 0 if there is none. */
 uint32_t devfs_rdev(uint64_t ino)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(devnodes); i++)

@@ -13,7 +13,7 @@
 
 struct file_ops;
 
-/* devfs_lookup - /dev or one of its devices by absolute path: 1 with mode, inode and ops, else 0. */
+/* devfs_lookup - /dev or one of its devices by absolute path: 1 with mode, inode, ops; else 0. */
 int devfs_lookup(const char *abs, uint32_t *mode, uint64_t *ino, const struct file_ops **ops);
 /* devfs_rdev - the device number of the /dev entry with inode @ino, 0 if none. */
 uint32_t devfs_rdev(uint64_t ino);

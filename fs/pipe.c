@@ -26,7 +26,8 @@ struct pipe {
 	int readers, writers;
 };
 
-static char *slot(struct pipe *p, size_t pos)
+/* pipe_slot - the ring byte for free-running position @pos. */
+static char *pipe_slot(struct pipe *p, size_t pos)
 {
 	pos %= PIPE_SIZE;
 	return &p->page[pos / 4096][pos % 4096];
@@ -39,6 +40,10 @@ static void pipe_wake(struct pipe *p)
 	poll_notify();
 }
 
+/*
+ * pipe_release - one end closed: count it gone and wake the other side
+ * (EOF for readers, EPIPE for writers); the last end frees the ring.
+ */
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->priv;
@@ -59,6 +64,10 @@ static void pipe_release(struct file *f)
 	}
 }
 
+/*
+ * pipe_read - wait for data (unless O_NONBLOCK: EAGAIN), then take what is
+ * there, up to @n.  0 at end of file: empty and no writer left.
+ */
 static long pipe_read(struct file *f, unsigned long ubuf, size_t n)
 {
 	struct pipe *p = f->priv;
@@ -87,7 +96,7 @@ static long pipe_read(struct file *f, unsigned long ubuf, size_t n)
 	while (done < n && p->head != p->tail) {
 		got = 0;
 		while (got < sizeof(tmp) && done + got < n && p->head != p->tail)
-			tmp[got++] = *slot(p, p->tail++);
+			tmp[got++] = *pipe_slot(p, p->tail++);
 		spin_unlock(&p->lock);
 		pipe_wake(p);
 		if (uaccess_copy_to_user(ubuf + done, tmp, got))
@@ -142,7 +151,7 @@ static long pipe_write(struct file *f, unsigned long ubuf, size_t n)
 		}
 		size_t put = MIN(chunk, PIPE_SIZE - (p->head - p->tail));
 		for (size_t i = 0; i < put; i++)
-			*slot(p, p->head++) = tmp[i];
+			*pipe_slot(p, p->head++) = tmp[i];
 		spin_unlock(&p->lock);
 		pipe_wake(p);
 		done += put;
@@ -181,6 +190,10 @@ static const struct file_ops pipe_ops = {
 	.read = pipe_read, .write = pipe_write, .release = pipe_release, .poll = pipe_poll,
 };
 
+/*
+ * pipe_create - a new pipe's read end in *@rf and write end in *@wf, one
+ * reference each, O_NONBLOCK from @flags.  0, or -ENOMEM with nothing made.
+ */
 int pipe_create(struct file **rf, struct file **wf, unsigned flags)
 {
 	struct pipe *p = kzalloc(sizeof(*p));

@@ -21,7 +21,7 @@
 
 #define TEXT_MAX 4096
 
-
+/* tprintf - append to @t; text past TEXT_MAX is cut (vsnprintf's NUL always fits). */
 static void tprintf(struct buffile_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void tprintf(struct buffile_text *t, const char *fmt, ...)
 {
@@ -37,6 +37,7 @@ static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n);
 static const struct file_ops procdir_ops = { .getdents = procdir_getdents,
 					     .release = buffile_release };
 
+/* gen_meminfo - /proc/meminfo as Linux lays it out; Cached is the initramfs page cache. */
 static void gen_meminfo(struct buffile_text *t)
 {
 	unsigned long total = pmm_total_frames() * 4, free = pmm_free_frames() * 4;
@@ -75,6 +76,7 @@ static void gen_cpuinfo(struct buffile_text *t)
 				   "mmu\t\t: sv39\n\n", i, cpus[i].hartid);
 }
 
+/* gen_vmstat - the fault counters (vm/fault.h) in /proc/vmstat's "name value" lines. */
 static void gen_vmstat(struct buffile_text *t)
 {
 	tprintf(t, "nr_free_pages %lu\n", (unsigned long)pmm_free_frames());
@@ -107,6 +109,7 @@ static const struct proc_top *proc_top_file(const char *abs)
 	return 0;
 }
 
+/* vma_name - the last column of /proc/<pid>/maps for @v, as Linux names it. */
 static const char *vma_name(struct mm *mm, struct vma *v)
 {
 	if (v->kind == VMA_SIGPAGE)
@@ -123,6 +126,7 @@ static const char *vma_name(struct mm *mm, struct vma *v)
 	return "";
 }
 
+/* gen_maps - /proc/<pid>/maps: one line per VMA, under the address space's lock. */
 static void gen_maps(struct buffile_text *t, struct mm *mm)
 {
 	spin_lock(&mm->lock);
@@ -136,6 +140,7 @@ static void gen_maps(struct buffile_text *t, struct mm *mm)
 	spin_unlock(&mm->lock);
 }
 
+/* gen_smaps_rollup - /proc/<pid>/smaps_rollup: the resident-set totals of the whole space. */
 static void gen_smaps_rollup(struct buffile_text *t, struct mm *mm)
 {
 	struct mm_rss r;
@@ -163,6 +168,7 @@ static void gen_smaps_rollup(struct buffile_text *t, struct mm *mm)
 	tprintf(t, "Swap:           %8lu kB\n", 0UL);
 }
 
+/* state_char - @p's state letter as /proc shows it: stopped (T) before the scheduler state. */
 static char state_char(struct proc *p)
 {
 	if (p->stop_sig && p->state != P_ZOMBIE)
@@ -230,6 +236,7 @@ struct snap {
 	struct cputime cpu, kids;	/* as last charged: a running process's current stint is not in */
 };
 
+/* take_snap - copy process @pid into @s under sched_lock (an mm reference too). 0 or -ENOENT. */
 static int take_snap(int pid, struct snap *s)
 {
 	struct proc *p;
@@ -259,6 +266,7 @@ static int take_snap(int pid, struct snap *s)
 
 static const char *const pid_files[] = { "maps", "smaps_rollup", "stat", "status", "cmdline", "exe" };
 
+/* gen_pid_file - the text of /proc/<pid>/@which from snapshot @s (exe, a link, has none). */
 static void gen_pid_file(struct buffile_text *t, struct snap *s, const char *which)
 {
 	if (!strcmp(which, "maps") && s->mm) {
@@ -290,6 +298,11 @@ static void gen_pid_file(struct buffile_text *t, struct snap *s, const char *whi
 	}
 }
 
+/*
+ * procfs_open - open /proc or a path under it, generating its whole text
+ * now; a directory's text is its own path (procdir_getdents reads it).
+ * A new file, or NULL with -ENOENT/-ENOMEM in *@err.
+ */
 struct file *procfs_open(const char *abs, int *err)
 {
 	struct buffile_text t = { kmalloc(TEXT_MAX), 0 };
@@ -353,6 +366,7 @@ struct pid_list {
 	int n, pids[NPROC];
 };
 
+/* collect_pid - proc_each callback: note @p's pid in the pid_list @arg; 1 to go on. */
 static int collect_pid(struct proc *p, void *arg)
 {
 	struct pid_list *l = arg;
@@ -417,6 +431,7 @@ static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n)
 	return used ? (long)used : more ? -EINVAL : 0;
 }
 
+/* procfs_stat - stat by opening (the text's length is the size); /proc/self is a symlink. */
 int procfs_stat(const char *abs, struct kstat *st)
 {
 	int err = 0;
@@ -436,6 +451,10 @@ int procfs_stat(const char *abs, struct kstat *st)
 	return 0;
 }
 
+/*
+ * procfs_readlink - /proc/self is the caller's pid, /proc/<pid>/exe its
+ * program's path: the full length, or -ENOENT, or -EINVAL for a non-link.
+ */
 long procfs_readlink(const char *abs, char *buf, size_t n)
 {
 	const char *rest;

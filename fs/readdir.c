@@ -44,7 +44,7 @@ long readdir_emit(unsigned long ubuf, size_t n, size_t *used, uint64_t ino, uint
 	return 1;
 }
 
-/* getdents64(fd, dirent, count) - as many entries as fit; ENOTDIR for a file that is not a directory. */
+/* getdents64(fd, dirent, count) - as many entries as fit; ENOTDIR for a non-directory. */
 SYSCALL(getdents64)
 {
 	struct file *f = fd_file((int)a0);

@@ -45,6 +45,7 @@ static long ro_path(ul dirfd, ul upath, enum ro_op op)
 	return S_ISDIR(st.st_mode) ? -EROFS : -ENOTDIR;
 }
 
+/* Each takes its (dirfd, path) pair and says whether it would create the name. */
 SYSCALL(mkdirat)	{ return ro_path(a0, a1, RO_CREATE); }
 SYSCALL(mknodat)	{ return ro_path(a0, a1, RO_CREATE); }
 SYSCALL(symlinkat)	{ return ro_path(a1, a2, RO_CREATE); }
