@@ -22,7 +22,8 @@
 #define TEXT_MAX 4096
 
 /* tprintf - append to @t; text past TEXT_MAX is cut (vsnprintf's NUL always fits). */
-static void tprintf(struct buffile_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tprintf(struct buffile_text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static void tprintf(struct buffile_text *t, const char *fmt, ...)
 {
 	va_list ap;
