@@ -28,7 +28,7 @@ endif
 KLDFLAGS := -nostdlib -no-pie -static -T arch/riscv/kernel.ld -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
 
-KSRCS := $(wildcard arch/riscv/*.c kernel/*.c vm/*.c drivers/*.c)
+KSRCS := $(wildcard arch/riscv/*.c kernel/*.c vm/*.c fs/*.c drivers/*.c)
 KASMS := $(wildcard arch/riscv/*.S)
 KOBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KSRCS)) $(patsubst %.S,$(BUILD)/k/%.o,$(KASMS))
 

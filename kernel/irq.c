@@ -9,7 +9,7 @@
 #include "sched.h"
 #include "tty.h"
 #include "itimer.h"
-#include "poll.h"
+#include "../fs/poll.h"
 #include "console.h"
 #include "../drivers/plic.h"
 

@@ -4,7 +4,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "sched.h"
-#include "file.h"
+#include "../fs/fdtable.h"
 #include "exec.h"
 #include "kmalloc.h"
 #include "bootargs.h"

@@ -4,7 +4,9 @@
  */
 #include "kernel.h"
 #include "proc.h"
-#include "file.h"
+#include "../fs/file.h"
+#include "../fs/fdtable.h"
+#include "../fs/devfs.h"
 #include "syscall.h"
 #include "initramfs.h"
 #include "../vm/mm.h"

@@ -16,14 +16,14 @@ typedef unsigned long ul;
 #define SYSCALL(name) long sys_##name(ul a0, ul a1, ul a2, ul a3, ul a4, ul a5)
 #define SYSCALL_DECL(name) SYSCALL(name)
 
-/* Files (sys_file.c) */
+/* Files (fs/: open.c, read_write.c, stat.c, readdir.c, fcntl.c, pipe.c) */
 SYSCALL_DECL(read); SYSCALL_DECL(write); SYSCALL_DECL(readv); SYSCALL_DECL(writev);
 SYSCALL_DECL(pread64); SYSCALL_DECL(openat); SYSCALL_DECL(close); SYSCALL_DECL(lseek);
 SYSCALL_DECL(newfstatat); SYSCALL_DECL(fstat); SYSCALL_DECL(getdents64); SYSCALL_DECL(pipe2);
 SYSCALL_DECL(dup); SYSCALL_DECL(dup3); SYSCALL_DECL(fcntl); SYSCALL_DECL(ioctl);
 SYSCALL_DECL(readlinkat); SYSCALL_DECL(chdir); SYSCALL_DECL(getcwd); SYSCALL_DECL(faccessat);
 SYSCALL_DECL(statx);
-/* The read-only file system's refusals (sys_file.c) */
+/* The read-only file system's refusals (fs/readonly.c) */
 SYSCALL_DECL(mkdirat); SYSCALL_DECL(mknodat); SYSCALL_DECL(symlinkat); SYSCALL_DECL(unlinkat);
 SYSCALL_DECL(fchmodat); SYSCALL_DECL(fchownat); SYSCALL_DECL(truncate); SYSCALL_DECL(renameat2);
 SYSCALL_DECL(utimensat); SYSCALL_DECL(fchmod); SYSCALL_DECL(ftruncate); SYSCALL_DECL(fsync);
@@ -47,7 +47,7 @@ SYSCALL_DECL(uname); SYSCALL_DECL(getuid); SYSCALL_DECL(getgroups); SYSCALL_DECL
 SYSCALL_DECL(reboot); SYSCALL_DECL(getrandom); SYSCALL_DECL(clock_gettime);
 SYSCALL_DECL(clock_getres); SYSCALL_DECL(gettimeofday); SYSCALL_DECL(nanosleep);
 SYSCALL_DECL(clock_nanosleep); SYSCALL_DECL(times); SYSCALL_DECL(futex);
-/* Waiting on files (poll.c) */
+/* Waiting on files (fs/poll.c) */
 SYSCALL_DECL(ppoll); SYSCALL_DECL(pselect6);
 /* Interval timers (itimer.c) */
 SYSCALL_DECL(getitimer); SYSCALL_DECL(setitimer);

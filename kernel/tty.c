@@ -5,11 +5,11 @@
  * and a shell need.
  */
 #include "kernel.h"
-#include "file.h"
+#include "../fs/file.h"
 #include "proc.h"
 #include "sched.h"
 #include "tty.h"
-#include "poll.h"
+#include "../fs/poll.h"
 #include "jobctl.h"
 #include "console.h"
 #include "../vm/uaccess.h"

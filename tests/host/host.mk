@@ -44,7 +44,7 @@ HOST_RISCV_CC ?= riscv64-linux-gnu-gcc
 HOST_VMOBJS := $(patsubst %,$(HOST_OUT)/obj/vm_%.o,pmm pt cow fork mm ptshare pagemap shmem)
 
 # The kernel objects the DT tests link against, built for the host.
-HOST_KOBJS := $(HOST_OUT)/obj/fdt.o $(HOST_OUT)/obj/devtree.o
+HOST_KOBJS := $(patsubst %,$(HOST_OUT)/obj/%.o,fdt fdt_node fdt_prop devtree)
 
 # kernel/string.c under k_ names, so it can sit next to the C library.
 HOST_KSTRING_RENAME := $(foreach f,memcpy memmove memset memcmp strlen strnlen strcmp \

@@ -4,22 +4,27 @@
  * stat, status, cmdline, exe.
  * Each file's text is generated when it is opened.
  */
-#include "kernel.h"
-#include "time.h"
-#include "file.h"
-#include "proc.h"
-#include "sched.h"
-#include "kmalloc.h"
-#include "initramfs.h"
+#include "../kernel/kernel.h"
+#include "../kernel/time.h"
+#include "../kernel/proc.h"
+#include "../kernel/sched.h"
+#include "../kernel/kmalloc.h"
+#include "../kernel/initramfs.h"
 #include "../vm/mm.h"
 #include "../vm/pmm.h"
 #include "../vm/fault.h"
+#include "file.h"
+#include "buffile.h"
+#include "readdir.h"
+#include "stat.h"
+#include "procfs.h"
 
 #define TEXT_MAX 4096
 
-
-static void tprintf(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tprintf(struct text *t, const char *fmt, ...)
+/* tprintf - append to @t; text past TEXT_MAX is cut (vsnprintf's NUL always fits). */
+static void tprintf(struct buffile_text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void tprintf(struct buffile_text *t, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -31,9 +36,10 @@ static void tprintf(struct text *t, const char *fmt, ...)
 
 static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n);
 static const struct file_ops procdir_ops = { .getdents = procdir_getdents,
-					     .release = buffer_file_release };
+					     .release = buffile_release };
 
-static void gen_meminfo(struct text *t)
+/* gen_meminfo - /proc/meminfo as Linux lays it out; Cached is the initramfs page cache. */
+static void gen_meminfo(struct buffile_text *t)
 {
 	unsigned long total = pmm_total_frames() * 4, free = pmm_free_frames() * 4;
 
@@ -49,7 +55,7 @@ static void gen_meminfo(struct text *t)
 }
 
 /* gen_uptime - seconds since boot; the idle column is not kept (0). */
-static void gen_uptime(struct text *t)
+static void gen_uptime(struct buffile_text *t)
 {
 	uint64_t cs = time_now_ns() / 10000000ULL;
 
@@ -57,13 +63,13 @@ static void gen_uptime(struct text *t)
 }
 
 /* gen_version - the same release uname() reports. */
-static void gen_version(struct text *t)
+static void gen_version(struct buffile_text *t)
 {
 	tprintf(t, "Linux version 6.1.0-holstein (Holstein, a RISC-V COW kernel) #1 SMP\n");
 }
 
 /* gen_cpuinfo - one block per online hart, in the RISC-V Linux layout. */
-static void gen_cpuinfo(struct text *t)
+static void gen_cpuinfo(struct buffile_text *t)
 {
 	for (int i = 0; i < ncpus; i++)
 		if (cpus[i].online)
@@ -71,7 +77,8 @@ static void gen_cpuinfo(struct text *t)
 				   "mmu\t\t: sv39\n\n", i, cpus[i].hartid);
 }
 
-static void gen_vmstat(struct text *t)
+/* gen_vmstat - the fault counters (vm/fault.h) in /proc/vmstat's "name value" lines. */
+static void gen_vmstat(struct buffile_text *t)
 {
 	tprintf(t, "nr_free_pages %lu\n", (unsigned long)pmm_free_frames());
 	tprintf(t, "pgfault %lu\n", vmstat.pgfault);
@@ -88,7 +95,7 @@ static void gen_vmstat(struct text *t)
  */
 static const struct proc_top {
 	const char *name;
-	void (*gen)(struct text *t);
+	void (*gen)(struct buffile_text *t);
 } proc_top[] = {
 	{ "meminfo", gen_meminfo }, { "vmstat", gen_vmstat }, { "self", 0 },
 	{ "uptime", gen_uptime },   { "version", gen_version }, { "cpuinfo", gen_cpuinfo },
@@ -103,6 +110,7 @@ static const struct proc_top *proc_top_file(const char *abs)
 	return 0;
 }
 
+/* vma_name - the last column of /proc/<pid>/maps for @v, as Linux names it. */
 static const char *vma_name(struct mm *mm, struct vma *v)
 {
 	if (v->kind == VMA_SIGPAGE)
@@ -119,7 +127,8 @@ static const char *vma_name(struct mm *mm, struct vma *v)
 	return "";
 }
 
-static void gen_maps(struct text *t, struct mm *mm)
+/* gen_maps - /proc/<pid>/maps: one line per VMA, under the address space's lock. */
+static void gen_maps(struct buffile_text *t, struct mm *mm)
 {
 	spin_lock(&mm->lock);
 	for (struct vma *v = mm->vmas; v; v = v->next)
@@ -132,7 +141,8 @@ static void gen_maps(struct text *t, struct mm *mm)
 	spin_unlock(&mm->lock);
 }
 
-static void gen_smaps_rollup(struct text *t, struct mm *mm)
+/* gen_smaps_rollup - /proc/<pid>/smaps_rollup: the resident-set totals of the whole space. */
+static void gen_smaps_rollup(struct buffile_text *t, struct mm *mm)
 {
 	struct mm_rss r;
 	unsigned long lo = 0, hi = 0;
@@ -159,6 +169,7 @@ static void gen_smaps_rollup(struct text *t, struct mm *mm)
 	tprintf(t, "Swap:           %8lu kB\n", 0UL);
 }
 
+/* state_char - @p's state letter as /proc shows it: stopped (T) before the scheduler state. */
 static char state_char(struct proc *p)
 {
 	if (p->stop_sig && p->state != P_ZOMBIE)
@@ -226,6 +237,7 @@ struct snap {
 	struct cputime cpu, kids;	/* as last charged: a running process's current stint is not in */
 };
 
+/* take_snap - copy process @pid into @s under sched_lock (an mm reference too). 0 or -ENOENT. */
 static int take_snap(int pid, struct snap *s)
 {
 	struct proc *p;
@@ -255,7 +267,8 @@ static int take_snap(int pid, struct snap *s)
 
 static const char *const pid_files[] = { "maps", "smaps_rollup", "stat", "status", "cmdline", "exe" };
 
-static void gen_pid_file(struct text *t, struct snap *s, const char *which)
+/* gen_pid_file - the text of /proc/<pid>/@which from snapshot @s (exe, a link, has none). */
+static void gen_pid_file(struct buffile_text *t, struct snap *s, const char *which)
 {
 	if (!strcmp(which, "maps") && s->mm) {
 		gen_maps(t, s->mm);
@@ -286,9 +299,14 @@ static void gen_pid_file(struct text *t, struct snap *s, const char *which)
 	}
 }
 
+/*
+ * procfs_open - open /proc or a path under it, generating its whole text
+ * now; a directory's text is its own path (procdir_getdents reads it).
+ * A new file, or NULL with -ENOENT/-ENOMEM in *@err.
+ */
 struct file *procfs_open(const char *abs, int *err)
 {
-	struct text t = { kmalloc(TEXT_MAX), 0 };
+	struct buffile_text t = { kmalloc(TEXT_MAX), 0 };
 	const struct proc_top *top;
 	const char *rest;
 	uint32_t mode = S_IFREG | 0444;
@@ -335,7 +353,7 @@ struct file *procfs_open(const char *abs, int *err)
 			return 0;
 		}
 	}
-	struct file *f = buffer_file(t.buf, t.len, mode, ino);
+	struct file *f = buffile_create(t.buf, t.len, mode, ino);
 	if (!f) {
 		*err = -ENOMEM;
 		return 0;
@@ -349,6 +367,7 @@ struct pid_list {
 	int n, pids[NPROC];
 };
 
+/* collect_pid - proc_each callback: note @p's pid in the pid_list @arg; 1 to go on. */
 static int collect_pid(struct proc *p, void *arg)
 {
 	struct pid_list *l = arg;
@@ -360,14 +379,14 @@ static int collect_pid(struct proc *p, void *arg)
 /* procdir_getdents - a /proc directory; the file's text holds the directory's path. */
 static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n)
 {
-	struct text *t = f->priv;
+	struct buffile_text *t = f->priv;
 	size_t used = 0;
 	char name[16];
 
 	if (strcmp(t->buf, "/proc")) {
 		while (f->pos < ARRAY_SIZE(pid_files)) {
-			long r = dir_emit(ubuf, n, &used, f->ino + 1 + f->pos, f->pos + 1,
-					  f->pos == 5 ? DT_LNK : DT_REG, pid_files[f->pos]);
+			long r = readdir_emit(ubuf, n, &used, f->ino + 1 + f->pos, f->pos + 1,
+					      f->pos == 5 ? DT_LNK : DT_REG, pid_files[f->pos]);
 			if (r <= 0)
 				return r < 0 ? r : used ? (long)used : -EINVAL;
 			f->pos++;
@@ -399,7 +418,7 @@ static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n)
 		} else {
 			break;
 		}
-		long r = dir_emit(ubuf, n, &used, ino, i + 1, type, nm);
+		long r = readdir_emit(ubuf, n, &used, ino, i + 1, type, nm);
 		if (r < 0) {
 			kfree(l);
 			return r;
@@ -413,6 +432,7 @@ static long procdir_getdents(struct file *f, unsigned long ubuf, size_t n)
 	return used ? (long)used : more ? -EINVAL : 0;
 }
 
+/* procfs_stat - stat by opening (the text's length is the size); /proc/self is a symlink. */
 int procfs_stat(const char *abs, struct kstat *st)
 {
 	int err = 0;
@@ -432,6 +452,10 @@ int procfs_stat(const char *abs, struct kstat *st)
 	return 0;
 }
 
+/*
+ * procfs_readlink - /proc/self is the caller's pid, /proc/<pid>/exe its
+ * program's path: the full length, or -ENOENT, or -EINVAL for a non-link.
+ */
 long procfs_readlink(const char *abs, char *buf, size_t n)
 {
 	const char *rest;

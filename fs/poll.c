@@ -11,14 +11,15 @@
  * waking them all on any change keeps each file kind free of per-poller
  * bookkeeping.
  */
-#include "kernel.h"
-#include "proc.h"
-#include "sched.h"
+#include "../kernel/kernel.h"
+#include "../kernel/proc.h"
+#include "../kernel/sched.h"
 #include "file.h"
+#include "fdtable.h"
 #include "poll.h"
-#include "syscall.h"
-#include "time.h"
-#include "kmalloc.h"
+#include "../kernel/syscall.h"
+#include "../kernel/time.h"
+#include "../kernel/kmalloc.h"
 #include "../vm/uaccess.h"
 
 #define POLL_MAX_FDS	NOFILE		/* beyond RLIMIT_NOFILE: EINVAL, like Linux */
@@ -30,6 +31,7 @@ static int poll_chan;
 static int poll_sleepers;	/* pollers about to sleep or asleep */
 static int poll_timed;		/* those of them with a deadline */
 
+/* poll_notify - some file's readiness may have changed: every poller scans again. */
 void poll_notify(void)
 {
 	__atomic_add_fetch(&poll_seq, 1, __ATOMIC_SEQ_CST);
@@ -37,6 +39,7 @@ void poll_notify(void)
 		sched_wakeup(&poll_chan);
 }
 
+/* poll_tick - from the tick: if any poller has a deadline, wake them all to check it. */
 void poll_tick(void)
 {
 	if (__atomic_load_n(&poll_timed, __ATOMIC_RELAXED))
@@ -140,6 +143,7 @@ struct ppoll_args {
 	unsigned long n;
 };
 
+/* ppoll_scan - fill every pollfd's revents; the count of those with any, as poll(2) returns. */
 static long ppoll_scan(void *arg)
 {
 	struct ppoll_args *a = arg;
@@ -192,6 +196,7 @@ struct select_args {
 	uint64_t out[3][FDSET_MAX / 64];	/* what is ready */
 };
 
+/* select_scan - the ready descriptors of the three sets into out; the number of bits set. */
 static long select_scan(void *arg)
 {
 	static const unsigned ready_for[3] = { POLLIN | POLLHUP | POLLERR, POLLOUT | POLLERR, POLLPRI };

@@ -1,16 +1,19 @@
 /*
- * pipe.c - pipes: a 16 KiB ring, one lock, readers and writers sleeping on
- * the pipe.  Data goes through a small kernel bounce buffer so no lock is
- * held while touching user memory (which may fault, and break COW).
+ * pipe.c - pipes: a 64 KiB ring (PIPE_SIZE), one lock, readers and writers
+ * sleeping on the pipe.  Data goes through a small kernel bounce buffer so
+ * no lock is held while touching user memory (which may fault, and break
+ * COW).  pipe2 is here too: it is the only way to make one.
  */
-#include "kernel.h"
+#include "../kernel/kernel.h"
+#include "../kernel/proc.h"
+#include "../kernel/sched.h"
+#include "../kernel/kmalloc.h"
+#include "../kernel/syscall.h"
+#include "../vm/uaccess.h"
 #include "file.h"
-#include "proc.h"
-#include "sched.h"
-#include "kmalloc.h"
+#include "fdtable.h"
 #include "pipe.h"
 #include "poll.h"
-#include "../vm/uaccess.h"
 
 #define PIPE_PAGES	16			/* 64 KiB, as Linux: programs count on it */
 #define PIPE_SIZE	(PIPE_PAGES * 4096)	/* capacity */
@@ -23,7 +26,8 @@ struct pipe {
 	int readers, writers;
 };
 
-static char *slot(struct pipe *p, size_t pos)
+/* pipe_slot - the ring byte for free-running position @pos. */
+static char *pipe_slot(struct pipe *p, size_t pos)
 {
 	pos %= PIPE_SIZE;
 	return &p->page[pos / 4096][pos % 4096];
@@ -36,6 +40,10 @@ static void pipe_wake(struct pipe *p)
 	poll_notify();
 }
 
+/*
+ * pipe_release - one end closed: count it gone and wake the other side
+ * (EOF for readers, EPIPE for writers); the last end frees the ring.
+ */
 static void pipe_release(struct file *f)
 {
 	struct pipe *p = f->priv;
@@ -56,6 +64,10 @@ static void pipe_release(struct file *f)
 	}
 }
 
+/*
+ * pipe_read - wait for data (unless O_NONBLOCK: EAGAIN), then take what is
+ * there, up to @n.  0 at end of file: empty and no writer left.
+ */
 static long pipe_read(struct file *f, unsigned long ubuf, size_t n)
 {
 	struct pipe *p = f->priv;
@@ -84,7 +96,7 @@ static long pipe_read(struct file *f, unsigned long ubuf, size_t n)
 	while (done < n && p->head != p->tail) {
 		got = 0;
 		while (got < sizeof(tmp) && done + got < n && p->head != p->tail)
-			tmp[got++] = *slot(p, p->tail++);
+			tmp[got++] = *pipe_slot(p, p->tail++);
 		spin_unlock(&p->lock);
 		pipe_wake(p);
 		if (uaccess_copy_to_user(ubuf + done, tmp, got))
@@ -139,7 +151,7 @@ static long pipe_write(struct file *f, unsigned long ubuf, size_t n)
 		}
 		size_t put = MIN(chunk, PIPE_SIZE - (p->head - p->tail));
 		for (size_t i = 0; i < put; i++)
-			*slot(p, p->head++) = tmp[i];
+			*pipe_slot(p, p->head++) = tmp[i];
 		spin_unlock(&p->lock);
 		pipe_wake(p);
 		done += put;
@@ -178,6 +190,10 @@ static const struct file_ops pipe_ops = {
 	.read = pipe_read, .write = pipe_write, .release = pipe_release, .poll = pipe_poll,
 };
 
+/*
+ * pipe_create - a new pipe's read end in *@rf and write end in *@wf, one
+ * reference each, O_NONBLOCK from @flags.  0, or -ENOMEM with nothing made.
+ */
 int pipe_create(struct file **rf, struct file **wf, unsigned flags)
 {
 	struct pipe *p = kzalloc(sizeof(*p));
@@ -201,5 +217,39 @@ int pipe_create(struct file **rf, struct file **wf, unsigned flags)
 	p->readers = p->writers = 1;
 	(*rf)->priv = (*wf)->priv = p;
 	(*rf)->mode = (*wf)->mode = 0010600;	/* S_IFIFO */
+	return 0;
+}
+
+/*
+ * pipe2(fds, flags) - a new pipe's read and write ends in the two lowest
+ * free descriptors; O_CLOEXEC and O_NONBLOCK are the only flags.  On any
+ * failure no descriptor is left behind.
+ */
+SYSCALL(pipe2)
+{
+	struct proc *p = current();
+	struct file *rf, *wf;
+	int fds[2];
+	long r;
+
+	if (a1 & ~(unsigned long)(O_CLOEXEC | O_NONBLOCK))
+		return -EINVAL;
+	if ((r = pipe_create(&rf, &wf, (unsigned)a1)))
+		return r;
+	fds[0] = fd_install(p, rf, 0, (a1 & O_CLOEXEC) != 0);
+	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(p, wf, 0, (a1 & O_CLOEXEC) != 0);
+	if (fds[1] < 0) {
+		if (fds[0] >= 0)
+			p->files[fds[0]] = 0;
+		file_put(rf);
+		file_put(wf);
+		return -EMFILE;
+	}
+	if (uaccess_copy_to_user(a0, fds, sizeof(fds))) {
+		p->files[fds[0]] = p->files[fds[1]] = 0;
+		file_put(rf);
+		file_put(wf);
+		return -EFAULT;
+	}
 	return 0;
 }

@@ -1,0 +1,111 @@
+/*
+ * fcntl.c - descriptor operations: dup, dup3, fcntl and ioctl.
+ *
+ * These act on descriptors and open-file flags, never on a file's data or
+ * name, so they need only the table (fdtable.h) and struct file.
+ */
+#include "../kernel/kernel.h"
+#include "../kernel/proc.h"
+#include "../kernel/syscall.h"
+#include "file.h"
+#include "fdtable.h"
+
+#define F_DUPFD		0
+#define F_GETFD		1
+#define F_SETFD		2
+#define F_GETFL		3
+#define F_SETFL		4
+#define F_DUPFD_CLOEXEC	1030
+#define FD_CLOEXEC	1
+
+/* dup(fd) - the lowest free descriptor on the same file, close-on-exec clear. */
+SYSCALL(dup)
+{
+	struct file *f = fd_file((int)a0);
+	long r;
+
+	if (!f)
+		return -EBADF;
+	r = fd_install(current(), file_get(f), 0, 0);
+	if (r < 0)
+		file_put(f);
+	return r;
+}
+
+/*
+ * dup3(oldfd, newfd, flags) - @newfd on @oldfd's file, closing what it
+ * held; O_CLOEXEC is the only flag, and oldfd == newfd is EINVAL.
+ */
+SYSCALL(dup3)
+{
+	struct proc *p = current();
+	struct file *f = fd_file((int)a0);
+	int nfd = (int)a1;
+
+	if (!f || nfd < 0 || nfd >= NOFILE)
+		return -EBADF;
+	if (a0 == a1 || (a2 & ~(unsigned long)O_CLOEXEC))
+		return -EINVAL;
+	file_get(f);
+	if (p->files[nfd])
+		file_put(p->files[nfd]);
+	p->files[nfd] = f;
+	if (a2 & O_CLOEXEC)
+		p->cloexec |= 1ULL << nfd;
+	else
+		p->cloexec &= ~(1ULL << nfd);
+	return nfd;
+}
+
+/*
+ * fcntl(fd, cmd, arg) - F_DUPFD(_CLOEXEC), F_GETFD/F_SETFD (close-on-exec)
+ * and F_GETFL/F_SETFL (only O_NONBLOCK and O_APPEND can change).
+ */
+SYSCALL(fcntl)
+{
+	struct proc *p = current();
+	struct file *f = fd_file((int)a0);
+	int fd = (int)a0;
+	long r;
+
+	if (!f)
+		return -EBADF;
+	switch (a1) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		/* arg is an unsigned long, but Linux's f_dupfd() takes it as an unsigned int */
+		if ((uint32_t)a2 >= NOFILE)
+			return -EINVAL;
+		r = fd_install(p, file_get(f), (int)a2, a1 == F_DUPFD_CLOEXEC);
+		if (r < 0)
+			file_put(f);
+		return r;
+	case F_GETFD:
+		return (p->cloexec >> fd) & 1 ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		if (a2 & FD_CLOEXEC)
+			p->cloexec |= 1ULL << fd;
+		else
+			p->cloexec &= ~(1ULL << fd);
+		return 0;
+	case F_GETFL:
+		return f->flags;
+	case F_SETFL:
+		f->flags = (f->flags & ~(unsigned)(O_NONBLOCK | O_APPEND)) |
+			   ((unsigned)a2 & (O_NONBLOCK | O_APPEND));
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* ioctl(fd, cmd, arg) - the kind's ioctl; ENOTTY for kinds without one. */
+SYSCALL(ioctl)
+{
+	struct file *f = fd_file((int)a0);
+
+	if (!f)
+		return -EBADF;
+	if (!f->ops->ioctl)
+		return -ENOTTY;
+	return f->ops->ioctl(f, a1, a2);
+}
