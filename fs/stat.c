@@ -94,7 +94,8 @@ SYSCALL(readlinkat)
 	n = vfs_readlink(abs, target, sizeof(target));
 	if (n < 0)
 		return n;
-	n = MIN(n, (long)a3);
+	/* vfs_readlink returns the full length, which may exceed what fit in target[]. */
+	n = MIN(MIN(n, (long)a3), (long)sizeof(target) - 1);
 	if (uaccess_copy_to_user(a2, target, (size_t)n))
 		return -EFAULT;
 	return n;
