@@ -10,7 +10,7 @@
 #include "../kernel/kernel.h"
 #include "../kernel/spinlock.h"
 #include "pmm.h"
-#include "../arch/riscv/pte.h"
+#include "pte_sw.h"
 #include "../arch/riscv/layout.h"
 
 #define PROT_READ	1
