@@ -52,8 +52,7 @@ static int access_allowed(unsigned prot, enum fault_access access)
 }
 
 /* fault_present - the page is mapped; decide what the fault means. */
-static enum fault_result fault_present(struct mm *mm, pte_t *e, unsigned long va,
-				       enum fault_access access)
+static enum fault_result fault_present(pte_t *e, unsigned long va, enum fault_access access)
 {
 	pte_t pte = *e;
 
@@ -64,7 +63,7 @@ static enum fault_result fault_present(struct mm *mm, pte_t *e, unsigned long va
 			break;
 		}
 		if (pte & PTE_COW)
-			return cow_fault(mm, e, va);
+			return cow_fault(e, va);
 		return FAULT_SIGSEGV;
 	case FAULT_EXEC:
 		if (!(pte & PTE_X))
@@ -136,7 +135,7 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, u
 		frame = zero_frame;
 		pmm_get(frame);
 		if (flags & PTE_W)
-			flags = (flags & ~PTE_W) | PTE_COW;
+			flags = cow_wrprotect(flags);
 	} else if (v->kind == VMA_ANON) {
 		frame = pmm_alloc_zeroed();
 		if (!frame)
@@ -160,11 +159,11 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, u
 		if (!frame)
 			return FAULT_OOM;
 		if (shared && (flags & PTE_W)) {
-			flags = (flags & ~PTE_W) | PTE_COW;
+			flags = cow_wrprotect(flags);
 			if (access == FAULT_WRITE) {
 				*e = pa_to_pte(frame) | flags | PTE_V;
 				vma_note_mapped(v, va);
-				return cow_fault(mm, e, va);
+				return cow_fault(e, va);
 			}
 		}
 	}
@@ -215,7 +214,7 @@ enum fault_result vm_fault(struct mm *mm, unsigned long addr, enum fault_access 
 				return FAULT_OOM;
 			}
 		}
-		r = fault_present(mm, e, va, access);
+		r = fault_present(e, va, access);
 	} else {
 		r = fault_absent(mm, va, access);
 	}

@@ -3,6 +3,7 @@
  * tlb.h for when a TLB flush is needed.
  */
 #include "mm.h"
+#include "cow.h"
 #include "pt.h"
 #include "phys.h"
 #include "tlb.h"
@@ -258,7 +259,7 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned pr
 			    ((old & PTE_W) && pmm_refcount(pte_to_pa(old)) == 1)))
 				n |= PTE_R | PTE_W;	/* shared memory, or already ours and writable */
 			else if (prot & PROT_WRITE)
-				n |= PTE_R | PTE_COW;
+				n = cow_wrprotect(n | PTE_R);
 			*e = n;
 			tlb_flush_page(va);
 		}

@@ -148,7 +148,7 @@ static void share_table(pte_t *pl1e, pte_t *cl1e)
 		pte_t *e = phys_to_virt(t);
 		for (int i = 0; i < PT_ENTRIES; i++)
 			if ((e[i] & (PTE_V | PTE_W | PTE_SHARED)) == (PTE_V | PTE_W))
-				e[i] = (e[i] & ~PTE_W) | PTE_COW;
+				e[i] = cow_wrprotect(e[i]);
 	}
 	pmm_get(t);
 	*cl1e = *pl1e;
