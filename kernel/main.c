@@ -23,7 +23,8 @@
 #include "../drivers/rtc_goldfish.h"
 #include "../vm/pmm.h"
 #include "../vm/kvm.h"
-#include "../vm/fault.h"
+#include "../vm/zero.h"
+#include "../vm/sigpage.h"
 #include "../vm/mm.h"
 
 extern char _start[], _end[];
@@ -142,7 +143,8 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 	kvm_init(&dt);
 	cpu_setup(c, &dt, hartid);
 	c->sched_stack = 0;	/* the boot stack in the image */
-	vm_init();
+	zero_frame_init();
+	sigpage_init();
 	pr_info("Frames: %lu total, %lu free (%lu KiB free)\n", pmm_total_frames(),
 		pmm_free_frames(), pmm_free_frames() * 4);
 

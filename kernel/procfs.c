@@ -13,7 +13,7 @@
 #include "initramfs.h"
 #include "../vm/mm.h"
 #include "../vm/pmm.h"
-#include "../vm/fault.h"
+#include "../vm/vmstat.h"
 
 #define TEXT_MAX 4096
 

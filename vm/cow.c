@@ -20,6 +20,8 @@
 #include "pmm.h"
 #include "phys.h"
 #include "tlb.h"
+#include "vmstat.h"
+#include "zero.h"
 #include "../kernel/string.h"
 #include "../arch/riscv/page.h"
 

@@ -21,23 +21,10 @@
 #include "tlb.h"
 #include "ptshare.h"
 #include "shmem.h"
+#include "vmstat.h"
+#include "zero.h"
+#include "sigpage.h"
 #include "../kernel/initramfs.h"
-
-struct vmstat vmstat;
-phys_addr_t zero_frame;
-phys_addr_t sigpage_frame;
-
-void vm_init(void)
-{
-	/* li a7, 139 (rt_sigreturn); ecall */
-	static const uint32_t tramp[] = { 0x08b00893, 0x00000073 };
-
-	zero_frame = pmm_alloc_zeroed();
-	sigpage_frame = pmm_alloc_zeroed();
-	if (!zero_frame || !sigpage_frame)
-		panic("vm_init: out of memory");
-	memcpy(phys_to_virt(sigpage_frame), tramp, sizeof(tramp));
-}
 
 static int access_allowed(unsigned prot, enum fault_access access)
 {

@@ -26,6 +26,7 @@
 #include "pt.h"
 #include "phys.h"
 #include "tlb.h"
+#include "zero.h"
 #include "ptshare.h"
 #include "../arch/riscv/page.h"
 

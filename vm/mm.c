@@ -10,12 +10,13 @@
 #include "kvm.h"
 #include "ptshare.h"
 #include "shmem.h"
+#include "zero.h"
+#include "sigpage.h"
 #include "../kernel/kmalloc.h"
 #include "../kernel/initramfs.h"
 #include "../arch/riscv/layout.h"
 
 int cow_enabled = 1;
-extern phys_addr_t zero_frame, sigpage_frame;
 
 uint64_t mm_prot_to_pte(unsigned prot)
 {

@@ -18,15 +18,11 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vm/fault.h"
 #include "vm/pmm.h"
 #include "kernel/kmalloc.h"
 #include "kernel/initramfs.h"
 
-/* The globals vm/fault.c and vm/kvm.c own in the kernel. */
-struct vmstat vmstat;
-phys_addr_t zero_frame;
-phys_addr_t sigpage_frame;
+/* The globals vm/kvm.c owns in the kernel. */
 phys_addr_t kvm_root;
 int kvm_root_used[256], kvm_root_nused;	/* root entries mm_create copies */
 
@@ -34,6 +30,8 @@ jmp_buf *host_panic_jmp;	/* set by a test that expects a panic */
 char host_panic_msg[256];	/* the last panic's message */
 
 static unsigned long host_kmalloc_live;
+
+void host_panic(const char *fmt, ...) __attribute__((noreturn));
 
 /*
  * host_panic - pmm.c's panic().  Records the message; then either returns
@@ -51,6 +49,26 @@ void host_panic(const char *fmt, ...)
 	fail_msg("unexpected panic: %s", host_panic_msg);
 	abort();	/* fail_msg does not return inside a test; outside one, stop */
 }
+
+/* panic - kernel.h's, for the vm/ files that call it: where pmm.c's goes. */
+void panic(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	host_panic("%s", msg);
+}
+
+/*
+ * sigtramp_start/sigtramp_end - arch/riscv/sigtramp.S's symbols, which
+ * vm/sigpage.c copies between: the same two instructions, as data.
+ */
+__asm__(".section .rodata\n.balign 4\n"
+	".globl sigtramp_start\nsigtramp_start:\n.4byte 0x08b00893, 0x00000073\n"
+	".globl sigtramp_end\nsigtramp_end:\n.previous");
 
 /* kmalloc - as the kernel's: NULL above a page or when failure is injected. */
 void *kmalloc(size_t size)

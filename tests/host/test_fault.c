@@ -33,7 +33,6 @@
 
 #define RAM_BASE	0x80000000UL
 #define ARENA_SIZE	(4UL << 20)
-#define VM_ARENA_FAULT	/* links vm/fault.c */
 #include "vm_arena.h"
 
 #define VA_DATA		0x10000UL	/* PROT_READ|PROT_WRITE anonymous */

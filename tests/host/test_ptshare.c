@@ -39,7 +39,6 @@
 
 #define RAM_BASE	0x80000000UL
 #define ARENA_SIZE	(32UL << 20)
-#define VM_ARENA_FAULT	/* links vm/fault.c */
 #define VM_ARENA_BASELINE
 #include "vm_arena.h"
 #define ARENA_FRAMES	(ARENA_SIZE / PAGE_SIZE)

@@ -31,7 +31,6 @@
 
 #define RAM_BASE	0x80000000UL
 #define ARENA_SIZE	(4UL << 20)
-#define VM_ARENA_FAULT	/* links vm/fault.c */
 #define VM_ARENA_BASELINE
 #include "vm_arena.h"
 
