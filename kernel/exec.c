@@ -145,7 +145,8 @@ static int load_segments(struct mm *mm, struct inode *ip, const struct elf_info 
 
 		if (s->filesz) {
 			r = mm_map(mm, &(struct vma){ .start = start, .end = fpage_end, .prot = prot,
-						      .kind = VMA_FILE, .flags = VMA_MAY_RWX, .file = ip,
+						      .kind = VMA_FILE, .flags = VMA_MAY_RWX,
+						      .pager = &initramfs_pager, .object = ip,
 						      .file_off = ALIGN_DOWN(s->offset, PAGE_SIZE),
 						      .file_end = fend });
 			if (r)

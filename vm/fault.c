@@ -24,7 +24,7 @@
 #include "vmstat.h"
 #include "zero.h"
 #include "sigpage.h"
-#include "../kernel/initramfs.h"
+#include "pager.h"
 
 static int access_allowed(unsigned prot, enum fault_access access)
 {
@@ -77,7 +77,7 @@ static enum fault_result fault_present(pte_t *e, unsigned long va, enum fault_ac
 static phys_addr_t file_frame(struct vma *v, unsigned long va, int *shared, int *sigbus)
 {
 	unsigned long off = v->file_off + (va - v->start);
-	phys_addr_t cache = inode_page(v->file, off / PAGE_SIZE), n;
+	phys_addr_t cache = v->pager->page(v->object, off / PAGE_SIZE), n;
 
 	*shared = 0;
 	*sigbus = 0;

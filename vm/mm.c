@@ -13,7 +13,7 @@
 #include "zero.h"
 #include "sigpage.h"
 #include "../kernel/kmalloc.h"
-#include "../kernel/initramfs.h"
+#include "pager.h"
 #include "../arch/riscv/layout.h"
 
 int cow_enabled = 1;
@@ -352,7 +352,7 @@ void mm_rss(struct mm *mm, struct mm_rss *r)
 			phys_addr_t pa = pte_to_pa(*e);
 			int clean = pa == zero_frame || pa == sigpage_frame ||
 				    (v->kind == VMA_FILE &&
-				     pa == inode_page(v->file, (v->file_off + va - v->start) / PAGE_SIZE));
+				     pa == v->pager->page(v->object, (v->file_off + va - v->start) / PAGE_SIZE));
 			/* A shared-memory object holds a reference of its own on each frame. */
 			int shared = pmm_refcount(pa) > (v->kind == VMA_SHMEM ? 2u : 1u) ||
 				     ptshare_is_shared(e);

@@ -20,7 +20,7 @@
 /* vma->kind: how a page of the area is filled on first touch. */
 enum vma_kind {
 	VMA_ANON,	/* demand-zero */
-	VMA_FILE,	/* from an initramfs file's pages, zero past file_end */
+	VMA_FILE,	/* from a pager's object (a file's page cache), zero past file_end */
 	VMA_SHMEM,	/* shared anonymous memory: the pages of vma->shm (shmem.h) */
 	VMA_SIGPAGE,	/* the shared signal-return trampoline */
 };
@@ -40,7 +40,7 @@ enum vma_kind {
 #define VMA_MAYEXEC	32
 #define VMA_MAY_RWX	(VMA_MAYREAD | VMA_MAYWRITE | VMA_MAYEXEC)
 
-struct inode;
+struct vm_pager;
 struct shmem;
 
 struct vma {
@@ -48,7 +48,8 @@ struct vma {
 	unsigned prot;			/* PROT_* */
 	enum vma_kind kind;
 	unsigned flags;
-	struct inode *file;		/* VMA_FILE */
+	const struct vm_pager *pager;	/* VMA_FILE: where its pages come from (pager.h) */
+	void *object;			/* VMA_FILE: the pager's object, e.g. an inode */
 	unsigned long file_off;		/* file offset that maps to start (page aligned) */
 	unsigned long file_end;		/* first va whose bytes are zero, not file data */
 	struct shmem *shm;		/* VMA_SHMEM: one reference per VMA; page 0 at file_off */

@@ -5,8 +5,7 @@
  * kmalloc is malloc with the kernel's failure injection in front, so that
  * pmm_set_fail_every() also reaches the VMA allocations of mm_fork, and it
  * counts live objects so a test can see that mm_put freed every VMA.
- * Files have no page cache here (inode_page is always 0): the tests use
- * anonymous memory only.  host_panic is where pmm.c's panic() goes: a test that expects a panic
+ * host_panic is where pmm.c's panic() goes: a test that expects a panic
  * points host_panic_jmp at a jmp_buf; any other panic fails the test.
  */
 #include <stdarg.h>
@@ -20,7 +19,6 @@
 
 #include "vm/pmm.h"
 #include "kernel/kmalloc.h"
-#include "kernel/initramfs.h"
 
 /* The globals vm/kvm.c owns in the kernel. */
 phys_addr_t kvm_root;
@@ -103,12 +101,4 @@ void kfree(void *p)
 unsigned long kmalloc_objects(void)
 {
 	return host_kmalloc_live;
-}
-
-/* inode_page - no initramfs on the host: no file has a page-cache frame. */
-phys_addr_t inode_page(struct inode *ino, unsigned long index)
-{
-	(void)ino;
-	(void)index;
-	return 0;
 }
