@@ -336,6 +336,45 @@ int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t fl
 	return 0;
 }
 
+int mm_copy_in(struct mm *mm, unsigned long va, const void *src, size_t len)
+{
+	const char *s = src;
+	int r = 0;
+
+	spin_lock(&mm->lock);
+	while (len) {
+		unsigned long page = va & PAGE_MASK;
+		size_t chunk = MIN(len, PAGE_SIZE - (va - page));
+		struct vma *v = vma_find(mm, page);
+		pte_t *e;
+
+		if (!v || v->kind != VMA_ANON) {
+			r = -EFAULT;
+			break;
+		}
+		e = pt_walk_private(mm, page, 1);
+		if (!e) {
+			r = -ENOMEM;
+			break;
+		}
+		if (!(*e & PTE_V)) {
+			phys_addr_t pa = pmm_alloc_zeroed();
+			if (!pa) {
+				r = -ENOMEM;
+				break;
+			}
+			*e = pa_to_pte(pa) | mm_prot_to_pte(v->prot) | PTE_V;
+			vma_note_mapped(v, page);
+		}
+		memcpy((char *)phys_to_virt(pte_to_pa(*e)) + (va - page), s, chunk);
+		va += chunk;
+		s += chunk;
+		len -= chunk;
+	}
+	spin_unlock(&mm->lock);
+	return r;
+}
+
 void mm_rss(struct mm *mm, struct mm_rss *r)
 {
 	memset(r, 0, sizeof(*r));

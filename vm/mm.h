@@ -133,6 +133,17 @@ unsigned long mm_find_free(struct mm *mm, unsigned long hint, unsigned long len)
 int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t flags);
 
 /*
+ * mm_copy_in - copy @len bytes from kernel memory @src to @va in @mm, an
+ * address space that runs nowhere (exec's new image: no TLB flush).  Each
+ * page must lie in an anonymous area (VMA_ANON); an absent page gets a
+ * fresh zeroed private frame with the area's protection, a present one is
+ * written in place, so it must be private (one an earlier call made).
+ * Takes mm->lock.  0, -EFAULT (no anonymous area there), or -ENOMEM; the
+ * bytes of the pages before the failing one are copied.
+ */
+int mm_copy_in(struct mm *mm, unsigned long va, const void *src, size_t len);
+
+/*
  * mm_rss - resident pages, in pages.  Shared means the frame has another
  * owner (count > 1); clean means it still holds what the file or the zero
  * page holds (the page-cache frame or the zero frame itself).

@@ -279,6 +279,28 @@ static void test_file_pages_through_pager(void **state)
 		pmm_put(file_cache[i]);
 }
 
+/*
+ * mm_copy_in (exec's stack): a fresh private frame with the area's
+ * protection, written in place on the next call; -EFAULT where no
+ * anonymous area is, after the bytes before it.
+ */
+static void test_copy_in(void **state)
+{
+	const char msg[] = "argv";
+	unsigned char *p;
+
+	(void)state;
+	assert_int_equal(mm_copy_in(mm, VA_DATA + 10, msg, sizeof(msg)), 0);
+	assert_int_equal(pte_flags(pte_at(VA_DATA)), mm_prot_to_pte(PROT_READ | PROT_WRITE) | PTE_V);
+	assert_int_equal(pmm_refcount(pte_to_pa(pte_at(VA_DATA))), 1);
+	p = phys_to_virt(pte_to_pa(pte_at(VA_DATA)));
+	assert_memory_equal(p + 10, msg, sizeof(msg));
+	assert_int_equal(mm_copy_in(mm, VA_DATA + PAGE_SIZE - 2, msg, sizeof(msg)), -EFAULT);
+	assert_memory_equal(p + PAGE_SIZE - 2, msg, 2);
+	assert_int_equal(p[10], 'a');
+	assert_int_equal(vmstat.pgfault, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +313,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_store_to_cow_goes_to_cow_fault, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_addresses, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_file_pages_through_pager, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_copy_in, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
