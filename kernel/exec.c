@@ -16,7 +16,7 @@
 #include "elf.h"
 #include "file.h"
 #include "initramfs.h"
-#include "kmalloc.h"
+#include "../vm/kmalloc.h"
 #include "random.h"
 #include "../arch/riscv/csr.h"
 #include "../vm/mm.h"

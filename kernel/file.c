@@ -5,7 +5,7 @@
 #include "kernel.h"
 #include "file.h"
 #include "proc.h"
-#include "kmalloc.h"
+#include "../vm/kmalloc.h"
 #include "initramfs.h"
 #include "random.h"
 #include "../vm/uaccess.h"

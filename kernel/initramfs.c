@@ -5,7 +5,7 @@
 #include "kernel.h"
 #include "initramfs.h"
 #include "cpio.h"
-#include "kmalloc.h"
+#include "../vm/kmalloc.h"
 #include "../vm/phys.h"
 #include "../vm/pager.h"
 #include "../arch/riscv/pte.h"

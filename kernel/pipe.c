@@ -7,7 +7,7 @@
 #include "file.h"
 #include "proc.h"
 #include "sched.h"
-#include "kmalloc.h"
+#include "../vm/kmalloc.h"
 #include "pipe.h"
 #include "poll.h"
 #include "../vm/uaccess.h"

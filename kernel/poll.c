@@ -18,7 +18,7 @@
 #include "poll.h"
 #include "syscall.h"
 #include "time.h"
-#include "kmalloc.h"
+#include "../vm/kmalloc.h"
 #include "../vm/uaccess.h"
 
 #define POLL_MAX_FDS	NOFILE		/* beyond RLIMIT_NOFILE: EINVAL, like Linux */

@@ -9,7 +9,7 @@
 #include "file.h"
 #include "proc.h"
 #include "sched.h"
-#include "kmalloc.h"
+#include "../vm/kmalloc.h"
 #include "initramfs.h"
 #include "../vm/mm.h"
 #include "../vm/pmm.h"

@@ -12,7 +12,7 @@
 #include "shmem.h"
 #include "zero.h"
 #include "sigpage.h"
-#include "../kernel/kmalloc.h"
+#include "kmalloc.h"
 #include "pager.h"
 #include "../arch/riscv/layout.h"
 

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "vm/pmm.h"
-#include "kernel/kmalloc.h"
+#include "vm/kmalloc.h"
 
 /* The globals vm/kvm.c owns in the kernel. */
 phys_addr_t kvm_root;

@@ -32,7 +32,7 @@
 #include "vm/phys.h"
 #include "vm/kvm.h"
 #include "vm/pager.h"
-#include "kernel/kmalloc.h"
+#include "vm/kmalloc.h"
 
 #define RAM_BASE	0x80000000UL
 #define ARENA_SIZE	(4UL << 20)

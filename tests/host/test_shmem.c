@@ -26,7 +26,7 @@
 #include "vm/kvm.h"
 #include "vm/pagemap.h"
 #include "vm/shmem.h"
-#include "kernel/kmalloc.h"
+#include "vm/kmalloc.h"
 #include "kernel/errno.h"
 
 #define RAM_BASE	0x80000000UL

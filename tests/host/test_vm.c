@@ -29,7 +29,7 @@
 #include "vm/fault.h"
 #include "vm/phys.h"
 #include "vm/kvm.h"
-#include "kernel/kmalloc.h"
+#include "vm/kmalloc.h"
 #include "test_util.h"
 
 #define RAM_BASE	0x80000000UL
