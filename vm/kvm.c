@@ -6,7 +6,6 @@
  */
 #include "../kernel/kernel.h"
 #include "../kernel/spinlock.h"
-#include "../kernel/devtree.h"
 #include "../arch/riscv/layout.h"
 #include "../arch/riscv/csr.h"
 #include "kvm.h"
@@ -67,14 +66,14 @@ static void map_image(char *from, char *to, uint64_t flags)
 			panic("kvm: out of memory mapping the image");
 }
 
-void kvm_init(const struct dt_info *dt)
+void kvm_init(const struct kvm_layout *l)
 {
 	kvm_root = pt_alloc_root();
 	if (!kvm_root)
 		panic("kvm: no memory for the kernel table");
 
-	for (int i = 0; i < dt->nmem; i++)
-		map_range(dt->mem[i].base, dt->mem[i].size, KERNEL_RW);
+	for (int i = 0; i < l->nmem; i++)
+		map_range(l->mem[i].base, l->mem[i].size, KERNEL_RW);
 
 	/* W^X: text RX, rodata R, data and bss RW; the boot stack's guard unmapped. */
 	map_image(_start, _etext, KERNEL_RX);
@@ -83,14 +82,8 @@ void kvm_init(const struct dt_info *dt)
 	map_image(boot_stack_bottom, _end, KERNEL_RW);
 
 	/* Device registers the drivers use. */
-	if (dt->uart.base)
-		map_range(dt->uart.base, dt->uart.size ? dt->uart.size : PAGE_SIZE, KERNEL_RW);
-	if (dt->plic_base)
-		map_range(dt->plic_base, dt->plic_size, KERNEL_RW);
-	if (dt->poweroff.kind == DT_POWEROFF_SYSCON)
-		map_range(dt->poweroff.base, PAGE_SIZE, KERNEL_RW);
-	if (dt->rtc_base)
-		map_range(dt->rtc_base, PAGE_SIZE, KERNEL_RW);
+	for (int i = 0; i < l->nmmio; i++)
+		map_range(l->mmio[i].base, l->mmio[i].size, KERNEL_RW);
 
 	/*
 	 * Every table of the kernel-stack area, now: its root entry then never

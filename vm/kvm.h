@@ -9,14 +9,27 @@
 #include "pmm.h"
 #include "../arch/riscv/pte.h"
 
-struct dt_info;
-
 extern phys_addr_t kvm_root;
 /* The kernel half's root entries in use (fixed after kvm_init): what mm_create copies. */
 extern int kvm_root_used[256], kvm_root_nused;
 
-/* kvm_init - build the final kernel table from @dt and switch this hart to it. */
-void kvm_init(const struct dt_info *dt);
+/*
+ * What the kernel table maps besides the image: every RAM range (the
+ * direct map) and the register windows of the devices the drivers use.
+ * Ranges need not be page aligned; each is widened to whole pages.
+ */
+struct kvm_layout {
+	const struct pmm_range *mem;
+	int nmem;
+	const struct pmm_range *mmio;
+	int nmmio;
+};
+
+/*
+ * kvm_init - build the final kernel table for @l and switch this hart to
+ * it.  Panics when out of memory: this is boot.
+ */
+void kvm_init(const struct kvm_layout *l);
 /* kvm_load - switch this hart to the kernel table (drops every user translation). */
 void kvm_load(void);
 
