@@ -1,18 +1,51 @@
 /*
- * fault.c - resolve a user page fault (see fault.h).
+ * fault.c - resolve a user page fault (contract in fault.h).  Every
+ * decision, in the order the code makes it, and where a reader goes next:
  *
- *   vm_fault         (a shared level-0 table is unshared first: ptshare.h)
- *     present page:  fix A/D (cores that do not set them in hardware fault
- *                    instead), or a store to PTE_COW -> cow_fault, or a
- *                    real protection fault
- *     absent page:   find the VMA, check its protection, then fill the
- *                    page: the zero frame for a read of anonymous memory,
- *                    a fresh zeroed frame for a write, the object's frame
- *                    for shared anonymous memory (PTE_SHARED, writable as
- *                    the VMA says), the page-cache frame for a file page
- *                    (shared read-only; COW if private and writable), or a
- *                    private copy for the page that holds the end of the
- *                    file.
+ * vm_fault                 count it (vmstat.h); no mm, or a kernel address:
+ *                          FAULT_SIGSEGV.  Take mm->lock.
+ *   leaf_of                the level-0 entry for the address, and whether its
+ *                          table is shared after fork (one inline walk)
+ *   1. PRESENT (V set)
+ *     pt_walk_private      a shared table is made ours first (ptshare.c:
+ *                          unshare copies it); no frame for the copy: OOM
+ *     fault_present        what the access needs of the PTE:
+ *       store, W set       A/D fix: the core left D to software (the U74
+ *                          does), set A and D, nothing else
+ *       store, PTE_COW     cow_fault (cow.c) -> cow_classify, then
+ *                          cow_reuse (we own the frame alone: make it
+ *                          writable), cow_zero (it is the zero frame: a
+ *                          fresh zeroed one) or cow_copy (shared: copy it);
+ *                          no frame: OOM
+ *       store otherwise    a real protection fault: SIGSEGV
+ *       fetch / load       X / R set: an A fix; else SIGSEGV
+ *                          then flush the page on this hart (tlb.h)
+ *   2. ABSENT
+ *     fault_absent         vma_find (mm.c): no area, or its protection
+ *                          forbids the access: SIGSEGV.  pt_walk_private
+ *                          makes the tables (OOM).  Then by the area's kind:
+ *       VMA_SIGPAGE        the signal page (sigpage.c), shared read-only
+ *       VMA_ANON, no store the zero frame (zero.c), read-only; COW
+ *                          (cow_wrprotect, cow.h) if the area is writable
+ *       VMA_ANON, store    a fresh zeroed frame, writable (zero_fill; OOM)
+ *       VMA_SHMEM          shmem_frame (shmem.c): the object's frame,
+ *                          PTE_SHARED, writable as the area says; past the
+ *                          object's end SIGBUS; no frame OOM
+ *       VMA_FILE           file_frame -> the area's pager (pager.h):
+ *                          a whole page of file data is the page-cache
+ *                          frame itself, shared read-only, COW if the area
+ *                          is private and writable (and a store goes on at
+ *                          once to cow_fault, which copies it); the page
+ *                          holding the end of the file is a private copy,
+ *                          zeros after the end; past the end SIGBUS; no
+ *                          frame for the copy OOM
+ *                          then the PTE is written, the area notes the page
+ *                          (vma_note_mapped), and an executable page gets
+ *                          a fence.i (tlb.h)
+ *
+ * The result (FAULT_OK, FAULT_SIGSEGV, FAULT_SIGBUS, FAULT_OOM) goes back
+ * to the trap handler, which retries the access or turns it into a signal
+ * or an OOM kill.
  */
 #include "fault.h"
 #include "cow.h"
