@@ -1,12 +1,12 @@
 /*
  * host_stubs.c - what vm/ needs from the rest of the kernel, for the host
- * tests that link vm/pmm.c, pt.c, cow.c, fork.c and mm.c (-DHOST_TEST).
+ * tests that link vm/ (pmm.c, pt.c, cow.c, fork.c, mm.c ...: -DHOST_TEST).
  *
  * kmalloc is malloc with the kernel's failure injection in front, so that
  * pmm_set_fail_every() also reaches the VMA allocations of mm_fork, and it
  * counts live objects so a test can see that mm_put freed every VMA.
- * host_panic is where pmm.c's panic() goes: a test that expects a panic
- * points host_panic_jmp at a jmp_buf; any other panic fails the test.
+ * panic() (pmm.c's, zero.c's...) goes to host_panic: a test that expects a
+ * panic points host_panic_jmp at a jmp_buf; any other panic fails the test.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,8 +32,9 @@ static unsigned long host_kmalloc_live;
 void host_panic(const char *fmt, ...) __attribute__((noreturn));
 
 /*
- * host_panic - pmm.c's panic().  Records the message; then either returns
- * to the test that expected it (longjmp) or fails the running test.
+ * host_panic - where vm/'s panic() ends up.  Records the message; then
+ * either returns to the test that expected it (longjmp) or fails the
+ * running test.
  */
 void host_panic(const char *fmt, ...)
 {
