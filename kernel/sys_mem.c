@@ -175,7 +175,7 @@ SYSCALL(mmap)
 			return -ENOMEM;
 	}
 	r = mm_map(mm, &v);
-	if (v.shm)
+	if (v.kind == VMA_SHMEM)
 		shmem_put(v.shm);	/* the VMA holds its own reference */
 	return r ? r : (long)addr;
 }

@@ -111,14 +111,14 @@ struct vma *vma_dup(const struct vma *v)
 		return 0;
 	*n = *v;
 	n->next = 0;
-	if (n->shm)
+	if (n->kind == VMA_SHMEM && n->shm)
 		shmem_get(n->shm);
 	return n;
 }
 
 void vma_free(struct vma *v)
 {
-	if (v->shm)
+	if (v->kind == VMA_SHMEM && v->shm)
 		shmem_put(v->shm);
 	kfree(v);
 }

@@ -49,10 +49,17 @@ struct vma {
 	enum vma_kind kind;
 	unsigned flags;
 	const struct vm_pager *pager;	/* VMA_FILE: where its pages come from (pager.h) */
-	void *object;			/* VMA_FILE: the pager's object, e.g. an inode */
 	unsigned long file_off;		/* file offset that maps to start (page aligned) */
 	unsigned long file_end;		/* first va whose bytes are zero, not file data */
-	struct shmem *shm;		/* VMA_SHMEM: one reference per VMA; page 0 at file_off */
+	/*
+	 * The backing object, by kind.  One word for both: struct vma stays
+	 * the size whose copies the compiler does inline (fork and exec copy
+	 * VMAs by the dozen).
+	 */
+	union {
+		void *object;		/* VMA_FILE: the pager's object, e.g. an inode */
+		struct shmem *shm;	/* VMA_SHMEM: one reference per VMA; page 0 at file_off */
+	};
 	/*
 	 * Every present page of the area lies in [mapped_lo, mapped_hi): fork
 	 * and exit walk only that, not the whole reservation (an 8 MiB stack
