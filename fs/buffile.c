@@ -8,7 +8,7 @@
  * buffile_release as their own release.
  */
 #include "../kernel/kernel.h"
-#include "../kernel/kmalloc.h"
+#include "../vm/kmalloc.h"
 #include "../vm/uaccess.h"
 #include "file.h"
 #include "buffile.h"

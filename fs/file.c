@@ -6,7 +6,7 @@
  * the count is atomic and only the last file_put releases the file.
  */
 #include "../kernel/kernel.h"
-#include "../kernel/kmalloc.h"
+#include "../vm/kmalloc.h"
 #include "file.h"
 
 /*

@@ -7,7 +7,7 @@
 #include "../kernel/kernel.h"
 #include "../kernel/proc.h"
 #include "../kernel/sched.h"
-#include "../kernel/kmalloc.h"
+#include "../vm/kmalloc.h"
 #include "../kernel/syscall.h"
 #include "../vm/uaccess.h"
 #include "file.h"

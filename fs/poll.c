@@ -19,7 +19,7 @@
 #include "poll.h"
 #include "../kernel/syscall.h"
 #include "../kernel/time.h"
-#include "../kernel/kmalloc.h"
+#include "../vm/kmalloc.h"
 #include "../vm/uaccess.h"
 
 #define POLL_MAX_FDS	NOFILE		/* beyond RLIMIT_NOFILE: EINVAL, like Linux */

@@ -8,11 +8,12 @@
 #include "../kernel/time.h"
 #include "../kernel/proc.h"
 #include "../kernel/sched.h"
-#include "../kernel/kmalloc.h"
+#include "../vm/kmalloc.h"
 #include "../kernel/initramfs.h"
 #include "../vm/mm.h"
 #include "../vm/pmm.h"
-#include "../vm/fault.h"
+#include "../vm/vmstat.h"
+#include "../vm/pager.h"
 #include "file.h"
 #include "buffile.h"
 #include "readdir.h"
@@ -77,7 +78,7 @@ static void gen_cpuinfo(struct buffile_text *t)
 				   "mmu\t\t: sv39\n\n", i, cpus[i].hartid);
 }
 
-/* gen_vmstat - the fault counters (vm/fault.h) in /proc/vmstat's "name value" lines. */
+/* gen_vmstat - the fault counters (vm/vmstat.h) in /proc/vmstat's "name value" lines. */
 static void gen_vmstat(struct buffile_text *t)
 {
 	tprintf(t, "nr_free_pages %lu\n", (unsigned long)pmm_free_frames());
@@ -120,11 +121,23 @@ static const char *vma_name(struct mm *mm, struct vma *v)
 	if ((v->flags & VMA_HEAP) || (v->start >= mm->brk_start && v->end <= ALIGN_UP(mm->brk, 4096) &&
 				      v->kind == VMA_ANON && v->start < USER_MMAP_BASE))
 		return "[heap]";
-	if (v->kind == VMA_FILE && v->file)
-		return v->file->path;
+	if (v->kind == VMA_FILE && v->pager) {
+		unsigned long ino;
+		return v->pager->name(v->object, &ino);
+	}
 	if (v->kind == VMA_SHMEM)
 		return "/dev/zero (deleted)";	/* Linux's name for shared anonymous memory */
 	return "";
+}
+
+/* vma_ino - the inode number of the file @v maps (its pager's name for it); 0 for none. */
+static unsigned long vma_ino(struct vma *v)
+{
+	unsigned long ino = 0;
+
+	if (v->kind == VMA_FILE && v->pager)
+		v->pager->name(v->object, &ino);
+	return ino;
 }
 
 /* gen_maps - /proc/<pid>/maps: one line per VMA, under the address space's lock. */
@@ -136,7 +149,7 @@ static void gen_maps(struct buffile_text *t, struct mm *mm)
 			(v->prot & PROT_READ) ? 'r' : '-', (v->prot & PROT_WRITE) ? 'w' : '-',
 			(v->prot & PROT_EXEC) ? 'x' : '-', (v->flags & VMA_SHARED) ? 's' : 'p',
 			v->kind == VMA_FILE || v->kind == VMA_SHMEM ? v->file_off : 0UL,
-			v->kind == VMA_FILE && v->file ? (unsigned long)v->file->ino : 0UL,
+			vma_ino(v),
 			*vma_name(mm, v) ? "                " : "", vma_name(mm, v));
 	spin_unlock(&mm->lock);
 }

@@ -4,7 +4,8 @@
  * Nothing is copied from the file: text is mapped from the initramfs page
  * cache (shared, read-only), the data segment maps the same pages COW, and
  * bss, heap and stack are demand-zero VMAs.  Only the stack's top pages
- * (arguments, environment, auxv) are written now.  The old address space
+ * (arguments, environment, auxv) are written now, through mm_copy_in: exec
+ * never touches a page table itself.  The old address space
  * is dropped only once the new one is complete, so a failed exec returns
  * an error to a program that is still intact.
  */
@@ -18,13 +19,10 @@
 #include "../fs/stat.h"
 #include "../fs/vfs.h"
 #include "initramfs.h"
-#include "kmalloc.h"
+#include "../vm/kmalloc.h"
 #include "random.h"
 #include "../arch/riscv/csr.h"
 #include "../vm/mm.h"
-#include "../vm/pt.h"
-#include "../vm/phys.h"
-#include "../vm/kvm.h"
 #include "../vm/uaccess.h"
 #include "../vm/tlb.h"
 
@@ -79,38 +77,9 @@ static long arg_get(const struct argsrc *a, int i, char *buf, size_t size)
 }
 
 /*
- * stack_write - copy @n bytes to @va in the new (not running) address
- * space @mm, allocating its stack pages as needed.  0 or -ENOMEM.
+ * push_strings - copy every string of @a below *sp into the new image;
+ * record their addresses at addrs[*count] on.  0 or -errno.
  */
-static int stack_write(struct mm *mm, unsigned long va, const void *src, size_t n)
-{
-	const char *s = src;
-
-	while (n) {
-		unsigned long page = va & PAGE_MASK;
-		size_t chunk = MIN(n, PAGE_SIZE - (va - page));
-		pte_t *e = pt_walk(mm->root, page, 1);
-
-		if (!e)
-			return -ENOMEM;
-		if (!(*e & PTE_V)) {
-			phys_addr_t pa = pmm_alloc_zeroed();
-			struct vma *v = vma_find(mm, page);
-			if (!pa)
-				return -ENOMEM;
-			*e = pa_to_pte(pa) | mm_prot_to_pte(PROT_READ | PROT_WRITE) | PTE_V;
-			if (v)
-				vma_note_mapped(v, page);
-		}
-		memcpy((char *)phys_to_virt(pte_to_pa(*e)) + (va - page), s, chunk);
-		va += chunk;
-		s += chunk;
-		n -= chunk;
-	}
-	return 0;
-}
-
-/* push_strings - copy every string of @a below *sp; record their addresses. */
 static int push_strings(struct mm *mm, const struct argsrc *a, unsigned long *sp,
 			unsigned long *addrs, int *count, size_t *bytes)
 {
@@ -125,7 +94,7 @@ static int push_strings(struct mm *mm, const struct argsrc *a, unsigned long *sp
 		if (*count >= MAX_ARGS || (*bytes += (size_t)len + 1) > MAX_ARG_BYTES)
 			return -E2BIG;
 		*sp -= (unsigned long)len + 1;
-		if (stack_write(mm, *sp, buf, (size_t)len + 1))
+		if (mm_copy_in(mm, *sp, buf, (size_t)len + 1))
 			return -ENOMEM;
 		addrs[(*count)++] = *sp;
 	}
@@ -148,7 +117,8 @@ static int load_segments(struct mm *mm, struct inode *ip, const struct elf_info 
 
 		if (s->filesz) {
 			r = mm_map(mm, &(struct vma){ .start = start, .end = fpage_end, .prot = prot,
-						      .kind = VMA_FILE, .flags = VMA_MAY_RWX, .file = ip,
+						      .kind = VMA_FILE, .flags = VMA_MAY_RWX,
+						      .pager = &initramfs_pager, .object = ip,
 						      .file_off = ALIGN_DOWN(s->offset, PAGE_SIZE),
 						      .file_end = fend });
 			if (r)
@@ -167,34 +137,37 @@ static int load_segments(struct mm *mm, struct inode *ip, const struct elf_info 
 }
 
 /*
- * build_stack - the initial stack: strings, 16 random bytes, then (from
- * sp up) argc, argv[], NULL, envp[], NULL, auxv pairs.  Returns sp or 0.
+ * build_stack - the initial stack of the new image @mm: strings, 16 random
+ * bytes, then (from sp up) argc, argv[], NULL, envp[], NULL, auxv pairs.
+ * The vector is put together here and copied in with one mm_copy_in.
+ * Sets *@out_sp.  0 or -errno.
  */
 static int build_stack(struct mm *mm, const char *path, const struct argsrc *argv,
 		       const struct argsrc *envp, const struct elf_info *ei, unsigned long bias,
 		       unsigned long *out_sp)
 {
-	unsigned long *addrs = kmalloc(MAX_ARGS * sizeof(unsigned long));
+	/* argc, argv[], NULL, envp[], NULL: the strings' addresses go straight into place */
+	unsigned long *vec = kmalloc((MAX_ARGS + 3) * sizeof(unsigned long));
 	unsigned long sp = mm->stack_top, execfn, rnd;
 	int argc = 0, total = 0, r;
-	size_t bytes = 0;
+	size_t bytes = 0, nvec;
 	uint8_t rb[16];
 
-	if (!addrs)
+	if (!vec)
 		return -ENOMEM;
 	sp -= strlen(path) + 1;
-	if ((r = stack_write(mm, sp, path, strlen(path) + 1)))
+	if ((r = mm_copy_in(mm, sp, path, strlen(path) + 1)))
 		goto out;
 	execfn = sp;
-	if ((r = push_strings(mm, argv, &sp, addrs, &total, &bytes)))
+	if ((r = push_strings(mm, argv, &sp, vec + 1, &total, &bytes)))
 		goto out;
 	argc = total;
-	if ((r = push_strings(mm, envp, &sp, addrs, &total, &bytes)))
+	if ((r = push_strings(mm, envp, &sp, vec + 2, &total, &bytes)))
 		goto out;
 	random_bytes(rb, sizeof(rb));
 	sp = (sp - sizeof(rb)) & ~15UL;
 	rnd = sp;
-	if ((r = stack_write(mm, sp, rb, sizeof(rb))))
+	if ((r = mm_copy_in(mm, sp, rb, sizeof(rb))))
 		goto out;
 
 	unsigned long aux[] = {
@@ -205,48 +178,30 @@ static int build_stack(struct mm *mm, const char *path, const struct argsrc *arg
 		AT_HWCAP, HWCAP_IMAFDC, AT_CLKTCK, 100, AT_SECURE, 0,
 		AT_RANDOM, rnd, AT_EXECFN, execfn, AT_NULL, 0,
 	};
-	size_t words = 1 + (size_t)argc + 1 + (size_t)(total - argc) + 1 + ARRAY_SIZE(aux);
-	sp = (sp - words * 8) & ~15UL;
-	unsigned long p = sp, v = (unsigned long)argc;
-	if ((r = stack_write(mm, p, &v, 8)))
+	vec[0] = (unsigned long)argc;
+	vec[1 + argc] = 0;	/* argv's NULL */
+	vec[2 + total] = 0;	/* envp's NULL */
+	nvec = (size_t)total + 3;
+	sp = (sp - (nvec + ARRAY_SIZE(aux)) * 8) & ~15UL;
+	if ((r = mm_copy_in(mm, sp, vec, nvec * 8)))
 		goto out;
-	p += 8;
-	for (int i = 0; i <= total; i++) {
-		if (i == argc) {	/* argv's NULL, then envp */
-			v = 0;
-			if ((r = stack_write(mm, p, &v, 8)))
-				goto out;
-			p += 8;
-		}
-		if (i == total)
-			break;
-		if ((r = stack_write(mm, p, &addrs[i], 8)))
-			goto out;
-		p += 8;
-	}
-	v = 0;
-	if ((r = stack_write(mm, p, &v, 8)))
-		goto out;
-	p += 8;
-	r = stack_write(mm, p, aux, sizeof(aux));
+	r = mm_copy_in(mm, sp + nvec * 8, aux, sizeof(aux));
 	*out_sp = sp;
 out:
-	kfree(addrs);
+	kfree(vec);
 	return r;
 }
 
 /*
- * do_exec - the common path of execve and init.  On success the process
- * runs the new program from its entry point on return to user mode.
+ * open_program - find @path and read its ELF header: the inode in *@ipp,
+ * the parsed header in @ei, and the load bias of a static-pie program in
+ * *@bias (0 otherwise).  0, or -ENOENT, -EACCES, -ENOEXEC, -ENOMEM.
  */
-static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
-		   const struct argsrc *envp)
+static int open_program(const char *path, struct inode **ipp, struct elf_info *ei,
+			unsigned long *bias)
 {
 	struct inode *ip = inode_lookup(path, 1);
-	struct elf_info ei;
 	uint8_t *hdr;
-	unsigned long bias = 0, sp;
-	struct mm *mm;
 	int r;
 
 	if (!ip) {
@@ -262,28 +217,60 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 	if (!hdr)
 		return -ENOMEM;
 	size_t hl = inode_read(ip, 0, hdr, PAGE_SIZE);
-	r = elf_parse(hdr, hl, ip->size, &ei);
+	r = elf_parse(hdr, hl, ip->size, ei);
 	kfree(hdr);
 	if (r)
 		return -ENOEXEC;
-	if (ei.has_interp)
+	if (ei->has_interp)
 		return -ENOEXEC;	/* dynamically linked: no loader here */
-	if (ei.type == 3)
-		bias = USER_ET_DYN_BASE - ei.lo;
+	*bias = ei->type == 3 ? USER_ET_DYN_BASE - ei->lo : 0;
+	*ipp = ip;
+	return 0;
+}
 
-	mm = mm_create();
-	if (!mm)
-		return -ENOMEM;
-	if ((r = load_segments(mm, ip, &ei, bias)))
-		goto fail;
-	mm->brk_start = mm->brk = ALIGN_UP(ei.hi + bias, PAGE_SIZE);
+/*
+ * map_program - the new image's areas: the segments of @ip, the heap's
+ * start, the stack and the signal page.  Nothing is mapped yet but VMAs.
+ * 0 or -ENOMEM.
+ */
+static int map_program(struct mm *mm, struct inode *ip, const struct elf_info *ei,
+		       unsigned long bias)
+{
+	int r;
+
+	if ((r = load_segments(mm, ip, ei, bias)))
+		return r;
+	mm->brk_start = mm->brk = ALIGN_UP(ei->hi + bias, PAGE_SIZE);
 	if ((r = mm_map(mm, &(struct vma){ .start = mm->stack_top - USER_STACK_SIZE,
 					   .end = mm->stack_top, .prot = PROT_READ | PROT_WRITE,
 					   .kind = VMA_ANON, .flags = VMA_STACK | VMA_MAY_RWX })))
-		goto fail;
-	if ((r = mm_map(mm, &(struct vma){ .start = USER_SIGPAGE, .end = USER_SIGPAGE + PAGE_SIZE,
-					   .prot = PROT_READ | PROT_EXEC, .kind = VMA_SIGPAGE,
-					   .flags = VMA_MAYREAD | VMA_MAYEXEC })))
+		return r;
+	return mm_map(mm, &(struct vma){ .start = USER_SIGPAGE, .end = USER_SIGPAGE + PAGE_SIZE,
+					 .prot = PROT_READ | PROT_EXEC, .kind = VMA_SIGPAGE,
+					 .flags = VMA_MAYREAD | VMA_MAYEXEC });
+}
+
+/*
+ * do_exec - the common path of execve and init: open the program, build
+ * its address space (map_program, build_stack), and only then, past the
+ * point of no return, drop the old one.  On success the process runs the
+ * new program from its entry point on return to user mode.
+ */
+static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
+		   const struct argsrc *envp)
+{
+	struct inode *ip;
+	struct elf_info ei;
+	unsigned long bias, sp;
+	struct mm *mm;
+	int r;
+
+	if ((r = open_program(path, &ip, &ei, &bias)))
+		return r;
+	mm = mm_create();
+	if (!mm)
+		return -ENOMEM;
+	if ((r = map_program(mm, ip, &ei, bias)))
 		goto fail;
 	if ((r = build_stack(mm, path, argv, envp, &ei, bias, &sp)))
 		goto fail;

@@ -5,8 +5,9 @@
 #include "kernel.h"
 #include "initramfs.h"
 #include "cpio.h"
-#include "kmalloc.h"
+#include "../vm/kmalloc.h"
 #include "../vm/phys.h"
+#include "../vm/pager.h"
 #include "../arch/riscv/pte.h"
 
 static struct inode root_inode = { .path = "/", .name = "", .mode = S_IFDIR | 0755, .ino = 1 };
@@ -245,3 +246,20 @@ struct inode *inode_next_child(struct inode *dir, struct inode *prev)
 			return i;
 	return 0;
 }
+
+/* initramfs_page - pager.h's page: the page-cache frame of inode @obj. */
+static phys_addr_t initramfs_page(void *obj, unsigned long index)
+{
+	return inode_page(obj, index);
+}
+
+/* initramfs_name - pager.h's name: the inode's path and number. */
+static const char *initramfs_name(void *obj, unsigned long *ino)
+{
+	struct inode *ip = obj;
+
+	*ino = ip->ino;
+	return ip->path;
+}
+
+const struct vm_pager initramfs_pager = { .page = initramfs_page, .name = initramfs_name };

@@ -49,4 +49,11 @@ struct inode *inode_next_child(struct inode *dir, struct inode *prev);
 struct inode *inode_root(void);
 unsigned long initramfs_pages(void);	/* page-cache frames held */
 
+/*
+ * initramfs_pager - the pager (vm/pager.h) of regular files: its objects
+ * are struct inode, its pages their page cache (inode_page).
+ */
+struct vm_pager;
+extern const struct vm_pager initramfs_pager;
+
 #endif

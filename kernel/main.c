@@ -23,7 +23,8 @@
 #include "../drivers/rtc_goldfish.h"
 #include "../vm/pmm.h"
 #include "../vm/kvm.h"
-#include "../vm/fault.h"
+#include "../vm/zero.h"
+#include "../vm/sigpage.h"
 #include "../vm/mm.h"
 
 extern char _start[], _end[];
@@ -37,6 +38,29 @@ static struct dt_info dt;
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * kvm_init_from_dt - the kernel table (kvm_init) for what the device tree
+ * describes: all of RAM, and the registers of the UART, the PLIC, a
+ * syscon power-off device and the goldfish RTC, those that exist.
+ */
+static void kvm_init_from_dt(void)
+{
+	struct pmm_range mem[DT_MAX_MEM], mmio[4];
+	int nmmio = 0;
+
+	for (int i = 0; i < dt.nmem; i++)
+		mem[i] = (struct pmm_range){ dt.mem[i].base, dt.mem[i].size };
+	if (dt.uart.base)
+		mmio[nmmio++] = (struct pmm_range){ dt.uart.base, dt.uart.size ? dt.uart.size : PAGE_SIZE };
+	if (dt.plic_base)
+		mmio[nmmio++] = (struct pmm_range){ dt.plic_base, dt.plic_size };
+	if (dt.poweroff.kind == DT_POWEROFF_SYSCON)
+		mmio[nmmio++] = (struct pmm_range){ dt.poweroff.base, PAGE_SIZE };
+	if (dt.rtc_base)
+		mmio[nmmio++] = (struct pmm_range){ dt.rtc_base, PAGE_SIZE };
+	kvm_init(&(struct kvm_layout){ mem, dt.nmem, mmio, nmmio });
 }
 
 static void print_size(const char *what, uint64_t base, uint64_t size)
@@ -139,10 +163,11 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 	boot_report(hartid, dtb_pa);
 
 	memory_init();
-	kvm_init(&dt);
+	kvm_init_from_dt();
 	cpu_setup(c, &dt, hartid);
 	c->sched_stack = 0;	/* the boot stack in the image */
-	vm_init();
+	zero_frame_init();
+	sigpage_init();
 	pr_info("Frames: %lu total, %lu free (%lu KiB free)\n", pmm_total_frames(),
 		pmm_free_frames(), pmm_free_frames() * 4);
 

@@ -6,7 +6,7 @@
 #include "sched.h"
 #include "../fs/fdtable.h"
 #include "exec.h"
-#include "kmalloc.h"
+#include "../vm/kmalloc.h"
 #include "bootargs.h"
 #include "irq.h"
 #include "time.h"

@@ -13,7 +13,7 @@
 #include "../arch/riscv/trapframe.h"
 #include "../arch/riscv/csr.h"
 #include "../vm/mm.h"
-#include "../vm/fault.h"
+#include "../vm/vmstat.h"
 #include "../vm/uaccess.h"
 
 void fpu_save(struct fpstate *s);

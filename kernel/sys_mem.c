@@ -115,7 +115,8 @@ static long mmap_file(struct file *f, ul flags, unsigned prot, struct vma *v)
 	if (!f->inode || !S_ISREG(f->inode->mode))
 		return -ENODEV;
 	v->kind = VMA_FILE;
-	v->file = f->inode;
+	v->pager = &initramfs_pager;
+	v->object = f->inode;
 	return 0;
 }
 
@@ -164,17 +165,19 @@ SYSCALL(mmap)
 	v.start = addr;
 	v.end = addr + len;
 	if (v.kind == VMA_FILE) {
-		if (off >= ALIGN_UP(v.file->size, PAGE_SIZE))
+		uint64_t size = f->inode->size;
+
+		if (off >= ALIGN_UP(size, PAGE_SIZE))
 			v.file_end = addr;	/* every page is past the end: SIGBUS on touch */
 		else
-			v.file_end = addr + (v.file->size - off);
+			v.file_end = addr + (size - off);
 	} else if (v.kind == VMA_SHMEM) {
 		/* An object of the mapping's size; /dev/zero's offset indexes into it. */
 		if (!(v.shm = shmem_create(len / PAGE_SIZE)))
 			return -ENOMEM;
 	}
 	r = mm_map(mm, &v);
-	if (v.shm)
+	if (v.kind == VMA_SHMEM)
 		shmem_put(v.shm);	/* the VMA holds its own reference */
 	return r ? r : (long)addr;
 }

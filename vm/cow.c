@@ -20,6 +20,8 @@
 #include "pmm.h"
 #include "phys.h"
 #include "tlb.h"
+#include "vmstat.h"
+#include "zero.h"
 #include "../kernel/string.h"
 #include "../arch/riscv/page.h"
 
@@ -74,12 +76,11 @@ static __attribute__((noinline)) enum fault_result cow_copy(pte_t *pte, phys_add
 	return FAULT_OK;
 }
 
-enum fault_result cow_fault(struct mm *mm, pte_t *pte, unsigned long va)
+enum fault_result cow_fault(pte_t *pte, unsigned long va)
 {
 	phys_addr_t frame = pte_to_pa(*pte);
 	enum fault_result r;
 
-	(void)mm;
 	vmstat_inc(cow_fault);
 	switch (cow_classify(frame)) {
 	case COW_REUSE:

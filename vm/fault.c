@@ -1,18 +1,51 @@
 /*
- * fault.c - resolve a user page fault (see fault.h).
+ * fault.c - resolve a user page fault (contract in fault.h).  Every
+ * decision, in the order the code makes it, and where a reader goes next:
  *
- *   vm_fault         (a shared level-0 table is unshared first: ptshare.h)
- *     present page:  fix A/D (cores that do not set them in hardware fault
- *                    instead), or a store to PTE_COW -> cow_fault, or a
- *                    real protection fault
- *     absent page:   find the VMA, check its protection, then fill the
- *                    page: the zero frame for a read of anonymous memory,
- *                    a fresh zeroed frame for a write, the object's frame
- *                    for shared anonymous memory (PTE_SHARED, writable as
- *                    the VMA says), the page-cache frame for a file page
- *                    (shared read-only; COW if private and writable), or a
- *                    private copy for the page that holds the end of the
- *                    file.
+ * vm_fault                 count it (vmstat.h); no mm, or a kernel address:
+ *                          FAULT_SIGSEGV.  Take mm->lock.
+ *   leaf_of                the level-0 entry for the address, and whether its
+ *                          table is shared after fork (one inline walk)
+ *   1. PRESENT (V set)
+ *     pt_walk_private      a shared table is made ours first (ptshare.c:
+ *                          unshare copies it); no frame for the copy: OOM
+ *     fault_present        what the access needs of the PTE:
+ *       store, W set       A/D fix: the core left D to software (the U74
+ *                          does), set A and D, nothing else
+ *       store, PTE_COW     cow_fault (cow.c) -> cow_classify, then
+ *                          cow_reuse (we own the frame alone: make it
+ *                          writable), cow_zero (it is the zero frame: a
+ *                          fresh zeroed one) or cow_copy (shared: copy it);
+ *                          no frame: OOM
+ *       store otherwise    a real protection fault: SIGSEGV
+ *       fetch / load       X / R set: an A fix; else SIGSEGV
+ *                          then flush the page on this hart (tlb.h)
+ *   2. ABSENT
+ *     fault_absent         vma_find (mm.c): no area, or its protection
+ *                          forbids the access: SIGSEGV.  pt_walk_private
+ *                          makes the tables (OOM).  Then by the area's kind:
+ *       VMA_SIGPAGE        the signal page (sigpage.c), shared read-only
+ *       VMA_ANON, no store the zero frame (zero.c), read-only; COW
+ *                          (cow_wrprotect, cow.h) if the area is writable
+ *       VMA_ANON, store    a fresh zeroed frame, writable (zero_fill; OOM)
+ *       VMA_SHMEM          shmem_frame (shmem.c): the object's frame,
+ *                          PTE_SHARED, writable as the area says; past the
+ *                          object's end SIGBUS; no frame OOM
+ *       VMA_FILE           file_frame -> the area's pager (pager.h):
+ *                          a whole page of file data is the page-cache
+ *                          frame itself, shared read-only, COW if the area
+ *                          is private and writable (and a store goes on at
+ *                          once to cow_fault, which copies it); the page
+ *                          holding the end of the file is a private copy,
+ *                          zeros after the end; past the end SIGBUS; no
+ *                          frame for the copy OOM
+ *                          then the PTE is written, the area notes the page
+ *                          (vma_note_mapped), and an executable page gets
+ *                          a fence.i (tlb.h)
+ *
+ * The result (FAULT_OK, FAULT_SIGSEGV, FAULT_SIGBUS, FAULT_OOM) goes back
+ * to the trap handler, which retries the access or turns it into a signal
+ * or an OOM kill.
  */
 #include "fault.h"
 #include "cow.h"
@@ -21,23 +54,10 @@
 #include "tlb.h"
 #include "ptshare.h"
 #include "shmem.h"
-#include "../kernel/initramfs.h"
-
-struct vmstat vmstat;
-phys_addr_t zero_frame;
-phys_addr_t sigpage_frame;
-
-void vm_init(void)
-{
-	/* li a7, 139 (rt_sigreturn); ecall */
-	static const uint32_t tramp[] = { 0x08b00893, 0x00000073 };
-
-	zero_frame = pmm_alloc_zeroed();
-	sigpage_frame = pmm_alloc_zeroed();
-	if (!zero_frame || !sigpage_frame)
-		panic("vm_init: out of memory");
-	memcpy(phys_to_virt(sigpage_frame), tramp, sizeof(tramp));
-}
+#include "vmstat.h"
+#include "zero.h"
+#include "sigpage.h"
+#include "pager.h"
 
 static int access_allowed(unsigned prot, enum fault_access access)
 {
@@ -52,8 +72,7 @@ static int access_allowed(unsigned prot, enum fault_access access)
 }
 
 /* fault_present - the page is mapped; decide what the fault means. */
-static enum fault_result fault_present(struct mm *mm, pte_t *e, unsigned long va,
-				       enum fault_access access)
+static enum fault_result fault_present(pte_t *e, unsigned long va, enum fault_access access)
 {
 	pte_t pte = *e;
 
@@ -64,7 +83,7 @@ static enum fault_result fault_present(struct mm *mm, pte_t *e, unsigned long va
 			break;
 		}
 		if (pte & PTE_COW)
-			return cow_fault(mm, e, va);
+			return cow_fault(e, va);
 		return FAULT_SIGSEGV;
 	case FAULT_EXEC:
 		if (!(pte & PTE_X))
@@ -91,7 +110,7 @@ static enum fault_result fault_present(struct mm *mm, pte_t *e, unsigned long va
 static phys_addr_t file_frame(struct vma *v, unsigned long va, int *shared, int *sigbus)
 {
 	unsigned long off = v->file_off + (va - v->start);
-	phys_addr_t cache = inode_page(v->file, off / PAGE_SIZE), n;
+	phys_addr_t cache = v->pager->page(v->object, off / PAGE_SIZE), n;
 
 	*shared = 0;
 	*sigbus = 0;
@@ -136,7 +155,7 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, u
 		frame = zero_frame;
 		pmm_get(frame);
 		if (flags & PTE_W)
-			flags = (flags & ~PTE_W) | PTE_COW;
+			flags = cow_wrprotect(flags);
 	} else if (v->kind == VMA_ANON) {
 		frame = pmm_alloc_zeroed();
 		if (!frame)
@@ -160,11 +179,11 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, u
 		if (!frame)
 			return FAULT_OOM;
 		if (shared && (flags & PTE_W)) {
-			flags = (flags & ~PTE_W) | PTE_COW;
+			flags = cow_wrprotect(flags);
 			if (access == FAULT_WRITE) {
 				*e = pa_to_pte(frame) | flags | PTE_V;
 				vma_note_mapped(v, va);
-				return cow_fault(mm, e, va);
+				return cow_fault(e, va);
 			}
 		}
 	}
@@ -215,7 +234,7 @@ enum fault_result vm_fault(struct mm *mm, unsigned long addr, enum fault_access 
 				return FAULT_OOM;
 			}
 		}
-		r = fault_present(mm, e, va, access);
+		r = fault_present(e, va, access);
 	} else {
 		r = fault_absent(mm, va, access);
 	}

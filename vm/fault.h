@@ -1,5 +1,5 @@
 /*
- * fault.h - the user page-fault entry point and the counters /proc/vmstat shows.
+ * fault.h - the user page-fault entry point.
  */
 #ifndef HOLSTEIN_FAULT_H
 #define HOLSTEIN_FAULT_H
@@ -20,17 +20,5 @@ enum fault_result {
  * a fetch).  Takes mm->lock.  Safe from the kernel's user-access routines.
  */
 enum fault_result vm_fault(struct mm *mm, unsigned long addr, enum fault_access access);
-
-/* vm_init - the zero frame and the signal trampoline frame. */
-void vm_init(void);
-
-struct vmstat {
-	unsigned long pgfault, cow_fault, cow_copy, cow_reuse, zero_fill, oom_kill;
-};
-extern struct vmstat vmstat;
-#define vmstat_inc(field) __atomic_add_fetch(&vmstat.field, 1, __ATOMIC_RELAXED)
-
-extern phys_addr_t zero_frame;		/* one global page of zeros, never freed */
-extern phys_addr_t sigpage_frame;	/* rt_sigreturn trampoline, mapped at USER_SIGPAGE */
 
 #endif

@@ -1,12 +1,11 @@
 /*
  * kvm.c - the kernel page table.  Built once on the boot hart; its root
  * entries 256..511 are copied into every user root, so nothing below may
- * add a root entry after the first process exists (kstack_alloc only adds
- * entries inside the level-1 table created here).
+ * add a root entry after the first process exists (kstack_alloc, in
+ * kstack.c, only adds entries inside the level-1 tables created here).
  */
 #include "../kernel/kernel.h"
 #include "../kernel/spinlock.h"
-#include "../kernel/devtree.h"
 #include "../arch/riscv/layout.h"
 #include "../arch/riscv/csr.h"
 #include "kvm.h"
@@ -20,9 +19,7 @@ extern unsigned long kernel_load_pa;
 phys_addr_t kvm_root;
 int kvm_root_used[256], kvm_root_nused;
 
-#define NSLOTS 1024	/* kernel stacks: NPROC processes + 2 per hart, with room */
-
-#define KERNEL_RW	(PTE_R | PTE_W | PTE_A | PTE_D | PTE_G)
+#define KERNEL_RW	KVM_PTE_RW
 #define KERNEL_RX	(PTE_R | PTE_X | PTE_A | PTE_G)
 #define KERNEL_RO	(PTE_R | PTE_A | PTE_G)
 
@@ -69,14 +66,14 @@ static void map_image(char *from, char *to, uint64_t flags)
 			panic("kvm: out of memory mapping the image");
 }
 
-void kvm_init(const struct dt_info *dt)
+void kvm_init(const struct kvm_layout *l)
 {
 	kvm_root = pt_alloc_root();
 	if (!kvm_root)
 		panic("kvm: no memory for the kernel table");
 
-	for (int i = 0; i < dt->nmem; i++)
-		map_range(dt->mem[i].base, dt->mem[i].size, KERNEL_RW);
+	for (int i = 0; i < l->nmem; i++)
+		map_range(l->mem[i].base, l->mem[i].size, KERNEL_RW);
 
 	/* W^X: text RX, rodata R, data and bss RW; the boot stack's guard unmapped. */
 	map_image(_start, _etext, KERNEL_RX);
@@ -85,21 +82,15 @@ void kvm_init(const struct dt_info *dt)
 	map_image(boot_stack_bottom, _end, KERNEL_RW);
 
 	/* Device registers the drivers use. */
-	if (dt->uart.base)
-		map_range(dt->uart.base, dt->uart.size ? dt->uart.size : PAGE_SIZE, KERNEL_RW);
-	if (dt->plic_base)
-		map_range(dt->plic_base, dt->plic_size, KERNEL_RW);
-	if (dt->poweroff.kind == DT_POWEROFF_SYSCON)
-		map_range(dt->poweroff.base, PAGE_SIZE, KERNEL_RW);
-	if (dt->rtc_base)
-		map_range(dt->rtc_base, PAGE_SIZE, KERNEL_RW);
+	for (int i = 0; i < l->nmmio; i++)
+		map_range(l->mmio[i].base, l->mmio[i].size, KERNEL_RW);
 
 	/*
 	 * Every table of the kernel-stack area, now: its root entry then never
 	 * changes, and a fork storm's extra stacks do not grow the kernel's page
 	 * tables for good (which would look like a leak of MemFree).
 	 */
-	for (unsigned long va = KSTACK_AREA; va < KSTACK_AREA + NSLOTS * KSTACK_SLOT;
+	for (unsigned long va = KSTACK_AREA; va < KSTACK_AREA + KSTACK_NSLOTS * KSTACK_SLOT;
 	     va += PT_LEVEL_SIZE(1))
 		if (!pt_walk(kvm_root, va, 1))
 			panic("kvm: out of memory");
@@ -114,74 +105,4 @@ void kvm_init(const struct dt_info *dt)
 void kvm_load(void)
 {
 	satp_load(kvm_root);
-}
-
-/* --- kernel stacks --------------------------------------------------------- */
-
-static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
-static uint8_t slot_used[NSLOTS];
-
-unsigned long kstack_alloc(void)
-{
-	phys_addr_t frames[KSTACK_PAGES];
-	unsigned long bottom;
-	int slot = -1, i;
-
-	for (i = 0; i < KSTACK_PAGES; i++) {
-		frames[i] = pmm_alloc();
-		if (!frames[i])
-			goto err;
-	}
-	spin_lock(&kstack_lock);
-	for (int s = 0; s < NSLOTS; s++)
-		if (!slot_used[s]) {
-			slot_used[s] = 1;
-			slot = s;
-			break;
-		}
-	if (slot < 0) {
-		spin_unlock(&kstack_lock);
-		goto err;
-	}
-	bottom = KSTACK_AREA + (unsigned long)slot * KSTACK_SLOT + KSTACK_SIZE;
-	for (int p = 0; p < KSTACK_PAGES; p++)
-		if (pt_map(kvm_root, bottom + p * PAGE_SIZE, frames[p], KERNEL_RW)) {
-			/* Undo: unmap what we mapped; the frames go below. */
-			for (int q = 0; q < p; q++)
-				*pt_walk(kvm_root, bottom + q * PAGE_SIZE, 0) = 0;
-			slot_used[slot] = 0;
-			spin_unlock(&kstack_lock);
-			goto err;
-		}
-	spin_unlock(&kstack_lock);
-	/* This hart may hold translations of the slot's previous stack. */
-	for (int p = 0; p < KSTACK_PAGES; p++)
-		local_flush_tlb_page(bottom + p * PAGE_SIZE);
-	return bottom;
-err:
-	while (i-- > 0)
-		pmm_put(frames[i]);
-	return 0;
-}
-
-/*
- * kstack_free - unmap and free the stack at @bottom.  The stack's own
- * translations may linger in TLBs of harts that ran it; they are flushed
- * when those harts next load a satp, and nobody touches the addresses
- * before the slot is handed out again and remapped, which happens on a
- * hart that flushes on switch as well.
- */
-void kstack_free(unsigned long bottom)
-{
-	int slot = (int)((bottom - KSTACK_SIZE - KSTACK_AREA) / KSTACK_SLOT);
-
-	spin_lock(&kstack_lock);
-	for (int p = 0; p < KSTACK_PAGES; p++) {
-		pte_t *e = pt_walk(kvm_root, bottom + p * PAGE_SIZE, 0);
-		phys_addr_t pa = pte_to_pa(*e);
-		*e = 0;
-		pmm_put(pa);
-	}
-	slot_used[slot] = 0;
-	spin_unlock(&kstack_lock);
 }

@@ -1,6 +1,7 @@
 /*
  * kvm.h - the kernel's own address space: the direct map of RAM, the image
- * mapped W^X, device registers, and kernel stacks with guard pages.
+ * mapped W^X, device registers (kvm.c), and kernel stacks with guard pages
+ * (kstack.c).
  */
 #ifndef HOLSTEIN_KVM_H
 #define HOLSTEIN_KVM_H
@@ -8,22 +9,42 @@
 #include "pmm.h"
 #include "../arch/riscv/pte.h"
 
-struct dt_info;
-
 extern phys_addr_t kvm_root;
 /* The kernel half's root entries in use (fixed after kvm_init): what mm_create copies. */
 extern int kvm_root_used[256], kvm_root_nused;
 
-/* kvm_init - build the final kernel table from @dt and switch this hart to it. */
-void kvm_init(const struct dt_info *dt);
+/*
+ * What the kernel table maps besides the image: every RAM range (the
+ * direct map) and the register windows of the devices the drivers use.
+ * Ranges need not be page aligned; each is widened to whole pages.
+ */
+struct kvm_layout {
+	const struct pmm_range *mem;
+	int nmem;
+	const struct pmm_range *mmio;
+	int nmmio;
+};
+
+/*
+ * kvm_init - build the final kernel table for @l and switch this hart to
+ * it.  Panics when out of memory: this is boot.
+ */
+void kvm_init(const struct kvm_layout *l);
 /* kvm_load - switch this hart to the kernel table (drops every user translation). */
 void kvm_load(void);
+
+/* Leaf flags of the kernel's read-write pages (data, direct map, stacks). */
+#define KVM_PTE_RW	(PTE_R | PTE_W | PTE_A | PTE_D | PTE_G)
+
+/* --- kernel stacks (kstack.c) --- */
+#define KSTACK_NSLOTS	1024	/* NPROC processes + 2 per hart, with room */
 
 /*
  * kstack_alloc - a KSTACK_SIZE kernel stack with an unmapped guard below;
  * returns its lowest address, or 0 when out of memory or slots.
  */
 unsigned long kstack_alloc(void);
+/* kstack_free - unmap and free the stack kstack_alloc returned as @bottom. */
 void kstack_free(unsigned long bottom);
 
 /* kvm_pa_of - physical address of a kernel-image or direct-map virtual address. */

@@ -3,18 +3,20 @@
  * tlb.h for when a TLB flush is needed.
  */
 #include "mm.h"
+#include "cow.h"
 #include "pt.h"
 #include "phys.h"
 #include "tlb.h"
 #include "kvm.h"
 #include "ptshare.h"
 #include "shmem.h"
-#include "../kernel/kmalloc.h"
-#include "../kernel/initramfs.h"
+#include "zero.h"
+#include "sigpage.h"
+#include "kmalloc.h"
+#include "pager.h"
 #include "../arch/riscv/layout.h"
 
 int cow_enabled = 1;
-extern phys_addr_t zero_frame, sigpage_frame;
 
 uint64_t mm_prot_to_pte(unsigned prot)
 {
@@ -109,14 +111,14 @@ struct vma *vma_dup(const struct vma *v)
 		return 0;
 	*n = *v;
 	n->next = 0;
-	if (n->shm)
+	if (n->kind == VMA_SHMEM && n->shm)
 		shmem_get(n->shm);
 	return n;
 }
 
 void vma_free(struct vma *v)
 {
-	if (v->shm)
+	if (v->kind == VMA_SHMEM && v->shm)
 		shmem_put(v->shm);
 	kfree(v);
 }
@@ -258,7 +260,7 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned pr
 			    ((old & PTE_W) && pmm_refcount(pte_to_pa(old)) == 1)))
 				n |= PTE_R | PTE_W;	/* shared memory, or already ours and writable */
 			else if (prot & PROT_WRITE)
-				n |= PTE_R | PTE_COW;
+				n = cow_wrprotect(n | PTE_R);
 			*e = n;
 			tlb_flush_page(va);
 		}
@@ -334,6 +336,45 @@ int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t fl
 	return 0;
 }
 
+int mm_copy_in(struct mm *mm, unsigned long va, const void *src, size_t len)
+{
+	const char *s = src;
+	int r = 0;
+
+	spin_lock(&mm->lock);
+	while (len) {
+		unsigned long page = va & PAGE_MASK;
+		size_t chunk = MIN(len, PAGE_SIZE - (va - page));
+		struct vma *v = vma_find(mm, page);
+		pte_t *e;
+
+		if (!v || v->kind != VMA_ANON) {
+			r = -EFAULT;
+			break;
+		}
+		e = pt_walk_private(mm, page, 1);
+		if (!e) {
+			r = -ENOMEM;
+			break;
+		}
+		if (!(*e & PTE_V)) {
+			phys_addr_t pa = pmm_alloc_zeroed();
+			if (!pa) {
+				r = -ENOMEM;
+				break;
+			}
+			*e = pa_to_pte(pa) | mm_prot_to_pte(v->prot) | PTE_V;
+			vma_note_mapped(v, page);
+		}
+		memcpy((char *)phys_to_virt(pte_to_pa(*e)) + (va - page), s, chunk);
+		va += chunk;
+		s += chunk;
+		len -= chunk;
+	}
+	spin_unlock(&mm->lock);
+	return r;
+}
+
 void mm_rss(struct mm *mm, struct mm_rss *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -350,7 +391,7 @@ void mm_rss(struct mm *mm, struct mm_rss *r)
 			phys_addr_t pa = pte_to_pa(*e);
 			int clean = pa == zero_frame || pa == sigpage_frame ||
 				    (v->kind == VMA_FILE &&
-				     pa == inode_page(v->file, (v->file_off + va - v->start) / PAGE_SIZE));
+				     pa == v->pager->page(v->object, (v->file_off + va - v->start) / PAGE_SIZE));
 			/* A shared-memory object holds a reference of its own on each frame. */
 			int shared = pmm_refcount(pa) > (v->kind == VMA_SHMEM ? 2u : 1u) ||
 				     ptshare_is_shared(e);

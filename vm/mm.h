@@ -10,7 +10,7 @@
 #include "../kernel/kernel.h"
 #include "../kernel/spinlock.h"
 #include "pmm.h"
-#include "../arch/riscv/pte.h"
+#include "pte_sw.h"
 #include "../arch/riscv/layout.h"
 
 #define PROT_READ	1
@@ -20,7 +20,7 @@
 /* vma->kind: how a page of the area is filled on first touch. */
 enum vma_kind {
 	VMA_ANON,	/* demand-zero */
-	VMA_FILE,	/* from an initramfs file's pages, zero past file_end */
+	VMA_FILE,	/* from a pager's object (a file's page cache), zero past file_end */
 	VMA_SHMEM,	/* shared anonymous memory: the pages of vma->shm (shmem.h) */
 	VMA_SIGPAGE,	/* the shared signal-return trampoline */
 };
@@ -40,7 +40,7 @@ enum vma_kind {
 #define VMA_MAYEXEC	32
 #define VMA_MAY_RWX	(VMA_MAYREAD | VMA_MAYWRITE | VMA_MAYEXEC)
 
-struct inode;
+struct vm_pager;
 struct shmem;
 
 struct vma {
@@ -48,10 +48,18 @@ struct vma {
 	unsigned prot;			/* PROT_* */
 	enum vma_kind kind;
 	unsigned flags;
-	struct inode *file;		/* VMA_FILE */
+	const struct vm_pager *pager;	/* VMA_FILE: where its pages come from (pager.h) */
 	unsigned long file_off;		/* file offset that maps to start (page aligned) */
 	unsigned long file_end;		/* first va whose bytes are zero, not file data */
-	struct shmem *shm;		/* VMA_SHMEM: one reference per VMA; page 0 at file_off */
+	/*
+	 * The backing object, by kind.  One word for both: struct vma stays
+	 * the size whose copies the compiler does inline (fork and exec copy
+	 * VMAs by the dozen).
+	 */
+	union {
+		void *object;		/* VMA_FILE: the pager's object, e.g. an inode */
+		struct shmem *shm;	/* VMA_SHMEM: one reference per VMA; page 0 at file_off */
+	};
 	/*
 	 * Every present page of the area lies in [mapped_lo, mapped_hi): fork
 	 * and exit walk only that, not the whole reservation (an 8 MiB stack
@@ -130,6 +138,17 @@ unsigned long mm_find_free(struct mm *mm, unsigned long hint, unsigned long len)
  * -ENOMEM (then the reference is dropped).
  */
 int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t flags);
+
+/*
+ * mm_copy_in - copy @len bytes from kernel memory @src to @va in @mm, an
+ * address space that runs nowhere (exec's new image: no TLB flush).  Each
+ * page must lie in an anonymous area (VMA_ANON); an absent page gets a
+ * fresh zeroed private frame with the area's protection, a present one is
+ * written in place, so it must be private (one an earlier call made).
+ * Takes mm->lock.  0, -EFAULT (no anonymous area there), or -ENOMEM; the
+ * bytes of the pages before the failing one are copied.
+ */
+int mm_copy_in(struct mm *mm, unsigned long va, const void *src, size_t len);
 
 /*
  * mm_rss - resident pages, in pages.  Shared means the frame has another

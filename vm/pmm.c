@@ -5,18 +5,11 @@
  */
 #include "pmm.h"
 #include "phys.h"
-#include "../kernel/string.h"
+#include "../kernel/kernel.h"
 #include "../kernel/spinlock.h"
 #include "../arch/riscv/page.h"
 
 #define PFN(pa) ((pa) >> PAGE_SHIFT)
-
-#ifndef HOST_TEST
-void panic(const char *fmt, ...) __attribute__((noreturn));
-#else
-void host_panic(const char *fmt, ...) __attribute__((noreturn));
-#define panic host_panic
-#endif
 
 struct free_frame {
 	struct free_frame *next;

@@ -3,7 +3,7 @@
  * that copy-on-write stands on.
  *
  * A frame's count is the number of owners: page-table mappings, the
- * initramfs page cache, the zero frame's permanent reference, kernel users.
+ * page cache of files, the zero frame's permanent reference, kernel users.
  * pmm_alloc() hands out a frame with count 1; pmm_put() frees it when the
  * count reaches 0.  Counts are atomic: harts change them without a lock.
  */

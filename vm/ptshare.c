@@ -1,5 +1,7 @@
 /*
- * ptshare.c - sharing and unsharing level-0 tables (see ptshare.h).
+ * ptshare.c - the mechanics of shared level-0 tables (see ptshare.h):
+ * sharing one at fork (fork.c decides which), unsharing before a change,
+ * and tearing an address space down.
  */
 #include "ptshare.h"
 #include "cow.h"
@@ -8,7 +10,7 @@
 #include "tlb.h"
 #include "../arch/riscv/page.h"
 
-#define REGION PT_LEVEL_SIZE(1)
+#define REGION PTSHARE_REGION
 
 /* pt_entry1 - the level-1 entry (pointer to a level-0 table) covering @va. */
 static inline pte_t *pt_entry1(phys_addr_t root, unsigned long va, int alloc)
@@ -90,57 +92,11 @@ int ptshare_is_shared(const pte_t *e)
 	return pmm_refcount(virt_to_phys((void *)((uintptr_t)e & ~(PAGE_SIZE - 1)))) > 1;
 }
 
-/* eager_copy_pte - cow=0: a private copy of a writable (or COW) page; shares the rest. */
-static int eager_copy_pte(pte_t *ppte, pte_t *cpte)
-{
-	pte_t e = *ppte;
-
-	if (!(e & (PTE_W | PTE_COW)) || (e & PTE_SHARED) || pte_to_pa(e) == zero_frame) {
-		pmm_get(pte_to_pa(e));
-		*cpte = e;
-		return 0;
-	}
-	phys_addr_t n = pmm_alloc();
-	if (!n)
-		return -ENOMEM;
-	page_copy(phys_to_virt(n), phys_to_virt(pte_to_pa(e)));
-	*cpte = pa_to_pte(n) | ((pte_flags(e) & ~PTE_COW) | PTE_W);
-	return 0;
-}
-
-/* copy_entries - entries [a, b) of table @p into table @c, one by one. */
-static int copy_entries(pte_t *p, pte_t *c, int a, int b)
-{
-	for (int i = a; i < b; i++) {
-		if (!(p[i] & PTE_V))
-			continue;
-		if (cow_enabled)
-			c[i] = cow_share_pte(&p[i]);
-		else if (eager_copy_pte(&p[i], &c[i]))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-/* mapped_in - how many pages the VMAs from @v on may have mapped in region [r, r+REGION). */
-static unsigned long mapped_in(struct vma *v, unsigned long r)
-{
-	unsigned long n = 0;
-
-	for (; v && v->mapped_lo < r + REGION; v = v->next) {
-		unsigned long lo = MAX(v->mapped_lo, r), hi = MIN(v->mapped_hi, r + REGION);
-		if (hi > lo)
-			n += (hi - lo) / PAGE_SIZE;
-	}
-	return n;
-}
-
 /*
- * share_table - make the parent's table @t shareable (write-protect its
- * private writable entries, unless it is shared already) and hang it in
- * the child at @cl1e too.
+ * ptshare_share_table - see ptshare.h.  The first sharing write-protects
+ * the table's private writable entries; a table shared already has none.
  */
-static void share_table(pte_t *pl1e, pte_t *cl1e)
+void ptshare_share_table(pte_t *pl1e, pte_t *cl1e)
 {
 	phys_addr_t t = pte_to_pa(*pl1e);
 
@@ -148,57 +104,10 @@ static void share_table(pte_t *pl1e, pte_t *cl1e)
 		pte_t *e = phys_to_virt(t);
 		for (int i = 0; i < PT_ENTRIES; i++)
 			if ((e[i] & (PTE_V | PTE_W | PTE_SHARED)) == (PTE_V | PTE_W))
-				e[i] = (e[i] & ~PTE_W) | PTE_COW;
+				e[i] = cow_wrprotect(e[i]);
 	}
 	pmm_get(t);
 	*cl1e = *pl1e;
-}
-
-int ptshare_fork(struct mm *parent, struct mm *child)
-{
-	unsigned long done = ~0UL;	/* region handled last */
-	int shared = 0;
-
-	for (struct vma *v = parent->vmas; v; v = v->next) {
-		for (unsigned long va = v->mapped_lo; va < v->mapped_hi;) {
-			unsigned long r = ALIGN_DOWN(va, REGION), end = MIN(r + REGION, v->mapped_hi);
-			pte_t *pl1e = pt_entry1(parent->root, va, 0), *cl1e;
-
-			if (!pl1e || !(*pl1e & PTE_V)) {
-				va = end;
-				continue;
-			}
-			if (r != done) {
-				done = r;
-				shared = cow_enabled && (pmm_refcount(pte_to_pa(*pl1e)) > 1 ||
-							 mapped_in(v, r) >= PTSHARE_MIN_PAGES);
-				cl1e = pt_entry1(child->root, va, 1);
-				if (!cl1e)
-					return -ENOMEM;
-				if (shared) {
-					share_table(pl1e, cl1e);
-					va = end;
-					continue;
-				}
-				phys_addr_t t = pmm_alloc_zeroed();
-				if (!t)
-					return -ENOMEM;
-				*cl1e = pa_to_pte(t) | PTE_V;
-			} else if (shared) {
-				va = end;
-				continue;
-			} else {
-				cl1e = pt_entry1(child->root, va, 0);
-			}
-			if (copy_entries(phys_to_virt(pte_to_pa(*pl1e)), phys_to_virt(pte_to_pa(*cl1e)),
-					 (int)pt_index(va, 0), end == r + REGION ? PT_ENTRIES : (int)pt_index(end, 0)))
-				return -ENOMEM;
-			va = end;
-		}
-	}
-	/* The parent runs on this hart, and its W bits just went away (tlb.h). */
-	tlb_flush_all();
-	return 0;
 }
 
 void ptshare_teardown(struct mm *mm)

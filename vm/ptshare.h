@@ -27,6 +27,7 @@
 #include "mm.h"
 
 #define PTSHARE_MIN_PAGES 256
+#define PTSHARE_REGION	PT_LEVEL_SIZE(1)	/* what one level-0 table maps: 2 MiB */
 
 /*
  * pt_walk_private - the level-0 PTE for @va in @mm, for a caller about to
@@ -43,8 +44,13 @@ pte_t *pt_walk_private(struct mm *mm, unsigned long va, int alloc);
  */
 int ptshare_make_private(struct mm *mm, unsigned long start, unsigned long end);
 
-/* ptshare_fork - fork's page-table half: share or copy every mapped page of @parent into @child. */
-int ptshare_fork(struct mm *parent, struct mm *child);
+/*
+ * ptshare_share_table - fork: hang the parent's level-0 table (under its
+ * level-1 entry @pl1e) in the child at @cl1e too, as one more owner.  The
+ * first time a table is shared, its private writable entries become
+ * read-only + PTE_COW (cow_wrprotect).  The parent's lock held.
+ */
+void ptshare_share_table(pte_t *pl1e, pte_t *cl1e);
 
 /* ptshare_teardown - drop every page and table of @mm (nobody runs it any more). */
 void ptshare_teardown(struct mm *mm);

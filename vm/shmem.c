@@ -7,7 +7,7 @@
  */
 #include "shmem.h"
 #include "pagemap.h"
-#include "../kernel/kmalloc.h"
+#include "kmalloc.h"
 #include "../kernel/spinlock.h"
 
 struct shmem {

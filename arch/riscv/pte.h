@@ -3,11 +3,8 @@
  *
  *   63..54 reserved | 53..10 PPN | 9..8 RSW | D A G U X W R V
  *
- * RSW (bits 8-9) is ignored by hardware and left to the supervisor.
- * Holstein uses bit 8 as PTE_COW: "this page is private and writable in
- * spirit; it is read-only now only because its frame is (or was) shared
- * after fork".  A store to a PTE_COW page is resolved by vm/cow.c; a store
- * to a read-only page without PTE_COW is a genuine protection fault.
+ * RSW (bits 8-9) is ignored by hardware and left to the supervisor: this
+ * file names the bits only.  What they mean is vm/'s decision (vm/pte_sw.h).
  */
 #ifndef HOLSTEIN_PTE_H
 #define HOLSTEIN_PTE_H
@@ -25,8 +22,8 @@ typedef uint64_t pte_t;
 #define PTE_G	(1UL << 5)
 #define PTE_A	(1UL << 6)
 #define PTE_D	(1UL << 7)
-#define PTE_COW	(1UL << 8)	/* RSW bit 0: copy-on-write, see above */
-#define PTE_SHARED (1UL << 9)	/* RSW bit 1: MAP_SHARED memory: fork shares it writable, never COW */
+#define PTE_RSW0 (1UL << 8)	/* reserved for software: ignored by hardware */
+#define PTE_RSW1 (1UL << 9)	/* reserved for software: ignored by hardware */
 
 #define PTE_RWX		(PTE_R | PTE_W | PTE_X)
 #define PTE_FLAGS_MASK	0x3ffUL

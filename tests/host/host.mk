@@ -41,7 +41,8 @@ HOST_RISCV_CC ?= riscv64-linux-gnu-gcc
 
 # The vm/ sources under test, built with -DHOST_TEST: physical frames live
 # in a test arena (vm/phys.h), locks and TLB flushes are no-ops.
-HOST_VMOBJS := $(patsubst %,$(HOST_OUT)/obj/vm_%.o,pmm pt cow fork mm ptshare pagemap shmem)
+HOST_VMOBJS := $(patsubst %,$(HOST_OUT)/obj/vm_%.o,pmm pt cow fork mm ptshare pagemap shmem \
+		vmstat zero sigpage)
 
 # The kernel objects the DT tests link against, built for the host.
 HOST_KOBJS := $(patsubst %,$(HOST_OUT)/obj/%.o,fdt fdt_node fdt_prop devtree)
@@ -127,23 +128,13 @@ $(HOST_OUT)/test_elf: $(HOST_OUT)/obj/test_elf.o $(HOST_OUT)/obj/elf.o
 $(HOST_OUT)/test_vm: $(HOST_OUT)/obj/test_vm.o $(HOST_OUT)/obj/host_stubs.o $(HOST_VMOBJS)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
 
-# vm/fault.c owns vmstat, zero_frame and sigpage_frame in the kernel;
-# host_stubs.c defines them too, for the tests that leave fault.c out.  So
-# test_fault links a second build of host_stubs.c in which those three are
-# renamed out of the way (renaming, not weak symbols: ASan's one-definition
-# checks would still see two).
-HOST_STUBS_FAULT_RENAME := $(foreach s,vmstat zero_frame sigpage_frame,-D$(s)=host_stubs_unused_$(s))
-$(HOST_OUT)/obj/host_stubs_fault.o: tests/host/host_stubs.c
-	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INC) -DHOST_TEST $(HOST_STUBS_FAULT_RENAME) -c -o $@ $<
-
 $(HOST_OUT)/obj/test_fault.o $(HOST_OUT)/obj/test_shmem.o: HOST_CFLAGS += -DHOST_TEST
 
-$(HOST_OUT)/test_fault: $(HOST_OUT)/obj/test_fault.o $(HOST_OUT)/obj/host_stubs_fault.o \
+$(HOST_OUT)/test_fault: $(HOST_OUT)/obj/test_fault.o $(HOST_OUT)/obj/host_stubs.o \
 		$(sort $(HOST_VMOBJS) $(HOST_OUT)/obj/vm_fault.o)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
 
-$(HOST_OUT)/test_shmem: $(HOST_OUT)/obj/test_shmem.o $(HOST_OUT)/obj/host_stubs_fault.o \
+$(HOST_OUT)/test_shmem: $(HOST_OUT)/obj/test_shmem.o $(HOST_OUT)/obj/host_stubs.o \
 		$(sort $(HOST_VMOBJS) $(HOST_OUT)/obj/vm_fault.o)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
 
@@ -160,7 +151,7 @@ $(HOST_OUT)/test_uart8250: $(HOST_OUT)/obj/test_uart8250.o $(HOST_OUT)/obj/drv_u
 
 # test_ptshare: shared level-0 tables (vm/ptshare.c), linked like test_fault.
 # Frame allocations go through the test's hooks, which play a second hart.
-HOST_PTSHARE_OBJS := $(HOST_OUT)/obj/host_stubs_fault.o $(sort $(HOST_VMOBJS) $(HOST_OUT)/obj/vm_fault.o)
+HOST_PTSHARE_OBJS := $(HOST_OUT)/obj/host_stubs.o $(sort $(HOST_VMOBJS) $(HOST_OUT)/obj/vm_fault.o)
 HOST_PTSHARE_WRAP := -Wl,--wrap=pmm_alloc -Wl,--wrap=pmm_alloc_zeroed
 
 $(HOST_OUT)/obj/test_ptshare.o: HOST_CFLAGS += -DHOST_TEST

@@ -1,13 +1,12 @@
 /*
  * host_stubs.c - what vm/ needs from the rest of the kernel, for the host
- * tests that link vm/pmm.c, pt.c, cow.c, fork.c and mm.c (-DHOST_TEST).
+ * tests that link vm/ (pmm.c, pt.c, cow.c, fork.c, mm.c ...: -DHOST_TEST).
  *
  * kmalloc is malloc with the kernel's failure injection in front, so that
  * pmm_set_fail_every() also reaches the VMA allocations of mm_fork, and it
  * counts live objects so a test can see that mm_put freed every VMA.
- * Files have no page cache here (inode_page is always 0): the tests use
- * anonymous memory only.  host_panic is where pmm.c's panic() goes: a test that expects a panic
- * points host_panic_jmp at a jmp_buf; any other panic fails the test.
+ * panic() (pmm.c's, zero.c's...) goes to host_panic: a test that expects a
+ * panic points host_panic_jmp at a jmp_buf; any other panic fails the test.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,15 +17,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vm/fault.h"
 #include "vm/pmm.h"
-#include "kernel/kmalloc.h"
-#include "kernel/initramfs.h"
+#include "vm/kmalloc.h"
 
-/* The globals vm/fault.c and vm/kvm.c own in the kernel. */
-struct vmstat vmstat;
-phys_addr_t zero_frame;
-phys_addr_t sigpage_frame;
+/* The globals vm/kvm.c owns in the kernel. */
 phys_addr_t kvm_root;
 int kvm_root_used[256], kvm_root_nused;	/* root entries mm_create copies */
 
@@ -35,9 +29,12 @@ char host_panic_msg[256];	/* the last panic's message */
 
 static unsigned long host_kmalloc_live;
 
+void host_panic(const char *fmt, ...) __attribute__((noreturn));
+
 /*
- * host_panic - pmm.c's panic().  Records the message; then either returns
- * to the test that expected it (longjmp) or fails the running test.
+ * host_panic - where vm/'s panic() ends up.  Records the message; then
+ * either returns to the test that expected it (longjmp) or fails the
+ * running test.
  */
 void host_panic(const char *fmt, ...)
 {
@@ -51,6 +48,26 @@ void host_panic(const char *fmt, ...)
 	fail_msg("unexpected panic: %s", host_panic_msg);
 	abort();	/* fail_msg does not return inside a test; outside one, stop */
 }
+
+/* panic - kernel.h's, for the vm/ files that call it: where pmm.c's goes. */
+void panic(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	host_panic("%s", msg);
+}
+
+/*
+ * sigtramp_start/sigtramp_end - arch/riscv/sigtramp.S's symbols, which
+ * vm/sigpage.c copies between: the same two instructions, as data.
+ */
+__asm__(".section .rodata\n.balign 4\n"
+	".globl sigtramp_start\nsigtramp_start:\n.4byte 0x08b00893, 0x00000073\n"
+	".globl sigtramp_end\nsigtramp_end:\n.previous");
 
 /* kmalloc - as the kernel's: NULL above a page or when failure is injected. */
 void *kmalloc(size_t size)
@@ -85,12 +102,4 @@ void kfree(void *p)
 unsigned long kmalloc_objects(void)
 {
 	return host_kmalloc_live;
-}
-
-/* inode_page - no initramfs on the host: no file has a page-cache frame. */
-phys_addr_t inode_page(struct inode *ino, unsigned long index)
-{
-	(void)ino;
-	(void)index;
-	return 0;
 }

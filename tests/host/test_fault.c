@@ -8,9 +8,12 @@
  * nothing else: same frame, same permissions, no copy, FAULT_OK.  A fault
  * the PTE does not allow stays a SIGSEGV and leaves the PTE alone, and a
  * store to a copy-on-write page still goes to cow_fault, not the A/D path.
+ * Last, an absent file page comes through the pager interface (pager.h):
+ * the cache's frame shared COW, a private copy of the file's last page,
+ * SIGBUS past it.
  *
- * Linked like test_vm (vm/ objects built with -DHOST_TEST, host_stubs.c,
- * whose inode_page says no file has pages) plus vm/fault.c; "physical
+ * Linked like test_vm (vm/ objects built with -DHOST_TEST, host_stubs.c)
+ * plus vm/fault.c; "physical
  * memory" is a small arena at RAM_BASE.
  */
 #include <stdarg.h>
@@ -28,12 +31,11 @@
 #include "vm/fault.h"
 #include "vm/phys.h"
 #include "vm/kvm.h"
-#include "kernel/kmalloc.h"
-#include "kernel/initramfs.h"
+#include "vm/pager.h"
+#include "vm/kmalloc.h"
 
 #define RAM_BASE	0x80000000UL
 #define ARENA_SIZE	(4UL << 20)
-#define VM_ARENA_FAULT	/* links vm/fault.c */
 #include "vm_arena.h"
 
 #define VA_DATA		0x10000UL	/* PROT_READ|PROT_WRITE anonymous */
@@ -60,7 +62,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	mm_put(mm);
+	if (mm)
+		mm_put(mm);
 	mm = NULL;
 	return 0;
 }
@@ -188,6 +191,116 @@ static void test_bad_addresses(void **state)
 	assert_int_equal(vmstat.pgfault, 2);
 }
 
+/*
+ * A file through the pager interface (vm/pager.h): a test object of
+ * FILE_BYTES bytes whose page cache is file_cache[], mapped private and
+ * writable at VA_FILE with one page more than the file has.
+ */
+#define VA_FILE		0x40000UL
+#define FILE_PAGES	3
+#define FILE_BYTES	(2 * PAGE_SIZE + 100)	/* page 2 holds the end of the file */
+
+static phys_addr_t file_cache[FILE_PAGES];
+static int file_object;		/* its address is the object: the pager must pass it back */
+
+/* test_page - the pager's page op: the cache frame, 0 past the end. */
+static phys_addr_t test_page(void *obj, unsigned long index)
+{
+	assert_ptr_equal(obj, &file_object);
+	return index < FILE_PAGES ? file_cache[index] : 0;
+}
+
+static const char *test_name(void *obj, unsigned long *ino)
+{
+	(void)obj;
+	*ino = 42;
+	return "/test";
+}
+
+static const struct vm_pager test_pager = { .page = test_page, .name = test_name };
+
+/* map_file - the cache (each byte its page number + 1) and the VMA. */
+static void map_file(void)
+{
+	for (int i = 0; i < FILE_PAGES; i++) {
+		file_cache[i] = pmm_alloc();
+		assert_int_not_equal(file_cache[i], 0);
+		memset(phys_to_virt(file_cache[i]), i + 1, PAGE_SIZE);
+	}
+	assert_int_equal(mm_map(mm, &(struct vma){ .start = VA_FILE,
+						  .end = VA_FILE + (FILE_PAGES + 1) * PAGE_SIZE,
+						  .prot = PROT_READ | PROT_WRITE, .kind = VMA_FILE,
+						  .flags = VMA_MAY_RWX, .pager = &test_pager,
+						  .object = &file_object,
+						  .file_end = VA_FILE + FILE_BYTES }), 0);
+}
+
+/*
+ * A read maps the cache frame itself, COW; a store copies it; the page
+ * holding the end of the file is a private copy zeroed past the end; a
+ * page past the end is SIGBUS.
+ */
+static void test_file_pages_through_pager(void **state)
+{
+	struct mm_rss rss;
+	unsigned char *p;
+
+	(void)state;
+	map_file();
+	assert_int_equal(vm_fault(mm, VA_FILE, FAULT_READ), FAULT_OK);
+	assert_int_equal(pte_to_pa(pte_at(VA_FILE)), file_cache[0]);
+	assert_true(pte_at(VA_FILE) & PTE_COW);
+	assert_false(pte_at(VA_FILE) & PTE_W);
+	assert_int_equal(pmm_refcount(file_cache[0]), 2);
+
+	assert_int_equal(vm_fault(mm, VA_FILE + PAGE_SIZE, FAULT_WRITE), FAULT_OK);
+	assert_int_not_equal(pte_to_pa(pte_at(VA_FILE + PAGE_SIZE)), file_cache[1]);
+	assert_true(pte_at(VA_FILE + PAGE_SIZE) & PTE_W);
+	assert_int_equal(pmm_refcount(file_cache[1]), 1);
+	assert_int_equal(vmstat.cow_copy, 1);
+	p = phys_to_virt(pte_to_pa(pte_at(VA_FILE + PAGE_SIZE)));
+	assert_int_equal(p[0], 2);
+
+	assert_int_equal(vm_fault(mm, VA_FILE + 2 * PAGE_SIZE, FAULT_READ), FAULT_OK);
+	assert_int_not_equal(pte_to_pa(pte_at(VA_FILE + 2 * PAGE_SIZE)), file_cache[2]);
+	p = phys_to_virt(pte_to_pa(pte_at(VA_FILE + 2 * PAGE_SIZE)));
+	assert_int_equal(p[99], 3);
+	assert_int_equal(p[100], 0);
+
+	assert_int_equal(vm_fault(mm, VA_FILE + 3 * PAGE_SIZE, FAULT_READ), FAULT_SIGBUS);
+
+	mm_rss(mm, &rss);	/* page 0 is the cache's frame: clean */
+	assert_int_equal(rss.shared_clean, 1);
+	assert_int_equal(rss.private_dirty, 2);
+
+	mm_put(mm);
+	mm = NULL;
+	for (int i = 0; i < FILE_PAGES; i++)
+		pmm_put(file_cache[i]);
+}
+
+/*
+ * mm_copy_in (exec's stack): a fresh private frame with the area's
+ * protection, written in place on the next call; -EFAULT where no
+ * anonymous area is, after the bytes before it.
+ */
+static void test_copy_in(void **state)
+{
+	const char msg[] = "argv";
+	unsigned char *p;
+
+	(void)state;
+	assert_int_equal(mm_copy_in(mm, VA_DATA + 10, msg, sizeof(msg)), 0);
+	assert_int_equal(pte_flags(pte_at(VA_DATA)), mm_prot_to_pte(PROT_READ | PROT_WRITE) | PTE_V);
+	assert_int_equal(pmm_refcount(pte_to_pa(pte_at(VA_DATA))), 1);
+	p = phys_to_virt(pte_to_pa(pte_at(VA_DATA)));
+	assert_memory_equal(p + 10, msg, sizeof(msg));
+	assert_int_equal(mm_copy_in(mm, VA_DATA + PAGE_SIZE - 2, msg, sizeof(msg)), -EFAULT);
+	assert_memory_equal(p + PAGE_SIZE - 2, msg, 2);
+	assert_int_equal(p[10], 'a');
+	assert_int_equal(vmstat.pgfault, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +312,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_store_to_cow_goes_to_cow_fault, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_addresses, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_file_pages_through_pager, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_copy_in, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -34,12 +34,11 @@
 #include "vm/ptshare.h"
 #include "vm/phys.h"
 #include "vm/kvm.h"
-#include "kernel/kmalloc.h"
+#include "vm/kmalloc.h"
 #include "test_util.h"
 
 #define RAM_BASE	0x80000000UL
 #define ARENA_SIZE	(32UL << 20)
-#define VM_ARENA_FAULT	/* links vm/fault.c */
 #define VM_ARENA_BASELINE
 #include "vm_arena.h"
 #define ARENA_FRAMES	(ARENA_SIZE / PAGE_SIZE)

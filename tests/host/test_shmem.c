@@ -26,12 +26,11 @@
 #include "vm/kvm.h"
 #include "vm/pagemap.h"
 #include "vm/shmem.h"
-#include "kernel/kmalloc.h"
+#include "vm/kmalloc.h"
 #include "kernel/errno.h"
 
 #define RAM_BASE	0x80000000UL
 #define ARENA_SIZE	(4UL << 20)
-#define VM_ARENA_FAULT	/* links vm/fault.c */
 #define VM_ARENA_BASELINE
 #include "vm_arena.h"
 

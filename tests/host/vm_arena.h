@@ -1,9 +1,7 @@
 /*
  * vm_arena.h - the fake physical memory the vm/ host tests run on.
  *
- * Include after the vm/ headers, with RAM_BASE and ARENA_SIZE defined.  A
- * test that links vm/fault.c defines VM_ARENA_FAULT first: then boot's
- * frames come from vm_init(), and panic() is routed to host_panic.
+ * Include after the vm/ headers, with RAM_BASE and ARENA_SIZE defined.
  *
  *   group_setup / group_teardown   the arena, once per test group
  *   vm_arena_boot()                a fresh allocator over the whole arena,
@@ -21,6 +19,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include "vm/vmstat.h"
+#include "vm/zero.h"
+#include "vm/sigpage.h"
 
 /* host_stubs.c */
 extern jmp_buf *host_panic_jmp;
@@ -28,20 +29,6 @@ void host_panic(const char *fmt, ...) __attribute__((noreturn));
 
 uintptr_t host_phys_offset;	/* vm/phys.h: pa + offset = host address */
 static uint8_t *arena;
-
-#ifdef VM_ARENA_FAULT
-/* fault.c's vm_init may panic: route it where pmm.c's panic goes on the host. */
-void panic(const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	host_panic("%s", msg);
-}
-#endif
 
 /* vm_map_anon - mm_map of a demand-zero area, as brk and anonymous mmap make them. */
 static inline int vm_map_anon(struct mm *mm, unsigned long va, unsigned long len, unsigned prot,
@@ -83,14 +70,8 @@ static int vm_arena_boot(void)
 	kvm_root_nused = 0;
 	if (!kvm_root)
 		return -1;
-#ifdef VM_ARENA_FAULT
-	vm_init();
-#else
-	zero_frame = pmm_alloc_zeroed();
-	sigpage_frame = pmm_alloc_zeroed();
-	if (!zero_frame || !sigpage_frame)
-		return -1;
-#endif
+	zero_frame_init();
+	sigpage_init();
 	cow_enabled = 1;
 	return 0;
 }

@@ -2,11 +2,11 @@
  * kmalloc.c - each slab page starts with a header; objects follow.  A
  * page-aligned pointer therefore always means a whole-frame allocation.
  */
-#include "kernel.h"
 #include "kmalloc.h"
-#include "spinlock.h"
-#include "../vm/pmm.h"
-#include "../vm/phys.h"
+#include "pmm.h"
+#include "phys.h"
+#include "../kernel/kernel.h"
+#include "../kernel/spinlock.h"
 #include "../arch/riscv/page.h"
 
 #define MIN_SHIFT	5	/* 32 bytes */

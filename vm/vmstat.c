@@ -1,0 +1,6 @@
+/*
+ * vmstat.c - the VM event counters (see vmstat.h).
+ */
+#include "vmstat.h"
+
+struct vmstat vmstat;
