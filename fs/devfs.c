@@ -7,7 +7,7 @@
  * archive has.
  */
 #include "../kernel/kernel.h"
-#include "../kernel/initramfs.h"
+#include "initramfs.h"
 #include "../kernel/random.h"
 #include "../kernel/tty.h"
 #include "../vm/uaccess.h"

@@ -9,7 +9,7 @@
 #include "../kernel/proc.h"
 #include "../kernel/sched.h"
 #include "../vm/kmalloc.h"
-#include "../kernel/initramfs.h"
+#include "initramfs.h"
 #include "../vm/mm.h"
 #include "../vm/pmm.h"
 #include "../vm/vmstat.h"

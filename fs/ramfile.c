@@ -7,7 +7,7 @@
  * tree that vm/ maps pages from.
  */
 #include "../kernel/kernel.h"
-#include "../kernel/initramfs.h"
+#include "initramfs.h"
 #include "../vm/uaccess.h"
 #include "file.h"
 #include "readdir.h"

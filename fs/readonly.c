@@ -6,7 +6,7 @@
 #include "../kernel/kernel.h"
 #include "../kernel/proc.h"
 #include "../kernel/syscall.h"
-#include "../kernel/initramfs.h"
+#include "initramfs.h"
 #include "file.h"
 #include "fdtable.h"
 #include "namei.h"

@@ -9,7 +9,7 @@
 #include "../kernel/kernel.h"
 #include "../kernel/proc.h"
 #include "../kernel/syscall.h"
-#include "../kernel/initramfs.h"
+#include "initramfs.h"
 #include "../vm/uaccess.h"
 #include "file.h"
 #include "fdtable.h"

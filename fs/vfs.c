@@ -8,7 +8,7 @@
  * one place that changes.
  */
 #include "../kernel/kernel.h"
-#include "../kernel/initramfs.h"
+#include "initramfs.h"
 #include "file.h"
 #include "stat.h"
 #include "devfs.h"

@@ -18,7 +18,7 @@
 #include "../fs/namei.h"
 #include "../fs/stat.h"
 #include "../fs/vfs.h"
-#include "initramfs.h"
+#include "../fs/initramfs.h"
 #include "../vm/kmalloc.h"
 #include "random.h"
 #include "../arch/riscv/csr.h"

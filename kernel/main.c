@@ -14,7 +14,7 @@
 #include "time.h"
 #include "proc.h"
 #include "sched.h"
-#include "initramfs.h"
+#include "../fs/initramfs.h"
 #include "../arch/riscv/csr.h"
 #include "../arch/riscv/trap.h"
 #include "../arch/riscv/layout.h"

@@ -8,7 +8,7 @@
 #include "../fs/fdtable.h"
 #include "../fs/devfs.h"
 #include "syscall.h"
-#include "initramfs.h"
+#include "../fs/initramfs.h"
 #include "../vm/mm.h"
 #include "../vm/shmem.h"
 

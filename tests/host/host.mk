@@ -84,6 +84,10 @@ $(HOST_OUT)/obj/%.o: kernel/%.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INC) -c -o $@ $<
 
+$(HOST_OUT)/obj/%.o: fs/%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INC) -c -o $@ $<
+
 $(HOST_OUT)/obj/k_string.o: kernel/string.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INC) -fno-builtin $(HOST_KSTRING_RENAME) -c -o $@ $<

@@ -23,7 +23,7 @@
 #include <sys/time.h>
 #include <cmocka.h>
 
-#include "kernel/cpio.h"
+#include "fs/cpio.h"
 #include "test_util.h"
 
 #define FUZZ_SEED	0x486f6c737465696eull	/* "Holstein" */

@@ -9,7 +9,7 @@
 #ifndef HOLSTEIN_INITRAMFS_H
 #define HOLSTEIN_INITRAMFS_H
 
-#include "kernel.h"
+#include "../kernel/kernel.h"
 #include "../vm/pmm.h"
 
 #define S_IFMT		0170000

@@ -2,7 +2,7 @@
  * initramfs.c - unpack the cpio archive into inodes and page-cache frames,
  * then give the archive's own frames back to the allocator.
  */
-#include "kernel.h"
+#include "../kernel/kernel.h"
 #include "initramfs.h"
 #include "cpio.h"
 #include "../vm/kmalloc.h"

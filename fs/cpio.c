@@ -7,8 +7,8 @@
  * wrap around.
  */
 #include "cpio.h"
-#include "string.h"
-#include "errno.h"
+#include "../kernel/string.h"
+#include "../kernel/errno.h"
 
 #define CPIO_HDR_LEN	110
 #define CPIO_MAGIC_LEN	6
