@@ -17,7 +17,6 @@
 #include "initramfs.h"
 #include "kmalloc.h"
 #include "random.h"
-#include "../arch/riscv/csr.h"
 #include "../vm/mm.h"
 #include "../vm/pt.h"
 #include "../vm/phys.h"
@@ -317,8 +316,7 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 	memset(p->tf, 0, sizeof(*p->tf));
 	p->tf->epc = ei.entry + bias;
 	p->tf->sp = sp;
-	p->tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SUM | SSTATUS_FS | SSTATUS_SIE)) |
-			 SSTATUS_SPIE | SSTATUS_FS_INIT;
+	p->tf->sstatus = arch_user_status_new();
 	return 0;
 fail:
 	mm_put(mm);

@@ -15,7 +15,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "initramfs.h"
-#include "../arch/riscv/csr.h"
+#include "../arch/riscv/hart.h"
 #include "../arch/riscv/trap.h"
 #include "../arch/riscv/layout.h"
 #include "../drivers/plic.h"
@@ -29,8 +29,6 @@
 extern char _start[], _end[];
 extern unsigned long kernel_load_pa;
 extern int loglevel;
-void cpu_setup(struct cpu *c, const struct dt_info *dt, unsigned long hartid);
-void smp_boot(const struct dt_info *dt, unsigned long boot_hartid);
 
 static struct dt_info dt;
 
@@ -120,7 +118,7 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 	const uint8_t *blob = pa_to_va(dtb_pa);
 	size_t dtb_len;
 
-	__asm__ volatile("mv tp, %0" ::"r"(c));
+	arch_cpu_set(&c->arch);
 	c->id = 0;
 	c->hartid = hartid;
 	c->plic_ctx = -1;
@@ -152,7 +150,7 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 		pr_info("rtc: goldfish at %#lx\n", (unsigned long)dt.rtc_base);
 	}
 	plic_init(dt.plic_base, dt.plic_ndev);
-	timer_init_hart();
+	irq_tick_start();
 	c->online = 1;
 	smp_boot(&dt, hartid);
 	int online = 0;
