@@ -15,6 +15,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "initramfs.h"
+#include "entry.h"
 #include "../arch/riscv/hart.h"
 #include "../arch/riscv/trap.h"
 #include "../arch/riscv/layout.h"

@@ -8,6 +8,7 @@
 #include "devtree.h"
 #include "irq.h"
 #include "time.h"
+#include "entry.h"
 #include "proc.h"
 #include "sched.h"
 #include "../arch/riscv/sbi.h"

@@ -78,7 +78,7 @@ trap_vector:
 	SAVE_GPRS
 	sd	tp, TF_X(4)(sp)
 	mv	a0, sp
-	call	kernel_stack_overflow
+	call	entry_stack_overflow
 1:
 	ld	t0, CPU_SCRATCH_T0(tp)
 	addi	sp, sp, -TF_SIZE
@@ -150,3 +150,13 @@ trap_return:
 	ld	t6, TF_X(31)(sp)
 	ld	sp, TF_X(2)(sp)
 	sret
+
+/*
+ * arch_thread_start - a new thread's first return from switch_to, with sp
+ * at its user frame (thread.h): the kernel's first-run work, then out
+ * through that frame.  entry_thread_start returns with sp where it was.
+ */
+	.globl	arch_thread_start
+arch_thread_start:
+	call	entry_thread_start
+	j	trap_return
