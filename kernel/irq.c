@@ -11,12 +11,10 @@
 #include "itimer.h"
 #include "poll.h"
 #include "console.h"
+#include "panic.h"
 #include "time.h"
 #include "../arch/riscv/hart.h"
 #include "../drivers/plic.h"
-
-extern volatile int panicking;
-void panic_stop_this_hart(void) __attribute__((noreturn));
 
 volatile uint64_t jiffies;
 

@@ -16,6 +16,7 @@
 #include "sched.h"
 #include "initramfs.h"
 #include "entry.h"
+#include "panic.h"
 #include "../arch/riscv/hart.h"
 #include "../arch/riscv/trap.h"
 #include "../arch/riscv/layout.h"
@@ -109,7 +110,10 @@ static void boot_report(unsigned long hartid, unsigned long dtb_pa)
 
 static void apply_bootargs(void)
 {
+	const char *panic_mode = bootarg("panic");
+
 	loglevel = (int)bootarg_long("loglevel", 7);
+	panic_set_halt(panic_mode && !strcmp(panic_mode, "halt"));
 	cow_enabled = bootarg_long("cow", 1) != 0;
 }
 

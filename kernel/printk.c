@@ -6,6 +6,7 @@
 #include "spinlock.h"
 #include "console.h"
 #include "time.h"
+#include "panic.h"
 
 int loglevel = 7;	/* show levels below this; bootarg loglevel= */
 
