@@ -18,6 +18,7 @@
 #include "entry.h"
 #include "panic.h"
 #include "../arch/riscv/hart.h"
+#include "../arch/riscv/early.h"
 #include "../arch/riscv/trap.h"
 #include "../arch/riscv/layout.h"
 #include "../drivers/plic.h"
@@ -29,7 +30,6 @@
 #include "../vm/mm.h"
 
 extern char _start[], _end[];
-extern unsigned long kernel_load_pa;
 extern int loglevel;
 
 static struct dt_info dt;
