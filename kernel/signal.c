@@ -6,14 +6,12 @@
 #include "kernel.h"
 #include "proc.h"
 #include "sched.h"
-#include "syscall.h"
 #include "irq.h"
 #include "time.h"
 #include "jobctl.h"
 #include "../arch/riscv/trapframe.h"
 #include "../arch/riscv/thread.h"
 #include "../vm/mm.h"
-#include "../vm/fault.h"
 #include "../vm/uaccess.h"
 
 #define UNBLOCKABLE (sigbit(SIGKILL) | sigbit(SIGSTOP))
