@@ -27,30 +27,31 @@
 #include "oom.h"
 #include "cputime.h"
 #include "../arch/riscv/trapframe.h"
+#include "../arch/riscv/trap.h"
+#include "../arch/riscv/irqflags.h"
 #include "../vm/fault.h"
 
-/* access_of - the vm_fault access of a page-fault @kind (READ, WRITE or EXEC). */
-static enum fault_access access_of(enum entry_fault kind)
+_Static_assert(ENTRY_FAULT_READ == FAULT_READ && ENTRY_FAULT_WRITE == FAULT_WRITE &&
+	       ENTRY_FAULT_EXEC == FAULT_EXEC, "a page-fault kind is its vm_fault access");
+
+/* access_of - the vm_fault access of a page-fault @kind (READ, WRITE or EXEC): the same number. */
+static inline enum fault_access access_of(int kind)
 {
-	if (kind == ENTRY_FAULT_WRITE)
-		return FAULT_WRITE;
-	if (kind == ENTRY_FAULT_EXEC)
-		return FAULT_EXEC;
-	return FAULT_READ;
+	return (enum fault_access)kind;
 }
 
 /* fault_signal - a U-mode fault the process cannot go on from: log it, deliver @sig now. */
-static void fault_signal(struct trapframe *tf, int sig, const char *what, unsigned long addr)
+static void fault_signal(struct trapframe *tf, int sig, unsigned long addr)
 {
 	struct proc *p = current();
 
-	pr_info("%s[%d]: %s at address %lx, pc %lx: signal %d\n", p->name, p->pid, what, addr,
-		tf->epc, sig);
+	pr_info("%s[%d]: %s at address %lx, pc %lx: signal %d\n", p->name, p->pid,
+		trap_cause_name(tf), addr, tf->epc, sig);
 	signal_force(sig, addr);
 }
 
 /* signal_of - the signal for a fault that is not a page fault. */
-static int signal_of(enum entry_fault kind)
+static int signal_of(int kind)
 {
 	switch (kind) {
 	case ENTRY_FAULT_ILLEGAL:
@@ -64,43 +65,62 @@ static int signal_of(enum entry_fault kind)
 	}
 }
 
-/* entry_from_user - charge the user stint that this trap ended. */
+/*
+ * enter_from_user - a trap from U-mode ended the user stint of @p (current):
+ * charge it; then interrupts may come in.  Inline: on every system call.
+ */
+static inline void enter_from_user(struct proc *p)
+{
+	cputime_user_exit(&p->cpu);
+	arch_irq_enable();
+}
+
+/* entry_from_user - an interrupt from U-mode: charge the user stint it ended (interrupts stay off). */
 void entry_from_user(void)
 {
 	cputime_user_exit(&current()->cpu);
 }
 
-/* entry_syscall - the system call in @tf's a7, arguments a0-a5, result to a0. */
+/* entry_syscall - the system call in @tf's a7, arguments a0-a5, result to a0; then back out. */
 void entry_syscall(struct trapframe *tf)
 {
+	enter_from_user(current());
 	syscall_dispatch(tf);
+	entry_user_return(tf);
+}
+
+/*
+ * fault_failed - vm_fault could not resolve the page fault at @addr
+ * (@r is not FAULT_OK): an OOM kill, or SIGBUS or SIGSEGV.  Out of line,
+ * off the path of the faults that succeed.
+ */
+static void __attribute__((noinline, cold)) fault_failed(struct trapframe *tf,
+							 enum fault_result r,
+							 unsigned long addr)
+{
+	if (r == FAULT_OOM)
+		oom_kill(addr);
+	fault_signal(tf, r == FAULT_SIGBUS ? SIGBUS : SIGSEGV, addr);
 }
 
 /*
  * entry_user_fault - a U-mode fault of @kind at @addr: vm_fault for page
- * faults, else (or when it fails) the signal the table at the top says.
- * Returns when the process may go on (a handler frame may be set up).
+ * faults, else (or when it fails) the signal the table at the top says;
+ * then back out (a handler frame may have been set up).
  */
-void entry_user_fault(struct trapframe *tf, enum entry_fault kind, unsigned long addr,
-		      const char *what)
+void entry_user_fault(struct trapframe *tf, int kind, unsigned long addr)
 {
-	if (kind > ENTRY_FAULT_EXEC) {
-		fault_signal(tf, signal_of(kind), what, addr);
-		return;
+	struct proc *p = current();
+
+	enter_from_user(p);
+	if (likely(kind <= ENTRY_FAULT_EXEC)) {
+		enum fault_result r = vm_fault(p->mm, addr, access_of(kind));
+		if (unlikely(r != FAULT_OK))
+			fault_failed(tf, r, addr);
+	} else {
+		fault_signal(tf, signal_of(kind), addr);
 	}
-	switch (vm_fault(current()->mm, addr, access_of(kind))) {
-	case FAULT_OK:
-		break;
-	case FAULT_OOM:
-		oom_kill(addr);
-		break;
-	case FAULT_SIGBUS:
-		fault_signal(tf, SIGBUS, what, addr);
-		break;
-	default:
-		fault_signal(tf, SIGSEGV, what, addr);
-		break;
-	}
+	entry_user_return(tf);
 }
 
 /*
@@ -108,7 +128,7 @@ void entry_user_fault(struct trapframe *tf, enum entry_fault kind, unsigned long
  * 1 if vm_fault resolved it, else 0 (the routine fails with -EFAULT; on
  * OOM SIGKILL is already posted and ends the process before it returns).
  */
-int entry_uaccess_fault(enum entry_fault kind, unsigned long addr)
+int entry_uaccess_fault(int kind, unsigned long addr)
 {
 	struct proc *p = current();
 
@@ -156,9 +176,9 @@ void entry_thread_start(void)
 }
 
 /* entry_kernel_fault - an exception in S-mode no fixup covers: the kernel is broken. */
-void entry_kernel_fault(struct trapframe *tf, const char *what, unsigned long addr)
+void entry_kernel_fault(struct trapframe *tf, unsigned long addr)
 {
-	panic_frame(tf, "kernel %s at pc %lx, address %lx", what, tf->epc, addr);
+	panic_frame(tf, "kernel %s at pc %lx, address %lx", trap_cause_name(tf), tf->epc, addr);
 }
 
 /* entry_stack_overflow - the kernel stack ran into its guard: panic on the emergency stack. */

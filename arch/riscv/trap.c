@@ -37,8 +37,12 @@ static void handle_interrupt(unsigned long code)
 	}
 }
 
-/* fault_kind - what exception @cause (not an interrupt, not an ecall) means to the kernel. */
-static enum entry_fault fault_kind(unsigned long cause)
+/*
+ * fault_kind - what exception @cause (not an interrupt, not an ecall)
+ * means to the kernel (ENTRY_FAULT_*; entry.S decides page faults
+ * itself).
+ */
+static int fault_kind(unsigned long cause)
 {
 	switch (cause) {
 	case EXC_LOAD_PAGE:
@@ -60,8 +64,10 @@ static enum entry_fault fault_kind(unsigned long cause)
 	}
 }
 
-static const char *cause_name(unsigned long cause)
+/* trap_cause_name - what the exception in @tf was, in words (trap.h). */
+const char *trap_cause_name(const struct trapframe *tf)
 {
+	unsigned long cause = tf->scause;
 	static const char *const names[] = {
 		"instruction address misaligned", "instruction access fault",
 		"illegal instruction", "breakpoint", "load address misaligned",
@@ -94,28 +100,25 @@ void kernel_trap(struct trapframe *tf)
 		tf->epc = fixup;
 		return;
 	}
-	entry_kernel_fault(tf, cause_name(cause), tf->stval);
+	entry_kernel_fault(tf, tf->stval);
 }
 
 /*
- * user_trap - a trap from U-mode: a system call, a fault, or an
- * interrupt.  The user time up to here is charged first; on the way out,
- * entry_user_return delivers signals and may run someone else.
+ * user_trap - a trap from U-mode that entry.S did not send straight to
+ * the kernel (ecalls and page faults it does), interrupts off.
+ * A fault goes to entry_user_fault, which does the whole trap (user-time
+ * charge to return-to-user work); an interrupt is handled between
+ * entry_from_user and entry_user_return.
  */
 void user_trap(struct trapframe *tf)
 {
 	unsigned long cause = tf->scause;
 
-	entry_from_user();
 	if (cause & SCAUSE_INTR) {
+		entry_from_user();
 		handle_interrupt(cause & ~SCAUSE_INTR);
-	} else if (cause == EXC_ECALL_U) {
-		tf->epc += 4;
-		intr_on();
-		entry_syscall(tf);
+		entry_user_return(tf);
 	} else {
-		intr_on();
-		entry_user_fault(tf, fault_kind(cause), tf->stval, cause_name(cause));
+		entry_user_fault(tf, fault_kind(cause), tf->stval);
 	}
-	entry_user_return(tf);
 }

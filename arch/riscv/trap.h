@@ -6,10 +6,12 @@ struct trapframe;
 
 /* trap_init_hart - point this hart's trap vector at entry.S; enable its interrupt sources. */
 void trap_init_hart(void);
-/* kernel_trap / user_trap - a trap from S-mode / U-mode, its frame at @tf (entry.S). */
+/* kernel_trap / user_trap - a trap from S-mode / U-mode (not the hot ones), its frame at @tf (entry.S). */
 void kernel_trap(struct trapframe *tf);
 void user_trap(struct trapframe *tf);
 /* trap_return - leave through the frame at sp (entry.S; jumped to, never called). */
 void trap_return(void);
+/* trap_cause_name - the exception @tf records, in words ("store page fault"), for log lines. */
+const char *trap_cause_name(const struct trapframe *tf);
 
 #endif
