@@ -66,10 +66,10 @@ static int signal_of(int kind)
 }
 
 /*
- * enter_from_user - a trap from U-mode ended the user stint of @p (current):
+ * leave_user - a trap from U-mode ended the user stint of @p (current):
  * charge it; then interrupts may come in.  Inline: on every system call.
  */
-static inline void enter_from_user(struct proc *p)
+static inline void leave_user(struct proc *p)
 {
 	cputime_user_exit(&p->cpu);
 	arch_irq_enable();
@@ -84,7 +84,7 @@ void entry_from_user(void)
 /* entry_syscall - the system call in @tf's a7, arguments a0-a5, result to a0; then back out. */
 void entry_syscall(struct trapframe *tf)
 {
-	enter_from_user(current());
+	leave_user(current());
 	syscall_dispatch(tf);
 	entry_user_return(tf);
 }
@@ -112,7 +112,7 @@ void entry_user_fault(struct trapframe *tf, int kind, unsigned long addr)
 {
 	struct proc *p = current();
 
-	enter_from_user(p);
+	leave_user(p);
 	if (likely(kind <= ENTRY_FAULT_EXEC)) {
 		enum fault_result r = vm_fault(p->mm, addr, access_of(kind));
 		if (unlikely(r != FAULT_OK))
