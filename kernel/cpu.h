@@ -1,36 +1,30 @@
 /*
  * cpu.h - per-hart state.  tp always points at this hart's struct cpu
- * while the kernel runs (entry.S keeps it there).
+ * while the kernel runs (entry.S keeps it there); its first member is
+ * arch's own per-hart block.
  */
 #ifndef HOLSTEIN_CPU_H
 #define HOLSTEIN_CPU_H
 
 #include "kernel.h"
-#include "../arch/riscv/trapframe.h"
+#include "devtree.h"
+#include "../arch/riscv/hart.h"
+#include "../arch/riscv/thread.h"
 
-#define NCPU 32
-
-/* Callee-saved registers of a kernel thread, saved by switch_to. */
-struct context {
-	unsigned long ra, sp;
-	unsigned long s[12];
-};
+/* One cap for harts: a struct cpu for every hart the device tree may describe. */
+#define NCPU DT_MAX_HARTS
 
 struct proc;
+struct dt_info;
 
 struct cpu {
-	/* Read by entry.S: keep first, keep in order (see trapframe.h). */
-	unsigned long scratch_sp;
-	unsigned long kstack_top;
-	unsigned long scratch_t0;
-	unsigned long overflow_sp;
+	struct arch_cpu arch;		/* first: arch/ and entry.S reach it through tp */
 
 	unsigned long hartid;
 	int id;				/* index in cpus[] */
 	int online;
 	int noff;			/* push_off depth */
 	int intena;			/* were interrupts on before the first push_off? */
-	int has_sstc;
 	int idle;			/* waiting in the scheduler for work */
 	struct proc *proc;		/* running thread, or NULL */
 	struct context sched_ctx;	/* the scheduler loop's context */
@@ -38,21 +32,22 @@ struct cpu {
 	int plic_ctx;			/* PLIC S-mode context, -1 if none */
 };
 
-_Static_assert(offsetof(struct cpu, scratch_sp) == CPU_SCRATCH_SP, "cpu layout");
-_Static_assert(offsetof(struct cpu, kstack_top) == CPU_KSTACK_TOP, "cpu layout");
-_Static_assert(offsetof(struct cpu, scratch_t0) == CPU_SCRATCH_T0, "cpu layout");
-_Static_assert(offsetof(struct cpu, overflow_sp) == CPU_OVERFLOW_SP, "cpu layout");
+_Static_assert(offsetof(struct cpu, arch) == 0, "tp points at struct cpu and its arch block");
 
 extern struct cpu cpus[NCPU];
 extern int ncpus;
 
+/* this_cpu - the hart we run on. */
 static inline struct cpu *this_cpu(void)
 {
-	struct cpu *c;
-	__asm__ volatile("mv %0, tp" : "=r"(c));
-	return c;
+	return container_of(arch_cpu_get(), struct cpu, arch);
 }
 
+/* cpu_by_hartid - the struct cpu of hart @hartid, or NULL. */
 struct cpu *cpu_by_hartid(unsigned long hartid);
+/* cpu_setup - fill in @c from the device tree's description of hart @hartid (smp.c). */
+void cpu_setup(struct cpu *c, const struct dt_info *dt, unsigned long hartid);
+/* smp_boot - start every other eligible hart the device tree lists, one at a time. */
+void smp_boot(const struct dt_info *dt, unsigned long boot_hartid);
 
 #endif

@@ -16,7 +16,7 @@
 #define HOLSTEIN_CPUTIME_H
 
 #include <stdint.h>
-#include "../arch/riscv/csr.h"
+#include "../arch/riscv/hart.h"
 
 /* User and system time, in time-CSR units (ticks of the DT timebase). */
 struct cputime {
@@ -32,7 +32,7 @@ struct cputime_acct {
 /* cputime_charge - add the time since @a's last crossing to @bucket (one of @a's) and restart. */
 static inline void cputime_charge(struct cputime_acct *a, uint64_t *bucket)
 {
-	uint64_t now = rdtime();
+	uint64_t now = arch_read_time();
 
 	*bucket += now - a->stamp;
 	a->stamp = now;
@@ -53,7 +53,7 @@ static inline void cputime_user_enter(struct cputime_acct *a)
 /* cputime_switch_in - the scheduler is about to run it: its time counts from now. */
 static inline void cputime_switch_in(struct cputime_acct *a)
 {
-	a->stamp = rdtime();
+	a->stamp = arch_read_time();
 }
 
 /* cputime_switch_out - it just gave up its hart, always from the kernel: charge system time. */

@@ -21,7 +21,6 @@
 #include "../fs/initramfs.h"
 #include "../vm/kmalloc.h"
 #include "random.h"
-#include "../arch/riscv/csr.h"
 #include "../vm/mm.h"
 #include "../vm/uaccess.h"
 #include "../vm/tlb.h"
@@ -307,8 +306,7 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 	memset(p->tf, 0, sizeof(*p->tf));
 	p->tf->epc = ei.entry + bias;
 	p->tf->sp = sp;
-	p->tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SUM | SSTATUS_FS | SSTATUS_SIE)) |
-			 SSTATUS_SPIE | SSTATUS_FS_INIT;
+	p->tf->sstatus = arch_user_status_new();
 	return 0;
 fail:
 	mm_put(mm);

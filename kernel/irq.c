@@ -11,14 +11,24 @@
 #include "itimer.h"
 #include "../fs/poll.h"
 #include "console.h"
+#include "panic.h"
+#include "time.h"
+#include "../arch/riscv/hart.h"
 #include "../drivers/plic.h"
 
-void timer_rearm(void);
-void arch_send_ipi(unsigned long hartid);
-extern volatile int panicking;
-void panic_stop_this_hart(void) __attribute__((noreturn));
-
 volatile uint64_t jiffies;
+
+/* tick_rearm - this hart's next tick, one period (1/HZ s) from now; a late tick is not made up. */
+static void tick_rearm(void)
+{
+	arch_timer_program(arch_read_time() + timebase_hz / HZ);
+}
+
+/* irq_tick_start - this hart's first tick (boot, and each secondary hart as it starts). */
+void irq_tick_start(void)
+{
+	tick_rearm();
+}
 
 /*
  * irq_timer - this hart's tick: hart 0 keeps time (jiffies, sleepers,
@@ -30,7 +40,7 @@ void irq_timer(void)
 {
 	struct cpu *c = this_cpu();
 
-	timer_rearm();
+	tick_rearm();
 	if (c->id == 0) {
 		jiffies++;
 		sched_wakeup((void *)&jiffies);
@@ -44,6 +54,7 @@ void irq_timer(void)
 		sched_need_resched[c->id] = 1;
 }
 
+/* irq_external - every pending PLIC interrupt for this hart: claim, handle, complete. */
 void irq_external(void)
 {
 	struct cpu *c = this_cpu();
@@ -58,6 +69,7 @@ void irq_external(void)
 	}
 }
 
+/* irq_ipi - a software interrupt from ipi_send: stop if the kernel panics, else just wake. */
 void irq_ipi(void)
 {
 	if (panicking)
@@ -65,6 +77,7 @@ void irq_ipi(void)
 	/* Otherwise a nudge: new work may be on the run queue. */
 }
 
+/* ipi_send - nudge cpu @cpu_id: a software interrupt that runs irq_ipi there. */
 void ipi_send(int cpu_id)
 {
 	arch_send_ipi(cpus[cpu_id].hartid);

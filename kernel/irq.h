@@ -1,10 +1,13 @@
-/* irq.h - interrupt handlers the trap code calls. */
+/*
+ * irq.h - interrupt handlers the trap code calls (arch/ may include this
+ * and entry.h, nothing else of kernel/), and the tick.
+ */
 #ifndef HOLSTEIN_IRQ_H
 #define HOLSTEIN_IRQ_H
 
 #include <stdint.h>
 
-void timer_init_hart(void);	/* first tick on this hart */
+void irq_tick_start(void);	/* first tick on this hart */
 void irq_timer(void);	/* the tick: time, sleepers, preemption */
 void irq_external(void);
 void irq_ipi(void);

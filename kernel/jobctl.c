@@ -3,8 +3,8 @@
  *
  * A stop is decided when the signal is sent; it is not left pending.  The
  * process then parks itself on its own p->stop_sig, which is where it is
- * "stopped", at the first of two stop points: user_return() on its way to
- * user mode, or sched_sleep_intr() if it is asleep in a system call (the stop
+ * "stopped", at the first of two stop points: entry_user_return() on its way
+ * to user mode, or sched_sleep_intr() if it is asleep in a system call (the stop
  * wakes it, as a signal would).  Parked inside a sleep, it is off the wait
  * channel, so a stopped reader consumes no input; after SIGCONT the sleep
  * loop looks again, so the system call goes on with no spurious EINTR.

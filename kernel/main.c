@@ -15,7 +15,10 @@
 #include "proc.h"
 #include "sched.h"
 #include "../fs/initramfs.h"
-#include "../arch/riscv/csr.h"
+#include "entry.h"
+#include "panic.h"
+#include "../arch/riscv/hart.h"
+#include "../arch/riscv/early.h"
 #include "../arch/riscv/trap.h"
 #include "../arch/riscv/layout.h"
 #include "../drivers/plic.h"
@@ -28,10 +31,7 @@
 #include "../vm/mm.h"
 
 extern char _start[], _end[];
-extern unsigned long kernel_load_pa;
 extern int loglevel;
-void cpu_setup(struct cpu *c, const struct dt_info *dt, unsigned long hartid);
-void smp_boot(const struct dt_info *dt, unsigned long boot_hartid);
 
 static struct dt_info dt;
 
@@ -134,7 +134,10 @@ static void boot_report(unsigned long hartid, unsigned long dtb_pa)
 
 static void apply_bootargs(void)
 {
+	const char *panic_mode = bootarg("panic");
+
 	loglevel = (int)bootarg_long("loglevel", 7);
+	panic_set_halt(panic_mode && !strcmp(panic_mode, "halt"));
 	cow_enabled = bootarg_long("cow", 1) != 0;
 }
 
@@ -144,7 +147,7 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 	const uint8_t *blob = pa_to_va(dtb_pa);
 	size_t dtb_len;
 
-	__asm__ volatile("mv tp, %0" ::"r"(c));
+	arch_cpu_set(&c->arch);
 	c->id = 0;
 	c->hartid = hartid;
 	c->plic_ctx = -1;
@@ -177,7 +180,7 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 		pr_info("rtc: goldfish at %#lx\n", (unsigned long)dt.rtc_base);
 	}
 	plic_init(dt.plic_base, dt.plic_ndev);
-	timer_init_hart();
+	irq_tick_start();
 	c->online = 1;
 	smp_boot(&dt, hartid);
 	int online = 0;

@@ -3,23 +3,32 @@
  * backtrace (frame pointers), then every hart halts.  Unless the command
  * line says panic=halt, the machine then powers off with status 255 so a
  * test harness sees the failure at once.
+ *
+ * Used from everywhere, vm/ included, so it includes only base headers:
+ * the other harts are stopped with an IPI straight through arch/ (their
+ * irq_ipi sees panicking), and main.c hands the panic= switch in at boot.
  */
 #include "kernel.h"
 #include "cpu.h"
-#include "irq.h"
-#include "bootargs.h"
-#include "../arch/riscv/csr.h"
+#include "panic.h"
+#include "../arch/riscv/irqflags.h"
+#include "../arch/riscv/hart.h"
 #include "../arch/riscv/trapframe.h"
 #include "../drivers/poweroff.h"
 
 volatile int panicking;
-void log_bust_lock(void);
+static int panic_halts;		/* panic=halt: leave the machine on */
+
+void panic_set_halt(int halt)
+{
+	panic_halts = halt;
+}
 
 void __attribute__((noreturn)) panic_stop_this_hart(void)
 {
-	intr_off();
+	arch_irq_disable();
 	for (;;)
-		wait_for_interrupt();
+		arch_wait_for_interrupt();
 }
 
 static void dump_regs(struct trapframe *tf)
@@ -63,7 +72,7 @@ static void __attribute__((noreturn)) vpanic(struct trapframe *tf, const char *f
 	char msg[256];
 	struct cpu *c = this_cpu();
 
-	intr_off();
+	arch_irq_disable();
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
 		panic_stop_this_hart();	/* someone else is already panicking */
 	log_bust_lock();
@@ -78,10 +87,9 @@ static void __attribute__((noreturn)) vpanic(struct trapframe *tf, const char *f
 	}
 	for (int i = 0; i < ncpus; i++)
 		if (&cpus[i] != c && cpus[i].online)
-			ipi_send(i);
+			arch_send_ipi(cpus[i].hartid);	/* as ipi_send(i) */
 	pr_emerg("---[ end Kernel panic - not syncing: %s ]---\n", msg);
-	const char *mode = bootarg("panic");
-	if (!mode || strcmp(mode, "halt"))
+	if (!panic_halts)
 		poweroff_machine(255);
 	panic_stop_this_hart();
 }
@@ -100,10 +108,4 @@ void panic_frame(struct trapframe *tf, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vpanic(tf, fmt, ap);
-}
-
-/* kernel_stack_overflow - entry.S found the kernel stack in its guard page. */
-void kernel_stack_overflow(struct trapframe *tf)
-{
-	panic_frame(tf, "kernel stack overflow (sp %lx)", tf->sp);
 }

@@ -6,6 +6,7 @@
 #include "spinlock.h"
 #include "console.h"
 #include "time.h"
+#include "panic.h"
 
 int loglevel = 7;	/* show levels below this; bootarg loglevel= */
 
@@ -40,6 +41,119 @@ static char *put_num(char *p, char *end, unsigned long long v, int base, int wid
 	return p;
 }
 
+/* A conversion's flags, width, precision and length: %[0#-][width][.*][l|ll|z]c. */
+struct fmt_spec {
+	int width, zero, left, lng, alt, prec;
+};
+
+/* put_char - @c at @p if it fits before @end; the next position. */
+static char *put_char(char *p, char *end, char c)
+{
+	if (p < end)
+		*p++ = c;
+	return p;
+}
+
+/*
+ * parse_spec - read what follows a '%' at @fmt into @sp (a '.*' precision
+ * comes from @ap); returns the position of the conversion character.
+ */
+static const char *parse_spec(const char *fmt, struct fmt_spec *sp, va_list *ap)
+{
+	*sp = (struct fmt_spec){ .prec = -1 };
+	for (;; fmt++) {
+		if (*fmt == '0')
+			sp->zero = 1;
+		else if (*fmt == '#')
+			sp->alt = 1;
+		else if (*fmt == '-')
+			sp->left = 1;
+		else
+			break;
+	}
+	while (*fmt >= '0' && *fmt <= '9')
+		sp->width = sp->width * 10 + (*fmt++ - '0');
+	if (fmt[0] == '.' && fmt[1] == '*') {
+		sp->prec = va_arg(*ap, int);
+		fmt += 2;
+	}
+	while (*fmt == 'l' || *fmt == 'z') {
+		sp->lng++;
+		fmt++;
+	}
+	return fmt;
+}
+
+/* put_str - @s (NULL: "(null)"), cut to @sp's precision and padded with spaces to its width. */
+static char *put_str(char *p, char *end, const char *s, const struct fmt_spec *sp)
+{
+	int len, width = sp->width;
+
+	if (!s)
+		s = "(null)";
+	len = (int)strlen(s);
+	if (sp->prec >= 0 && sp->prec < len)
+		len = sp->prec;
+	if (!sp->left)
+		for (; width > len; width--)
+			p = put_char(p, end, ' ');
+	for (int i = 0; i < len; i++)
+		p = put_char(p, end, s[i]);
+	for (; sp->left && width > len; width--)
+		p = put_char(p, end, ' ');
+	return p;
+}
+
+/*
+ * put_conv - the conversion at *@fmtp, as @sp says, its argument from
+ * @ap.  An unknown one is copied as it stands; a '%' that ends the format
+ * leaves *@fmtp on the NUL's predecessor so the caller's loop stops.
+ */
+static char *put_conv(char *p, char *end, const char **fmtp, const struct fmt_spec *sp,
+		      va_list *ap)
+{
+	char c = **fmtp;
+	unsigned long long v;
+
+	switch (c) {
+	case 'd':
+	case 'i': {
+		long long s = sp->lng ? va_arg(*ap, long long) : va_arg(*ap, int);
+		v = s < 0 ? -(unsigned long long)s : (unsigned long long)s;
+		return put_num(p, end, v, 10, sp->width, sp->zero, s < 0, sp->left);
+	}
+	case 'u':
+	case 'x':
+	case 'X':
+	case 'o':
+		v = sp->lng ? va_arg(*ap, unsigned long long) : va_arg(*ap, unsigned int);
+		if (sp->alt && c == 'x') {
+			p = put_char(p, end, '0');
+			p = put_char(p, end, 'x');
+		}
+		return put_num(p, end, v, c == 'u' ? 10 : c == 'o' ? 8 : 16, sp->width, sp->zero, 0,
+			       sp->left);
+	case 'p':
+		v = (unsigned long)va_arg(*ap, void *);
+		p = put_char(p, end, '0');
+		p = put_char(p, end, 'x');
+		return put_num(p, end, v, 16, 16, 1, 0, 0);
+	case 's':
+		return put_str(p, end, va_arg(*ap, const char *), sp);
+	case 'c':
+		return put_char(p, end, (char)va_arg(*ap, int));
+	case '%':
+		return put_char(p, end, '%');
+	default:
+		p = put_char(p, end, '%');
+		if (c)
+			p = put_char(p, end, c);
+		else
+			(*fmtp)--;
+		return p;
+	}
+}
+
 /*
  * vsnprintf - format into @buf (at most @size bytes, always NUL-terminated
  * when size > 0).  Supports %d %i %u %x %X %o %p %s %c %% with width, '0',
@@ -48,105 +162,19 @@ static char *put_num(char *p, char *end, unsigned long long v, int base, int wid
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	char *p = buf, *end = size ? buf + size - 1 : buf;
+	struct fmt_spec sp;
+	va_list args;
 
+	va_copy(args, ap);
 	for (; *fmt; fmt++) {
-		int width = 0, zero = 0, left = 0, lng = 0, alt = 0;
-		unsigned long long v;
-
 		if (*fmt != '%') {
-			if (p < end)
-				*p++ = *fmt;
+			p = put_char(p, end, *fmt);
 			continue;
 		}
-		fmt++;
-		for (;; fmt++) {
-			if (*fmt == '0')
-				zero = 1;
-			else if (*fmt == '#')
-				alt = 1;
-			else if (*fmt == '-')
-				left = 1;
-			else
-				break;
-		}
-		while (*fmt >= '0' && *fmt <= '9')
-			width = width * 10 + (*fmt++ - '0');
-		int prec = -1;
-		if (fmt[0] == '.' && fmt[1] == '*') {
-			prec = va_arg(ap, int);
-			fmt += 2;
-		}
-		while (*fmt == 'l' || *fmt == 'z') {
-			lng++;
-			fmt++;
-		}
-		switch (*fmt) {
-		case 'd':
-		case 'i': {
-			long long s = lng ? va_arg(ap, long long) : va_arg(ap, int);
-			v = s < 0 ? -(unsigned long long)s : (unsigned long long)s;
-			p = put_num(p, end, v, 10, width, zero, s < 0, left);
-			break;
-		}
-		case 'u':
-		case 'x':
-		case 'X':
-		case 'o':
-			v = lng ? va_arg(ap, unsigned long long) : va_arg(ap, unsigned int);
-			if (alt && *fmt == 'x') {
-				if (p < end)
-					*p++ = '0';
-				if (p < end)
-					*p++ = 'x';
-			}
-			p = put_num(p, end, v, *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16, width,
-				    zero, 0, left);
-			break;
-		case 'p':
-			v = (unsigned long)va_arg(ap, void *);
-			if (p < end)
-				*p++ = '0';
-			if (p < end)
-				*p++ = 'x';
-			p = put_num(p, end, v, 16, 16, 1, 0, 0);
-			break;
-		case 's': {
-			const char *s = va_arg(ap, const char *);
-			int len;
-			if (!s)
-				s = "(null)";
-			len = (int)strlen(s);
-			if (prec >= 0 && prec < len)
-				len = prec;
-			if (!left)
-				for (; width > len; width--)
-					if (p < end)
-						*p++ = ' ';
-			for (int i = 0; i < len; i++)
-				if (p < end)
-					*p++ = s[i];
-			for (; left && width > len; width--)
-				if (p < end)
-					*p++ = ' ';
-			break;
-		}
-		case 'c':
-			if (p < end)
-				*p++ = (char)va_arg(ap, int);
-			break;
-		case '%':
-			if (p < end)
-				*p++ = '%';
-			break;
-		default:
-			if (p < end)
-				*p++ = '%';
-			if (*fmt && p < end)
-				*p++ = *fmt;
-			if (!*fmt)
-				fmt--;
-		}
+		fmt = parse_spec(fmt + 1, &sp, &args);
+		p = put_conv(p, end, &fmt, &sp, &args);
 	}
+	va_end(args);
 	if (size)
 		*p = 0;
 	return (int)(p - buf);

@@ -12,15 +12,12 @@
 #include "time.h"
 #include "itimer.h"
 #include "jobctl.h"
-#include "../arch/riscv/csr.h"
+#include "../arch/riscv/thread.h"
 #include "../arch/riscv/layout.h"
-#include "../arch/riscv/trap.h"
 #include "../drivers/poweroff.h"
 #include "../vm/kvm.h"
 #include "../vm/mm.h"
 #include "../vm/uaccess.h"
-
-void fpu_save(struct fpstate *s);
 
 struct proc *init_proc;
 static struct proc *procs[NPROC];	/* by slot; pid -> slot is a search */
@@ -46,18 +43,17 @@ static int next_pid = 1;
 #define __WALL		0x40000000
 #define __WCLONE	0x80000000
 
-/* first_run - where a new process's kernel thread starts (see proc_alloc). */
-static void first_run(void)
+/*
+ * proc_first_run - @p (current) runs for the first time, called by
+ * entry_thread_start on its own kernel stack: release the scheduler's
+ * lock, held across the switch, and do CLONE_CHILD_SETTID's store.  The
+ * caller then leaves to user mode through @p's frame.
+ */
+void proc_first_run(struct proc *p)
 {
-	struct proc *p = current();
-
 	spin_unlock(&sched_lock);	/* held by the scheduler across the switch */
 	if (p->set_child_tid)
 		uaccess_put_u32(p->set_child_tid, (uint32_t)p->pid);
-	user_return(p->tf);
-	/* Leave through entry.S with sp at the frame. */
-	__asm__ volatile("mv sp, %0\n\tj trap_return" ::"r"(p->tf));
-	__builtin_unreachable();
 }
 
 /*
@@ -96,7 +92,7 @@ struct proc *proc_alloc(void)
 
 	p->tf = (struct trapframe *)(p->kstack + KSTACK_SIZE) - 1;
 	memset(p->tf, 0, sizeof(*p->tf));
-	p->ctx.ra = (unsigned long)first_run;
+	p->ctx.ra = (unsigned long)arch_thread_start;	/* then entry_thread_start */
 	p->ctx.sp = (unsigned long)p->tf;
 	p->exit_signal = SIGCHLD;
 	p->umask = 022;

@@ -88,6 +88,7 @@ static inline struct proc *current(void)
 /* proc.c */
 struct proc *proc_alloc(void);
 void proc_free(struct proc *p);
+void proc_first_run(struct proc *p);	/* entry_thread_start: @p's first moments on its stack */
 struct proc *proc_by_pid(int pid);		/* caller holds sched_lock */
 int proc_each(int (*fn)(struct proc *p, void *arg), void *arg); /* under sched_lock */
 void proc_start_init(const char *path, char **argv);

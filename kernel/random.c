@@ -6,7 +6,7 @@
 #include "kernel.h"
 #include "random.h"
 #include "spinlock.h"
-#include "../arch/riscv/csr.h"
+#include "../arch/riscv/hart.h"
 
 static uint64_t s[4] = { 0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL, 0x94d049bb133111ebULL, 1 };
 static struct spinlock rnd_lock = SPINLOCK_INIT("random");
@@ -34,7 +34,7 @@ void random_bytes(void *buf, size_t n)
 	uint8_t *p = buf;
 
 	spin_lock(&rnd_lock);
-	s[3] ^= rdtime();
+	s[3] ^= arch_read_time();
 	next();
 	while (n) {
 		uint64_t v = next();

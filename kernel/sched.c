@@ -12,14 +12,12 @@
 #include "sched.h"
 #include "jobctl.h"
 #include "irq.h"
-#include "../arch/riscv/csr.h"
+#include "../arch/riscv/hart.h"
+#include "../arch/riscv/irqflags.h"
+#include "../arch/riscv/thread.h"
 #include "../arch/riscv/layout.h"
 #include "../vm/kvm.h"
 #include "../vm/mm.h"
-
-void switch_to(struct context *old, struct context *new);
-void fpu_save(struct fpstate *s);
-void fpu_restore(const struct fpstate *s);
 
 struct spinlock sched_lock = SPINLOCK_INIT("sched");
 static struct proc *runq_head, *runq_tail;
@@ -71,9 +69,9 @@ void sched_make_runnable(struct proc *p)
  */
 void fpu_switch_out(struct proc *p)
 {
-	if ((p->tf->sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
+	if (arch_fpu_dirty(p->tf)) {
 		fpu_save(&p->fp);
-		p->tf->sstatus = (p->tf->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+		arch_fpu_mark_clean(p->tf);
 	}
 }
 
@@ -82,27 +80,27 @@ void sched_loop(void)
 	struct cpu *c = this_cpu();
 
 	for (;;) {
-		intr_on();
+		arch_irq_enable();
 		spin_lock(&sched_lock);
 		struct proc *p = runq_pop();
 		if (!p) {
 			/* Sleep until a tick or an IPI from runq_push. */
 			c->idle = 1;
 			spin_unlock(&sched_lock);
-			intr_on();
+			arch_irq_enable();
 			if (c->idle)
-				wait_for_interrupt();
+				arch_wait_for_interrupt();
 			c->idle = 0;
 			continue;
 		}
 		p->state = P_RUNNING;
 		c->proc = p;
-		c->kstack_top = p->kstack + KSTACK_SIZE;
+		c->arch.kstack_top = p->kstack + KSTACK_SIZE;
 		sched_need_resched[c->id] = 0;
-		satp_load(p->mm->root);		/* the TLB rule: flush on every switch */
-		local_flush_icache();		/* it may run code written on another hart */
+		arch_mmu_load(p->mm->root);	/* the TLB rule: flush on every switch */
+		arch_icache_flush_local();	/* it may run code written on another hart */
 		fpu_restore(&p->fp);
-		p->tf->sstatus = (p->tf->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+		arch_fpu_mark_clean(p->tf);
 		cputime_switch_in(&p->cpu);
 		switch_to(&c->sched_ctx, &p->ctx);
 		cputime_switch_out(&p->cpu);	/* before the lock goes: then p may be reaped */

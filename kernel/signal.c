@@ -6,18 +6,13 @@
 #include "kernel.h"
 #include "proc.h"
 #include "sched.h"
-#include "syscall.h"
 #include "irq.h"
 #include "time.h"
 #include "jobctl.h"
 #include "../arch/riscv/trapframe.h"
-#include "../arch/riscv/csr.h"
+#include "../arch/riscv/thread.h"
 #include "../vm/mm.h"
-#include "../vm/vmstat.h"
 #include "../vm/uaccess.h"
-
-void fpu_save(struct fpstate *s);
-void fpu_restore(const struct fpstate *s);
 
 #define UNBLOCKABLE (sigbit(SIGKILL) | sigbit(SIGSTOP))
 
@@ -287,7 +282,7 @@ static void deliver_one(struct trapframe *tf, int sig, unsigned long addr)
 			return;
 		if (default_stops(sig)) {
 			spin_lock(&sched_lock);
-			jobctl_stop_locked(p, sig);	/* user_return holds us at the stop point */
+			jobctl_stop_locked(p, sig);	/* entry_user_return holds us at the stop point */
 			spin_unlock(&sched_lock);
 			return;
 		}
@@ -351,37 +346,6 @@ void signal_force(int sig, unsigned long addr)
 		a->handler = SIG_DFL;
 	p->sig.blocked &= ~sigbit(sig);
 	deliver_one(p->tf, sig, addr);
-}
-
-/* user_fault_signal - a U-mode fault: log it and deliver @sig synchronously. */
-void user_fault_signal(struct trapframe *tf, int sig, const char *what)
-{
-	struct proc *p = current();
-
-	pr_info("%s[%d]: %s at address %lx, pc %lx: signal %d\n", p->name, p->pid, what,
-		tf->stval, tf->epc, sig);
-	signal_force(sig, tf->stval);
-}
-
-/*
- * oom_kill_later - no frame for the current process's fault inside a
- * user-access routine: the copy returns -EFAULT, and SIGKILL ends the
- * process before it sees that.
- */
-void oom_kill_later(unsigned long addr)
-{
-	struct proc *p = current();
-
-	vmstat_inc(oom_kill);
-	pr_warn("Out of memory: killed process %d (%s) faulting at %lx\n", p->pid, p->name, addr);
-	signal_send(p, SIGKILL);
-}
-
-/* oom_kill - the same for a user-mode fault: the process dies now. */
-void oom_kill(unsigned long addr)
-{
-	oom_kill_later(addr);
-	proc_exit(SIGKILL);
 }
 
 /*
@@ -462,7 +426,7 @@ long signal_return(void)
 	tf->sstatus = keep_sstatus;
 	memcpy(&p->fp, uc.sc_fpregs, sizeof(p->fp));
 	fpu_restore(&p->fp);
-	tf->sstatus = (tf->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+	arch_fpu_mark_clean(tf);
 	spin_lock(&sched_lock);
 	p->sig.blocked = uc.uc_sigmask & ~UNBLOCKABLE;
 	signal_unblocked_locked(p);
@@ -472,28 +436,4 @@ long signal_return(void)
 	altstack_set(&p->sig, tf->sp, &st);
 	tf->scause = 0;		/* not a syscall any more: no restart logic */
 	return (long)tf->a0;
-}
-
-/*
- * user_return - the last stop before user mode: run someone else if our
- * time is up, then deliver pending signals; the kernel time up to here is
- * charged last.
- */
-void user_return(struct trapframe *tf)
-{
-	for (;;) {
-		if (sched_need_resched[this_cpu()->id])
-			sched_yield();
-		jobctl_stop_point();
-		if (!signal_pending())
-			break;
-		signal_deliver(tf);
-	}
-	struct proc *p = current();
-	if (p->sig.restore_blocked) {
-		/* rt_sigsuspend ended without running a handler: its mask goes away. */
-		p->sig.blocked = p->sig.saved_blocked;
-		p->sig.restore_blocked = 0;
-	}
-	cputime_user_enter(&p->cpu);
 }

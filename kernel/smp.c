@@ -8,10 +8,11 @@
 #include "devtree.h"
 #include "irq.h"
 #include "time.h"
+#include "entry.h"
 #include "proc.h"
 #include "sched.h"
 #include "../arch/riscv/sbi.h"
-#include "../arch/riscv/csr.h"
+#include "../arch/riscv/hart.h"
 #include "../arch/riscv/trap.h"
 #include "../arch/riscv/layout.h"
 #include "../drivers/plic.h"
@@ -23,8 +24,6 @@ int ncpus = 1;
 /* Read by head.S's secondary_entry, one hart at a time. */
 unsigned long smp_boot_sp;
 struct cpu *smp_boot_cpu;
-
-extern char secondary_entry[];
 
 struct cpu *cpu_by_hartid(unsigned long hartid)
 {
@@ -41,13 +40,13 @@ void cpu_setup(struct cpu *c, const struct dt_info *dt, unsigned long hartid)
 	c->plic_ctx = -1;
 	for (int i = 0; i < dt->nharts; i++)
 		if (dt->harts[i].hartid == hartid) {
-			c->has_sstc = dt->harts[i].has_sstc;
+			arch_timer_set_sstc(&c->arch, dt->harts[i].has_sstc);
 			c->plic_ctx = dt->harts[i].plic_sctx;
 		}
 	unsigned long ov = kstack_alloc();
 	if (!ov)
 		panic("smp: no memory for an emergency stack");
-	c->overflow_sp = ov + KSTACK_SIZE;
+	c->arch.overflow_sp = ov + KSTACK_SIZE;
 }
 
 /*
@@ -59,14 +58,14 @@ void secondary_start(void)
 	struct cpu *c = this_cpu();
 
 	trap_init_hart();
-	timer_init_hart();
+	irq_tick_start();
 	__atomic_store_n(&c->online, 1, __ATOMIC_RELEASE);
 	sched_loop();
 }
 
 void smp_boot(const struct dt_info *dt, unsigned long boot_hartid)
 {
-	unsigned long satp = csr_read(satp);
+	unsigned long satp = arch_mmu_current();
 
 	for (int i = 0; i < dt->nharts && ncpus < NCPU; i++) {
 		const struct dt_hart *h = &dt->harts[i];

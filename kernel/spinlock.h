@@ -24,24 +24,22 @@ static inline void spin_unlock(struct spinlock *l) { l->locked = 0; }
 static inline int spin_holding(struct spinlock *l) { return l->locked; }
 #else
 #include "cpu.h"
-#include "../arch/riscv/csr.h"
+#include "../arch/riscv/irqflags.h"
 
 void spin_bug(const char *what, struct spinlock *l) __attribute__((noreturn));
 
 /*
- * push_off/pop_off - like intr_off/intr_on but nestable: interrupts come
+ * push_off/pop_off - like arch_irq_disable/enable but nestable: interrupts come
  * back on only when the outermost pop_off runs, and only if they were on
  * before the first push_off.  Inline: they sit on every fault and syscall.
  */
 static inline void push_off(void)
 {
-	unsigned long old = csr_read(sstatus);
-	struct cpu *c;
+	int was_on = arch_irq_save();
+	struct cpu *c = this_cpu();
 
-	intr_off();
-	c = this_cpu();
 	if (c->noff++ == 0)
-		c->intena = (old & SSTATUS_SIE) != 0;
+		c->intena = was_on;
 }
 
 static inline void pop_off(void)
@@ -51,7 +49,7 @@ static inline void pop_off(void)
 	if (unlikely(c->noff < 1))
 		spin_bug("pop_off: unbalanced", 0);
 	if (--c->noff == 0 && c->intena)
-		intr_on();
+		arch_irq_enable();
 }
 
 /* spin_holding - does this hart hold @l?  Interrupts must be off. */

@@ -5,7 +5,7 @@
  */
 #include "kernel.h"
 #include "time.h"
-#include "../arch/riscv/csr.h"
+#include "../arch/riscv/hart.h"
 
 #define FALLBACK_EPOCH_NS (1767225600ULL * 1000000000ULL)	/* 2026-01-01, without an RTC */
 
@@ -17,7 +17,7 @@ void time_init(uint64_t hz)
 {
 	if (hz)
 		timebase_hz = hz;
-	boot_time = rdtime();
+	boot_time = arch_read_time();
 }
 
 uint64_t time_ticks_to_ns(uint64_t t)
@@ -27,7 +27,7 @@ uint64_t time_ticks_to_ns(uint64_t t)
 
 uint64_t time_now_ns(void)
 {
-	return time_ticks_to_ns(rdtime() - boot_time);
+	return time_ticks_to_ns(arch_read_time() - boot_time);
 }
 
 void time_set_realtime(uint64_t epoch_ns)

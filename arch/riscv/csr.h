@@ -6,8 +6,6 @@
 #ifndef HOLSTEIN_CSR_H
 #define HOLSTEIN_CSR_H
 
-#include <stdint.h>
-
 #define SSTATUS_SIE	(1UL << 1)
 #define SSTATUS_SPIE	(1UL << 5)
 #define SSTATUS_SPP	(1UL << 8)
@@ -42,6 +40,9 @@
 
 #define SATP_MODE_SV39	(8UL << 60)
 
+#ifndef __ASSEMBLER__	/* entry.S takes the cause numbers above, nothing below */
+#include <stdint.h>
+
 #define csr_read(csr) ({ unsigned long __v; \
 	__asm__ volatile("csrr %0, " #csr : "=r"(__v) :: "memory"); __v; })
 #define csr_write(csr, val) ({ unsigned long __v = (unsigned long)(val); \
@@ -75,5 +76,7 @@ static inline uint64_t rdtime(void) { return csr_read(time); }
 /* User-memory access window: only uaccess routines open it. */
 static inline void uaccess_enable(void)  { csr_set(sstatus, SSTATUS_SUM); }
 static inline void uaccess_disable(void) { csr_clear(sstatus, SSTATUS_SUM); }
+
+#endif /* __ASSEMBLER__ */
 
 #endif

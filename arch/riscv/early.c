@@ -10,6 +10,7 @@
 #include "pte.h"
 #include "layout.h"
 #include "csr.h"
+#include "early.h"
 
 extern char _start[], _end[];
 
@@ -17,14 +18,17 @@ static pte_t early_root[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static pte_t early_l1[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static pte_t early_l0[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 
-/* Physical address the image was loaded at; read by vm/kvm.c. */
+/* Physical address the image was loaded at; read by main.c and vm/kvm.c. */
 unsigned long kernel_load_pa;
 
 /*
  * early_setup - build a table that maps the kernel image at KERNEL_VBASE
  * (4 KiB pages, RWX for now) and the first 254 GiB of physical space at
- * DIRECT_MAP_BASE with 1 GiB pages, so start_kernel can read the DTB and
- * hand out frames before the real kernel table exists.
+ * DIRECT_MAP_BASE with 1 GiB pages (root entries 256..509), so
+ * start_kernel can read the DTB and hand out frames before the real kernel
+ * table exists.  The direct map proper (layout.h) is only 252 GiB: the
+ * last 2 GiB of this window lie in the kernel-stack area, which nothing
+ * uses before kvm_init replaces this table.
  * @load_pa: physical address of _start.  Returns the satp value to load.
  */
 unsigned long early_setup(unsigned long load_pa)

@@ -7,6 +7,8 @@
  */
 #include "trapframe.h"
 #include "layout.h"
+#include "csr.h"
+#include "../../kernel/entry.h"
 
 	.macro SAVE_GPRS
 	sd	ra, TF_X(1)(sp)
@@ -78,7 +80,7 @@ trap_vector:
 	SAVE_GPRS
 	sd	tp, TF_X(4)(sp)
 	mv	a0, sp
-	call	kernel_stack_overflow
+	call	entry_stack_overflow
 1:
 	ld	t0, CPU_SCRATCH_T0(tp)
 	addi	sp, sp, -TF_SIZE
@@ -101,7 +103,17 @@ trap_vector:
 	csrrw	t0, sscratch, zero
 	sd	t0, TF_X(4)(sp)
 	mv	a0, sp
-	call	user_trap
+	/*
+	 * The hot traps go straight through the kernel's door (entry.h):
+	 * SAVE_GPRS left scause in t3 and stval in t2.  The rest is
+	 * user_trap's.
+	 */
+	li	t1, EXC_ECALL_U
+	bne	t3, t1, .Luser_other
+	ld	t0, TF_EPC(sp)
+	addi	t0, t0, 4		/* resume after the ecall */
+	sd	t0, TF_EPC(sp)
+	call	entry_syscall
 	/* fall through */
 
 /*
@@ -150,3 +162,30 @@ trap_return:
 	ld	t6, TF_X(31)(sp)
 	ld	sp, TF_X(2)(sp)
 	sret
+
+/*
+ * arch_thread_start - a new thread's first return from switch_to, with sp
+ * at its user frame (thread.h): the kernel's first-run work, then out
+ * through that frame.  entry_thread_start returns with sp where it was.
+ */
+	.globl	arch_thread_start
+arch_thread_start:
+	call	entry_thread_start
+	j	trap_return
+
+/* A trap from U-mode other than an ecall; a0 = sp = its frame, t3 = scause, t2 = stval. */
+.Luser_other:
+	li	t1, EXC_STORE_PAGE
+	li	a1, ENTRY_FAULT_WRITE
+	beq	t3, t1, 1f
+	li	t1, EXC_LOAD_PAGE
+	li	a1, ENTRY_FAULT_READ
+	beq	t3, t1, 1f
+	li	t1, EXC_INST_PAGE
+	li	a1, ENTRY_FAULT_EXEC
+	beq	t3, t1, 1f
+	call	user_trap
+	j	trap_return
+1:	mv	a2, t2
+	call	entry_user_fault
+	j	trap_return

@@ -3,6 +3,7 @@
  * id, arguments in a0..a2; the firmware returns (error, value) in a0/a1.
  */
 #include "sbi.h"
+#include "hart.h"
 
 struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long a0,
 			unsigned long a1, unsigned long a2)
@@ -52,6 +53,12 @@ void sbi_set_timer(uint64_t t)
 void sbi_send_ipi(unsigned long mask, unsigned long base)
 {
 	sbi_ecall(SBI_EXT_IPI, 0, mask, base, 0);
+}
+
+/* arch_send_ipi - raise a supervisor software interrupt on hart @hartid (hart.h). */
+void arch_send_ipi(unsigned long hartid)
+{
+	sbi_send_ipi(1, hartid);
 }
 
 /* --- HSM ----------------------------------------------------------------- */

@@ -1,16 +1,15 @@
 /*
- * trap.c - decode a trap and hand it to the subsystem that owns it.  No
- * policy lives here: page faults go to vm_fault, system calls to
- * syscall_dispatch, interrupts to the timer, the PLIC and the IPI handler.
+ * trap.c - decode a trap and hand it to the kernel through its one door
+ * (kernel/entry.h), or to the interrupt handlers (kernel/irq.h).  No
+ * policy lives here: which signal a fault becomes, and what happens on
+ * the way back to user mode, is entry.c's.
  */
-#include "../../kernel/kernel.h"
-#include "../../kernel/proc.h"
-#include "../../kernel/syscall.h"
+#include "../../kernel/entry.h"
 #include "../../kernel/irq.h"
-#include "../../vm/fault.h"
 #include "csr.h"
 #include "extable.h"
 #include "trap.h"
+#include "trapframe.h"
 
 extern void trap_vector(void);
 
@@ -38,17 +37,37 @@ static void handle_interrupt(unsigned long code)
 	}
 }
 
-static enum fault_access access_of(unsigned long cause)
+/*
+ * fault_kind - what exception @cause (not an interrupt, not an ecall)
+ * means to the kernel (ENTRY_FAULT_*; entry.S decides page faults
+ * itself).
+ */
+static int fault_kind(unsigned long cause)
 {
-	if (cause == EXC_STORE_PAGE)
-		return FAULT_WRITE;
-	if (cause == EXC_INST_PAGE)
-		return FAULT_EXEC;
-	return FAULT_READ;
+	switch (cause) {
+	case EXC_LOAD_PAGE:
+		return ENTRY_FAULT_READ;
+	case EXC_STORE_PAGE:
+		return ENTRY_FAULT_WRITE;
+	case EXC_INST_PAGE:
+		return ENTRY_FAULT_EXEC;
+	case EXC_ILLEGAL:
+		return ENTRY_FAULT_ILLEGAL;
+	case EXC_BREAKPOINT:
+		return ENTRY_FAULT_BREAKPOINT;
+	case EXC_INST_MISALIGNED:
+	case EXC_LOAD_MISALIGNED:
+	case EXC_STORE_MISALIGNED:
+		return ENTRY_FAULT_MISALIGNED;
+	default:
+		return ENTRY_FAULT_OTHER;
+	}
 }
 
-static const char *cause_name(unsigned long cause)
+/* trap_cause_name - what the exception in @tf was, in words (trap.h). */
+const char *trap_cause_name(const struct trapframe *tf)
 {
+	unsigned long cause = tf->scause;
 	static const char *const names[] = {
 		"instruction address misaligned", "instruction access fault",
 		"illegal instruction", "breakpoint", "load address misaligned",
@@ -56,12 +75,12 @@ static const char *cause_name(unsigned long cause)
 		"user ecall", "supervisor ecall", "?", "?", "instruction page fault",
 		"load page fault", "?", "store page fault",
 	};
-	return cause < ARRAY_SIZE(names) ? names[cause] : "?";
+	return cause < sizeof(names) / sizeof(names[0]) ? names[cause] : "?";
 }
 
 /*
  * kernel_trap - a trap taken in S-mode.  Interrupts are handled; a page
- * fault in a user-access routine is offered to vm_fault and otherwise
+ * fault in a user-access routine is offered to the kernel and otherwise
  * resumes at its fixup (the copy returns -EFAULT); anything else is a
  * kernel bug.
  */
@@ -75,72 +94,31 @@ void kernel_trap(struct trapframe *tf)
 	}
 	unsigned long fixup = extable_fixup(tf->epc);
 	if (fixup) {
-		struct proc *p = current();
-		if ((cause == EXC_LOAD_PAGE || cause == EXC_STORE_PAGE) && p) {
-			enum fault_result r = vm_fault(p->mm, tf->stval, access_of(cause));
-			if (r == FAULT_OK)
-				return;
-			if (r == FAULT_OOM)
-				oom_kill_later(tf->stval);	/* the copy fails; the process dies on return */
-		}
+		if ((cause == EXC_LOAD_PAGE || cause == EXC_STORE_PAGE) &&
+		    entry_uaccess_fault(fault_kind(cause), tf->stval))
+			return;
 		tf->epc = fixup;
 		return;
 	}
-	panic_frame(tf, "kernel %s at pc %lx, address %lx", cause_name(cause), tf->epc,
-		    tf->stval);
+	entry_kernel_fault(tf, tf->stval);
 }
 
 /*
- * user_trap - a trap from U-mode: a system call, a page fault, an
- * interrupt, or a fault that becomes a signal.  The user time up to here
- * is charged first.  On the way out, pending signals are delivered and
- * the scheduler may run someone else.
+ * user_trap - a trap from U-mode that entry.S did not send straight to
+ * the kernel (ecalls and page faults it does), interrupts off.
+ * A fault goes to entry_user_fault, which does the whole trap (user-time
+ * charge to return-to-user work); an interrupt is handled between
+ * entry_from_user and entry_user_return.
  */
 void user_trap(struct trapframe *tf)
 {
 	unsigned long cause = tf->scause;
-	struct proc *p = current();
 
-	cputime_user_exit(&p->cpu);
 	if (cause & SCAUSE_INTR) {
+		entry_from_user();
 		handle_interrupt(cause & ~SCAUSE_INTR);
-	} else if (cause == EXC_ECALL_U) {
-		tf->epc += 4;
-		intr_on();
-		syscall_dispatch(tf);
-	} else if (cause == EXC_INST_PAGE || cause == EXC_LOAD_PAGE || cause == EXC_STORE_PAGE) {
-		intr_on();
-		switch (vm_fault(p->mm, tf->stval, access_of(cause))) {
-		case FAULT_OK:
-			break;
-		case FAULT_OOM:
-			oom_kill(tf->stval);
-			break;
-		case FAULT_SIGBUS:
-			user_fault_signal(tf, SIGBUS, cause_name(cause));
-			break;
-		default:
-			user_fault_signal(tf, SIGSEGV, cause_name(cause));
-			break;
-		}
+		entry_user_return(tf);
 	} else {
-		intr_on();
-		switch (cause) {
-		case EXC_ILLEGAL:
-			user_fault_signal(tf, SIGILL, cause_name(cause));
-			break;
-		case EXC_BREAKPOINT:
-			user_fault_signal(tf, SIGTRAP, cause_name(cause));
-			break;
-		case EXC_INST_MISALIGNED:
-		case EXC_LOAD_MISALIGNED:
-		case EXC_STORE_MISALIGNED:
-			user_fault_signal(tf, SIGBUS, cause_name(cause));
-			break;
-		default:
-			user_fault_signal(tf, SIGSEGV, cause_name(cause));
-			break;
-		}
+		entry_user_fault(tf, fault_kind(cause), tf->stval);
 	}
-	user_return(tf);
 }

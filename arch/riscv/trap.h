@@ -1,18 +1,17 @@
-/* trap.h - trap set-up and the hooks trap.c calls into. */
+/* trap.h - trap set-up, and the C handlers entry.S calls. */
 #ifndef HOLSTEIN_TRAP_H
 #define HOLSTEIN_TRAP_H
 
 struct trapframe;
 
+/* trap_init_hart - point this hart's trap vector at entry.S; enable its interrupt sources. */
 void trap_init_hart(void);
+/* kernel_trap / user_trap - a trap from S-mode / U-mode (not the hot ones), its frame at @tf (entry.S). */
 void kernel_trap(struct trapframe *tf);
 void user_trap(struct trapframe *tf);
+/* trap_return - leave through the frame at sp (entry.S; jumped to, never called). */
 void trap_return(void);
-
-/* Provided by kernel/: */
-void user_fault_signal(struct trapframe *tf, int sig, const char *what);
-void oom_kill(unsigned long addr);
-void oom_kill_later(unsigned long addr);
-void user_return(struct trapframe *tf);
+/* trap_cause_name - the exception @tf records, in words ("store page fault"), for log lines. */
+const char *trap_cause_name(const struct trapframe *tf);
 
 #endif

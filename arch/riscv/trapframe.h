@@ -1,6 +1,7 @@
 /*
  * trapframe.h - the registers saved on every trap, and the per-hart words
- * the trap vector reads through tp.  The offsets are shared with entry.S.
+ * (struct arch_cpu) the trap vector reads through tp.  The offsets are
+ * shared with entry.S.
  */
 #ifndef HOLSTEIN_TRAPFRAME_H
 #define HOLSTEIN_TRAPFRAME_H
@@ -14,11 +15,12 @@
 #define TF_ORIG_A0	(35 * 8)
 #define TF_SIZE		(36 * 8)
 
-/* The first words of struct cpu, used by the trap vector. */
+/* struct arch_cpu: the words of a hart's struct cpu that arch/ reads through tp. */
 #define CPU_SCRATCH_SP	0	/* the interrupted user sp, while entering */
 #define CPU_KSTACK_TOP	8	/* kernel stack top of the thread running on this hart */
 #define CPU_SCRATCH_T0	16	/* a free register while checking for overflow */
 #define CPU_OVERFLOW_SP	24	/* top of this hart's emergency stack */
+#define CPU_TIMER_SSTC	32	/* nonzero: this hart's timer is Sstc's stimecmp, else SBI TIME */
 
 #ifndef __ASSEMBLER__
 struct trapframe {
@@ -30,6 +32,25 @@ struct trapframe {
 	unsigned long sstatus, stval, scause, orig_a0;
 };
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe layout");
+
+/*
+ * struct arch_cpu - arch's per-hart words.  It is the first member of the
+ * kernel's struct cpu, so tp points at both; entry.S reads it by the
+ * offsets above.  The kernel fills in kstack_top and overflow_sp;
+ * timer_sstc is set through arch_timer_set_sstc (hart.h).
+ */
+struct arch_cpu {
+	unsigned long scratch_sp;
+	unsigned long kstack_top;
+	unsigned long scratch_t0;
+	unsigned long overflow_sp;
+	unsigned long timer_sstc;
+};
+_Static_assert(__builtin_offsetof(struct arch_cpu, scratch_sp) == CPU_SCRATCH_SP, "cpu layout");
+_Static_assert(__builtin_offsetof(struct arch_cpu, kstack_top) == CPU_KSTACK_TOP, "cpu layout");
+_Static_assert(__builtin_offsetof(struct arch_cpu, scratch_t0) == CPU_SCRATCH_T0, "cpu layout");
+_Static_assert(__builtin_offsetof(struct arch_cpu, overflow_sp) == CPU_OVERFLOW_SP, "cpu layout");
+_Static_assert(__builtin_offsetof(struct arch_cpu, timer_sstc) == CPU_TIMER_SSTC, "cpu layout");
 #endif
 
 #endif
