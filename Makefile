@@ -20,7 +20,7 @@ BOOTARGS ?=
 
 KCFLAGS := -ffreestanding -nostdlib -fno-builtin -fno-common -fno-pie \
 	-mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 -mno-relax \
-	-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
 	-fno-omit-frame-pointer -fno-stack-protector -fno-strict-aliasing -MMD -MP -I.
 ifeq ($(DEBUG),1)
 KCFLAGS += -DCONFIG_DEBUG_POISON	# poison freed frames, check on allocation

@@ -46,11 +46,11 @@ struct file *fd_file(int fd)
 }
 
 /*
- * file_install_console - stdin, stdout and stderr of @p (the first
+ * fd_install_console - stdin, stdout and stderr of @p (the first
  * process, whose table is empty) on one /dev/console file.  Panics if
  * memory is short: there is nothing to boot without them.
  */
-void file_install_console(struct proc *p)
+void fd_install_console(struct proc *p)
 {
 	struct file *f = file_alloc(&tty_ops, O_RDWR);
 
@@ -63,10 +63,10 @@ void file_install_console(struct proc *p)
 }
 
 /*
- * file_dup_table - fork: each of @parent's files gains a reference in
+ * fd_dup_table - fork: each of @parent's files gains a reference in
  * @child's empty table, in the same slot, with the same cloexec bit.
  */
-void file_dup_table(struct proc *child, struct proc *parent)
+void fd_dup_table(struct proc *child, struct proc *parent)
 {
 	for (int fd = 0; fd < NOFILE; fd++)
 		if (parent->files[fd])
@@ -74,8 +74,8 @@ void file_dup_table(struct proc *child, struct proc *parent)
 	child->cloexec = parent->cloexec;
 }
 
-/* file_close_all - exit: drop every descriptor of @p, leaving its table empty. */
-void file_close_all(struct proc *p)
+/* fd_close_all - exit: drop every descriptor of @p, leaving its table empty. */
+void fd_close_all(struct proc *p)
 {
 	for (int fd = 0; fd < NOFILE; fd++)
 		if (p->files[fd]) {
@@ -84,8 +84,8 @@ void file_close_all(struct proc *p)
 		}
 }
 
-/* file_close_on_exec - exec: drop @p's descriptors whose cloexec bit is set; clear the bits. */
-void file_close_on_exec(struct proc *p)
+/* fd_close_on_exec - exec: drop @p's descriptors whose cloexec bit is set; clear the bits. */
+void fd_close_on_exec(struct proc *p)
 {
 	for (int fd = 0; fd < NOFILE; fd++)
 		if (p->files[fd] && (p->cloexec & (1ULL << fd))) {

@@ -14,13 +14,13 @@ int fd_install(struct proc *p, struct file *f, int min, int cloexec);
 /* fd_file - the file behind @fd of the current process, or NULL. */
 struct file *fd_file(int fd);
 
-/* file_install_console - fds 0, 1 and 2 of @p on one /dev/console file (the first process). */
-void file_install_console(struct proc *p);
-/* file_dup_table - fork: @child's descriptors share @parent's files, cloexec bits too. */
-void file_dup_table(struct proc *child, struct proc *parent);
-/* file_close_all - exit: close every descriptor of @p. */
-void file_close_all(struct proc *p);
-/* file_close_on_exec - exec: close @p's descriptors marked close-on-exec. */
-void file_close_on_exec(struct proc *p);
+/* fd_install_console - fds 0, 1 and 2 of @p on one /dev/console file (the first process). */
+void fd_install_console(struct proc *p);
+/* fd_dup_table - fork: @child's descriptors share @parent's files, cloexec bits too. */
+void fd_dup_table(struct proc *child, struct proc *parent);
+/* fd_close_all - exit: close every descriptor of @p. */
+void fd_close_all(struct proc *p);
+/* fd_close_on_exec - exec: close @p's descriptors marked close-on-exec. */
+void fd_close_on_exec(struct proc *p);
 
 #endif

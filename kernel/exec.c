@@ -291,7 +291,7 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 	if (old)
 		mm_put(old);
 
-	file_close_on_exec(p);
+	fd_close_on_exec(p);
 	p->sig.ss_sp = p->sig.ss_size = 0;	/* the old image's alternate stack is gone */
 	p->sig.ss_autodisarm = 0;
 	for (int s = 0; s < NSIG; s++) {

@@ -25,6 +25,7 @@
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
 
 /* Log levels, as in Linux: a message is shown if its level < loglevel. */
+extern int loglevel;		/* printk.c; boot switch loglevel= */
 #define KERN_EMERG	0	/* always shown: the verdict lines harnesses read */
 #define KERN_ERR	3
 #define KERN_WARN	4

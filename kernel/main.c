@@ -19,6 +19,7 @@
 #include "panic.h"
 #include "../arch/riscv/hart.h"
 #include "../arch/riscv/early.h"
+#include "../arch/riscv/sections.h"
 #include "../arch/riscv/trap.h"
 #include "../arch/riscv/layout.h"
 #include "../drivers/plic.h"
@@ -30,8 +31,6 @@
 #include "../vm/sigpage.h"
 #include "../vm/mm.h"
 
-extern char _start[], _end[];
-extern int loglevel;
 
 static struct dt_info dt;
 

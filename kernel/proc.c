@@ -172,7 +172,7 @@ void proc_start_init(const char *path, char **argv)
 	args[n] = 0;
 	p->pgid = p->sid = p->pid;
 	init_proc = p;
-	file_install_console(p);
+	fd_install_console(p);
 	r = exec_kernel(p, path, args);
 	if (r)
 		panic("init: cannot run %s (%d)", path, r);
@@ -222,7 +222,7 @@ long proc_fork(unsigned long flags, unsigned long newsp, unsigned long ptid, uns
 		np->clear_child_tid = ctid;
 	np->fp = p->fp;
 	np->exit_signal = (int)(flags & CSIGNAL);
-	file_dup_table(np, p);
+	fd_dup_table(np, p);
 	memcpy(np->cwd, p->cwd, sizeof(np->cwd));
 	memcpy(np->name, p->name, sizeof(np->name));
 	np->umask = p->umask;
@@ -278,7 +278,7 @@ void proc_exit(int status)
 
 	if (p->clear_child_tid)
 		uaccess_put_u32(p->clear_child_tid, 0);
-	file_close_all(p);
+	fd_close_all(p);
 	proc_vfork_release(p);
 	struct mm *mm = p->mm;
 	kvm_load();		/* stop using mm before dropping it (tlb.h) */

@@ -8,13 +8,11 @@
 #include "../kernel/spinlock.h"
 #include "../arch/riscv/layout.h"
 #include "../arch/riscv/csr.h"
+#include "../arch/riscv/sections.h"
+#include "../arch/riscv/early.h"
 #include "kvm.h"
 #include "pt.h"
 #include "phys.h"
-
-extern char _start[], _etext[], _rodata[], _erodata[], _data[], _end[];
-extern char boot_stack_guard[], boot_stack_bottom[];
-extern unsigned long kernel_load_pa;
 
 phys_addr_t kvm_root;
 int kvm_root_used[256], kvm_root_nused;

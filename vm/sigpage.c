@@ -5,9 +5,7 @@
 #include "sigpage.h"
 #include "phys.h"
 #include "../kernel/kernel.h"
-
-/* arch/riscv/sigtramp.S: the trampoline's machine code lies between these. */
-extern const char sigtramp_start[], sigtramp_end[];
+#include "../arch/riscv/sections.h"	/* sigtramp_start, sigtramp_end */
 
 phys_addr_t sigpage_frame;
 

@@ -3,8 +3,8 @@
  */
 #include "uaccess.h"
 #include "mm.h"
+#include "../arch/riscv/uaccess.h"
 
-size_t __uaccess_copy(void *dst, const void *src, size_t n);
 
 int uaccess_ok(unsigned long addr, size_t len)
 {

@@ -11,8 +11,7 @@
 #include "layout.h"
 #include "csr.h"
 #include "early.h"
-
-extern char _start[], _end[];
+#include "sections.h"
 
 static pte_t early_root[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static pte_t early_l1[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));

@@ -1,0 +1,16 @@
+/*
+ * sections.h - symbols the linker script (kernel.ld) and the assembly
+ * files define: where the image's parts begin and end, the boot stack,
+ * the signal trampoline's code.  Declared once here, for C.
+ */
+#ifndef HOLSTEIN_SECTIONS_H
+#define HOLSTEIN_SECTIONS_H
+
+/* kernel.ld: the image, its text, read-only data and data. */
+extern char _start[], _etext[], _rodata[], _erodata[], _data[], _end[];
+/* head.S: the boot hart's stack, above an unmapped guard page. */
+extern char boot_stack_guard[], boot_stack_bottom[];
+/* sigtramp.S: the rt_sigreturn trampoline's machine code lies between these. */
+extern const char sigtramp_start[], sigtramp_end[];
+
+#endif
