@@ -7,15 +7,11 @@
 #define HOLSTEIN_CPU_H
 
 #include "kernel.h"
-#include "devtree.h"
+#include "param.h"
 #include "../arch/riscv/hart.h"
 #include "../arch/riscv/thread.h"
 
-/* One cap for harts: a struct cpu for every hart the device tree may describe. */
-#define NCPU DT_MAX_HARTS
-
 struct proc;
-struct dt_info;
 
 struct cpu {
 	struct arch_cpu arch;		/* first: arch/ and entry.S reach it through tp */
@@ -45,9 +41,5 @@ static inline struct cpu *this_cpu(void)
 
 /* cpu_by_hartid - the struct cpu of hart @hartid, or NULL. */
 struct cpu *cpu_by_hartid(unsigned long hartid);
-/* cpu_setup - fill in @c from the device tree's description of hart @hartid (smp.c). */
-void cpu_setup(struct cpu *c, const struct dt_info *dt, unsigned long hartid);
-/* smp_boot - start every other eligible hart the device tree lists, one at a time. */
-void smp_boot(const struct dt_info *dt, unsigned long boot_hartid);
 
 #endif

@@ -223,7 +223,7 @@ static bool dt_probe_hart(const struct fdt *f, int cpu, struct dt_hart *h)
 
 /*
  * dt_probe_cpus - timebase and one dt_hart per device_type = "cpu" child of
- * /cpus (first DT_MAX_HARTS kept).  timebase-frequency may be one or two
+ * /cpus (first NCPU kept).  timebase-frequency may be one or two
  * cells; it lives in /cpus, or failing that in the first cpu node.
  */
 static void dt_probe_cpus(const struct fdt *f, struct dt_info *out)
@@ -241,7 +241,7 @@ static void dt_probe_cpus(const struct fdt *f, struct dt_info *out)
 			continue;
 		if (!have_tb)
 			have_tb = fdt_prop_uint(f, cpu, "timebase-frequency", &tb) == 0;
-		if (out->nharts < DT_MAX_HARTS && dt_probe_hart(f, cpu, &out->harts[out->nharts]))
+		if (out->nharts < NCPU && dt_probe_hart(f, cpu, &out->harts[out->nharts]))
 			out->nharts++;
 	}
 	if (have_tb && tb <= 0xffffffffu)
@@ -430,7 +430,7 @@ int dt_probe(const void *blob, size_t maxlen, uint64_t blob_pa, struct dt_info *
 	int rc, i, root;
 
 	memset(out, 0, sizeof(*out));
-	for (i = 0; i < DT_MAX_HARTS; i++) {
+	for (i = 0; i < NCPU; i++) {
 		out->harts[i].plic_sctx = -1;
 		out->harts[i].intc_phandle = -1;
 	}

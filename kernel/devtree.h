@@ -10,10 +10,10 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include "param.h"	/* NCPU */
 
 #define DT_MAX_MEM     16   /* memory ranges kept (several nodes, several reg entries) */
 #define DT_MAX_RESV    32   /* reserved ranges kept: /memreserve/ + reserved-memory + the DTB itself */
-#define DT_MAX_HARTS   32   /* harts described (eligible or not) */
 #define DT_STR         128  /* longest string we keep (bootargs may be longer: DT_BOOTARGS) */
 #define DT_BOOTARGS    512
 
@@ -69,7 +69,7 @@ struct dt_info {
 	char     stdout_path[DT_STR];      /* /chosen/stdout-path or linux,stdout-path, without ":options" */
 	uint64_t initrd_start, initrd_end; /* /chosen linux,initrd-*, 32- or 64-bit cells; both 0 if absent */
 	uint32_t timebase;                 /* /cpus/timebase-frequency (or from cpu@N), 0 if absent */
-	struct dt_hart harts[DT_MAX_HARTS];
+	struct dt_hart harts[NCPU];	/* the first NCPU harts described, eligible or not */
 	int      nharts;
 	uint64_t plic_base, plic_size;     /* first node compatible "riscv,plic0" or "sifive,plic-1.0.0"; 0 if none */
 	uint32_t plic_ndev;                /* riscv,ndev */

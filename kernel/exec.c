@@ -284,7 +284,7 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 	p->mm = mm;
 	spin_unlock(&sched_lock);
 	if (p == current()) {
-		satp_load(mm->root);
+		arch_mmu_load(mm->root);
 		tlb_flush_icache();
 	}
 	proc_vfork_release(p);

@@ -8,6 +8,7 @@
 #include "kernel.h"
 #include "cpu.h"
 #include "devtree.h"
+#include "smp.h"
 #include "console.h"
 #include "bootargs.h"
 #include "irq.h"

@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "cpu.h"
 #include "devtree.h"
+#include "smp.h"
 #include "irq.h"
 #include "time.h"
 #include "entry.h"

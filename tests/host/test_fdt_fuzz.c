@@ -104,7 +104,7 @@ static void exercise(const uint8_t *buf, size_t len)
 	if (rc == 0) {
 		assert_true(info.nmem >= 0 && info.nmem <= DT_MAX_MEM);
 		assert_true(info.nresv >= 1 && info.nresv <= DT_MAX_RESV);
-		assert_true(info.nharts >= 0 && info.nharts <= DT_MAX_HARTS);
+		assert_true(info.nharts >= 0 && info.nharts <= NCPU);
 		assert_true(strnlen(info.model, DT_STR) < DT_STR);
 		assert_true(strnlen(info.bootargs, DT_BOOTARGS) < DT_BOOTARGS);
 		assert_true(strnlen(info.stdout_path, DT_STR) < DT_STR);
