@@ -15,7 +15,7 @@ static struct inode *inodes = &root_inode, *last_inode = &root_inode;
 static unsigned long cache_pages;
 static uint32_t next_ino = 100;
 
-struct inode *inode_root(void)
+struct inode *initramfs_root(void)
 {
 	return &root_inode;
 }
@@ -212,19 +212,19 @@ static struct inode *lookup_depth(const char *path, int follow, int depth)
 	return ip;
 }
 
-struct inode *inode_lookup(const char *path, int follow)
+struct inode *initramfs_lookup(const char *path, int follow)
 {
 	return lookup_depth(path, follow, 0);
 }
 
-phys_addr_t inode_page(struct inode *ino, unsigned long index)
+phys_addr_t initramfs_page(struct inode *ino, unsigned long index)
 {
 	if (!ino->pages || index >= (ino->size + PAGE_SIZE - 1) / PAGE_SIZE)
 		return 0;
 	return ((phys_addr_t *)phys_to_virt(ino->pages[index / PAGES_PER_INDEX]))[index % PAGES_PER_INDEX];
 }
 
-size_t inode_read(struct inode *ino, uint64_t off, void *buf, size_t n)
+size_t initramfs_read(struct inode *ino, uint64_t off, void *buf, size_t n)
 {
 	size_t done = 0;
 
@@ -233,13 +233,13 @@ size_t inode_read(struct inode *ino, uint64_t off, void *buf, size_t n)
 		size_t chunk = MIN(n - done, PAGE_SIZE - (o % PAGE_SIZE));
 		chunk = MIN(chunk, ino->size - o);
 		memcpy((char *)buf + done,
-		       (char *)phys_to_virt(inode_page(ino, o / PAGE_SIZE)) + o % PAGE_SIZE, chunk);
+		       (char *)phys_to_virt(initramfs_page(ino, o / PAGE_SIZE)) + o % PAGE_SIZE, chunk);
 		done += chunk;
 	}
 	return done;
 }
 
-struct inode *inode_next_child(struct inode *dir, struct inode *prev)
+struct inode *initramfs_next_child(struct inode *dir, struct inode *prev)
 {
 	for (struct inode *i = prev ? prev->next : inodes; i; i = i->next)
 		if (i->parent == dir && i != dir)
@@ -247,14 +247,14 @@ struct inode *inode_next_child(struct inode *dir, struct inode *prev)
 	return 0;
 }
 
-/* initramfs_page - pager.h's page: the page-cache frame of inode @obj. */
-static phys_addr_t initramfs_page(void *obj, unsigned long index)
+/* pager_page - pager.h's page: the page-cache frame of inode @obj. */
+static phys_addr_t pager_page(void *obj, unsigned long index)
 {
-	return inode_page(obj, index);
+	return initramfs_page(obj, index);
 }
 
-/* initramfs_name - pager.h's name: the inode's path and number. */
-static const char *initramfs_name(void *obj, unsigned long *ino)
+/* pager_name - pager.h's name: the inode's path and number. */
+static const char *pager_name(void *obj, unsigned long *ino)
 {
 	struct inode *ip = obj;
 
@@ -262,4 +262,4 @@ static const char *initramfs_name(void *obj, unsigned long *ino)
 	return ip->path;
 }
 
-const struct vm_pager initramfs_pager = { .page = initramfs_page, .name = initramfs_name };
+const struct vm_pager initramfs_pager = { .page = pager_page, .name = pager_name };

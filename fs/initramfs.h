@@ -38,20 +38,20 @@ struct inode {
 
 /* initramfs_unpack - build the tree from the archive at [pa, pa+len). 0, or -errno. */
 int initramfs_unpack(phys_addr_t pa, uint64_t len);
-/* inode_lookup - resolve absolute @path (symlinks followed if @follow). NULL if absent. */
-struct inode *inode_lookup(const char *path, int follow);
-/* inode_page - the page-cache frame of page @index of @ino, or 0 past the end. */
-phys_addr_t inode_page(struct inode *ino, unsigned long index);
-/* inode_read - copy up to @n bytes at @off into kernel buffer @buf; returns bytes copied. */
-size_t inode_read(struct inode *ino, uint64_t off, void *buf, size_t n);
-/* inode_next_child - the child of @dir after @prev (NULL: the first), or NULL. */
-struct inode *inode_next_child(struct inode *dir, struct inode *prev);
-struct inode *inode_root(void);
+/* initramfs_lookup - resolve absolute @path (symlinks followed if @follow). NULL if absent. */
+struct inode *initramfs_lookup(const char *path, int follow);
+/* initramfs_page - the page-cache frame of page @index of @ino, or 0 past the end. */
+phys_addr_t initramfs_page(struct inode *ino, unsigned long index);
+/* initramfs_read - copy up to @n bytes at @off into kernel buffer @buf; returns bytes copied. */
+size_t initramfs_read(struct inode *ino, uint64_t off, void *buf, size_t n);
+/* initramfs_next_child - the child of @dir after @prev (NULL: the first), or NULL. */
+struct inode *initramfs_next_child(struct inode *dir, struct inode *prev);
+struct inode *initramfs_root(void);
 unsigned long initramfs_pages(void);	/* page-cache frames held */
 
 /*
  * initramfs_pager - the pager (vm/pager.h) of regular files: its objects
- * are struct inode, its pages their page cache (inode_page).
+ * are struct inode, its pages their page cache (initramfs_page).
  */
 struct vm_pager;
 extern const struct vm_pager initramfs_pager;

@@ -239,7 +239,7 @@ static int parse_pid(const char *abs, const char **rest)
 }
 
 /*
- * proc_snapshot - what a per-process file shows: copied under sched_lock
+ * struct snap - what a per-process file shows: copied under sched_lock
  * with a reference on the address space, so the process may exit meanwhile.
  */
 struct snap {
@@ -460,7 +460,7 @@ int procfs_stat(const char *abs, struct kstat *st)
 	f = procfs_open(abs, &err);
 	if (!f)
 		return err;
-	file_stat(f, st);
+	stat_file(f, st);
 	file_put(f);
 	return 0;
 }

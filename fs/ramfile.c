@@ -2,7 +2,7 @@
  * ramfile.c - the initramfs seen through struct file: read for regular
  * files, getdents for directories, open and stat by name, and readlink.
  *
- * The tree and its page cache belong to kernel/initramfs.c; this file is
+ * The tree and its page cache belong to fs/initramfs.c; this file is
  * only the file-object side, so that initramfs.c stays a plain in-memory
  * tree that vm/ maps pages from.
  */
@@ -22,7 +22,7 @@ static long ramfile_read(struct file *f, unsigned long ubuf, size_t n)
 
 	while (done < n && f->pos < f->inode->size) {
 		size_t chunk = MIN(n - done, sizeof(buf));
-		size_t got = inode_read(f->inode, f->pos, buf, chunk);
+		size_t got = initramfs_read(f->inode, f->pos, buf, chunk);
 		if (!got)
 			break;
 		if (uaccess_copy_to_user(ubuf + done, buf, got))
@@ -51,7 +51,7 @@ static unsigned char ramfile_dtype(uint32_t mode)
 static long ramfile_getdents(struct file *f, unsigned long ubuf, size_t n)
 {
 	static const char *const fixed[] = { ".", "..", "dev", "proc" };
-	int nfixed = f->inode == inode_root() ? 4 : 2;
+	int nfixed = f->inode == initramfs_root() ? 4 : 2;
 	size_t used = 0;
 	uint64_t idx = 0;
 	struct inode *c = 0;
@@ -67,7 +67,7 @@ static long ramfile_getdents(struct file *f, unsigned long ubuf, size_t n)
 				f->inode->parent->ino : idx < 2 ? 1 : 2 + idx;
 			type = DT_DIR;
 		} else {
-			c = inode_next_child(f->inode, c);
+			c = initramfs_next_child(f->inode, c);
 			if (!c)
 				break;
 			/* A /dev or /proc in the archive is hidden by the synthetic one. */
@@ -103,7 +103,7 @@ static const struct file_ops ramdir_ops = { .getdents = ramfile_getdents };
  */
 long ramfile_open(const char *abs, unsigned flags, struct file **out)
 {
-	struct inode *ip = inode_lookup(abs, !(flags & O_NOFOLLOW));
+	struct inode *ip = initramfs_lookup(abs, !(flags & O_NOFOLLOW));
 	struct file *f;
 
 	if (!ip)
@@ -131,7 +131,7 @@ long ramfile_open(const char *abs, unsigned flags, struct file **out)
 /* ramfile_stat - stat initramfs path @abs; a symlink's size is its target's length. */
 int ramfile_stat(const char *abs, int follow, struct kstat *st)
 {
-	struct inode *ip = inode_lookup(abs, follow);
+	struct inode *ip = initramfs_lookup(abs, follow);
 
 	if (!ip)
 		return -ENOENT;
@@ -147,7 +147,7 @@ int ramfile_stat(const char *abs, int follow, struct kstat *st)
  */
 long ramfile_readlink(const char *abs, char *buf, size_t n)
 {
-	struct inode *ip = inode_lookup(abs, 0);
+	struct inode *ip = initramfs_lookup(abs, 0);
 
 	if (!ip)
 		return -ENOENT;

@@ -1,5 +1,5 @@
 /*
- * ramfile.h - files and directories of the initramfs (kernel/initramfs.c)
+ * ramfile.h - files and directories of the initramfs (fs/initramfs.c)
  * opened, stat'ed and read through struct file.  The initramfs is
  * read-only: opening for writing fails as on a read-only mount.
  */

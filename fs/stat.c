@@ -38,8 +38,8 @@ void stat_fill(struct kstat *st, uint64_t ino, uint32_t mode, uint64_t size, uin
 		st->st_rdev = devfs_rdev(ino);
 }
 
-/* file_stat - fstat of @f from what its opener recorded; initramfs files add their mtime. */
-void file_stat(struct file *f, struct kstat *st)
+/* stat_file - fstat of @f from what its opener recorded; initramfs files add their mtime. */
+void stat_file(struct file *f, struct kstat *st)
 {
 	stat_fill(st, f->ino, f->mode, f->size, f->inode ? f->inode->mtime : 0);
 }
@@ -52,7 +52,7 @@ SYSCALL(fstat)
 
 	if (!f)
 		return -EBADF;
-	file_stat(f, &st);
+	stat_file(f, &st);
 	return uaccess_copy_to_user(a1, &st, sizeof(st));
 }
 

@@ -23,7 +23,7 @@ struct kstat {
 
 /* stat_fill - @st for a file of inode @ino, @mode, @size bytes, modified at @mtime. */
 void stat_fill(struct kstat *st, uint64_t ino, uint32_t mode, uint64_t size, uint64_t mtime);
-/* file_stat - fstat of open file @f. */
-void file_stat(struct file *f, struct kstat *st);
+/* stat_file - fstat of open file @f. */
+void stat_file(struct file *f, struct kstat *st);
 
 #endif

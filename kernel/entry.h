@@ -7,7 +7,7 @@
  * user mode - lives behind them in kernel/entry.c.  Interrupts go through
  * irq.h instead.  arch/ includes no other kernel/ header.
  *
- * A trap from U-mode, as arch/riscv/entry.S and trap.c's user_trap tell
+ * A trap from U-mode, as arch/riscv/entry.S and trap.c's trap_user tell
  * it, with interrupts still off:
  *
  *	entry_syscall(tf)		an ecall (tf->epc already past it), or

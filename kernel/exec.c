@@ -199,7 +199,7 @@ out:
 static int open_program(const char *path, struct inode **ipp, struct elf_info *ei,
 			unsigned long *bias)
 {
-	struct inode *ip = inode_lookup(path, 1);
+	struct inode *ip = initramfs_lookup(path, 1);
 	uint8_t *hdr;
 	int r;
 
@@ -215,7 +215,7 @@ static int open_program(const char *path, struct inode **ipp, struct elf_info *e
 	hdr = kmalloc(PAGE_SIZE);
 	if (!hdr)
 		return -ENOMEM;
-	size_t hl = inode_read(ip, 0, hdr, PAGE_SIZE);
+	size_t hl = initramfs_read(ip, 0, hdr, PAGE_SIZE);
 	r = elf_parse(hdr, hl, ip->size, ei);
 	kfree(hdr);
 	if (r)

@@ -69,7 +69,7 @@ void irq_external(void)
 	}
 }
 
-/* irq_ipi - a software interrupt from ipi_send: stop if the kernel panics, else just wake. */
+/* irq_ipi - a software interrupt from irq_send_ipi: stop if the kernel panics, else just wake. */
 void irq_ipi(void)
 {
 	if (panicking)
@@ -77,8 +77,8 @@ void irq_ipi(void)
 	/* Otherwise a nudge: new work may be on the run queue. */
 }
 
-/* ipi_send - nudge cpu @cpu_id: a software interrupt that runs irq_ipi there. */
-void ipi_send(int cpu_id)
+/* irq_send_ipi - nudge cpu @cpu_id: a software interrupt that runs irq_ipi there. */
+void irq_send_ipi(int cpu_id)
 {
 	arch_send_ipi(cpus[cpu_id].hartid);
 }

@@ -11,7 +11,7 @@ void irq_tick_start(void);	/* first tick on this hart */
 void irq_timer(void);	/* the tick: time, sleepers, preemption */
 void irq_external(void);
 void irq_ipi(void);
-void ipi_send(int cpu_id);	/* nudge another hart (new work, panic) */
+void irq_send_ipi(int cpu_id);	/* nudge another hart (new work, panic) */
 extern volatile uint64_t jiffies;
 
 #endif

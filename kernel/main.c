@@ -202,7 +202,7 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 	const char *init = bootarg("init");
 	if (!init)
 		init = "/init";
-	if (!inode_lookup(init, 1)) {
+	if (!initramfs_lookup(init, 1)) {
 		pr_info("No init found (%s): nothing to run.\n", init);
 		printk(KERN_EMERG, "reboot: Power down\n");
 		poweroff_machine(0);

@@ -75,7 +75,7 @@ static void __attribute__((noreturn)) vpanic(struct trapframe *tf, const char *f
 	arch_irq_disable();
 	if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
 		panic_stop_this_hart();	/* someone else is already panicking */
-	log_bust_lock();
+	printk_bust_lock();
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	pr_emerg("Kernel panic - not syncing: %s\n", msg);
 	pr_emerg("CPU: %d hart %lu\n", c->id, c->hartid);
@@ -87,7 +87,7 @@ static void __attribute__((noreturn)) vpanic(struct trapframe *tf, const char *f
 	}
 	for (int i = 0; i < ncpus; i++)
 		if (&cpus[i] != c && cpus[i].online)
-			arch_send_ipi(cpus[i].hartid);	/* as ipi_send(i) */
+			arch_send_ipi(cpus[i].hartid);	/* as irq_send_ipi(i) */
 	pr_emerg("---[ end Kernel panic - not syncing: %s ]---\n", msg);
 	if (!panic_halts)
 		poweroff_machine(255);

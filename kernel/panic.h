@@ -15,7 +15,7 @@ void panic_stop_this_hart(void) __attribute__((noreturn));
 /* panic_set_halt - @halt: a panic halts the harts and leaves the machine on (panic=halt), else powers off with 255. */
 void panic_set_halt(int halt);
 
-/* log_bust_lock - printk.c: from now on write without the log lock (a panicking hart must not wait). */
-void log_bust_lock(void);
+/* printk_bust_lock - printk.c: from now on write without the log lock (a panicking hart must not wait). */
+void printk_bust_lock(void);
 
 #endif

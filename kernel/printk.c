@@ -191,8 +191,8 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
-/* log_bust_lock - called by panic: never wait for a hart that will not return. */
-void log_bust_lock(void)
+/* printk_bust_lock - called by panic: never wait for a hart that will not return. */
+void printk_bust_lock(void)
 {
 	log_busted = 1;
 }

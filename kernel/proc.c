@@ -16,6 +16,7 @@
 #include "../arch/riscv/layout.h"
 #include "../drivers/poweroff.h"
 #include "../vm/kvm.h"
+#include "../vm/kstack.h"
 #include "../vm/mm.h"
 #include "../vm/uaccess.h"
 
@@ -199,7 +200,7 @@ long proc_fork(unsigned long flags, unsigned long newsp, unsigned long ptid, uns
 	np = proc_alloc();
 	if (!np)
 		return -EAGAIN;
-	fpu_switch_out(p);	/* the child inherits our current FP registers */
+	sched_fpu_switch_out(p);	/* the child inherits our current FP registers */
 	if (vfork) {
 		np->mm = p->mm;
 		mm_get(p->mm);

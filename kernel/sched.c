@@ -37,7 +37,7 @@ static void runq_push(struct proc *p)
 	for (int i = 0; i < ncpus; i++)
 		if (cpus[i].idle && &cpus[i] != me) {
 			cpus[i].idle = 0;
-			ipi_send(i);
+			irq_send_ipi(i);
 			break;
 		}
 }
@@ -64,10 +64,10 @@ void sched_make_runnable(struct proc *p)
 }
 
 /*
- * fpu_switch_out - save @p's FP registers if it changed them since they
+ * sched_fpu_switch_out - save @p's FP registers if it changed them since they
  * were last loaded (sstatus.FS = Dirty in its user frame).
  */
-void fpu_switch_out(struct proc *p)
+void sched_fpu_switch_out(struct proc *p)
 {
 	if (arch_fpu_dirty(p->tf)) {
 		fpu_save(&p->fp);
@@ -124,7 +124,7 @@ void sched_switch(void)
 		panic("sched: locks");
 	if (p->state == P_RUNNING)
 		panic("sched: running");
-	fpu_switch_out(p);
+	sched_fpu_switch_out(p);
 	int intena = c->intena;
 	switch_to(&p->ctx, &c->sched_ctx);
 	this_cpu()->intena = intena;

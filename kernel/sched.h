@@ -31,7 +31,7 @@ void sched_wakeup_proc(struct proc *p);		/* sched_lock held */
 void sched_make_runnable(struct proc *p);
 /* sched_need_resched[cpu] - the tick asks that hart to give up its CPU on the way to user. */
 extern volatile int sched_need_resched[NCPU];
-/* fpu_switch_out - save @p's FP registers if it dirtied them (before it leaves this hart). */
-void fpu_switch_out(struct proc *p);
+/* sched_fpu_switch_out - save @p's FP registers if it dirtied them (before it leaves this hart). */
+void sched_fpu_switch_out(struct proc *p);
 
 #endif

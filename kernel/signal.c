@@ -252,7 +252,7 @@ static int setup_frame(struct trapframe *tf, int sig, struct k_sigaction *a, uns
 	f.uc.ss_size = st.ss_size;
 	f.uc.uc_sigmask = old_blocked;
 	memcpy(f.uc.sc_regs, tf, sizeof(f.uc.sc_regs));
-	fpu_switch_out(p);
+	sched_fpu_switch_out(p);
 	memcpy(f.uc.sc_fpregs, &p->fp, sizeof(p->fp));
 	if (uaccess_copy_to_user(sp, &f, sizeof(f)))
 		return -EFAULT;

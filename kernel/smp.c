@@ -18,6 +18,7 @@
 #include "../arch/riscv/layout.h"
 #include "../drivers/plic.h"
 #include "../vm/kvm.h"
+#include "../vm/kstack.h"
 
 struct cpu cpus[NCPU];
 int ncpus = 1;

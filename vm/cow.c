@@ -25,6 +25,8 @@
 #include "../kernel/string.h"
 #include "../arch/riscv/page.h"
 
+int cow_enabled = 1;	/* boot switch cow=0 clears it (mm.h) */
+
 enum cow_kind { COW_REUSE, COW_ZERO, COW_COPY };
 
 static enum cow_kind cow_classify(phys_addr_t frame)

@@ -7,7 +7,8 @@
  *   leaf_of                the level-0 entry for the address, and whether its
  *                          table is shared after fork (one inline walk)
  *   1. PRESENT (V set)
- *     pt_walk_private      a shared table is made ours first (ptshare.c:
+ *     ptshare_walk_private
+ *                          a shared table is made ours first (ptshare.c:
  *                          unshare copies it); no frame for the copy: OOM
  *     fault_present        what the access needs of the PTE:
  *       store, W set       A/D fix: the core left D to software (the U74
@@ -22,7 +23,7 @@
  *                          then flush the page on this hart (tlb.h)
  *   2. ABSENT
  *     fault_absent         vma_find (mm.c): no area, or its protection
- *                          forbids the access: SIGSEGV.  pt_walk_private
+ *                          forbids the access: SIGSEGV.  ptshare_walk_private
  *                          makes the tables (OOM).  Then by the area's kind:
  *       VMA_SIGPAGE        the signal page (sigpage.c), shared read-only
  *       VMA_ANON, no store the zero frame (zero.c), read-only; COW
@@ -144,7 +145,7 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, u
 	if (!v || !access_allowed(v->prot, access))
 		return FAULT_SIGSEGV;
 	flags = mm_prot_to_pte(v->prot);
-	e = pt_walk_private(mm, va, 1);
+	e = ptshare_walk_private(mm, va, 1);
 	if (!e)
 		return FAULT_OOM;
 
@@ -228,7 +229,7 @@ enum fault_result vm_fault(struct mm *mm, unsigned long addr, enum fault_access 
 	if (e && (*e & PTE_V)) {
 		/* Any fault may change the entry: make its table our own first (ptshare.h). */
 		if (shared) {
-			e = pt_walk_private(mm, va, 0);
+			e = ptshare_walk_private(mm, va, 0);
 			if (!e) {
 				spin_unlock(&mm->lock);
 				return FAULT_OOM;

@@ -4,6 +4,7 @@
  * The level-0 tables of the whole area exist from kvm_init on, so mapping
  * a stack never adds a root entry.
  */
+#include "kstack.h"
 #include "kvm.h"
 #include "pt.h"
 #include "../kernel/kernel.h"

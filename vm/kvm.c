@@ -11,6 +11,7 @@
 #include "../arch/riscv/sections.h"
 #include "../arch/riscv/early.h"
 #include "kvm.h"
+#include "kstack.h"
 #include "pt.h"
 #include "phys.h"
 

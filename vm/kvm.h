@@ -1,7 +1,7 @@
 /*
  * kvm.h - the kernel's own address space: the direct map of RAM, the image
- * mapped W^X, device registers (kvm.c), and kernel stacks with guard pages
- * (kstack.c).
+ * mapped W^X, device registers.  Kernel stacks live in its stack area
+ * (kstack.h).
  */
 #ifndef HOLSTEIN_KVM_H
 #define HOLSTEIN_KVM_H
@@ -35,17 +35,6 @@ void kvm_load(void);
 
 /* Leaf flags of the kernel's read-write pages (data, direct map, stacks). */
 #define KVM_PTE_RW	(PTE_R | PTE_W | PTE_A | PTE_D | PTE_G)
-
-/* --- kernel stacks (kstack.c) --- */
-#define KSTACK_NSLOTS	1024	/* NPROC processes + 2 per hart, with room */
-
-/*
- * kstack_alloc - a KSTACK_SIZE kernel stack with an unmapped guard below;
- * returns its lowest address, or 0 when out of memory or slots.
- */
-unsigned long kstack_alloc(void);
-/* kstack_free - unmap and free the stack kstack_alloc returned as @bottom. */
-void kstack_free(unsigned long bottom);
 
 /* kvm_pa_of - physical address of a kernel-image or direct-map virtual address. */
 phys_addr_t kvm_pa_of(const void *va);

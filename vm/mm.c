@@ -16,8 +16,6 @@
 #include "pager.h"
 #include "../arch/riscv/layout.h"
 
-int cow_enabled = 1;
-
 uint64_t mm_prot_to_pte(unsigned prot)
 {
 	uint64_t f = PTE_U | PTE_A | PTE_D;
@@ -322,7 +320,7 @@ int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t fl
 	pte_t *e;
 
 	spin_lock(&mm->lock);
-	e = pt_walk_private(mm, va, 1);
+	e = ptshare_walk_private(mm, va, 1);
 	if (e) {
 		*e = pa_to_pte(pa) | flags | PTE_V;
 		if ((v = vma_find(mm, va)))
@@ -352,7 +350,7 @@ int mm_copy_in(struct mm *mm, unsigned long va, const void *src, size_t len)
 			r = -EFAULT;
 			break;
 		}
-		e = pt_walk_private(mm, page, 1);
+		e = ptshare_walk_private(mm, page, 1);
 		if (!e) {
 			r = -ENOMEM;
 			break;
@@ -365,6 +363,9 @@ int mm_copy_in(struct mm *mm, unsigned long va, const void *src, size_t len)
 			}
 			*e = pa_to_pte(pa) | mm_prot_to_pte(v->prot) | PTE_V;
 			vma_note_mapped(v, page);
+		} else if (!(*e & PTE_W) || pmm_refcount(pte_to_pa(*e)) > 1) {
+			r = -EFAULT;	/* not a private writable page: writing it would leak */
+			break;
 		}
 		memcpy((char *)phys_to_virt(pte_to_pa(*e)) + (va - page), s, chunk);
 		va += chunk;

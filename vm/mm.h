@@ -144,8 +144,9 @@ int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t fl
  * address space that runs nowhere (exec's new image: no TLB flush).  Each
  * page must lie in an anonymous area (VMA_ANON); an absent page gets a
  * fresh zeroed private frame with the area's protection, a present one is
- * written in place, so it must be private (one an earlier call made).
- * Takes mm->lock.  0, -EFAULT (no anonymous area there), or -ENOMEM; the
+ * written in place, so it must be private and writable (one an earlier
+ * call made).  Takes mm->lock.  0, -EFAULT (no anonymous area there, or a
+ * present page that is read-only, COW or shared), or -ENOMEM; the
  * bytes of the pages before the failing one are copied.
  */
 int mm_copy_in(struct mm *mm, unsigned long va, const void *src, size_t len);

@@ -57,7 +57,7 @@ static __attribute__((noinline)) int unshare(pte_t *l1e)
 	return 0;
 }
 
-pte_t *pt_walk_private(struct mm *mm, unsigned long va, int alloc)
+pte_t *ptshare_walk_private(struct mm *mm, unsigned long va, int alloc)
 {
 	pte_t *l1e = pt_entry1(mm->root, va, alloc);
 

@@ -12,7 +12,7 @@
  *    was made read-only + PTE_COW before it was first shared.
  *  - A shared table holds ONE reference on each frame it maps, whatever
  *    the number of address spaces sharing it.
- *  - Whoever wants to change an entry calls pt_walk_private() (or, for a
+ *  - Whoever wants to change an entry calls ptshare_walk_private() (or, for a
  *    range, ptshare_make_private()) first, which gives the address space
  *    its own copy of the table (taking a reference on every frame in it).  So by the time cow_fault looks at a frame's
  *    count, the count is the number of tables that map the frame, and
@@ -30,12 +30,12 @@
 #define PTSHARE_REGION	PT_LEVEL_SIZE(1)	/* what one level-0 table maps: 2 MiB */
 
 /*
- * pt_walk_private - the level-0 PTE for @va in @mm, for a caller about to
+ * ptshare_walk_private - the level-0 PTE for @va in @mm, for a caller about to
  * change it: a shared level-0 table is copied first.  With @alloc, missing
  * tables are allocated.  NULL when absent (no @alloc) or out of memory.
  * mm->lock held.
  */
-pte_t *pt_walk_private(struct mm *mm, unsigned long va, int alloc);
+pte_t *ptshare_walk_private(struct mm *mm, unsigned long va, int alloc);
 
 /*
  * ptshare_make_private - unshare every shared table that covers part of

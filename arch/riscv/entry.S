@@ -89,7 +89,7 @@ trap_vector:
 	sd	t0, TF_X(2)(sp)
 	sd	tp, TF_X(4)(sp)
 	mv	a0, sp
-	call	kernel_trap
+	call	trap_kernel
 	j	trap_return
 
 .Lfrom_user:
@@ -106,7 +106,7 @@ trap_vector:
 	/*
 	 * The hot traps go straight through the kernel's door (entry.h):
 	 * SAVE_GPRS left scause in t3 and stval in t2.  The rest is
-	 * user_trap's.
+	 * trap_user's.
 	 */
 	li	t1, EXC_ECALL_U
 	bne	t3, t1, .Luser_other
@@ -184,7 +184,7 @@ arch_thread_start:
 	li	t1, EXC_INST_PAGE
 	li	a1, ENTRY_FAULT_EXEC
 	beq	t3, t1, 1f
-	call	user_trap
+	call	trap_user
 	j	trap_return
 1:	mv	a2, t2
 	call	entry_user_fault

@@ -10,6 +10,8 @@
 extern char _start[], _etext[], _rodata[], _erodata[], _data[], _end[];
 /* head.S: the boot hart's stack, above an unmapped guard page. */
 extern char boot_stack_guard[], boot_stack_bottom[];
+/* entry.S: where every trap enters (stvec). */
+void trap_vector(void);
 /* sigtramp.S: the rt_sigreturn trampoline's machine code lies between these. */
 extern const char sigtramp_start[], sigtramp_end[];
 

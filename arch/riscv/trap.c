@@ -10,8 +10,8 @@
 #include "extable.h"
 #include "trap.h"
 #include "trapframe.h"
+#include "sections.h"
 
-extern void trap_vector(void);
 
 void trap_init_hart(void)
 {
@@ -79,12 +79,12 @@ const char *trap_cause_name(const struct trapframe *tf)
 }
 
 /*
- * kernel_trap - a trap taken in S-mode.  Interrupts are handled; a page
+ * trap_kernel - a trap taken in S-mode.  Interrupts are handled; a page
  * fault in a user-access routine is offered to the kernel and otherwise
  * resumes at its fixup (the copy returns -EFAULT); anything else is a
  * kernel bug.
  */
-void kernel_trap(struct trapframe *tf)
+void trap_kernel(struct trapframe *tf)
 {
 	unsigned long cause = tf->scause;
 
@@ -104,13 +104,13 @@ void kernel_trap(struct trapframe *tf)
 }
 
 /*
- * user_trap - a trap from U-mode that entry.S did not send straight to
+ * trap_user - a trap from U-mode that entry.S did not send straight to
  * the kernel (ecalls and page faults it does), interrupts off.
  * A fault goes to entry_user_fault, which does the whole trap (user-time
  * charge to return-to-user work); an interrupt is handled between
  * entry_from_user and entry_user_return.
  */
-void user_trap(struct trapframe *tf)
+void trap_user(struct trapframe *tf)
 {
 	unsigned long cause = tf->scause;
 

@@ -6,9 +6,9 @@ struct trapframe;
 
 /* trap_init_hart - point this hart's trap vector at entry.S; enable its interrupt sources. */
 void trap_init_hart(void);
-/* kernel_trap / user_trap - a trap from S-mode / U-mode (not the hot ones), its frame at @tf (entry.S). */
-void kernel_trap(struct trapframe *tf);
-void user_trap(struct trapframe *tf);
+/* trap_kernel / trap_user - a trap from S-mode / U-mode (not the hot ones), its frame at @tf (entry.S). */
+void trap_kernel(struct trapframe *tf);
+void trap_user(struct trapframe *tf);
 /* trap_return - leave through the frame at sp (entry.S; jumped to, never called). */
 void trap_return(void);
 /* trap_cause_name - the exception @tf records, in words ("store page fault"), for log lines. */

@@ -1,5 +1,5 @@
 /*
- * test_cpio.c - host test of kernel/cpio.c.
+ * test_cpio.c - host test of fs/cpio.c.
  *
  * Real archives are made at test time by GNU cpio from a scratch directory
  * whose every file we know, so the parser is checked against the tool that

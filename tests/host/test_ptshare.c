@@ -1539,10 +1539,10 @@ static void test_race_fork(void **state)
 /* --- regressions: out of memory while unsharing ---------------------------------------- */
 
 /*
- * BUG 1, vm/fault.c vm_fault(): pt_walk_private(mm, va, 0) returns NULL
+ * BUG 1, vm/fault.c vm_fault(): ptshare_walk_private(mm, va, 0) returns NULL
  * both for "no page here" and for "could not unshare" (ENOMEM), and
  * vm_fault then calls fault_absent().  If fault_absent's own
- * pt_walk_private(.., 1) manages to unshare (a frame came free in between;
+ * ptshare_walk_private(.., 1) manages to unshare (a frame came free in between;
  * here: fault injection fails only the first allocation), it installs a
  * new page over the PRESENT entry: the data is replaced by zeros (read) or
  * a fresh zeroed frame (write), and the old frame's reference is lost.
@@ -1570,7 +1570,7 @@ static void test_bug_fault_oom_then_absent(void **state)
 }
 
 /*
- * BUG 2, vm/mm.c unmap_pages(): a NULL from pt_walk_private (unshare out
+ * BUG 2, vm/mm.c unmap_pages(): a NULL from ptshare_walk_private (unshare out
  * of memory) is taken for "no table here" and the region is skipped, but
  * remove_range() frees the VMA anyway and mm_unmap returns 0.  The pages
  * stay mapped in an address space whose VMA is gone: still readable, and
