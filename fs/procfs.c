@@ -280,6 +280,16 @@ static int take_snap(int pid, struct snap *s)
 
 static const char *const pid_files[] = { "maps", "smaps_rollup", "stat", "status", "cmdline", "exe" };
 
+/* snap_rss - resident pages of snapshot @s's address space (0 without one). */
+static unsigned long snap_rss(struct snap *s)
+{
+	struct mm_rss r = { 0 };
+
+	if (s->mm)
+		mm_rss(s->mm, &r);
+	return r.shared_clean + r.shared_dirty + r.private_clean + r.private_dirty;
+}
+
 /* gen_pid_file - the text of /proc/<pid>/@which from snapshot @s (exe, a link, has none). */
 static void gen_pid_file(struct buffile_text *t, struct snap *s, const char *which)
 {
@@ -288,10 +298,7 @@ static void gen_pid_file(struct buffile_text *t, struct snap *s, const char *whi
 	} else if (!strcmp(which, "smaps_rollup") && s->mm) {
 		gen_smaps_rollup(t, s->mm);
 	} else if (!strcmp(which, "stat")) {
-		struct mm_rss r = { 0 };
-		if (s->mm)
-			mm_rss(s->mm, &r);
-		unsigned long rss = r.shared_clean + r.shared_dirty + r.private_clean + r.private_dirty;
+		unsigned long rss = snap_rss(s);
 		tprintf(t, "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu %lu %lu 20 0 1 0 %lu 0 %lu\n",
 			s->pid, s->name, s->state, s->ppid, s->pgid, s->sid,
 			(unsigned long)cputime_clock_t(s->cpu.user),
@@ -300,10 +307,7 @@ static void gen_pid_file(struct buffile_text *t, struct snap *s, const char *whi
 			(unsigned long)cputime_clock_t(s->kids.sys),
 			(unsigned long)(s->start / 10000000ULL), rss);
 	} else if (!strcmp(which, "status")) {
-		struct mm_rss r = { 0 };
-		if (s->mm)
-			mm_rss(s->mm, &r);
-		unsigned long rss = r.shared_clean + r.shared_dirty + r.private_clean + r.private_dirty;
+		unsigned long rss = snap_rss(s);
 		tprintf(t, "Name:\t%s\nState:\t%c (%s)\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\nVmRSS:\t%lu kB\n",
 			s->name, s->state, state_name(s->state), s->pid, s->pid, s->ppid, rss * 4);
 	} else if (!strcmp(which, "cmdline")) {

@@ -32,7 +32,6 @@
 #include "../vm/sigpage.h"
 #include "../vm/mm.h"
 
-
 static struct dt_info dt;
 
 static uint32_t be32(const uint8_t *p)

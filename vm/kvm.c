@@ -18,7 +18,6 @@
 phys_addr_t kvm_root;
 int kvm_root_used[256], kvm_root_nused;
 
-#define KERNEL_RW	KVM_PTE_RW
 #define KERNEL_RX	(PTE_R | PTE_X | PTE_A | PTE_G)
 #define KERNEL_RO	(PTE_R | PTE_A | PTE_G)
 
@@ -72,17 +71,17 @@ void kvm_init(const struct kvm_layout *l)
 		panic("kvm: no memory for the kernel table");
 
 	for (int i = 0; i < l->nmem; i++)
-		map_range(l->mem[i].base, l->mem[i].size, KERNEL_RW);
+		map_range(l->mem[i].base, l->mem[i].size, KVM_PTE_RW);
 
 	/* W^X: text RX, rodata R, data and bss RW; the boot stack's guard unmapped. */
 	map_image(_start, _etext, KERNEL_RX);
 	map_image(_rodata, _erodata, KERNEL_RO);
-	map_image(_data, boot_stack_guard, KERNEL_RW);
-	map_image(boot_stack_bottom, _end, KERNEL_RW);
+	map_image(_data, boot_stack_guard, KVM_PTE_RW);
+	map_image(boot_stack_bottom, _end, KVM_PTE_RW);
 
 	/* Device registers the drivers use. */
 	for (int i = 0; i < l->nmmio; i++)
-		map_range(l->mmio[i].base, l->mmio[i].size, KERNEL_RW);
+		map_range(l->mmio[i].base, l->mmio[i].size, KVM_PTE_RW);
 
 	/*
 	 * Every table of the kernel-stack area, now: its root entry then never

@@ -7,13 +7,11 @@
 #include "sbi.h"
 #include "hart.h"
 
-#define CSR_STIMECMP 0x14d
-
 /* arch_timer_program - the next timer interrupt on this hart at absolute time @when. */
 void arch_timer_program(uint64_t when)
 {
 	if (arch_cpu_get()->timer_sstc)
-		csr_write(0x14d, when);
+		csr_write(0x14d, when);	/* stimecmp, by its number */
 	else
 		sbi_set_timer(when);
 }

@@ -12,7 +12,6 @@
 #include "trapframe.h"
 #include "sections.h"
 
-
 void trap_init_hart(void)
 {
 	csr_write(stvec, (unsigned long)trap_vector);

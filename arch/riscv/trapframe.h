@@ -20,7 +20,6 @@
 #define CPU_KSTACK_TOP	8	/* kernel stack top of the thread running on this hart */
 #define CPU_SCRATCH_T0	16	/* a free register while checking for overflow */
 #define CPU_OVERFLOW_SP	24	/* top of this hart's emergency stack */
-#define CPU_TIMER_SSTC	32	/* nonzero: this hart's timer is Sstc's stimecmp, else SBI TIME */
 
 #ifndef __ASSEMBLER__
 struct trapframe {
@@ -36,21 +35,21 @@ _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe layout");
 /*
  * struct arch_cpu - arch's per-hart words.  It is the first member of the
  * kernel's struct cpu, so tp points at both; entry.S reads it by the
- * offsets above.  The kernel fills in kstack_top and overflow_sp;
- * timer_sstc is set through arch_timer_set_sstc (hart.h).
+ * offsets above (the first four words).  The kernel fills in kstack_top
+ * and overflow_sp; timer_sstc, which only C reads, is set through
+ * arch_timer_set_sstc (hart.h).
  */
 struct arch_cpu {
 	unsigned long scratch_sp;
 	unsigned long kstack_top;
 	unsigned long scratch_t0;
 	unsigned long overflow_sp;
-	unsigned long timer_sstc;
+	unsigned long timer_sstc;	/* nonzero: the timer is Sstc's stimecmp, else SBI TIME */
 };
 _Static_assert(__builtin_offsetof(struct arch_cpu, scratch_sp) == CPU_SCRATCH_SP, "cpu layout");
 _Static_assert(__builtin_offsetof(struct arch_cpu, kstack_top) == CPU_KSTACK_TOP, "cpu layout");
 _Static_assert(__builtin_offsetof(struct arch_cpu, scratch_t0) == CPU_SCRATCH_T0, "cpu layout");
 _Static_assert(__builtin_offsetof(struct arch_cpu, overflow_sp) == CPU_OVERFLOW_SP, "cpu layout");
-_Static_assert(__builtin_offsetof(struct arch_cpu, timer_sstc) == CPU_TIMER_SSTC, "cpu layout");
 #endif
 
 #endif
