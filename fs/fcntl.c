@@ -46,14 +46,7 @@ SYSCALL(dup3)
 		return -EBADF;
 	if (a0 == a1 || (a2 & ~(unsigned long)O_CLOEXEC))
 		return -EINVAL;
-	file_get(f);
-	if (p->files[nfd])
-		file_put(p->files[nfd]);
-	p->files[nfd] = f;
-	if (a2 & O_CLOEXEC)
-		p->cloexec |= 1ULL << nfd;
-	else
-		p->cloexec &= ~(1ULL << nfd);
+	fd_install_at(p, nfd, file_get(f), (a2 & O_CLOEXEC) != 0);
 	return nfd;
 }
 
@@ -81,12 +74,9 @@ SYSCALL(fcntl)
 			file_put(f);
 		return r;
 	case F_GETFD:
-		return (p->cloexec >> fd) & 1 ? FD_CLOEXEC : 0;
+		return fd_cloexec(p, fd) ? FD_CLOEXEC : 0;
 	case F_SETFD:
-		if (a2 & FD_CLOEXEC)
-			p->cloexec |= 1ULL << fd;
-		else
-			p->cloexec &= ~(1ULL << fd);
+		fd_set_cloexec(p, fd, (a2 & FD_CLOEXEC) != 0);
 		return 0;
 	case F_GETFL:
 		return f->flags;

@@ -1,48 +1,205 @@
 /*
- * fdtable.c - per-process file descriptor tables.
+ * fdtable.c - file descriptor tables (see fdtable.h).
  *
- * A descriptor is a slot in proc->files holding one reference to a struct
- * file; bit fd of proc->cloexec says whether exec closes it.  A process
- * has one thread, and only it changes its table (or fork, before the child
- * runs), so no lock is taken.
+ * The table's lock guards its slots and bits only: file_put may take a
+ * pipe's or the tty's lock and sleep, so a file leaves its slot under the
+ * lock and is put after the lock is dropped.
  */
 #include "../kernel/kernel.h"
 #include "../kernel/proc.h"
 #include "../kernel/tty.h"
+#include "../vm/kmalloc.h"
 #include "file.h"
 #include "fdtable.h"
 
-/*
- * fd_install - put @f in the lowest free slot of @p at or above @min, with
- * close-on-exec set to @cloexec.  The caller's reference moves into the
- * table.  Returns the descriptor, or -EMFILE (the caller still owns @f).
- */
-int fd_install(struct proc *p, struct file *f, int min, int cloexec)
+_Static_assert(sizeof(((struct proc *)0)->fd_pins) / sizeof(struct file *) == FD_PINS,
+	       "struct proc's pin array");
+
+struct fdtable *fd_table_new(void)
 {
-	for (int fd = min; fd < NOFILE; fd++)
-		if (!p->files[fd]) {
-			p->files[fd] = f;
-			if (cloexec)
-				p->cloexec |= 1ULL << fd;
-			else
-				p->cloexec &= ~(1ULL << fd);
-			return fd;
-		}
-	return -EMFILE;
+	struct fdtable *t = kzalloc(sizeof(*t));
+
+	if (t) {
+		t->lock = (struct spinlock)SPINLOCK_INIT("fdtable");
+		t->refs = 1;
+	}
+	return t;
+}
+
+struct fdtable *fd_table_copy(struct fdtable *t)
+{
+	struct fdtable *n = fd_table_new();
+
+	if (!n)
+		return 0;
+	spin_lock(&t->lock);
+	for (int fd = 0; fd < NOFILE; fd++)
+		if (t->fd[fd])
+			n->fd[fd] = file_get(t->fd[fd]);
+	n->cloexec = t->cloexec;
+	spin_unlock(&t->lock);
+	return n;
+}
+
+void fd_table_put(struct fdtable *t)
+{
+	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL))
+		return;
+	for (int fd = 0; fd < NOFILE; fd++)
+		if (t->fd[fd])
+			file_put(t->fd[fd]);
+	kfree(t);
+}
+
+int fd_unshare(struct proc *p)
+{
+	struct fdtable *t = p->fdt, *n;
+
+	if (__atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) == 1)
+		return 0;
+	if (!(n = fd_table_copy(t)))
+		return -ENOMEM;
+	p->fdt = n;
+	fd_table_put(t);
+	return 0;
 }
 
 /*
- * fd_file - the file behind @fd in the current process, or NULL if @fd is
- * out of range or closed.  No reference is taken: the caller is the only
- * one who can close it.
+ * fd_install - put @f in the lowest free slot of @p's table at or above
+ * @min, with close-on-exec set to @cloexec.  The caller's reference moves
+ * into the table.  Returns the descriptor, or -EMFILE (the caller still
+ * owns @f).
+ */
+int fd_install(struct proc *p, struct file *f, int min, int cloexec)
+{
+	struct fdtable *t = p->fdt;
+	int r = -EMFILE;
+
+	spin_lock(&t->lock);
+	for (int fd = min; fd < NOFILE; fd++)
+		if (!t->fd[fd]) {
+			t->fd[fd] = f;
+			if (cloexec)
+				t->cloexec |= 1ULL << fd;
+			else
+				t->cloexec &= ~(1ULL << fd);
+			r = fd;
+			break;
+		}
+	spin_unlock(&t->lock);
+	return r;
+}
+
+/* fd_install_at - slot @fd (in range) gets @f; whatever it held is closed after the swap. */
+void fd_install_at(struct proc *p, int fd, struct file *f, int cloexec)
+{
+	struct fdtable *t = p->fdt;
+	struct file *old;
+
+	spin_lock(&t->lock);
+	old = t->fd[fd];
+	t->fd[fd] = f;
+	if (cloexec)
+		t->cloexec |= 1ULL << fd;
+	else
+		t->cloexec &= ~(1ULL << fd);
+	spin_unlock(&t->lock);
+	if (old)
+		file_put(old);
+}
+
+struct file *fd_remove(struct proc *p, int fd)
+{
+	struct fdtable *t = p->fdt;
+	struct file *f;
+
+	if (fd < 0 || fd >= NOFILE)
+		return 0;
+	spin_lock(&t->lock);
+	f = t->fd[fd];
+	t->fd[fd] = 0;
+	t->cloexec &= ~(1ULL << fd);
+	spin_unlock(&t->lock);
+	return f;
+}
+
+int fd_cloexec(struct proc *p, int fd)
+{
+	return (int)((__atomic_load_n(&p->fdt->cloexec, __ATOMIC_RELAXED) >> fd) & 1);
+}
+
+void fd_set_cloexec(struct proc *p, int fd, int on)
+{
+	struct fdtable *t = p->fdt;
+
+	spin_lock(&t->lock);
+	if (on)
+		t->cloexec |= 1ULL << fd;
+	else
+		t->cloexec &= ~(1ULL << fd);
+	spin_unlock(&t->lock);
+}
+
+/* lookup - @fd's file in @t, with a reference if @ref. */
+static struct file *lookup(struct fdtable *t, int fd, int ref)
+{
+	struct file *f;
+
+	if (fd < 0 || fd >= NOFILE)
+		return 0;
+	spin_lock(&t->lock);
+	f = t->fd[fd];
+	if (f && ref)
+		file_get(f);
+	spin_unlock(&t->lock);
+	return f;
+}
+
+/*
+ * fd_file - the file behind @fd, or NULL if @fd is out of range or
+ * closed.  It stays valid until the current system call ends: a private
+ * table only we can change; from a shared one it is pinned.  No system
+ * call that uses fd_file borrows more than FD_PINS files at once (loops
+ * over many use fd_get); past that the oldest pin is dropped.
  */
 struct file *fd_file(int fd)
 {
 	struct proc *p = current();
+	struct fdtable *t = p->fdt;
+	struct file *f;
 
-	if (fd < 0 || fd >= NOFILE)
+	if (__atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) == 1) {
+		if (fd < 0 || fd >= NOFILE)
+			return 0;
+		return t->fd[fd];
+	}
+	f = lookup(t, fd, 1);
+	if (!f)
 		return 0;
-	return p->files[fd];
+	for (int i = 0; i < p->fd_npins; i++)
+		if (p->fd_pins[i] == f) {
+			file_put(f);	/* already pinned: one pin is enough */
+			return f;
+		}
+	if (p->fd_npins == FD_PINS) {
+		/* Full: trade the oldest pin for this one (the caller's loop is past it). */
+		file_put(p->fd_pins[0]);
+		memmove(&p->fd_pins[0], &p->fd_pins[1], (FD_PINS - 1) * sizeof(f));
+		p->fd_npins--;
+	}
+	p->fd_pins[p->fd_npins++] = f;
+	return f;
+}
+
+struct file *fd_get(int fd)
+{
+	return lookup(current()->fdt, fd, 1);
+}
+
+void fd_unpin_all(struct proc *p)
+{
+	while (p->fd_npins)
+		file_put(p->fd_pins[--p->fd_npins]);
 }
 
 /*
@@ -57,40 +214,18 @@ void fd_install_console(struct proc *p)
 	if (!f)
 		panic("no memory for the console");
 	f->mode = 0020620;
-	p->files[0] = f;
-	p->files[1] = file_get(f);
-	p->files[2] = file_get(f);
-}
-
-/*
- * fd_dup_table - fork: each of @parent's files gains a reference in
- * @child's empty table, in the same slot, with the same cloexec bit.
- */
-void fd_dup_table(struct proc *child, struct proc *parent)
-{
-	for (int fd = 0; fd < NOFILE; fd++)
-		if (parent->files[fd])
-			child->files[fd] = file_get(parent->files[fd]);
-	child->cloexec = parent->cloexec;
-}
-
-/* fd_close_all - exit: drop every descriptor of @p, leaving its table empty. */
-void fd_close_all(struct proc *p)
-{
-	for (int fd = 0; fd < NOFILE; fd++)
-		if (p->files[fd]) {
-			file_put(p->files[fd]);
-			p->files[fd] = 0;
-		}
+	p->fdt->fd[0] = f;
+	p->fdt->fd[1] = file_get(f);
+	p->fdt->fd[2] = file_get(f);
 }
 
 /* fd_close_on_exec - exec: drop @p's descriptors whose cloexec bit is set; clear the bits. */
 void fd_close_on_exec(struct proc *p)
 {
 	for (int fd = 0; fd < NOFILE; fd++)
-		if (p->files[fd] && (p->cloexec & (1ULL << fd))) {
-			file_put(p->files[fd]);
-			p->files[fd] = 0;
+		if (fd_cloexec(p, fd)) {
+			struct file *f = fd_remove(p, fd);
+			if (f)
+				file_put(f);
 		}
-	p->cloexec = 0;
 }

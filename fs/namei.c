@@ -9,6 +9,7 @@
  */
 #include "../kernel/kernel.h"
 #include "../kernel/proc.h"
+#include "../kernel/sched.h"
 #include "initramfs.h"
 #include "../vm/uaccess.h"
 #include "file.h"
@@ -30,7 +31,9 @@ int path_resolve(int dirfd, const char *path, char *out, size_t size)
 	if (path[0] == '/') {
 		buf[0] = 0;
 	} else if (dirfd == AT_FDCWD) {
-		strlcpy(buf, p->cwd, sizeof(buf));
+		spin_lock(&sched_lock);		/* another thread may chdir (CLONE_FS) */
+		strlcpy(buf, p->fs->cwd, sizeof(buf));
+		spin_unlock(&sched_lock);
 	} else {
 		struct file *d = fd_file(dirfd);
 		if (!d)

@@ -7,6 +7,7 @@
  */
 #include "../kernel/kernel.h"
 #include "../kernel/proc.h"
+#include "../kernel/sched.h"
 #include "../kernel/syscall.h"
 #include "initramfs.h"
 #include "../vm/uaccess.h"
@@ -40,13 +41,11 @@ SYSCALL(openat)
 /* close(fd) - drop the descriptor; the file goes with its last reference. */
 SYSCALL(close)
 {
-	struct proc *p = current();
-	int fd = (int)a0;
+	struct file *f = fd_remove(current(), (int)a0);
 
-	if (fd < 0 || fd >= NOFILE || !p->files[fd])
+	if (!f)
 		return -EBADF;
-	file_put(p->files[fd]);
-	p->files[fd] = 0;
+	file_put(f);
 	return 0;
 }
 
@@ -84,15 +83,22 @@ SYSCALL(chdir)
 		return r;
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
-	strlcpy(current()->cwd, abs, PATH_MAX_K);
+	spin_lock(&sched_lock);		/* threads sharing it read it under the lock */
+	strlcpy(current()->fs->cwd, abs, PATH_MAX_K);
+	spin_unlock(&sched_lock);
 	return 0;
 }
 
 /* getcwd(buf, size) - the cwd with its NUL; the length including it, or ERANGE. */
 SYSCALL(getcwd)
 {
-	const char *cwd = current()->cwd;
-	size_t n = strlen(cwd) + 1;
+	char cwd[PATH_MAX_K];
+	size_t n;
+
+	spin_lock(&sched_lock);
+	strlcpy(cwd, current()->fs->cwd, sizeof(cwd));
+	spin_unlock(&sched_lock);
+	n = strlen(cwd) + 1;
 
 	if (a1 < n)
 		return -ERANGE;

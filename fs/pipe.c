@@ -240,13 +240,14 @@ SYSCALL(pipe2)
 	fds[1] = fds[0] < 0 ? -EMFILE : fd_install(p, wf, 0, (a1 & O_CLOEXEC) != 0);
 	if (fds[1] < 0) {
 		if (fds[0] >= 0)
-			p->files[fds[0]] = 0;
+			fd_remove(p, fds[0]);
 		file_put(rf);
 		file_put(wf);
 		return -EMFILE;
 	}
 	if (uaccess_copy_to_user(a0, fds, sizeof(fds))) {
-		p->files[fds[0]] = p->files[fds[1]] = 0;
+		fd_remove(p, fds[0]);
+		fd_remove(p, fds[1]);
 		file_put(rf);
 		file_put(wf);
 		return -EFAULT;

@@ -157,8 +157,10 @@ static long ppoll_scan(void *arg)
 		pf->revents = 0;
 		if (pf->fd < 0)
 			continue;
-		f = fd_file(pf->fd);
+		f = fd_get(pf->fd);	/* many files: a reference each, not fd_file's pins */
 		pf->revents = (int16_t)(f ? file_poll(f) & want : POLLNVAL);
+		if (f)
+			file_put(f);
 		ready += pf->revents != 0;
 	}
 	return ready;
@@ -209,10 +211,11 @@ static long select_scan(void *arg)
 		int w = fd / 64;
 		if (!((a->in[0][w] | a->in[1][w] | a->in[2][w]) & bit))
 			continue;
-		struct file *f = fd_file(fd);
+		struct file *f = fd_get(fd);
 		if (!f)
 			return -EBADF;
 		unsigned ev = file_poll(f);
+		file_put(f);
 		for (int s = 0; s < 3; s++)
 			if ((a->in[s][w] & bit) && (ev & ready_for[s])) {
 				a->out[s][w] |= bit;

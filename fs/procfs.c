@@ -185,7 +185,7 @@ static void gen_smaps_rollup(struct buffile_text *t, struct mm *mm)
 /* state_char - @p's state letter as /proc shows it: stopped (T) before the scheduler state. */
 static char state_char(struct proc *p)
 {
-	if (p->stop_sig && p->state != P_ZOMBIE)
+	if (p->group->stop_sig && p->state != P_ZOMBIE)
 		return 'T';
 	switch (p->state) {
 	case P_RUNNING:
@@ -224,7 +224,7 @@ static int parse_pid(const char *abs, const char **rest)
 	int pid = 0;
 
 	if (!strncmp(s, "self", 4) && (s[4] == 0 || s[4] == '/')) {
-		pid = current()->pid;
+		pid = proc_tgid(current());
 		s += 4;
 	} else {
 		if (*s < '0' || *s > '9')
@@ -256,7 +256,7 @@ static int take_snap(int pid, struct snap *s)
 	struct proc *p;
 
 	spin_lock(&sched_lock);
-	p = proc_by_pid(pid);
+	p = proc_by_tgid(pid);
 	if (!p) {
 		spin_unlock(&sched_lock);
 		return -ENOENT;
@@ -271,7 +271,9 @@ static int take_snap(int pid, struct snap *s)
 	s->kids = p->cpu_children;
 	memcpy(s->name, p->name, sizeof(s->name));
 	memcpy(s->exe, p->exe, sizeof(s->exe));
-	s->mm = p->mm;
+	s->mm = 0;
+	for (struct proc *t = p->group->threads; t && !s->mm; t = t->thread_next)
+		s->mm = t->mm;		/* the leader's, or a live thread's if it has exited */
 	if (s->mm)
 		mm_get(s->mm);
 	spin_unlock(&sched_lock);
@@ -480,7 +482,7 @@ long procfs_readlink(const char *abs, char *buf, size_t n)
 	int pid;
 
 	if (!strcmp(abs, "/proc/self"))
-		return snprintf(buf, n, "%d", current()->pid);
+		return snprintf(buf, n, "%d", proc_tgid(current()));
 	pid = parse_pid(abs, &rest);
 	if (pid < 0 || strcmp(rest, "exe"))
 		return pid < 0 ? -ENOENT : -EINVAL;

@@ -22,6 +22,39 @@ struct cputime cputime_self(void)
 	return p->cpu.used;
 }
 
+/*
+ * cputime_group - the current process's time: its live threads' accounts
+ * (each up to its last switch or tick; ours up to now) and its exited
+ * threads'.
+ */
+struct cputime cputime_group(void)
+{
+	struct proc *me = current();
+	struct cputime t = cputime_self();
+
+	spin_lock(&sched_lock);
+	t.user += me->group->dead.user;
+	t.sys += me->group->dead.sys;
+	for (struct proc *p = me->group->threads; p; p = p->thread_next)
+		if (p != me) {
+			t.user += p->cpu.used.user;
+			t.sys += p->cpu.used.sys;
+		}
+	spin_unlock(&sched_lock);
+	return t;
+}
+
+/* cputime_children - the time of the current process's reaped children (and theirs). */
+struct cputime cputime_children(void)
+{
+	struct cputime t;
+
+	spin_lock(&sched_lock);
+	t = proc_leader(current())->cpu_children;
+	spin_unlock(&sched_lock);
+	return t;
+}
+
 /* cputime_total_ns - user plus system time in nanoseconds, converted once (no double rounding). */
 uint64_t cputime_total_ns(const struct cputime *t)
 {

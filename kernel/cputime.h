@@ -62,8 +62,12 @@ static inline void cputime_switch_out(struct cputime_acct *a)
 	cputime_charge(a, &a->used.sys);
 }
 
-/* cputime_self - the current process's time, up to this moment (the running call included). */
+/* cputime_self - the current thread's time, up to this moment (the running call included). */
 struct cputime cputime_self(void);
+/* cputime_group - the current process's time, all its threads, exited ones too. */
+struct cputime cputime_group(void);
+/* cputime_children - the current process's reaped children's time. */
+struct cputime cputime_children(void);
 /* cputime_total_ns - user plus system time in nanoseconds (the CPUTIME clocks). */
 uint64_t cputime_total_ns(const struct cputime *t);
 /* cputime_clock_t - time-CSR units in clock ticks of 1/HZ s (times(), /proc/PID/stat). */

@@ -11,6 +11,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "futex.h"
 #include "sched.h"
 #include "exec.h"
 #include "elf.h"
@@ -250,6 +251,41 @@ static int map_program(struct mm *mm, struct inode *ip, const struct elf_info *e
 }
 
 /*
+ * exec_leave_old - the current thread's execve has its new image ready:
+ * end the other threads of the process (we take over its pid), and stop
+ * sharing what the new program must own alone: the descriptor table and
+ * the signal actions.  The old image's CLONE_CHILD_CLEARTID word is
+ * cleared and woken, as at exit, and its robust list forgotten.  0, or
+ * -EINTR (the process is dying) or -ENOMEM, before anything changed for
+ * the caller's image.
+ */
+static int exec_leave_old(struct proc *p)
+{
+	struct sighand *sh = p->sighand, *copy;
+	int r;
+
+	if ((r = proc_exec_takeover()) || (r = fd_unshare(p)))
+		return r;
+	if (__atomic_load_n(&sh->refs, __ATOMIC_ACQUIRE) > 1) {
+		if (!(copy = kmalloc(sizeof(*copy))))
+			return -ENOMEM;
+		spin_lock(&sched_lock);
+		*copy = *sh;
+		copy->refs = 1;
+		p->sighand = copy;
+		__atomic_sub_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL);	/* others hold it: never the last */
+		spin_unlock(&sched_lock);
+	}
+	if (p->clear_child_tid) {
+		uaccess_put_u32(p->clear_child_tid, 0);
+		futex_wake(p->clear_child_tid, 1, ~0U);
+		p->clear_child_tid = 0;
+	}
+	p->robust_list = p->robust_len = 0;
+	return 0;
+}
+
+/*
  * do_exec - the common path of execve and init: open the program, build
  * its address space (map_program, build_stack), and only then, past the
  * point of no return, drop the old one.  On success the process runs the
@@ -274,6 +310,9 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 	if ((r = build_stack(mm, path, argv, envp, &ei, bias, &sp)))
 		goto fail;
 
+	if (p == current() && (r = exec_leave_old(p)))
+		goto fail;
+
 	/*
 	 * Point of no return: switch to the new address space, drop the old.
 	 * /proc readers take their mm reference under sched_lock, so the swap
@@ -294,12 +333,15 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 	fd_close_on_exec(p);
 	p->sig.ss_sp = p->sig.ss_size = 0;	/* the old image's alternate stack is gone */
 	p->sig.ss_autodisarm = 0;
+	spin_lock(&sched_lock);
 	for (int s = 0; s < NSIG; s++) {
-		if (p->sig.action[s].handler != SIG_IGN)
-			p->sig.action[s].handler = SIG_DFL;
-		p->sig.action[s].flags = 0;
-		p->sig.action[s].mask = 0;
+		struct k_sigaction *a = &p->sighand->action[s];
+		if (a->handler != SIG_IGN)
+			a->handler = SIG_DFL;
+		a->flags = 0;
+		a->mask = 0;
 	}
+	spin_unlock(&sched_lock);
 	proc_set_name(p, path);
 	strlcpy(p->exe, path, sizeof(p->exe));
 	memset(&p->fp, 0, sizeof(p->fp));

@@ -116,3 +116,9 @@ long futex_wake(unsigned long uaddr, int n, uint32_t bitset)
 	spin_unlock(&futex_lock);
 	return woke;
 }
+
+/* futex_exit_robust - a dying thread's robust futexes (stub until the robust walk lands). */
+void futex_exit_robust(unsigned long head, unsigned long len, int tid)
+{
+	(void)head; (void)len; (void)tid;
+}

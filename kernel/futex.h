@@ -12,4 +12,7 @@ long futex_wait(unsigned long uaddr, uint32_t val, uint64_t deadline, uint32_t b
 /* futex_wake - wake up to @n waiters on @uaddr whose bitset meets @bitset; how many woke. */
 long futex_wake(unsigned long uaddr, int n, uint32_t bitset);
 
+/* futex_exit_robust - walk a dying thread's robust list: owners marked dead, one waiter woken each. */
+void futex_exit_robust(unsigned long head, unsigned long len, int tid);
+
 #endif

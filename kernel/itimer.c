@@ -3,6 +3,8 @@
  * checked on every tick by the timekeeping hart.  Resolution is therefore
  * one tick (1/HZ), as on a Linux kernel without high-resolution timers.
  *
+ * The alarm belongs to the process: its fields live in the group leader.
+ *
  * Locking: a process's alarm_at/alarm_every and the armed count are guarded
  * by sched_lock, because the tick reads them for every process.  When no
  * process has an alarm the tick costs one load.
@@ -41,11 +43,18 @@ void itimer_cancel_locked(struct proc *p)
 	arm_locked(p, 0, 0);
 }
 
+void itimer_move_locked(struct proc *from, struct proc *to)
+{
+	to->alarm_at = from->alarm_at;
+	to->alarm_every = from->alarm_every;
+	from->alarm_at = from->alarm_every = 0;
+}
+
 static int fire_if_due(struct proc *p, void *arg)
 {
 	uint64_t now = *(uint64_t *)arg;
 
-	if (!p->alarm_at || now < p->alarm_at || p->state == P_ZOMBIE)
+	if (!p->alarm_at || now < p->alarm_at || proc_group_is_dead(p))
 		return 0;
 	signal_send_locked(p, SIGALRM);
 	/* A periodic timer that fell behind skips the missed periods, like Linux. */
@@ -95,7 +104,7 @@ static void current_value_locked(struct proc *p, struct kitimerval *v)
 /* getitimer(which, curr) - ITIMER_REAL only; the CPU-time timers are EINVAL. */
 SYSCALL(getitimer)
 {
-	struct proc *p = current();
+	struct proc *p = proc_leader(current());
 	struct kitimerval v;
 
 	if (a0 != ITIMER_REAL)
@@ -109,7 +118,7 @@ SYSCALL(getitimer)
 /* setitimer(which, new, old) - arm (value != 0) or disarm ITIMER_REAL; old gets the previous setting. */
 SYSCALL(setitimer)
 {
-	struct proc *p = current();
+	struct proc *p = proc_leader(current());
 	struct kitimerval nv, ov;
 	int64_t value, every;
 

@@ -11,5 +11,7 @@ struct proc;
 void itimer_tick(void);
 /* itimer_cancel_locked - @p is exiting: forget its alarm (sched_lock held). */
 void itimer_cancel_locked(struct proc *p);
+/* itimer_move_locked - @to (a thread taking over the process at execve) gets @from's alarm. */
+void itimer_move_locked(struct proc *from, struct proc *to);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * jobctl.h - job control stops: SIGSTOP, SIGTSTP, SIGTTIN and SIGTTOU with
- * their default action stop a process; SIGCONT resumes it.
+ * their default action stop a process, every thread of it; SIGCONT resumes it.
  */
 #ifndef HOLSTEIN_JOBCTL_H
 #define HOLSTEIN_JOBCTL_H
@@ -17,6 +17,8 @@ void jobctl_stop_locked(struct proc *p, int sig);
 void jobctl_continue_locked(struct proc *p);
 /* jobctl_kill_locked - SIGKILL was sent to @p: a stopped process must wake to die. */
 void jobctl_kill_locked(struct proc *p);
+/* jobctl_exit_locked - thread @p exits: a stop in progress no longer waits for it to park. */
+void jobctl_exit_locked(struct proc *p);
 /* jobctl_orphaned_locked - @p lost its parent: if stopped, SIGHUP and SIGCONT (nobody can continue it). */
 void jobctl_orphaned_locked(struct proc *p);
 /*

@@ -1,11 +1,14 @@
 /*
- * proc.c - process life: creation (init, fork/clone), exit, and wait4.
+ * proc.c - thread and process life: allocation, lookup, the first
+ * process, and exit (of a thread, and of a whole group).  clone.c makes
+ * threads and processes, wait.c collects them, exec.c replaces the image.
  */
 #include "kernel.h"
 #include "proc.h"
 #include "sched.h"
 #include "../fs/fdtable.h"
 #include "exec.h"
+#include "futex.h"
 #include "../vm/kmalloc.h"
 #include "bootargs.h"
 #include "irq.h"
@@ -24,26 +27,6 @@ struct proc *init_proc;
 static struct proc *procs[NPROC];	/* by slot; pid -> slot is a search */
 static int next_pid = 1;
 
-#define CLONE_VM		0x00000100
-#define CLONE_FS		0x00000200
-#define CLONE_FILES		0x00000400
-#define CLONE_SIGHAND		0x00000800
-#define CLONE_VFORK		0x00004000
-#define CLONE_PARENT_SETTID	0x00100000
-#define CLONE_CHILD_CLEARTID	0x00200000
-#define CLONE_CHILD_SETTID	0x01000000
-#define CLONE_SETTLS		0x00080000
-#define CSIGNAL			0x000000ff
-
-#define WNOHANG		1
-#define WUNTRACED	2
-#define WSTOPPED	2	/* waitid's name for it */
-#define WEXITED		4
-#define WCONTINUED	8
-#define WNOWAIT		0x01000000
-#define __WALL		0x40000000
-#define __WCLONE	0x80000000
-
 /*
  * proc_first_run - @p (current) runs for the first time, called by
  * entry_thread_start on its own kernel stack: release the scheduler's
@@ -58,8 +41,9 @@ void proc_first_run(struct proc *p)
 }
 
 /*
- * proc_alloc - a new process in P_EMBRYO with a pid, a kernel stack and a
- * zeroed user frame at its top; NULL when out of memory or pids.
+ * proc_alloc - a new thread in P_EMBRYO with a pid, a kernel stack and a
+ * zeroed user frame at its top, allowed on every hart; NULL when out of
+ * memory or pids.  It belongs to no group and shares nothing yet.
  */
 struct proc *proc_alloc(void)
 {
@@ -96,37 +80,64 @@ struct proc *proc_alloc(void)
 	p->ctx.ra = (unsigned long)arch_thread_start;	/* then entry_thread_start */
 	p->ctx.sp = (unsigned long)p->tf;
 	p->exit_signal = SIGCHLD;
-	p->umask = 022;
+	p->affinity = ~0UL;
 	p->start_time = time_now_ns();
-	strlcpy(p->cwd, "/", sizeof(p->cwd));
 	return p;
 }
 
-/* proc_free - release a reaped (or never started) process's slot, stack and struct. */
-void proc_free(struct proc *p)
+void proc_group_put(struct tgroup *g)
 {
-	spin_lock(&sched_lock);
+	if (g && !__atomic_sub_fetch(&g->refs, 1, __ATOMIC_ACQ_REL))
+		kfree(g);
+}
+
+void proc_free_locked(struct proc *p)
+{
+	struct sighand *sh = p->sighand;
+
+	if (sh && !__atomic_sub_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL))
+		kfree(sh);
 	procs[p->slot] = 0;
-	spin_unlock(&sched_lock);
+	proc_group_put(p->group);
 	kstack_free(p->kstack);
 	kfree(p);
 }
 
+/* proc_free - release a reaped (or never started) thread's slot, stack, group and struct. */
+void proc_free(struct proc *p)
+{
+	spin_lock(&sched_lock);
+	proc_free_locked(p);
+	spin_unlock(&sched_lock);
+}
+
 struct proc *proc_by_pid(int pid)
 {
-	for (int i = 0; i < NPROC; i++)
-		if (procs[i] && procs[i]->pid == pid && procs[i]->state != P_EMBRYO)
-			return procs[i];
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = procs[i];
+		if (p && p->pid == pid && p->state != P_EMBRYO && p->state != P_DEAD)
+			return p;
+	}
 	return 0;
+}
+
+struct proc *proc_by_tgid(int pid)
+{
+	struct proc *p = proc_by_pid(pid);
+
+	return p && proc_leader(p) == p ? p : 0;
 }
 
 int proc_each(int (*fn)(struct proc *p, void *arg), void *arg)
 {
 	int n = 0;
 
-	for (int i = 0; i < NPROC; i++)
-		if (procs[i] && procs[i]->state != P_EMBRYO && procs[i]->state != P_UNUSED)
-			n += fn(procs[i], arg);
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = procs[i];
+		if (p && p->state != P_EMBRYO && p->state != P_UNUSED && p->state != P_DEAD &&
+		    proc_leader(p) == p)
+			n += fn(p, arg);
+	}
 	return n;
 }
 
@@ -140,15 +151,15 @@ void proc_set_name(struct proc *p, const char *path)
 	strlcpy(p->name, s, sizeof(p->name));
 }
 
-/* link_child - make @c a child of @parent. sched_lock held. */
-static void link_child(struct proc *parent, struct proc *c)
+/* proc_link_child - make leader @c a child of leader @parent. sched_lock held. */
+void proc_link_child(struct proc *parent, struct proc *c)
 {
 	c->parent = parent;
 	c->sibling = parent->children;
 	parent->children = c;
 }
 
-static void unlink_child(struct proc *c)
+void proc_unlink_child(struct proc *c)
 {
 	struct proc **pp;
 
@@ -165,8 +176,14 @@ void proc_start_init(const char *path, char **argv)
 	char *args[BOOTARGS_MAX_INIT_ARGS + 2];
 	int n = 0, r;
 
-	if (!p)
+	if (!p || !(p->group = kzalloc(sizeof(*p->group))) || !(p->fdt = fd_table_new()) ||
+	    !(p->fs = kzalloc(sizeof(*p->fs))) || !(p->sighand = kzalloc(sizeof(*p->sighand))))
 		panic("init: out of memory");
+	p->group->refs = p->group->live = 1;
+	p->group->leader = p->group->threads = p;
+	p->fs->refs = p->sighand->refs = 1;
+	p->fs->umask = 022;
+	strlcpy(p->fs->cwd, "/", sizeof(p->fs->cwd));
 	args[n++] = (char *)path;
 	for (; argv && argv[n - 1] && n < BOOTARGS_MAX_INIT_ARGS; n++)
 		args[n] = argv[n - 1];
@@ -181,305 +198,244 @@ void proc_start_init(const char *path, char **argv)
 }
 
 /*
- * proc_fork - clone() with fork semantics: the child gets a COW copy of the
- * address space (or borrows it, for CLONE_VM|CLONE_VFORK, while we sleep),
- * our open files, signal actions and registers, and returns 0.
- */
-long proc_fork(unsigned long flags, unsigned long newsp, unsigned long ptid, unsigned long tls,
-	       unsigned long ctid)
-{
-	struct proc *p = current(), *np;
-	unsigned long allowed = CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID |
-				CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_SETTLS;
-	int vfork = (flags & (CLONE_VM | CLONE_VFORK)) == (CLONE_VM | CLONE_VFORK);
-
-	if ((flags & ~allowed) || ((flags & CLONE_VM) && !vfork))
-		return -EINVAL;
-	if ((flags & CSIGNAL) != SIGCHLD && (flags & CSIGNAL) != 0)
-		return -EINVAL;
-	np = proc_alloc();
-	if (!np)
-		return -EAGAIN;
-	sched_fpu_switch_out(p);	/* the child inherits our current FP registers */
-	if (vfork) {
-		np->mm = p->mm;
-		mm_get(p->mm);
-	} else {
-		np->mm = mm_fork(p->mm);
-		if (!np->mm) {
-			proc_free(np);
-			return -ENOMEM;
-		}
-	}
-	*np->tf = *p->tf;
-	np->tf->a0 = 0;
-	if (newsp)
-		np->tf->sp = newsp;
-	if (flags & CLONE_SETTLS)
-		np->tf->tp = tls;
-	if (flags & CLONE_CHILD_SETTID)
-		np->set_child_tid = ctid;
-	if (flags & CLONE_CHILD_CLEARTID)
-		np->clear_child_tid = ctid;
-	np->fp = p->fp;
-	np->exit_signal = (int)(flags & CSIGNAL);
-	fd_dup_table(np, p);
-	memcpy(np->cwd, p->cwd, sizeof(np->cwd));
-	memcpy(np->name, p->name, sizeof(np->name));
-	np->umask = p->umask;
-	np->sig.blocked = p->sig.blocked;
-	memcpy(np->sig.action, p->sig.action, sizeof(np->sig.action));
-	np->sig.ss_sp = p->sig.ss_sp;
-	np->sig.ss_size = p->sig.ss_size;
-	np->sig.ss_autodisarm = p->sig.ss_autodisarm;
-	np->pgid = p->pgid;
-	np->sid = p->sid;
-	int pid = np->pid;
-	if (flags & CLONE_PARENT_SETTID)
-		uaccess_put_u32(ptid, (uint32_t)pid);
-	if (vfork)
-		np->vfork_parent = p;
-
-	spin_lock(&sched_lock);
-	link_child(p, np);
-	spin_unlock(&sched_lock);
-	sched_make_runnable(np);
-	if (vfork) {
-		spin_lock(&sched_lock);
-		while (!np->vfork_done)
-			sched_sleep(&np->vfork_done, &sched_lock);
-		spin_unlock(&sched_lock);
-	}
-	return pid;
-}
-
-/*
  * proc_vfork_release - a vfork child stops borrowing its parent's address space
  * (exec or exit): wake the parent.  Called by the child.
  */
 void proc_vfork_release(struct proc *p)
 {
-	if (!p->vfork_parent)
+	struct proc *parent = p->vfork_parent;
+
+	if (!parent)
 		return;
 	spin_lock(&sched_lock);
-	p->vfork_done = 1;
+	parent->vfork_done = 1;
 	p->vfork_parent = 0;
+	sched_wakeup_locked(&parent->vfork_done);
 	spin_unlock(&sched_lock);
-	sched_wakeup(&p->vfork_done);
+}
+
+void proc_drop_shared(struct proc *p)
+{
+	struct proc_fs *fs = p->fs;
+	struct mm *mm = p->mm;
+
+	if (p->fdt)
+		fd_table_put(p->fdt);
+	spin_lock(&sched_lock);	/* /proc readers take their references under it */
+	p->fdt = 0;
+	p->fs = 0;
+	p->mm = 0;
+	spin_unlock(&sched_lock);
+	if (fs && !__atomic_sub_fetch(&fs->refs, 1, __ATOMIC_ACQ_REL))
+		kfree(fs);
+	if (mm)
+		mm_put(mm);
 }
 
 /*
- * proc_exit - end the current process with wait status @status: close
- * files, leave and drop the address space, hand children to init, become
- * a zombie and tell the parent.  PID 1 exiting powers the machine off.
+ * process_dead_locked - the last thread of leader @l's process has
+ * exited: its children go to init, and the parent hears of the exit,
+ * once, with the group's status.  sched_lock held.
  */
-void proc_exit(int status)
+static void process_dead_locked(struct proc *l)
 {
-	struct proc *p = current();
+	struct tgroup *g = l->group;
 
-	if (p->clear_child_tid)
-		uaccess_put_u32(p->clear_child_tid, 0);
-	fd_close_all(p);
-	proc_vfork_release(p);
-	struct mm *mm = p->mm;
-	kvm_load();		/* stop using mm before dropping it (tlb.h) */
-	spin_lock(&sched_lock);	/* /proc readers take their reference under it */
-	p->mm = 0;
-	spin_unlock(&sched_lock);
-	mm_put(mm);
-
-	if (p == init_proc) {
-		int code = (status & 0x7f) ? 128 + (status & 0x7f) : (status >> 8) & 0xff;
+	if (g->exiting)
+		l->exit_status = g->exit_status;
+	if (l == init_proc) {
+		int st = l->exit_status, code = (st & 0x7f) ? 128 + (st & 0x7f) : (st >> 8) & 0xff;
+		spin_unlock(&sched_lock);
 		printk(KERN_EMERG, "init exited with status %d\n", code);
 		printk(KERN_EMERG, "reboot: Power down\n");
 		poweroff_machine(code);
 	}
-
-	spin_lock(&sched_lock);
 	/* Orphans go to init; init reaps the zombies among them. */
-	while (p->children) {
-		struct proc *c = p->children;
-		p->children = c->sibling;
-		link_child(init_proc, c);
-		if (c->state == P_ZOMBIE)
+	while (l->children) {
+		struct proc *c = l->children;
+		l->children = c->sibling;
+		proc_link_child(init_proc, c);
+		if (proc_group_is_dead(c))
 			sched_wakeup_locked(init_proc);
 		jobctl_orphaned_locked(c);
 	}
-	itimer_cancel_locked(p);
+	itimer_cancel_locked(l);
+	l->wait_stopped = l->wait_continued = 0;
+	if (l->exit_signal)
+		signal_send_locked(l->parent, l->exit_signal);
+	sched_wakeup_locked(l->parent);		/* wait sleeps on the parent's leader */
+}
+
+/*
+ * exit_user_state - what a thread leaves behind in user space: the
+ * CLONE_CHILD_CLEARTID word (zeroed, one waiter woken: pthread_join) and
+ * its robust futexes (owners marked dead, EOWNERDEAD for the next).
+ */
+static void exit_user_state(struct proc *p)
+{
+	if (p->clear_child_tid) {
+		uaccess_put_u32(p->clear_child_tid, 0);
+		futex_wake(p->clear_child_tid, 1, ~0U);
+		p->clear_child_tid = 0;
+	}
+	if (p->robust_list)
+		futex_exit_robust(p->robust_list, p->robust_len, p->pid);
+}
+
+/*
+ * proc_exit - end the current thread with wait status @status: its user
+ * state, files and address space go; a thread other than the leader is
+ * then freed by the scheduler, the leader stays as a zombie.  The last
+ * thread of a process to exit reports the process to its parent.
+ */
+void proc_exit(int status)
+{
+	struct proc *p = current();
+	struct tgroup *g = p->group;
+
+	exit_user_state(p);
+	proc_vfork_release(p);
+	kvm_load();		/* stop using mm before dropping it (tlb.h) */
+	proc_drop_shared(p);
+
+	spin_lock(&sched_lock);
+	p->exited = 1;
 	p->exit_status = status;
-	p->wait_stopped = p->wait_continued = 0;
-	p->state = P_ZOMBIE;
-	if (p->exit_signal)
-		signal_send_locked(p->parent, p->exit_signal);
-	sched_wakeup_locked(p->parent);
+	g->live--;
+	if (g->execer && g->live == 1)
+		sched_wakeup_proc(g->execer);
+	jobctl_exit_locked(p);		/* a stop need not wait for us to park */
+	if (g->live == 0)
+		process_dead_locked(g->leader);
+	p->state = p == g->leader ? P_ZOMBIE : P_DEAD;
 	sched_switch();
 	panic("zombie ran");
 }
 
-/*
- * reap - collect zombie @c (sched_lock held, dropped): its CPU time and its
- * children's join our children's total; unlink and free it.
- */
-static void reap(struct proc *c)
+void proc_kill_others_locked(struct proc *p)
 {
-	c->parent->cpu_children.user += c->cpu.used.user + c->cpu_children.user;
-	c->parent->cpu_children.sys += c->cpu.used.sys + c->cpu_children.sys;
-	unlink_child(c);
-	c->state = P_UNUSED;
-	spin_unlock(&sched_lock);
-	proc_free(c);
-}
-
-struct wait_result {
-	int pid, status;		/* status in wait4's encoding */
-	struct cputime cpu;		/* its CPU time and its reaped children's */
-};
-
-#define P_ALL		0
-#define P_PID		1
-#define P_PGID		2
-
-/*
- * wait_child_event - what a wait with @options may report of child @c:
- * its exit, a stop or a continue, as a wait4 status in @res.  Unless
- * @options has WNOWAIT the event is consumed (a zombie is reaped).
- * sched_lock held; 1 with it dropped if there was an event, else 0.
- */
-static int wait_child_event(struct proc *c, int options, struct wait_result *res)
-{
-	int keep = options & WNOWAIT;
-
-	res->pid = c->pid;
-	res->cpu.user = c->cpu.used.user + c->cpu_children.user;
-	res->cpu.sys = c->cpu.used.sys + c->cpu_children.sys;
-	if (c->state == P_ZOMBIE) {
-		if (!(options & WEXITED))
-			return 0;
-		res->status = c->exit_status;
-		if (keep)
-			spin_unlock(&sched_lock);
-		else
-			reap(c);
-		return 1;
+	for (struct proc *t = p->group->threads; t; t = t->thread_next) {
+		if (t == p || t->exited)
+			continue;
+		t->sig.pending |= sigbit(SIGKILL);
+		if (t->state == P_SLEEPING && t->intr)
+			sched_wakeup_proc(t);
 	}
-	if ((options & WSTOPPED) && c->wait_stopped) {
-		res->status = c->wait_stopped << 8 | 0x7f;
-		if (!keep)
-			c->wait_stopped = 0;
-	} else if ((options & WCONTINUED) && c->wait_continued) {
-		res->status = 0xffff;
-		if (!keep)
-			c->wait_continued = 0;
-	} else {
-		return 0;
-	}
-	spin_unlock(&sched_lock);
-	return 1;
+	jobctl_kill_locked(p);		/* parked threads wake for SIGKILL */
 }
 
 /*
- * wait_child - wait for an event (@options: WEXITED, WSTOPPED, WCONTINUED)
- * of a child selected by waitid's (@idtype, @id), and consume it unless
- * WNOWAIT.  1 with @res filled, 0 if WNOHANG and nothing has happened
- * yet, -ECHILD if no child matches, -ERESTARTSYS on a signal.
+ * proc_exit_group - exit_group(2), or a fatal signal: the first caller
+ * sets the group's status and kills the other threads; every thread then
+ * leaves through proc_exit.  A thread that another thread's execve killed
+ * ends alone: the process goes on in the new image.
  */
-static long wait_child(int idtype, int id, int options, struct wait_result *res)
+void proc_exit_group(int status)
 {
 	struct proc *p = current();
+	struct tgroup *g = p->group;
 
 	spin_lock(&sched_lock);
-	for (;;) {
-		int found = 0;
-
-		for (struct proc *c = p->children; c; c = c->sibling) {
-			if ((idtype == P_PID && c->pid != id) || (idtype == P_PGID && c->pgid != id))
-				continue;
-			found = 1;
-			if (wait_child_event(c, options, res))
-				return 1;
-		}
-		if (!found || (options & WNOHANG)) {
-			spin_unlock(&sched_lock);
-			return found ? 0 : -ECHILD;
-		}
-		if (sched_sleep_intr(p, &sched_lock)) {
-			spin_unlock(&sched_lock);
-			return -ERESTARTSYS;	/* like Linux: SA_RESTART restarts a wait */
-		}
+	if (!g->exiting && !(g->execer && g->execer != p)) {	/* exec's kill ends only us */
+		g->exiting = 1;
+		g->exit_status = status;
+		proc_kill_others_locked(p);
 	}
+	spin_unlock(&sched_lock);
+	proc_exit(status);
 }
-
-long proc_wait4(int pid, unsigned long ustatus, int options, unsigned long urusage)
-{
-	struct wait_result res;
-	long r;
-
-	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE))
-		return -EINVAL;
-	options = (options & (WNOHANG | WUNTRACED | WCONTINUED)) | WEXITED;
-	if (pid > 0)
-		r = wait_child(P_PID, pid, options, &res);
-	else if (pid == -1)
-		r = wait_child(P_ALL, 0, options, &res);
-	else
-		r = wait_child(P_PGID, pid ? -pid : current()->pgid, options, &res);
-	if (r <= 0)
-		return r;
-	if (ustatus && uaccess_put_u32(ustatus, (uint32_t)res.status))
-		return -EFAULT;
-	if (urusage && cputime_put_rusage(urusage, &res.cpu))
-		return -EFAULT;
-	return res.pid;
-}
-
-#define CLD_EXITED	1
-#define CLD_KILLED	2
-#define CLD_DUMPED	3
-#define CLD_STOPPED	5
-#define CLD_CONTINUED	6
 
 /*
- * proc_waitid - waitid(): like wait4, but the child is chosen by
- * (@idtype, @id), the result is a siginfo, the events to wait for are
- * named (WEXITED, WSTOPPED, WCONTINUED), and WNOWAIT leaves them be.
+ * proc_release_dead - the scheduler has switched away from exited thread
+ * @p (P_DEAD, never the leader): off the group's list, its CPU time into
+ * the group's, and freed.  sched_lock held.
  */
-long proc_waitid(int idtype, int id, unsigned long uinfo, int options, unsigned long urusage)
+void proc_release_dead(struct proc *p)
 {
-	struct wait_result res;
-	int32_t info[32] = { 0 };	/* siginfo_t: 128 bytes */
-	long r;
+	struct tgroup *g = p->group;
 
-	if (options & ~(WNOHANG | WSTOPPED | WEXITED | WCONTINUED | WNOWAIT | __WALL | __WCLONE))
-		return -EINVAL;
-	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
-		return -EINVAL;
-	if (idtype == P_PGID && id == 0)
-		id = current()->pgid;
-	if ((idtype != P_ALL && idtype != P_PID && idtype != P_PGID) || (idtype != P_ALL && id <= 0))
-		return -EINVAL;
-	r = wait_child(idtype, id, options, &res);
-	if (r < 0)
-		return r;
-	if (r) {
-		int sig = res.status & 0x7f;
-		info[0] = SIGCHLD;	/* si_signo */
-		info[4] = res.pid;	/* si_pid, si_uid 0 */
-		if (res.status == 0xffff) {
-			info[2] = CLD_CONTINUED;
-			info[6] = SIGCONT;
-		} else if (sig == 0x7f) {
-			info[2] = CLD_STOPPED;
-			info[6] = (res.status >> 8) & 0xff;
-		} else {
-			info[2] = !sig ? CLD_EXITED : (res.status & 0x80) ? CLD_DUMPED : CLD_KILLED;
-			info[6] = sig ? sig : (res.status >> 8) & 0xff;	/* si_status */
+	for (struct proc **pp = &g->threads; *pp; pp = &(*pp)->thread_next)
+		if (*pp == p) {
+			*pp = p->thread_next;
+			break;
 		}
+	g->dead.user += p->cpu.used.user;
+	g->dead.sys += p->cpu.used.sys;
+	proc_free_locked(p);
+}
+
+/*
+ * take_over_leader - exec from a thread other than the leader: @p becomes
+ * the process.  It gets the leader's pid (the tgid does not change across
+ * exec) and place in the tree; the old leader, a zombie off its stack, is
+ * freed without a word to the parent.  sched_lock held.
+ */
+static void take_over_leader(struct proc *p, struct proc *old)
+{
+	struct tgroup *g = p->group;
+	int tid = p->pid;
+
+	p->pid = old->pid;
+	old->pid = tid;
+	p->parent = old->parent;
+	for (struct proc **pp = &old->parent->children; *pp; pp = &(*pp)->sibling)
+		if (*pp == old) {
+			*pp = p;
+			p->sibling = old->sibling;
+			break;
+		}
+	p->children = old->children;
+	for (struct proc *c = p->children; c; c = c->sibling)
+		c->parent = p;
+	p->exit_signal = old->exit_signal;
+	p->pgid = old->pgid;
+	p->sid = old->sid;
+	p->start_time = old->start_time;
+	p->cpu_children = old->cpu_children;
+	itimer_move_locked(old, p);
+	g->leader = p;
+	if (init_proc == old)
+		init_proc = p;
+	g->dead.user += old->cpu.used.user;
+	g->dead.sys += old->cpu.used.sys;
+	for (struct proc **pp = &g->threads; *pp; pp = &(*pp)->thread_next)
+		if (*pp == old) {
+			*pp = old->thread_next;
+			break;
+		}
+	proc_free_locked(old);
+}
+
+/*
+ * proc_exec_takeover - execve, past its point of no return, in a process
+ * with other threads: kill them and wait until each has exited (a leader
+ * that exited must also be off its stack, which a P_ZOMBIE under
+ * sched_lock is); then, if we are not the leader, take its place.  0, or
+ * -EINTR if the group is already on its way out (exit_group, a fatal
+ * signal, another thread's execve): then we are killed too, and the
+ * caller abandons the new image.
+ */
+int proc_exec_takeover(void)
+{
+	struct proc *p = current();
+	struct tgroup *g = p->group;
+
+	spin_lock(&sched_lock);
+	if (g->live == 1 && g->leader == p) {
+		spin_unlock(&sched_lock);
+		return 0;
 	}
-	if (uinfo && uaccess_copy_to_user(uinfo, info, sizeof(info)))
-		return -EFAULT;
-	if (!r)
-		res.cpu = (struct cputime){ 0, 0 };
-	if (urusage && cputime_put_rusage(urusage, &res.cpu))
-		return -EFAULT;
+	if (g->exiting || g->execer) {
+		spin_unlock(&sched_lock);
+		return -EINTR;		/* SIGKILL is pending for us already */
+	}
+	proc_kill_others_locked(p);
+	g->execer = p;
+	while (g->live > 1 || (g->leader != p && g->leader->state != P_ZOMBIE))
+		sched_sleep(&g->execer, &sched_lock);
+	g->execer = 0;
+	if (g->leader != p)
+		take_over_leader(p, g->leader);
+	spin_unlock(&sched_lock);
 	return 0;
 }

@@ -24,7 +24,7 @@ static struct proc *runq_head, *runq_tail;
 static struct proc *sleepers;
 volatile int sched_need_resched[NCPU];
 
-/* runq_push - append @p (RUNNABLE) and wake an idle hart for it. sched_lock held. */
+/* runq_push - append @p (RUNNABLE) and wake an idle hart it may run on. sched_lock held. */
 static void runq_push(struct proc *p)
 {
 	p->run_next = 0;
@@ -35,24 +35,28 @@ static void runq_push(struct proc *p)
 	runq_tail = p;
 	struct cpu *me = this_cpu();
 	for (int i = 0; i < ncpus; i++)
-		if (cpus[i].idle && &cpus[i] != me) {
+		if (cpus[i].idle && &cpus[i] != me && (p->affinity & (1UL << i))) {
 			cpus[i].idle = 0;
 			irq_send_ipi(i);
 			break;
 		}
 }
 
-static struct proc *runq_pop(void)
+/* runq_pop - the first queued thread allowed on hart @cpu (its affinity), dequeued; or NULL. */
+static struct proc *runq_pop(int cpu)
 {
-	struct proc *p = runq_head;
+	struct proc **pp, *p, *prev = 0;
 
-	if (p) {
-		runq_head = p->run_next;
-		if (!runq_head)
-			runq_tail = 0;
+	for (pp = &runq_head; (p = *pp); prev = p, pp = &p->run_next) {
+		if (!(p->affinity & (1UL << cpu)))
+			continue;
+		*pp = p->run_next;
+		if (runq_tail == p)
+			runq_tail = prev;
 		p->run_next = 0;
+		return p;
 	}
-	return p;
+	return 0;
 }
 
 void sched_make_runnable(struct proc *p)
@@ -82,7 +86,7 @@ void sched_loop(void)
 	for (;;) {
 		arch_irq_enable();
 		spin_lock(&sched_lock);
-		struct proc *p = runq_pop();
+		struct proc *p = runq_pop(c->id);
 		if (!p) {
 			/* Sleep until a tick or an IPI from runq_push. */
 			c->idle = 1;
@@ -107,6 +111,8 @@ void sched_loop(void)
 		/* p stopped running: leave its address space before anything else. */
 		kvm_load();
 		c->proc = 0;
+		if (p->state == P_DEAD)
+			proc_release_dead(p);	/* an exited thread, off its stack at last */
 		spin_unlock(&sched_lock);
 	}
 }
@@ -186,10 +192,10 @@ int sched_sleep_intr(void *chan, struct spinlock *lk)
 		spin_lock(&sched_lock);
 		spin_unlock(lk);
 	}
-	if (!p->stop_sig && !(p->sig.pending & ~p->sig.blocked))
+	if (!p->group->stop_sig && !((p->sig.pending | p->group->pending) & ~p->sig.blocked))
 		sleep_locked(p, chan, 1);
 	jobctl_park_locked(p);
-	if (p->sig.pending & ~p->sig.blocked)
+	if ((p->sig.pending | p->group->pending) & ~p->sig.blocked)
 		r = -EINTR;
 	if (lk != &sched_lock) {
 		spin_unlock(&sched_lock);

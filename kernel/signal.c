@@ -43,10 +43,11 @@ struct rt_sigframe {
 _Static_assert(offsetof(struct k_ucontext, sc_regs) == 176, "ucontext layout");
 _Static_assert(sizeof(struct rt_sigframe) % 16 == 0, "frame alignment");
 
-static int default_ignored(int sig)
+int sig_default_ignored(int sig)
 {
 	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
+#define default_ignored sig_default_ignored
 
 static int default_stops(int sig)
 {
@@ -60,60 +61,128 @@ static int dumps_core(int sig)
 }
 
 /*
- * signal_send_locked - post @sig to @p and wake it from an interruptible
- * sleep.  Signals to init that would take the default action are dropped
- * (init cannot be killed by accident).  An ignored signal is dropped
- * unless it is blocked or waited for: like Linux, it stays pending then,
- * for sigpending and sigtimedwait to see.  SIGCONT resumes a stopped
- * process whatever its action; a stop signal with the default action
- * stops @p now instead of pending (jobctl.c).  sched_lock held.
+ * filter_locked - what sending @sig to @p's process (or, @thread, to @p
+ * alone) does before anything is queued.  Signals to init that would take
+ * the default action are dropped (init cannot be killed by accident).  An
+ * ignored signal is dropped unless it is blocked or waited for: like
+ * Linux, it stays pending then, for sigpending and sigtimedwait to see.
+ * SIGCONT resumes a stopped process whatever its action; a stop signal
+ * with the default action stops the process now instead of pending
+ * (jobctl.c).  1 if the signal is still to be queued, else 0.
  */
-void signal_send_locked(struct proc *p, int sig)
+static int filter_locked(struct proc *p, int sig, uint64_t held)
 {
-	struct k_sigaction *a;
-	uint64_t held;
+	struct k_sigaction *a = &p->sighand->action[sig - 1];
 
-	if (!p || p->state == P_ZOMBIE || p->state == P_UNUSED)
-		return;
-	a = &p->sig.action[sig - 1];
-	held = (p->sig.blocked | p->sig.waiting) & sigbit(sig) & ~UNBLOCKABLE;
-	if (p == init_proc && a->handler == SIG_DFL && !held)
-		return;
+	if (proc_leader(p) == init_proc && a->handler == SIG_DFL && !held)
+		return 0;
 	if (sig == SIGCONT)
 		jobctl_continue_locked(p);
 	else if (sig == SIGKILL)
 		jobctl_kill_locked(p);
 	else if (default_stops(sig))
-		p->sig.pending &= ~sigbit(SIGCONT);
+		p->group->pending &= ~sigbit(SIGCONT);
 	if (!held && a->handler == SIG_IGN && sig != SIGKILL)
-		return;
+		return 0;
 	if (!held && a->handler == SIG_DFL && default_ignored(sig))
-		return;
+		return 0;
 	if (!held && a->handler == SIG_DFL && default_stops(sig)) {
 		jobctl_stop_locked(p, sig);
-		return;
+		return 0;
 	}
-	p->sig.pending |= sigbit(sig);
-	if (p->state == P_SLEEPING && p->intr &&
-	    ((sigbit(sig) & (~p->sig.blocked | p->sig.waiting)) || sig == SIGKILL))
-		sched_wakeup_proc(p);
+	return 1;
+}
+
+/* holds - does thread @t block @sig or wait for it in sigtimedwait? */
+static uint64_t holds(struct proc *t, int sig)
+{
+	return (t->sig.blocked | t->sig.waiting) & sigbit(sig) & ~UNBLOCKABLE;
+}
+
+/* wake_for - @t has @sig to act on: end its interruptible sleep if the signal concerns it. */
+static void wake_for(struct proc *t, int sig)
+{
+	if (t->state == P_SLEEPING && t->intr &&
+	    ((sigbit(sig) & (~t->sig.blocked | t->sig.waiting)) || sig == SIGKILL))
+		sched_wakeup_proc(t);
+}
+
+/*
+ * signal_send_locked - post process-directed @sig to @p's process: on the
+ * group's pending set, and one thread that does not block it (or waits
+ * for it) is woken to take it.  SIGKILL ends every thread at once, like
+ * exit_group.  sched_lock held.
+ */
+void signal_send_locked(struct proc *p, int sig)
+{
+	struct tgroup *g;
+	struct proc *t, *taker = 0;
+	uint64_t held = 1;
+
+	if (!p || p->state == P_UNUSED || p->state == P_DEAD || p->group->live == 0)
+		return;
+	g = p->group;
+	for (t = g->threads; t; t = t->thread_next) {
+		if (t->exited)
+			continue;
+		if (!holds(t, sig) || (t->sig.waiting & sigbit(sig))) {
+			held = holds(t, sig);
+			taker = t;
+			break;
+		}
+	}
+	if (!filter_locked(p, sig, held))
+		return;
+	if (sig == SIGKILL && !g->exiting) {
+		g->exiting = 1;
+		g->exit_status = SIGKILL;
+		proc_kill_others_locked(taker ? taker : g->threads);
+	}
+	g->pending |= sigbit(sig);
+	if (taker)
+		wake_for(taker, sig);
+}
+
+/* signal_send_thread_locked - post @sig to thread @t alone (tkill, tgkill). sched_lock held. */
+void signal_send_thread_locked(struct proc *t, int sig)
+{
+	if (!t || t->exited || t->state == P_UNUSED || t->state == P_DEAD)
+		return;
+	if (!filter_locked(t, sig, holds(t, sig)))
+		return;
+	t->sig.pending |= sigbit(sig);
+	wake_for(t, sig);
+}
+
+/* drop_pending - clear @bits from the pending sets of @p's thread and process. */
+static void drop_pending(struct proc *p, uint64_t bits)
+{
+	p->sig.pending &= ~bits;
+	p->group->pending &= ~bits;
 }
 
 void signal_unblocked_locked(struct proc *p)
 {
-	uint64_t open = p->sig.pending & ~p->sig.blocked & ~UNBLOCKABLE;
+	uint64_t open = (p->sig.pending | p->group->pending) & ~p->sig.blocked & ~UNBLOCKABLE;
 
 	for (int sig = 1; open; sig++, open >>= 1) {
-		unsigned long h = p->sig.action[sig - 1].handler;
+		unsigned long h = p->sighand->action[sig - 1].handler;
 		if (!(open & 1) || (h != SIG_IGN && h != SIG_DFL))
 			continue;
 		if (h == SIG_IGN || default_ignored(sig)) {
-			p->sig.pending &= ~sigbit(sig);
+			drop_pending(p, sigbit(sig));
 		} else if (default_stops(sig)) {
-			p->sig.pending &= ~sigbit(sig);
+			drop_pending(p, sigbit(sig));
 			jobctl_stop_locked(p, sig);	/* as if sent now */
 		}
 	}
+}
+
+void signal_discard_locked(struct proc *p, int sig)
+{
+	p->group->pending &= ~sigbit(sig);
+	for (struct proc *t = p->group->threads; t; t = t->thread_next)
+		t->sig.pending &= ~sigbit(sig);
 }
 
 void signal_send(struct proc *p, int sig)
@@ -127,7 +196,7 @@ int signal_pending(void)
 {
 	struct proc *p = current();
 
-	return (p->sig.pending & (~p->sig.blocked | UNBLOCKABLE)) != 0;
+	return ((p->sig.pending | p->group->pending) & (~p->sig.blocked | UNBLOCKABLE)) != 0;
 }
 
 struct pgrp_kill {
@@ -138,7 +207,7 @@ static int kill_one(struct proc *p, void *arg)
 {
 	struct pgrp_kill *k = arg;
 
-	if (p->pgid != k->pgid || p->state == P_ZOMBIE)
+	if (p->pgid != k->pgid || proc_group_is_dead(p))
 		return 0;
 	if (k->sig)		/* signal 0 only asks whether the group has anyone */
 		signal_send_locked(p, k->sig);
@@ -266,13 +335,41 @@ static int setup_frame(struct trapframe *tf, int sig, struct k_sigaction *a, uns
 }
 
 /*
+ * dequeue_locked - take the lowest signal of @set pending for thread @p,
+ * its own before its process's (SIGKILL first of all) into *@sig.
+ * sched_lock held.  1 if there was one, else 0.
+ */
+static int dequeue_locked(struct proc *p, uint64_t set, int *sig)
+{
+	uint64_t *from = &p->sig.pending;
+	uint64_t ready = *from & set;
+
+	if (!ready) {
+		from = &p->group->pending;
+		ready = *from & set;
+	}
+	if (!ready)
+		return 0;
+	if (((p->sig.pending | p->group->pending) & set) & sigbit(SIGKILL)) {
+		*sig = SIGKILL;
+		p->sig.pending &= ~sigbit(SIGKILL);
+		p->group->pending &= ~sigbit(SIGKILL);
+		return 1;
+	}
+	for (*sig = 1; !(ready & sigbit(*sig)); (*sig)++)
+		;
+	*from &= ~sigbit(*sig);
+	return 1;
+}
+
+/*
  * deliver_one - act on signal @sig for the current process: terminate,
  * ignore, or run its handler.
  */
 static void deliver_one(struct trapframe *tf, int sig, unsigned long addr)
 {
 	struct proc *p = current();
-	struct k_sigaction a = p->sig.action[sig - 1];
+	struct k_sigaction a = p->sighand->action[sig - 1];
 	uint64_t old = p->sig.restore_blocked ? p->sig.saved_blocked : p->sig.blocked;
 
 	if (a.handler == SIG_IGN && sig != SIGKILL)
@@ -286,7 +383,7 @@ static void deliver_one(struct trapframe *tf, int sig, unsigned long addr)
 			spin_unlock(&sched_lock);
 			return;
 		}
-		proc_exit(sig | (dumps_core(sig) ? 0x80 : 0));
+		proc_exit_group(sig | (dumps_core(sig) ? 0x80 : 0));
 	}
 	/* The handler runs with the sigsuspend mask; sigreturn restores the old one. */
 	p->sig.blocked = old;
@@ -294,7 +391,7 @@ static void deliver_one(struct trapframe *tf, int sig, unsigned long addr)
 	p->sig.blocked |= a.mask | ((a.flags & SA_NODEFER) ? 0 : sigbit(sig));
 	p->sig.blocked &= ~UNBLOCKABLE;
 	if (a.flags & SA_RESETHAND)
-		p->sig.action[sig - 1].handler = SIG_DFL;
+		p->sighand->action[sig - 1].handler = SIG_DFL;	/* sched_lock not needed: one word */
 	if (setup_frame(tf, sig, &a, addr, old)) {
 		pr_info("%s[%d]: cannot push a signal frame at sp %lx: killed\n", p->name, p->pid,
 			tf->sp);
@@ -305,25 +402,17 @@ static void deliver_one(struct trapframe *tf, int sig, unsigned long addr)
 void signal_deliver(struct trapframe *tf)
 {
 	struct proc *p = current();
-	uint64_t ready;
-	int sig;
+	int ready, sig;
 
 	spin_lock(&sched_lock);
-	ready = p->sig.pending & (~p->sig.blocked | UNBLOCKABLE);
-	if (!ready) {
-		spin_unlock(&sched_lock);
-		return;
-	}
-	for (sig = 1; !(ready & sigbit(sig)); sig++)
-		;
-	if (ready & sigbit(SIGKILL))
-		sig = SIGKILL;
-	p->sig.pending &= ~sigbit(sig);
+	ready = dequeue_locked(p, ~p->sig.blocked | UNBLOCKABLE, &sig);
 	spin_unlock(&sched_lock);
+	if (!ready)
+		return;
 
 	/* An interrupted system call: restart it unless a handler without SA_RESTART runs. */
 	if (tf->scause == 8 && (long)tf->a0 == -ERESTARTSYS) {
-		struct k_sigaction *a = &p->sig.action[sig - 1];
+		struct k_sigaction *a = &p->sighand->action[sig - 1];
 		int handler = a->handler != SIG_DFL && a->handler != SIG_IGN;
 		if (handler && !(a->flags & SA_RESTART)) {
 			tf->a0 = (unsigned long)-EINTR;
@@ -339,7 +428,7 @@ void signal_deliver(struct trapframe *tf)
 void signal_force(int sig, unsigned long addr)
 {
 	struct proc *p = current();
-	struct k_sigaction *a = &p->sig.action[sig - 1];
+	struct k_sigaction *a = &p->sighand->action[sig - 1];
 
 	/* A fault that cannot be handled (blocked or ignored) kills, as on Linux. */
 	if (a->handler == SIG_IGN || (p->sig.blocked & sigbit(sig)))
@@ -363,7 +452,7 @@ long signal_suspend(uint64_t mask)
 	p->sig.restore_blocked = 1;
 	p->sig.blocked = mask & ~UNBLOCKABLE;
 	signal_unblocked_locked(p);
-	while (!(p->sig.pending & (~p->sig.blocked | UNBLOCKABLE)))
+	while (!((p->sig.pending | p->group->pending) & (~p->sig.blocked | UNBLOCKABLE)))
 		sched_sleep_intr(&chan, &sched_lock);	/* only a signal wakes us */
 	spin_unlock(&sched_lock);
 	return -EINTR;
@@ -381,14 +470,9 @@ long signal_timedwait(uint64_t set, unsigned long uinfo, const uint64_t *deadlin
 	spin_lock(&sched_lock);
 	p->sig.waiting = set;
 	for (;;) {
-		uint64_t ready = p->sig.pending & set;
-		if (ready) {
-			for (sig = 1; !(ready & sigbit(sig)); sig++)
-				;
-			p->sig.pending &= ~sigbit(sig);
+		if (dequeue_locked(p, set, &sig))
 			break;
-		}
-		if (p->sig.pending & (~p->sig.blocked | UNBLOCKABLE)) {
+		if ((p->sig.pending | p->group->pending) & (~p->sig.blocked | UNBLOCKABLE)) {
 			r = -EINTR;	/* another signal is to be delivered */
 			break;
 		}

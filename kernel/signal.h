@@ -1,5 +1,5 @@
 /*
- * signal.h - Linux signal numbers, actions and the per-process signal state.
+ * signal.h - Linux signal numbers, actions and the per-thread signal state.
  */
 #ifndef HOLSTEIN_SIGNAL_H
 #define HOLSTEIN_SIGNAL_H
@@ -51,9 +51,9 @@ struct k_sigaction {
 	uint64_t mask;
 };
 
+/* A thread's own signal state (the actions are shared: struct sighand, proc.h). */
 struct sigstate {
-	struct k_sigaction action[NSIG];
-	uint64_t pending;
+	uint64_t pending;		/* thread-directed: tkill, tgkill, faults */
 	uint64_t blocked;
 	uint64_t saved_blocked;		/* rt_sigsuspend: the mask to restore ... */
 	int restore_blocked;		/* ... once a signal has been taken */
@@ -65,9 +65,18 @@ struct sigstate {
 struct proc;
 struct trapframe;
 
-/* signal_send - post @sig to @p; wakes it from an interruptible sleep. Takes sched_lock. */
+/*
+ * signal_send - post @sig to @p's process; a thread that does not block it
+ * is woken from an interruptible sleep to take it.  Takes sched_lock.
+ */
 void signal_send(struct proc *p, int sig);
 void signal_send_locked(struct proc *p, int sig);
+/* sig_default_ignored - is doing nothing @sig's default action? */
+int sig_default_ignored(int sig);
+/* signal_discard_locked - @sig is now ignored: drop it from @p's process and all its threads. */
+void signal_discard_locked(struct proc *p, int sig);
+/* signal_send_thread_locked - post @sig to thread @t only (tkill, tgkill). sched_lock held. */
+void signal_send_thread_locked(struct proc *t, int sig);
 /*
  * signal_unblocked_locked - @p's mask just lost bits: drop pending signals
  * that are now unblocked but ignored, as delivery would, so that no

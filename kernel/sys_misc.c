@@ -51,9 +51,12 @@ SYSCALL(getresuid)
 SYSCALL(umask)
 {
 	struct proc *p = current();
-	unsigned old = p->umask;
+	unsigned old;
 
-	p->umask = (unsigned)a0 & 0777;
+	spin_lock(&sched_lock);
+	old = p->fs->umask;
+	p->fs->umask = (unsigned)a0 & 0777;
+	spin_unlock(&sched_lock);
 	return old;
 }
 
@@ -161,8 +164,8 @@ static int clock_now(ul clk, struct ktimespec *ts)
 		ns = time_realtime_ns();
 		break;
 	case 2:		/* PROCESS_CPUTIME_ID */
-	case 3:		/* THREAD_CPUTIME_ID: one thread per process */
-		t = cputime_self();
+	case 3:		/* THREAD_CPUTIME_ID */
+		t = clk == 2 ? cputime_group() : cputime_self();
 		ns = cputime_total_ns(&t);
 		break;
 	case 1:		/* MONOTONIC */
@@ -330,7 +333,7 @@ SYSCALL(futex)
 /* times(buf) - our and our reaped children's CPU time in 1/HZ s; returns the uptime in 1/HZ s. */
 SYSCALL(times)
 {
-	struct cputime self = cputime_self(), kids = current()->cpu_children;
+	struct cputime self = cputime_group(), kids = cputime_children();
 	uint64_t t[4] = { cputime_clock_t(self.user), cputime_clock_t(self.sys),
 			  cputime_clock_t(kids.user), cputime_clock_t(kids.sys) };
 

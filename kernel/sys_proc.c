@@ -7,14 +7,9 @@
 #include "exec.h"
 #include "time.h"
 #include "syscall.h"
+#include "../fs/fdtable.h"
 #include "../vm/mm.h"
 #include "../vm/uaccess.h"
-
-SYSCALL(clone)
-{
-	/* riscv64 order: flags, newsp, parent_tid, tls, child_tid */
-	return proc_fork(a0, a1, a2, a3, a4);
-}
 
 SYSCALL(execve)
 {
@@ -38,17 +33,12 @@ SYSCALL(exit)
 
 SYSCALL(exit_group)
 {
-	proc_exit((int)((a0 & 0xff) << 8));
+	proc_exit_group((int)((a0 & 0xff) << 8));
 }
 
 SYSCALL(getpid)
 {
-	return current()->pid;
-}
-
-SYSCALL(gettid)
-{
-	return current()->pid;
+	return proc_tgid(current());
 }
 
 SYSCALL(getppid)
@@ -57,6 +47,7 @@ SYSCALL(getppid)
 	int ppid;
 
 	spin_lock(&sched_lock);
+	p = proc_leader(p);
 	ppid = p->parent ? p->parent->pid : 0;
 	spin_unlock(&sched_lock);
 	return ppid;
@@ -71,7 +62,7 @@ static int kill_each(struct proc *p, void *arg)
 {
 	struct kill_all *k = arg;
 
-	if (p == init_proc || p == k->self || p->state == P_ZOMBIE)
+	if (p == init_proc || p == k->self || proc_group_is_dead(p))
 		return 0;
 	if (k->sig)
 		signal_send_locked(p, k->sig);
@@ -86,21 +77,21 @@ SYSCALL(kill)
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
 	if (pid == -1) {
-		struct kill_all k = { sig, 0, current() };
+		struct kill_all k = { sig, 0, proc_leader(current()) };
 		spin_lock(&sched_lock);
 		int n = proc_each(kill_each, &k);
 		spin_unlock(&sched_lock);
 		return n ? 0 : -ESRCH;
 	}
 	if (pid <= 0) {
-		int pg = pid == 0 ? current()->pgid : -pid;
+		int pg = pid == 0 ? proc_leader(current())->pgid : -pid;
 		if (!sig) {
 			return signal_kill_pgrp(pg, 0) < 0 ? -ESRCH : 0;
 		}
 		return signal_kill_pgrp(pg, sig) < 0 ? -ESRCH : 0;
 	}
 	spin_lock(&sched_lock);
-	p = proc_by_pid(pid);
+	p = proc_by_pid(pid);		/* a thread's id names its process too, as on Linux */
 	if (!p || p->state == P_UNUSED) {
 		spin_unlock(&sched_lock);
 		return -ESRCH;
@@ -111,37 +102,16 @@ SYSCALL(kill)
 	return 0;
 }
 
-/*
- * tkill(tid, sig) - kill() aimed at one thread, which here is one process.
- * As on Linux, a tid of 0 or below (kill()'s groups and "everyone") is EINVAL.
- */
-SYSCALL(tkill)
-{
-	if ((long)a0 <= 0)
-		return -EINVAL;
-	return sys_kill(a0, a1, 0, 0, 0, 0);
-}
-
-/* tgkill(tgid, tid, sig) - tkill(), but ESRCH unless tid is in thread group tgid (itself). */
-SYSCALL(tgkill)
-{
-	if ((long)a0 <= 0 || (long)a1 <= 0)
-		return -EINVAL;
-	if (a0 != a1)
-		return -ESRCH;
-	return sys_kill(a1, a2, 0, 0, 0, 0);
-}
-
 SYSCALL(setpgid)
 {
-	struct proc *me = current(), *p;
+	struct proc *me = proc_leader(current()), *p;
 	int pid = a0 ? (int)a0 : me->pid, pgid = a1 ? (int)a1 : pid;
 	long r = 0;
 
 	if ((long)a1 < 0)
 		return -EINVAL;
 	spin_lock(&sched_lock);
-	p = proc_by_pid(pid);
+	p = proc_by_tgid(pid);
 	if (!p || (p != me && p->parent != me))
 		r = -ESRCH;
 	else
@@ -158,6 +128,7 @@ static long group_of(ul pid, int sid)
 
 	spin_lock(&sched_lock);
 	p = pid ? proc_by_pid((int)pid) : current();
+	p = p ? proc_leader(p) : 0;
 	r = !p ? -ESRCH : sid ? p->sid : p->pgid;
 	spin_unlock(&sched_lock);
 	return r;
@@ -175,23 +146,19 @@ SYSCALL(getsid)
 
 SYSCALL(setsid)
 {
-	struct proc *p = current();
+	struct proc *p;
+	long r;
 
-	if (p->pgid == p->pid)
-		return -EPERM;
-	p->sid = p->pgid = p->pid;
-	return p->sid;
-}
-
-SYSCALL(set_tid_address)
-{
-	current()->clear_child_tid = a0;
-	return current()->pid;
-}
-
-SYSCALL(set_robust_list)
-{
-	return 0;	/* no futexes to clean up: there are no threads */
+	spin_lock(&sched_lock);
+	p = proc_leader(current());
+	if (p->pgid == p->pid) {
+		r = -EPERM;
+	} else {
+		p->sid = p->pgid = p->pid;
+		r = p->sid;
+	}
+	spin_unlock(&sched_lock);
+	return r;
 }
 
 SYSCALL(prlimit64)
@@ -199,8 +166,13 @@ SYSCALL(prlimit64)
 	/* Report the limits Holstein enforces; setting them is accepted and ignored. */
 	uint64_t lim[2] = { ~0ULL, ~0ULL };
 
-	if (a0 && (int)a0 != current()->pid)
-		return -ESRCH;
+	if (a0 && (int)a0 != proc_tgid(current())) {
+		spin_lock(&sched_lock);
+		struct proc *t = proc_by_tgid((int)a0);
+		spin_unlock(&sched_lock);
+		if (!t)
+			return -ESRCH;
+	}
 	if (a1 >= 16)
 		return -EINVAL;
 	if (a1 == 3)		/* RLIMIT_STACK */
@@ -220,7 +192,8 @@ SYSCALL(rt_sigaction)
 
 	if (sig < 1 || sig > NSIG || a3 != 8)
 		return -EINVAL;
-	if (a2 && uaccess_copy_to_user(a2, &p->sig.action[sig - 1], sizeof(act)))
+	struct k_sigaction old = p->sighand->action[sig - 1];
+	if (a2 && uaccess_copy_to_user(a2, &old, sizeof(old)))
 		return -EFAULT;
 	if (a1) {
 		if (sig == SIGKILL || sig == SIGSTOP)
@@ -228,9 +201,9 @@ SYSCALL(rt_sigaction)
 		if (uaccess_copy_from_user(&act, a1, sizeof(act)))
 			return -EFAULT;
 		spin_lock(&sched_lock);
-		p->sig.action[sig - 1] = act;
-		if (act.handler == SIG_IGN)
-			p->sig.pending &= ~sigbit(sig);
+		p->sighand->action[sig - 1] = act;
+		if (act.handler == SIG_IGN || (act.handler == SIG_DFL && sig_default_ignored(sig)))
+			signal_discard_locked(p, sig);	/* from every thread, as POSIX says */
 		spin_unlock(&sched_lock);
 	}
 	return 0;
@@ -272,7 +245,8 @@ SYSCALL(rt_sigprocmask)
 
 SYSCALL(rt_sigpending)
 {
-	uint64_t set = current()->sig.pending & current()->sig.blocked;
+	struct proc *p = current();
+	uint64_t set = (p->sig.pending | p->group->pending) & p->sig.blocked;
 
 	return uaccess_copy_to_user(a0, &set, sizeof(set));
 }
@@ -316,31 +290,6 @@ SYSCALL(rt_sigreturn)
 SYSCALL(sigaltstack)
 {
 	return signal_altstack(a0, a1);
-}
-
-/*
- * sched_getaffinity(pid, len, mask) - every online hart: Holstein runs any
- * process anywhere.  Returns the bytes written (one unsigned long), like Linux.
- */
-SYSCALL(sched_getaffinity)
-{
-	unsigned long mask = 0;
-
-	if (a1 < sizeof(mask) || (a1 & (sizeof(mask) - 1)))
-		return -EINVAL;
-	if ((long)a0 < 0)
-		return -ESRCH;
-	if (a0) {
-		spin_lock(&sched_lock);
-		struct proc *p = proc_by_pid((int)a0);
-		spin_unlock(&sched_lock);
-		if (!p)
-			return -ESRCH;
-	}
-	for (int i = 0; i < ncpus; i++)
-		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
-			mask |= 1UL << i;
-	return uaccess_copy_to_user(a2, &mask, sizeof(mask)) ? -EFAULT : (long)sizeof(mask);
 }
 
 /* getcpu(cpu, node, cache) - the hart we run on now (it may change at once), node 0. */
@@ -390,7 +339,7 @@ static long priority_target(ul which, ul who)
 		return -EINVAL;
 	if (which == 0 && who) {
 		spin_lock(&sched_lock);
-		struct proc *t = proc_by_pid((int)who);
+		struct proc *t = proc_by_tgid((int)who);
 		spin_unlock(&sched_lock);
 		if (!t)
 			return -ESRCH;
@@ -421,17 +370,19 @@ SYSCALL(sched_yield)
 }
 
 /*
- * getrusage(who, usage) - CPU time only: ours (RUSAGE_SELF, and RUSAGE_THREAD:
- * a process is one thread) or our reaped children's.
+ * getrusage(who, usage) - CPU time only: our process's (RUSAGE_SELF),
+ * this thread's (RUSAGE_THREAD) or our reaped children's.
  */
 SYSCALL(getrusage)
 {
 	struct cputime t;
 
-	if ((long)a0 == 0 || (long)a0 == 1)	/* RUSAGE_SELF, RUSAGE_THREAD */
+	if ((long)a0 == 0)		/* RUSAGE_SELF */
+		t = cputime_group();
+	else if ((long)a0 == 1)		/* RUSAGE_THREAD */
 		t = cputime_self();
 	else if ((long)a0 == -1)	/* RUSAGE_CHILDREN: the reaped ones */
-		t = current()->cpu_children;
+		t = cputime_children();
 	else
 		return -EINVAL;
 	return cputime_put_rusage(a1, &t);

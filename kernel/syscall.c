@@ -17,6 +17,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "syscall.h"
+#include "../fs/fdtable.h"
 #include "../arch/riscv/trapframe.h"
 
 typedef long (*syscall_fn)(ul, ul, ul, ul, ul, ul);
@@ -42,7 +43,7 @@ struct syscall_entry {
 	uint16_t args;		/* SC_ARGS: the class of each argument */
 };
 
-#define NR_SYSCALLS 300
+#define NR_SYSCALLS 450
 
 /*
  * The table.  The comment on each entry is Linux 6.1's declaration, the
@@ -98,12 +99,14 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[96] = SC(sys_set_tid_address, L),	/* int *tidptr */
 	[98] = SC(sys_futex, L, I, U, L, L, U),	/* uaddr, int op, u32 val, utime, uaddr2, u32 val3 */
 	[99] = SC(sys_set_robust_list, L, L),	/* head, size_t len */
+	[100] = SC(sys_get_robust_list, I, L, L),	/* int pid, head_ptr, size_t *len_ptr */
 	[101] = SC(sys_nanosleep, L, L),	/* rqtp, rmtp */
 	[102] = SC(sys_getitimer, I, L),	/* int which, value */
 	[103] = SC(sys_setitimer, I, L, L),	/* int which, value, ovalue */
 	[113] = SC(sys_clock_gettime, I, L),	/* clockid_t which_clock, tp */
 	[114] = SC(sys_clock_getres, I, L),	/* clockid_t which_clock, tp */
 	[115] = SC(sys_clock_nanosleep, I, I, L, L),	/* clockid_t, int flags, rqtp, rmtp */
+	[122] = SC(sys_sched_setaffinity, I, U, L),	/* pid_t pid, unsigned int len, mask */
 	[123] = SC(sys_sched_getaffinity, I, U, L),	/* pid_t pid, unsigned int len, mask */
 	[124] = SC0(sys_sched_yield),
 	[129] = SC(sys_kill, I, I),		/* pid_t pid, int sig */
@@ -162,6 +165,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[276] = SC(sys_renameat2, I, L, I, L, U),
 	[278] = SC(sys_getrandom, L, L, U),	/* buf, size_t len, unsigned int flags */
 	[291] = SC(sys_statx, I, L, U, U, L),	/* int dfd, name, unsigned flags, mask, buffer */
+	[435] = SC(sys_clone3, L, L),		/* struct clone_args *uargs, size_t size */
 };
 
 static uint8_t warned[(NR_SYSCALLS + 1 + 7) / 8];
@@ -227,4 +231,6 @@ void syscall_dispatch(struct trapframe *tf)
 		r = -ENOSYS;
 	}
 	tf->a0 = (unsigned long)r;
+	if (unlikely(current()->fd_npins))
+		fd_unpin_all(current());	/* files borrowed from a shared table (fdtable.h) */
 }

@@ -35,9 +35,12 @@ SYSCALL_DECL(kill); SYSCALL_DECL(tkill); SYSCALL_DECL(tgkill); SYSCALL_DECL(setp
 SYSCALL_DECL(getpgid); SYSCALL_DECL(getsid); SYSCALL_DECL(setsid); SYSCALL_DECL(set_tid_address);
 SYSCALL_DECL(set_robust_list); SYSCALL_DECL(prlimit64); SYSCALL_DECL(rt_sigaction);
 SYSCALL_DECL(rt_sigprocmask); SYSCALL_DECL(rt_sigreturn); SYSCALL_DECL(rt_sigpending); SYSCALL_DECL(rt_sigsuspend);
-SYSCALL_DECL(sched_yield); SYSCALL_DECL(sched_getaffinity); SYSCALL_DECL(getcpu);
+SYSCALL_DECL(sched_yield); SYSCALL_DECL(getcpu);
 SYSCALL_DECL(prctl); SYSCALL_DECL(getpriority); SYSCALL_DECL(setpriority);
 SYSCALL_DECL(rt_sigtimedwait); SYSCALL_DECL(getrusage); SYSCALL_DECL(sigaltstack);
+/* Threads (sys_thread.c) */
+SYSCALL_DECL(clone3); SYSCALL_DECL(get_robust_list); SYSCALL_DECL(sched_getaffinity);
+SYSCALL_DECL(sched_setaffinity);
 /* Memory (sys_mem.c) */
 SYSCALL_DECL(brk); SYSCALL_DECL(mmap); SYSCALL_DECL(munmap); SYSCALL_DECL(mprotect);
 SYSCALL_DECL(madvise); SYSCALL_DECL(msync); SYSCALL_DECL(mlock); SYSCALL_DECL(mlockall);

@@ -152,8 +152,9 @@ static long tty_may_read(void)
 {
 	struct proc *p = current();
 
+	p = proc_leader(p);
 	while (p->pgid != __atomic_load_n(&fg_pgrp, __ATOMIC_RELAXED)) {
-		if (p->sig.action[SIGTTIN - 1].handler == SIG_IGN ||
+		if (p->sighand->action[SIGTTIN - 1].handler == SIG_IGN ||
 		    (p->sig.blocked & sigbit(SIGTTIN)))
 			return -EIO;
 		signal_kill_pgrp(p->pgid, SIGTTIN);
