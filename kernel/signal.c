@@ -335,11 +335,11 @@ static int setup_frame(struct trapframe *tf, int sig, struct k_sigaction *a, uns
 }
 
 /*
- * dequeue_locked - take the lowest signal of @set pending for thread @p,
+ * signal_dequeue_locked - take the lowest signal of @set pending for thread @p,
  * its own before its process's (SIGKILL first of all) into *@sig.
  * sched_lock held.  1 if there was one, else 0.
  */
-static int dequeue_locked(struct proc *p, uint64_t set, int *sig)
+int signal_dequeue_locked(struct proc *p, uint64_t set, int *sig)
 {
 	uint64_t *from = &p->sig.pending;
 	uint64_t ready = *from & set;
@@ -405,7 +405,7 @@ void signal_deliver(struct trapframe *tf)
 	int ready, sig;
 
 	spin_lock(&sched_lock);
-	ready = dequeue_locked(p, ~p->sig.blocked | UNBLOCKABLE, &sig);
+	ready = signal_dequeue_locked(p, ~p->sig.blocked | UNBLOCKABLE, &sig);
 	spin_unlock(&sched_lock);
 	if (!ready)
 		return;
@@ -435,63 +435,6 @@ void signal_force(int sig, unsigned long addr)
 		a->handler = SIG_DFL;
 	p->sig.blocked &= ~sigbit(sig);
 	deliver_one(p->tf, sig, addr);
-}
-
-/*
- * signal_suspend - rt_sigsuspend: wait with @mask blocked until a signal
- * is delivered.  Always -EINTR; the mask is restored after the handler
- * (through its frame) or on the way out.
- */
-long signal_suspend(uint64_t mask)
-{
-	struct proc *p = current();
-	static int chan;
-
-	spin_lock(&sched_lock);
-	p->sig.saved_blocked = p->sig.blocked;
-	p->sig.restore_blocked = 1;
-	p->sig.blocked = mask & ~UNBLOCKABLE;
-	signal_unblocked_locked(p);
-	while (!((p->sig.pending | p->group->pending) & (~p->sig.blocked | UNBLOCKABLE)))
-		sched_sleep_intr(&chan, &sched_lock);	/* only a signal wakes us */
-	spin_unlock(&sched_lock);
-	return -EINTR;
-}
-
-long signal_timedwait(uint64_t set, unsigned long uinfo, const uint64_t *deadline)
-{
-	struct proc *p = current();
-	struct k_siginfo info;
-	static int chan;
-	long r = 0;
-	int sig = 0;
-
-	set &= ~UNBLOCKABLE;
-	spin_lock(&sched_lock);
-	p->sig.waiting = set;
-	for (;;) {
-		if (dequeue_locked(p, set, &sig))
-			break;
-		if ((p->sig.pending | p->group->pending) & (~p->sig.blocked | UNBLOCKABLE)) {
-			r = -EINTR;	/* another signal is to be delivered */
-			break;
-		}
-		if (deadline && time_now_ns() >= *deadline) {
-			r = -EAGAIN;
-			break;
-		}
-		/* With a deadline, wake on every tick to look at the clock. */
-		sched_sleep_intr(deadline ? (void *)&jiffies : (void *)&chan, &sched_lock);
-	}
-	p->sig.waiting = 0;
-	spin_unlock(&sched_lock);
-	if (sig && uinfo) {
-		memset(&info, 0, sizeof(info));
-		info.si_signo = sig;	/* si_code SI_USER: where it came from is not kept */
-		if (uaccess_copy_to_user(uinfo, &info, sizeof(info)))
-			return -EFAULT;
-	}
-	return sig ? sig : r;
 }
 
 long signal_return(void)

@@ -45,10 +45,10 @@ static int overlaps(struct mm *mm, ul addr, ul len, struct vma *except)
 	return r;
 }
 
-SYSCALL(brk)
+/* brk_locked - brk(@want) with mm->map_lock held: the new break, or the old one on failure. */
+static long brk_locked(struct mm *mm, ul want)
 {
-	struct mm *mm = current()->mm;
-	ul want = a0, old_end = ALIGN_UP(mm->brk, PAGE_SIZE), new_end = ALIGN_UP(want, PAGE_SIZE);
+	ul old_end = ALIGN_UP(mm->brk, PAGE_SIZE), new_end = ALIGN_UP(want, PAGE_SIZE);
 	struct vma *heap = 0;
 
 	/* want > USER_MMAP_BASE first: near the top, ALIGN_UP would wrap new_end to 0. */
@@ -75,6 +75,17 @@ SYSCALL(brk)
 	}
 	mm->brk = want;
 	return (long)want;
+}
+
+SYSCALL(brk)
+{
+	struct mm *mm = current()->mm;
+	long r;
+
+	spin_lock(&mm->map_lock);	/* threads move one break */
+	r = brk_locked(mm, a0);
+	spin_unlock(&mm->map_lock);
+	return r;
 }
 
 /*
@@ -148,9 +159,7 @@ SYSCALL(mmap)
 		if (addr & (PAGE_SIZE - 1))
 			return -EINVAL;
 		if ((flags & MAP_FIXED_NOREPLACE) && overlaps(mm, addr, len, 0))
-			return -EEXIST;
-	} else if (!(addr = mm_find_free(mm, ALIGN_UP(addr, PAGE_SIZE), len))) {
-		return -ENOMEM;
+			return -EEXIST;		/* before the file's checks, as Linux; again below */
 	}
 	if (f) {
 		if ((r = mmap_file(f, flags, prot, &v)))
@@ -162,21 +171,31 @@ SYSCALL(mmap)
 	} else if ((flags & MAP_TYPE) != MAP_PRIVATE) {
 		return -EINVAL;
 	}
-	v.start = addr;
-	v.end = addr + len;
-	if (v.kind == VMA_FILE) {
-		uint64_t size = f->inode->size;
-
-		if (off >= ALIGN_UP(size, PAGE_SIZE))
-			v.file_end = addr;	/* every page is past the end: SIGBUS on touch */
-		else
-			v.file_end = addr + (size - off);
-	} else if (v.kind == VMA_SHMEM) {
-		/* An object of the mapping's size; /dev/zero's offset indexes into it. */
-		if (!(v.shm = shmem_create(len / PAGE_SIZE)))
-			return -ENOMEM;
+	/* An object of the mapping's size; /dev/zero's offset indexes into it. */
+	if (v.kind == VMA_SHMEM && !(v.shm = shmem_create(len / PAGE_SIZE)))
+		return -ENOMEM;
+	/* Choosing the place and taking it are one step: other threads map too. */
+	spin_lock(&mm->map_lock);
+	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+		if ((flags & MAP_FIXED_NOREPLACE) && overlaps(mm, addr, len, 0))
+			r = -EEXIST;
+	} else if (!(addr = mm_find_free(mm, ALIGN_UP(addr, PAGE_SIZE), len))) {
+		r = -ENOMEM;
 	}
-	r = mm_map(mm, &v);
+	if (!r) {
+		v.start = addr;
+		v.end = addr + len;
+		if (v.kind == VMA_FILE) {
+			uint64_t size = f->inode->size;
+
+			if (off >= ALIGN_UP(size, PAGE_SIZE))
+				v.file_end = addr;	/* every page is past the end: SIGBUS on touch */
+			else
+				v.file_end = addr + (size - off);
+		}
+		r = mm_map(mm, &v);
+	}
+	spin_unlock(&mm->map_lock);
 	if (v.kind == VMA_SHMEM)
 		shmem_put(v.shm);	/* the VMA holds its own reference */
 	return r ? r : (long)addr;

@@ -80,6 +80,12 @@ static inline void vma_note_mapped(struct vma *v, unsigned long va)
 
 struct mm {
 	struct spinlock lock;		/* the page table and the VMA list */
+	/*
+	 * Serialises the system calls that choose where to map (mmap without
+	 * MAP_FIXED, brk) against each other: threads share the address
+	 * space.  Taken before lock.  Zeroed by mm_create, which is unlocked.
+	 */
+	struct spinlock map_lock;
 	phys_addr_t root;
 	int refs;			/* processes using it (a vfork child borrows it) */
 	struct vma *vmas;
