@@ -175,6 +175,13 @@ SYSCALL(prlimit64)
 	}
 	if (a1 >= 16)
 		return -EINVAL;
+	if (a2) {
+		uint64_t nl[2];
+		if (uaccess_copy_from_user(nl, a2, sizeof(nl)))
+			return -EFAULT;
+		if (nl[0] > nl[1])
+			return -EINVAL;
+	}
 	if (a1 == 3)		/* RLIMIT_STACK */
 		lim[0] = lim[1] = USER_STACK_SIZE;
 	if (a1 == 7)		/* RLIMIT_NOFILE */
@@ -182,6 +189,17 @@ SYSCALL(prlimit64)
 	if (a3 && uaccess_copy_to_user(a3, lim, sizeof(lim)))
 		return -EFAULT;
 	return 0;
+}
+
+/* getrlimit(resource, rlim) and setrlimit(resource, rlim): prlimit64 on ourselves. */
+SYSCALL(getrlimit)
+{
+	return sys_prlimit64(0, a0, 0, a1, 0, 0);
+}
+
+SYSCALL(setrlimit)
+{
+	return sys_prlimit64(0, a0, a1, 0, 0, 0);
 }
 
 SYSCALL(rt_sigaction)

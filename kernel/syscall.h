@@ -33,7 +33,7 @@ SYSCALL_DECL(clone); SYSCALL_DECL(execve); SYSCALL_DECL(wait4); SYSCALL_DECL(wai
 SYSCALL_DECL(exit_group); SYSCALL_DECL(getpid); SYSCALL_DECL(getppid); SYSCALL_DECL(gettid);
 SYSCALL_DECL(kill); SYSCALL_DECL(tkill); SYSCALL_DECL(tgkill); SYSCALL_DECL(setpgid);
 SYSCALL_DECL(getpgid); SYSCALL_DECL(getsid); SYSCALL_DECL(setsid); SYSCALL_DECL(set_tid_address);
-SYSCALL_DECL(set_robust_list); SYSCALL_DECL(prlimit64); SYSCALL_DECL(rt_sigaction);
+SYSCALL_DECL(set_robust_list); SYSCALL_DECL(prlimit64); SYSCALL_DECL(getrlimit); SYSCALL_DECL(setrlimit); SYSCALL_DECL(rt_sigaction);
 SYSCALL_DECL(rt_sigprocmask); SYSCALL_DECL(rt_sigreturn); SYSCALL_DECL(rt_sigpending); SYSCALL_DECL(rt_sigsuspend);
 SYSCALL_DECL(sched_yield); SYSCALL_DECL(getcpu);
 SYSCALL_DECL(prctl); SYSCALL_DECL(getpriority); SYSCALL_DECL(setpriority);
