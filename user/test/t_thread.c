@@ -304,6 +304,9 @@ static void check_signals(void)
 	pthread_join(th2, NULL);
 	CHECK(usr1_taker == tid, "tgkill's signal ran in the thread it named");
 	CHECK_ERR(syscall(SYS_tgkill, getpid() + 100000, tid, 0), ESRCH, "tgkill with a bad tgid");
+	/* pthread_join returns at the CLEARTID wake, a moment before the thread is gone. */
+	for (int i = 0; i < 100000 && syscall(SYS_tgkill, getpid(), tid, 0) == 0; i++)
+		sched_yield();
 	CHECK_ERR(syscall(SYS_tgkill, getpid(), tid, 0), ESRCH, "tgkill to a thread that has exited");
 	CHECK_ERR(syscall(SYS_tgkill, 0, tid, 0), EINVAL, "tgkill with tgid 0");
 	CHECK_ERR(syscall(SYS_tkill, -1, SIGUSR1), EINVAL, "tkill with tid -1");
