@@ -38,7 +38,10 @@ struct file_ops {
 	long (*getdents)(struct file *f, unsigned long ubuf, size_t n);
 	void (*release)(struct file *f);
 	unsigned (*poll)(struct file *f);	/* POLLIN etc. now; NULL: never blocks (poll.h) */
+	void (*poll_gen)(struct file *f, unsigned gen[2]);	/* edge counters (poll.h); may be NULL */
 };
+
+struct epitem;
 
 struct file {
 	const struct file_ops *ops;
@@ -51,6 +54,7 @@ struct file {
 	int seekable;
 	struct inode *inode;		/* initramfs files and directories */
 	void *priv;			/* pipe, /proc text, directory cursor */
+	struct epitem *epitems;		/* epoll registrations of this file, under epoll_lock */
 };
 
 /* file_alloc - a zeroed file of kind @ops with open @flags and one reference, or NULL. */
