@@ -40,7 +40,8 @@ static char *pipe_slot(struct pipe *p, size_t pos)
 /*
  * pipe_wake - the pipe changed: count an edge for the side(s) in @edges
  * (so an edge-triggered epoll of the read end ignores reads, as Linux's
- * does), then wake its sleepers and any poller.
+ * does; every write is an input edge, as Linux's once a pipe was polled),
+ * then wake its sleepers and any poller.
  */
 static void pipe_wake(struct pipe *p, unsigned edges)
 {
@@ -105,11 +106,14 @@ static long pipe_read(struct file *f, unsigned long ubuf, size_t n)
 	/* Take what is there, up to n, in bounce-buffer sized pieces. */
 	size_t done = 0;
 	while (done < n && p->head != p->tail) {
+		/* An output edge only when the write end becomes writable, as Linux's. */
+		int was_full = PIPE_SIZE - (p->head - p->tail) < PIPE_BUF;
+
 		got = 0;
 		while (got < sizeof(tmp) && done + got < n && p->head != p->tail)
 			tmp[got++] = *pipe_slot(p, p->tail++);
 		spin_unlock(&p->lock);
-		pipe_wake(p, PIPE_EDGE_OUT);
+		pipe_wake(p, was_full ? PIPE_EDGE_OUT : 0);
 		if (uaccess_copy_to_user(ubuf + done, tmp, got))
 			return done ? (long)done : -EFAULT;
 		done += got;
