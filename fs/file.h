@@ -5,7 +5,8 @@
  * A struct file is shared by every descriptor that dup() or fork() made
  * from one open(); it dies with its last reference.  The kinds: initramfs
  * files and directories (ramfile.c), /dev devices (devfs.c), pipe ends
- * (pipe.c), and /proc files (procfs.c, text generated once, at open).
+ * (pipe.c), /proc files (procfs.c, text generated once, at open), eventfds
+ * (eventfd.c) and epoll instances (epoll.c).
  * Descriptors are fdtable.h, names namei.h and vfs.h, fstat stat.h.
  */
 #ifndef HOLSTEIN_FILE_H
