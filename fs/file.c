@@ -8,6 +8,7 @@
 #include "../kernel/kernel.h"
 #include "../vm/kmalloc.h"
 #include "file.h"
+#include "epoll.h"
 
 /*
  * file_alloc - a new open file of kind @ops with open @flags, holding one
@@ -34,14 +35,17 @@ struct file *file_get(struct file *f)
 }
 
 /*
- * file_put - drop one reference.  The last one calls the kind's release
- * (which frees its priv) and frees @f; acquire-release ordering makes every
- * earlier user's writes visible to the releaser.
+ * file_put - drop one reference.  The last one first takes @f out of every
+ * epoll instance (which hold no reference, so would otherwise keep a
+ * dangling pointer), then calls the kind's release (which frees its priv)
+ * and frees @f; acquire-release ordering makes every earlier user's writes
+ * visible to the releaser.  Call it holding no spinlock.
  */
 void file_put(struct file *f)
 {
 	if (__atomic_sub_fetch(&f->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
+	epoll_file_gone(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	kfree(f);

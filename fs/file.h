@@ -5,7 +5,8 @@
  * A struct file is shared by every descriptor that dup() or fork() made
  * from one open(); it dies with its last reference.  The kinds: initramfs
  * files and directories (ramfile.c), /dev devices (devfs.c), pipe ends
- * (pipe.c), and /proc files (procfs.c, text generated once, at open).
+ * (pipe.c), /proc files (procfs.c, text generated once, at open), eventfds
+ * (eventfd.c) and epoll instances (epoll.c).
  * Descriptors are fdtable.h, names namei.h and vfs.h, fstat stat.h.
  */
 #ifndef HOLSTEIN_FILE_H
@@ -38,7 +39,10 @@ struct file_ops {
 	long (*getdents)(struct file *f, unsigned long ubuf, size_t n);
 	void (*release)(struct file *f);
 	unsigned (*poll)(struct file *f);	/* POLLIN etc. now; NULL: never blocks (poll.h) */
+	void (*poll_gen)(struct file *f, unsigned gen[2]);	/* edge counters (poll.h); may be NULL */
 };
+
+struct epitem;
 
 struct file {
 	const struct file_ops *ops;
@@ -51,6 +55,7 @@ struct file {
 	int seekable;
 	struct inode *inode;		/* initramfs files and directories */
 	void *priv;			/* pipe, /proc text, directory cursor */
+	struct epitem *epitems;		/* epoll registrations of this file, under epoll_lock */
 };
 
 /* file_alloc - a zeroed file of kind @ops with open @flags and one reference, or NULL. */

@@ -24,6 +24,7 @@ struct pipe {
 	char *page[PIPE_PAGES];		/* the ring, a page at a time */
 	size_t head, tail;		/* bytes written, bytes read (free-running) */
 	int readers, writers;
+	unsigned gen[2];		/* edge counters (poll.h): data written, room made */
 };
 
 /* pipe_slot - the ring byte for free-running position @pos. */
@@ -33,9 +34,20 @@ static char *pipe_slot(struct pipe *p, size_t pos)
 	return &p->page[pos / 4096][pos % 4096];
 }
 
-/* pipe_wake - the pipe changed: wake its sleepers and any poller. */
-static void pipe_wake(struct pipe *p)
+#define PIPE_EDGE_IN	(1 << POLL_EDGE_IN)	/* pipe_wake: readers have news */
+#define PIPE_EDGE_OUT	(1 << POLL_EDGE_OUT)	/* pipe_wake: writers have news */
+
+/*
+ * pipe_wake - the pipe changed: count an edge for the side(s) in @edges
+ * (so an edge-triggered epoll of the read end ignores reads, as Linux's
+ * does; every write is an input edge, as Linux's once a pipe was polled),
+ * then wake its sleepers and any poller.
+ */
+static void pipe_wake(struct pipe *p, unsigned edges)
 {
+	for (int i = 0; i < 2; i++)
+		if (edges & (1u << i))
+			__atomic_add_fetch(&p->gen[i], 1, __ATOMIC_SEQ_CST);
 	sched_wakeup(p);
 	poll_notify();
 }
@@ -56,7 +68,7 @@ static void pipe_release(struct file *f)
 		p->writers--;
 	last = p->readers == 0 && p->writers == 0;
 	spin_unlock(&p->lock);
-	pipe_wake(p);
+	pipe_wake(p, PIPE_EDGE_IN | PIPE_EDGE_OUT);
 	if (last) {
 		for (int i = 0; i < PIPE_PAGES; i++)
 			kfree(p->page[i]);
@@ -94,11 +106,14 @@ static long pipe_read(struct file *f, unsigned long ubuf, size_t n)
 	/* Take what is there, up to n, in bounce-buffer sized pieces. */
 	size_t done = 0;
 	while (done < n && p->head != p->tail) {
+		/* An output edge only when the write end becomes writable, as Linux's. */
+		int was_full = PIPE_SIZE - (p->head - p->tail) < PIPE_BUF;
+
 		got = 0;
 		while (got < sizeof(tmp) && done + got < n && p->head != p->tail)
 			tmp[got++] = *pipe_slot(p, p->tail++);
 		spin_unlock(&p->lock);
-		pipe_wake(p);
+		pipe_wake(p, was_full ? PIPE_EDGE_OUT : 0);
 		if (uaccess_copy_to_user(ubuf + done, tmp, got))
 			return done ? (long)done : -EFAULT;
 		done += got;
@@ -153,7 +168,7 @@ static long pipe_write(struct file *f, unsigned long ubuf, size_t n)
 		for (size_t i = 0; i < put; i++)
 			*pipe_slot(p, p->head++) = tmp[i];
 		spin_unlock(&p->lock);
-		pipe_wake(p);
+		pipe_wake(p, PIPE_EDGE_IN);
 		done += put;
 	}
 	kfree(tmp);
@@ -186,8 +201,18 @@ static unsigned pipe_poll(struct file *f)
 	return ev;
 }
 
+/* pipe_poll_gen - the pipe's edge counters: both ends share them. */
+static void pipe_poll_gen(struct file *f, unsigned gen[2])
+{
+	struct pipe *p = f->priv;
+
+	for (int i = 0; i < 2; i++)
+		gen[i] = __atomic_load_n(&p->gen[i], __ATOMIC_SEQ_CST);
+}
+
 static const struct file_ops pipe_ops = {
 	.read = pipe_read, .write = pipe_write, .release = pipe_release, .poll = pipe_poll,
+	.poll_gen = pipe_poll_gen,
 };
 
 /*

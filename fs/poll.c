@@ -1,5 +1,5 @@
 /*
- * poll.c - ppoll and pselect6.
+ * poll.c - ppoll and pselect6, and the waiting they share with epoll.
  *
  * There is one wait channel for all pollers.  A poller samples poll_seq,
  * scans its files, then announces itself in poll_sleepers and sleeps only
@@ -24,7 +24,6 @@
 
 #define POLL_MAX_FDS	NOFILE		/* beyond RLIMIT_NOFILE: EINVAL, like Linux */
 #define FDSET_MAX	1024		/* FD_SETSIZE */
-#define NO_DEADLINE	UINT64_MAX
 
 static unsigned poll_seq;
 static int poll_chan;
@@ -46,33 +45,46 @@ void poll_tick(void)
 		sched_wakeup(&poll_chan);
 }
 
-/* file_poll - @f's readiness: POLLIN/POLLOUT/POLLHUP/POLLERR bits. */
-static unsigned file_poll(struct file *f)
+/* poll_file - @f's readiness: POLLIN/POLLOUT/POLLHUP/POLLERR bits. */
+unsigned poll_file(struct file *f)
 {
 	if (f->ops->poll)
 		return f->ops->poll(f);
 	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 }
 
-typedef long (*poll_scan_fn)(void *arg);
+/*
+ * poll_edges - @f's edge counters into @gen (POLL_EDGE_IN, POLL_EDGE_OUT).
+ * A kind without its own counters shares poll_seq, which moves on every
+ * notify in the system: an edge-triggered watcher of such a file may see
+ * an event again without a change of its own, but never misses one.
+ */
+void poll_edges(struct file *f, unsigned gen[2])
+{
+	if (f->ops->poll_gen) {
+		f->ops->poll_gen(f, gen);
+		return;
+	}
+	gen[POLL_EDGE_IN] = gen[POLL_EDGE_OUT] = __atomic_load_n(&poll_seq, __ATOMIC_SEQ_CST);
+}
 
 /*
  * poll_wait - call @scan until it reports readiness (> 0) or an error (< 0),
  * @deadline (time_now_ns) passes (0), or a signal arrives (-EINTR).  A deadline
  * of 0 scans once.
  */
-static long poll_wait(poll_scan_fn scan, void *arg, uint64_t deadline)
+long poll_wait(poll_scan_fn scan, void *arg, uint64_t deadline)
 {
 	for (;;) {
 		unsigned seq = __atomic_load_n(&poll_seq, __ATOMIC_SEQ_CST);
-		long n = scan(arg);
+		long n = scan(arg);	/* after the sample: a change during the scan moves poll_seq */
 		int r = 0;
 
 		if (n)
 			return n;
-		if (deadline != NO_DEADLINE && time_now_ns() >= deadline)
+		if (deadline != POLL_NO_DEADLINE && time_now_ns() >= deadline)
 			return 0;
-		int timed = deadline != NO_DEADLINE;
+		int timed = deadline != POLL_NO_DEADLINE;
 		spin_lock(&sched_lock);
 		__atomic_add_fetch(&poll_sleepers, 1, __ATOMIC_SEQ_CST);
 		__atomic_add_fetch(&poll_timed, timed, __ATOMIC_RELAXED);
@@ -87,19 +99,41 @@ static long poll_wait(poll_scan_fn scan, void *arg, uint64_t deadline)
 }
 
 /*
+ * poll_sigmask - install the temporary signal mask @umask of @masksize
+ * bytes (NULL: keep the mask) for a wait, restored after a handler as
+ * rt_sigsuspend's is, or on the way out if no signal came.  0 or -errno.
+ */
+long poll_sigmask(unsigned long umask, unsigned long masksize)
+{
+	struct proc *p = current();
+	uint64_t mask;
+
+	if (!umask)
+		return 0;
+	if (masksize != sizeof(mask))
+		return -EINVAL;
+	if (uaccess_copy_from_user(&mask, umask, sizeof(mask)))
+		return -EFAULT;
+	spin_lock(&sched_lock);
+	p->sig.saved_blocked = p->sig.blocked;
+	p->sig.restore_blocked = 1;
+	p->sig.blocked = mask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
+	signal_unblocked_locked(p);
+	spin_unlock(&sched_lock);
+	return 0;
+}
+
+/*
  * poll_begin - the common ppoll/pselect6 prologue: the deadline from the
- * user's timespec @uts (NULL: none), and the temporary signal mask @umask
- * of @masksize bytes (NULL: keep), restored after a handler as
- * rt_sigsuspend's is.  0 or -errno.
+ * user's timespec @uts (NULL: none), then poll_sigmask(@umask, @masksize).
+ * 0 or -errno.
  */
 static long poll_begin(unsigned long uts, unsigned long umask, unsigned long masksize,
 		       uint64_t *deadline)
 {
-	struct proc *p = current();
 	struct ktimespec ts;
-	uint64_t mask;
 
-	*deadline = NO_DEADLINE;
+	*deadline = POLL_NO_DEADLINE;
 	if (uts) {
 		if (uaccess_copy_from_user(&ts, uts, sizeof(ts)))
 			return -EFAULT;
@@ -107,25 +141,13 @@ static long poll_begin(unsigned long uts, unsigned long umask, unsigned long mas
 			return -EINVAL;
 		*deadline = time_now_ns() + (uint64_t)ts.sec * 1000000000ULL + (uint64_t)ts.nsec;
 	}
-	if (umask) {
-		if (masksize != sizeof(mask))
-			return -EINVAL;
-		if (uaccess_copy_from_user(&mask, umask, sizeof(mask)))
-			return -EFAULT;
-		spin_lock(&sched_lock);
-		p->sig.saved_blocked = p->sig.blocked;
-		p->sig.restore_blocked = 1;
-		p->sig.blocked = mask & ~(sigbit(SIGKILL) | sigbit(SIGSTOP));
-		signal_unblocked_locked(p);
-		spin_unlock(&sched_lock);
-	}
-	return 0;
+	return poll_sigmask(umask, masksize);
 }
 
 /* poll_end - write the time left back to @uts, as Linux does. */
 static void poll_end(unsigned long uts, uint64_t deadline)
 {
-	if (uts && deadline != NO_DEADLINE) {
+	if (uts && deadline != POLL_NO_DEADLINE) {
 		uint64_t now = time_now_ns(), left = deadline > now ? deadline - now : 0;
 		struct ktimespec ts = { (int64_t)(left / 1000000000ULL),
 					(int64_t)(left % 1000000000ULL) };
@@ -158,7 +180,7 @@ static long ppoll_scan(void *arg)
 		if (pf->fd < 0)
 			continue;
 		f = fd_get(pf->fd);	/* many files: a reference each, not fd_file's pins */
-		pf->revents = (int16_t)(f ? file_poll(f) & want : POLLNVAL);
+		pf->revents = (int16_t)(f ? poll_file(f) & want : POLLNVAL);
 		if (f)
 			file_put(f);
 		ready += pf->revents != 0;
@@ -214,7 +236,7 @@ static long select_scan(void *arg)
 		struct file *f = fd_get(fd);
 		if (!f)
 			return -EBADF;
-		unsigned ev = file_poll(f);
+		unsigned ev = poll_file(f);
 		file_put(f);
 		for (int s = 0; s < 3; s++)
 			if ((a->in[s][w] & bit) && (ev & ready_for[s])) {

@@ -52,6 +52,11 @@ struct syscall_entry {
  */
 static const struct syscall_entry table[NR_SYSCALLS] = {
 	[17] = SC(sys_getcwd, L, L),		/* char *buf, unsigned long size */
+	[19] = SC(sys_eventfd2, U, I),		/* unsigned int count, int flags */
+	[20] = SC(sys_epoll_create1, I),	/* int flags */
+	[21] = SC(sys_epoll_ctl, I, I, I, L),	/* int epfd, int op, int fd, event */
+	/* int epfd, events, int maxevents, int timeout, sigmask, size_t sigsetsize */
+	[22] = SC(sys_epoll_pwait, I, L, I, I, L, L),
 	[23] = SC(sys_dup, U),			/* unsigned int fildes */
 	[24] = SC(sys_dup3, U, U, I),		/* unsigned int oldfd, newfd, int flags */
 	[25] = SC(sys_fcntl, U, U, L),		/* unsigned int fd, cmd, unsigned long arg */

@@ -50,8 +50,10 @@ SYSCALL_DECL(uname); SYSCALL_DECL(getuid); SYSCALL_DECL(getgroups); SYSCALL_DECL
 SYSCALL_DECL(reboot); SYSCALL_DECL(getrandom); SYSCALL_DECL(clock_gettime);
 SYSCALL_DECL(clock_getres); SYSCALL_DECL(gettimeofday); SYSCALL_DECL(nanosleep);
 SYSCALL_DECL(clock_nanosleep); SYSCALL_DECL(times); SYSCALL_DECL(futex);
-/* Waiting on files (fs/poll.c) */
+/* Waiting on files (fs/poll.c, fs/epoll.c), eventfd (fs/eventfd.c) */
 SYSCALL_DECL(ppoll); SYSCALL_DECL(pselect6);
+SYSCALL_DECL(epoll_create1); SYSCALL_DECL(epoll_ctl); SYSCALL_DECL(epoll_pwait);
+SYSCALL_DECL(eventfd2);
 /* Interval timers (itimer.c) */
 SYSCALL_DECL(getitimer); SYSCALL_DECL(setitimer);
 

@@ -38,6 +38,7 @@ static struct spinlock tty_lock = SPINLOCK_INIT("tty");
 static char buf[TTY_BUF];
 static size_t r, w, e;		/* read, committed (readable), edit positions */
 static int eof_pending;
+static unsigned tty_in_gen;	/* input edges for epoll (poll.h's poll_gen) */
 static int fg_pgrp = 1;
 static struct kernel_termios termios = {
 	.c_iflag = 0x500,		/* ICRNL | IXON */
@@ -136,6 +137,7 @@ void tty_poll(void)
 	}
 	spin_unlock(&tty_lock);
 	if (any) {
+		__atomic_add_fetch(&tty_in_gen, 1, __ATOMIC_SEQ_CST);
 		sched_wakeup(&buf);
 		poll_notify();
 	}
@@ -268,6 +270,15 @@ static unsigned tty_poll_file(struct file *f)
 	return ev;
 }
 
+/* tty_poll_gen - input edges count typed characters; output never waits, so it has none. */
+static void tty_poll_gen(struct file *f, unsigned gen[2])
+{
+	(void)f;
+	gen[POLL_EDGE_IN] = __atomic_load_n(&tty_in_gen, __ATOMIC_SEQ_CST);
+	gen[POLL_EDGE_OUT] = 0;
+}
+
 const struct file_ops tty_ops = {
 	.read = tty_read, .write = tty_write, .ioctl = tty_ioctl, .poll = tty_poll_file,
+	.poll_gen = tty_poll_gen,
 };

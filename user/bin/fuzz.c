@@ -33,6 +33,8 @@
  */
 #include "ulib.h"
 #include <limits.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/uio.h>
 
@@ -157,6 +159,10 @@ static const struct call calls[] = {
 	{ SYS_prlimit64, "prlimit64", { K_SPEC, K_ANY, K_SPEC, K_BUF } },
 	{ SYS_getrandom, "getrandom", { K_BUF, K_LEN, K_SPEC } },
 	{ SYS_statx, "statx", { K_DIRFD, K_PATH, K_FLAGS, K_ANY, K_BUF } },
+	{ SYS_eventfd2, "eventfd2", { K_ANY, K_SPEC } },
+	{ SYS_epoll_create1, "epoll_create1", { K_SPEC } },
+	{ SYS_epoll_ctl, "epoll_ctl", { K_FD, K_SPEC, K_FD, K_BUF } },
+	{ SYS_epoll_pwait, "epoll_pwait", { K_FD, K_BUF, K_SPEC, K_SPEC, K_SET, K_SETSZ } },
 };
 #define NCALLS ((int)(sizeof(calls) / sizeof(calls[0])))
 
@@ -549,6 +555,19 @@ static int prepare(const struct call *c, uint64_t *a)
 	case SYS_pipe2:
 		a[1] = flags_val() | O_NONBLOCK;
 		break;
+	case SYS_eventfd2:
+		a[1] = flags_val() | EFD_NONBLOCK;	/* a read of 0 must not block the worker */
+		break;
+	case SYS_epoll_create1:
+		a[0] = chance(80) ? PICK(((const uint64_t[]){ 0, EPOLL_CLOEXEC })) : flags_val();
+		break;
+	case SYS_epoll_ctl:
+		a[1] = below(5);	/* ADD, DEL, MOD and two bad ops */
+		break;
+	case SYS_epoll_pwait:
+		a[2] = chance(80) ? 1 + below(8) : any_val();
+		a[3] = below(3);	/* milliseconds; never negative: that waits for ever */
+		break;
 	case SYS_kill:
 		a[0] = chance(20) ? 2 + below(1 << 22) : me;
 		a[1] = a[0] == me ? safe_sig() : 0; /* others: an existence probe, signal 0 */
@@ -716,6 +735,8 @@ static long issue(long nr, const uint64_t *a)
 	case SYS_openat:
 	case SYS_dup:
 	case SYS_dup3:
+	case SYS_eventfd2:
+	case SYS_epoll_create1:
 		keep_fd(r);
 		break;
 	case SYS_fcntl:
