@@ -90,3 +90,13 @@ ifeq ($(words $(MAKEFILE_LIST)),1)
 else
 .DEFAULT_GOAL := $(user_saved_goal)
 endif
+
+# Tests that need threads (clone with CLONE_VM|CLONE_THREAD): checked under the oracle only
+# until Holstein has threads, then they move into USER_TEST_NAMES.
+#     make -f user/user.mk user-thread-oracle
+USER_THREAD_TEST_NAMES := t_futex_thr
+USER_THREAD_TESTS := $(addprefix $(UB)/test/,$(USER_THREAD_TEST_NAMES))
+
+.PHONY: user-thread-oracle
+user-thread-oracle: $(USER_THREAD_TESTS)
+	@for t in $(USER_THREAD_TESTS); do timeout $(USER_ORACLE_TIMEOUT) $(USER_QEMU) $$t || exit 1; done
