@@ -92,9 +92,10 @@ else
 endif
 
 # Tests that need threads (clone with CLONE_VM|CLONE_THREAD): checked under the oracle only
-# until Holstein has threads, then they move into USER_TEST_NAMES.
+# until Holstein has threads, then they move into USER_TEST_NAMES. t_futex_robust needs no
+# threads, only the exit path calling futex_exit_robust (set_robust_list recording the head).
 #     make -f user/user.mk user-thread-oracle
-USER_THREAD_TEST_NAMES := t_futex_thr
+USER_THREAD_TEST_NAMES := t_futex_thr t_futex_robust
 USER_THREAD_TESTS := $(addprefix $(UB)/test/,$(USER_THREAD_TEST_NAMES))
 
 .PHONY: user-thread-oracle

@@ -15,6 +15,52 @@
 #define NPROC 4		/* lock hammer: processes */
 #define ROUNDS 3000	/* lock hammer: increments each */
 
+static int guard_fd = -1;	/* the write end of the guardian's pipe; only the test holds it */
+
+/* tfork - xfork, and the child lets go of the guardian's pipe (see start_guardian). */
+static pid_t tfork(void)
+{
+	pid_t pid = xfork();
+
+	if (pid == 0 && guard_fd >= 0)
+		close(guard_fd);
+	return pid;
+}
+
+/*
+ * start_guardian - waiter children sleep in FUTEX_WAIT until the test wakes them; if the
+ * test dies first (the OOM killer, under fault injection) nobody ever will, and they would
+ * outlive it holding memory. So the test makes its own process group and forks a guardian
+ * that reads a pipe only the test writes to: a byte means the test finished normally,
+ * end of file that it died, and then the guardian kills the whole group.
+ */
+static void start_guardian(void)
+{
+	int p[2];
+	char c;
+
+	setpgid(0, 0);
+	xpipe(p);
+	if (xfork() == 0) {
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			kill(-getpgrp(), SIGKILL);
+		_exit(0);
+	}
+	close(p[0]);
+	guard_fd = p[1];
+}
+
+/* stop_guardian - tell the guardian all is well and reap it. */
+static void stop_guardian(void)
+{
+	if (write(guard_fd, "x", 1) != 1)
+		die("guardian pipe: %s", strerror(errno));
+	close(guard_fd);
+	while (wait(NULL) > 0)
+		;
+}
+
 static long fx(uint32_t *u, int op, uint32_t val, const struct timespec *ts, uint32_t *u2,
 	       uint32_t val3)
 {
@@ -43,7 +89,7 @@ static uint32_t *shared_page(void)
  */
 static pid_t waiter(uint32_t *u, int op, uint32_t val, uint32_t bitset)
 {
-	pid_t pid = xfork();
+	pid_t pid = tfork();
 
 	if (pid == 0)
 		_exit(fx(u, op, val, NULL, NULL, bitset) == 0 ? 0 : 2);
@@ -264,7 +310,7 @@ static void check_wake_op_word(void)
 		die("mmap: %s", strerror(errno));
 	CHECK(fx2(priv + 1, FUTEX_WAKE_OP_PRIVATE, 1, 1, priv, FUTEX_OP(FUTEX_OP_ADD, 3, 0, 0)) == 0 &&
 		  priv[0] == 3, "WAKE_OP on a page never touched (demand zero) -> 3");
-	pid_t pid = xfork();
+	pid_t pid = tfork();
 	if (pid == 0) {		/* the page is COW now: the op must copy it first */
 		long rr = fx2(priv + 1, FUTEX_WAKE_OP_PRIVATE, 1, 1, priv, FUTEX_OP(FUTEX_OP_ADD, 4, 0, 0));
 		_exit(rr == 0 && priv[0] == 7 ? 0 : 1);
@@ -327,7 +373,7 @@ static long signal_wait(uint32_t *w, const struct timespec *ts, int flags, int w
 	w[1] = 0;	/* our result is in */
 	w[2] = 0;	/* signals that got through, as the child sees them */
 	sig_seen = &w[2];
-	pid = xfork();
+	pid = tfork();
 	if (pid == 0) {
 		while (!__atomic_load_n(&w[1], __ATOMIC_SEQ_CST)) {
 			if (wake_after && __atomic_load_n(&w[2], __ATOMIC_SEQ_CST)) {
@@ -403,7 +449,7 @@ static void check_lock_hammer(void)
 	int ok = 0;
 
 	for (int i = 0; i < NPROC; i++) {
-		if ((p[i] = xfork()) == 0) {
+		if ((p[i] = tfork()) == 0) {
 			for (int n = 0; n < ROUNDS; n++) {
 				lock(&w[0]);
 				w[16]++;	/* a plain increment: only the lock keeps it exact */
@@ -422,6 +468,7 @@ static void check_lock_hammer(void)
 int main(void)
 {
 	t_init();
+	start_guardian();
 	check_errnos();
 	check_timeouts();
 	check_wake();
@@ -430,5 +477,6 @@ int main(void)
 	check_wake_op_wake();
 	check_signals();
 	check_lock_hammer();
+	stop_guardian();
 	return t_done("t_futex");
 }
