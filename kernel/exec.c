@@ -281,6 +281,8 @@ static int exec_leave_old(struct proc *p)
 		futex_wake(p->clear_child_tid, 1, ~0U);
 		p->clear_child_tid = 0;
 	}
+	if (p->robust_list)
+		futex_exit_robust(p->robust_list, p->robust_len, p->pid);
 	p->robust_list = p->robust_len = 0;
 	return 0;
 }

@@ -295,39 +295,25 @@ SYSCALL(clock_nanosleep)
 	return do_nanosleep(a2, a3, (a1 & 1) != 0, a0);
 }
 
-#define FUTEX_WAIT		0
-#define FUTEX_WAKE		1
-#define FUTEX_WAIT_BITSET	9
-#define FUTEX_WAKE_BITSET	10
-#define FUTEX_PRIVATE_FLAG	128
-#define FUTEX_CLOCK_REALTIME	256
-
 /*
- * futex(uaddr, op, val, timeout, uaddr2, val3): the wait and wake operations
- * (kernel/futex.c); the requeue and PI ones are ENOSYS, as there are no threads.
- * FUTEX_WAIT's timeout is relative, FUTEX_WAIT_BITSET's absolute.
+ * futex(uaddr, op, val, timeout, uaddr2, val3): kernel/futex.c does the
+ * work; here the timeout becomes a deadline first, as Linux reads it
+ * before looking further at op (a bad timespec is EFAULT/EINVAL even where
+ * the clock flag would be ENOSYS).  FUTEX_WAIT's timeout is relative,
+ * WAIT_BITSET's absolute: on CLOCK_MONOTONIC, or the wall clock with
+ * FUTEX_CLOCK_REALTIME.  For REQUEUE, CMP_REQUEUE and WAKE_OP the fourth
+ * argument is a count, not a pointer.
  */
 SYSCALL(futex)
 {
-	int cmd = (int)(a1 & ~(ul)(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME));
+	int cmd = (int)a1 & FUTEX_CMD_MASK;
 	uint64_t deadline = 0;
 	long r;
 
-	switch (cmd) {
-	case FUTEX_WAIT:
-	case FUTEX_WAIT_BITSET:
-		if (a3 && (r = user_deadline(a3, cmd == FUTEX_WAIT_BITSET,
-					     (a1 & FUTEX_CLOCK_REALTIME) ? 0 : 1, &deadline)))
-			return r;
-		return futex_wait(a0, (uint32_t)a2, deadline,
-				  cmd == FUTEX_WAIT ? ~0U : (uint32_t)a5);
-	case FUTEX_WAKE:
-	case FUTEX_WAKE_BITSET:
-		return futex_wake(a0, (int)a2 < 0 ? 0x7fffffff : (int)a2,
-				  cmd == FUTEX_WAKE ? ~0U : (uint32_t)a5);
-	default:
-		return -ENOSYS;
-	}
+	if (a3 && futex_has_timeout(cmd) &&
+	    (r = user_deadline(a3, cmd != FUTEX_WAIT, (a1 & FUTEX_CLOCK_REALTIME) ? 0 : 1, &deadline)))
+		return r;
+	return futex_do(a0, (int)a1, (uint32_t)a2, deadline, a4, (uint32_t)a3, (uint32_t)a5);
 }
 
 /* times(buf) - our and our reaped children's CPU time in 1/HZ s; returns the uptime in 1/HZ s. */

@@ -1,5 +1,6 @@
 /*
- * uaccess.c - range checks around __uaccess_copy (arch/riscv/uaccess.S).
+ * uaccess.c - range checks around __uaccess_copy and the atomic user-word
+ * routines (arch/riscv/uaccess.S).
  */
 #include "uaccess.h"
 #include "mm.h"
@@ -57,4 +58,22 @@ long uaccess_put_u64(unsigned long uaddr, uint64_t v)
 long uaccess_get_u64(unsigned long uaddr, uint64_t *v)
 {
 	return uaccess_copy_from_user(v, uaddr, sizeof(*v));
+}
+
+long uaccess_atomic_u32(unsigned long uaddr, enum uaccess_amo op, uint32_t arg, uint32_t *old)
+{
+	if ((uaddr & 3) || op > UACCESS_AMO_XOR)
+		return -EINVAL;
+	if (!uaccess_ok(uaddr, sizeof(uint32_t)))
+		return -EFAULT;
+	return __uaccess_amo32((int)op, (uint32_t *)uaddr, arg, old) ? -EFAULT : 0;
+}
+
+long uaccess_cmpxchg_u32(unsigned long uaddr, uint32_t old, uint32_t new, uint32_t *cur)
+{
+	if (uaddr & 3)
+		return -EINVAL;
+	if (!uaccess_ok(uaddr, sizeof(uint32_t)))
+		return -EFAULT;
+	return __uaccess_cmpxchg32((uint32_t *)uaddr, old, new, cur) ? -EFAULT : 0;
 }

@@ -23,4 +23,20 @@ long uaccess_put_u32(unsigned long uaddr, uint32_t v);
 long uaccess_put_u64(unsigned long uaddr, uint64_t v);
 long uaccess_get_u64(unsigned long uaddr, uint64_t *v);
 
+/* The atomic operations of uaccess_atomic_u32 (futex's FUTEX_OP_* numbers). */
+enum uaccess_amo { UACCESS_AMO_SET, UACCESS_AMO_ADD, UACCESS_AMO_OR, UACCESS_AMO_ANDN,
+		   UACCESS_AMO_XOR };
+/*
+ * uaccess_atomic_u32 - apply @op with @arg to the u32 at @uaddr in one
+ * atomic step (no other hart's access falls between read and write); *@old
+ * gets the value before.  0, -EINVAL (misaligned, unknown op) or -EFAULT.
+ */
+long uaccess_atomic_u32(unsigned long uaddr, enum uaccess_amo op, uint32_t arg, uint32_t *old);
+/*
+ * uaccess_cmpxchg_u32 - atomically store @new in the u32 at @uaddr if it
+ * holds @old; *@cur gets the value it held (== @old iff stored).
+ * 0, -EINVAL (misaligned) or -EFAULT.
+ */
+long uaccess_cmpxchg_u32(unsigned long uaddr, uint32_t old, uint32_t new, uint32_t *cur);
+
 #endif

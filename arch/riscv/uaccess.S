@@ -15,6 +15,15 @@
 	.popsection
 	.endm
 
+/* EXL fixup, insn... - like EX, for any instruction, resuming at @fixup. */
+	.macro EXL fixup, insn:vararg
+100:	\insn
+	.pushsection __ex_table, "a"
+	.balign	8
+	.dword	100b, \fixup
+	.popsection
+	.endm
+
 /*
  * size_t __uaccess_copy(void *dst, const void *src, size_t n)
  * Copy n bytes where either side may be a user address.  Returns the number
@@ -75,4 +84,71 @@ __uaccess_copy:
 .Lfault:
 	csrc	sstatus, t6
 	sub	a0, a3, a0
+	ret
+
+/*
+ * int __uaccess_amo32(int op, uint32_t *uaddr, uint32_t arg, uint32_t *old)
+ * One atomic read-modify-write of the aligned user word: op 0 stores arg,
+ * 1 adds it, 2 ors it, 3 ands its complement, 4 xors it; *old gets the
+ * word as it was.  One AMO instruction, so no other hart's store can slip
+ * between the read and the write.  Returns 0, or 1 after a fault vm_fault
+ * could not resolve (a store fault on a COW page is resolved: the AMO is
+ * then retried on the private copy).
+ */
+	.globl	__uaccess_amo32
+__uaccess_amo32:
+	li	t6, SSTATUS_SUM_BIT
+	csrs	sstatus, t6
+	li	t0, 1
+	beq	a0, t0, .Lamo_add
+	li	t0, 2
+	beq	a0, t0, .Lamo_or
+	li	t0, 3
+	beq	a0, t0, .Lamo_andn
+	li	t0, 4
+	beq	a0, t0, .Lamo_xor
+	EXL	.Lamo_fault, amoswap.w.aqrl t1, a2, (a1)
+	j	.Lamo_done
+.Lamo_add:
+	EXL	.Lamo_fault, amoadd.w.aqrl t1, a2, (a1)
+	j	.Lamo_done
+.Lamo_or:
+	EXL	.Lamo_fault, amoor.w.aqrl t1, a2, (a1)
+	j	.Lamo_done
+.Lamo_andn:
+	not	a2, a2
+	EXL	.Lamo_fault, amoand.w.aqrl t1, a2, (a1)
+	j	.Lamo_done
+.Lamo_xor:
+	EXL	.Lamo_fault, amoxor.w.aqrl t1, a2, (a1)
+.Lamo_done:
+	csrc	sstatus, t6
+	sw	t1, 0(a3)
+	li	a0, 0
+	ret
+.Lamo_fault:
+	csrc	sstatus, t6
+	li	a0, 1
+	ret
+
+/*
+ * int __uaccess_cmpxchg32(uint32_t *uaddr, uint32_t old, uint32_t new, uint32_t *cur)
+ * If the aligned user word holds old, replace it by new, atomically (an
+ * lr/sc loop); *cur gets the value found, so the swap happened iff
+ * *cur == old.  Returns 0, or 1 after an unresolved fault.  A fault on the
+ * sc (a COW page) is resolved and the sc retried; it then fails for want
+ * of a reservation and the loop reads the word again.
+ */
+	.globl	__uaccess_cmpxchg32
+__uaccess_cmpxchg32:
+	li	t6, SSTATUS_SUM_BIT
+	csrs	sstatus, t6
+	sext.w	a1, a1			/* lr.w sign-extends: compare like with like */
+1:	EXL	.Lamo_fault, lr.w.aqrl t1, (a0)
+	bne	t1, a1, 2f
+	EXL	.Lamo_fault, sc.w.rl t2, a2, (a0)
+	bnez	t2, 1b
+2:	csrc	sstatus, t6
+	sw	t1, 0(a3)
+	li	a0, 0
 	ret
