@@ -9,12 +9,22 @@
  *   bench reuse_fault N   the parent's first store to a page once the child is gone
  *   bench fork_exec N     fork + execve("/bin/true") + wait4
  *   bench getppid N       one trivial syscall, for scale
+ *   bench fork_4thr N     fork_16k with 4 more threads in the process (blocked in a futex)
+ *
+ * With the argument "smp" (run on two or more harts) it measures in CLOCK_MONOTONIC ns,
+ * which icount makes virtual time, one ns per instruction:
+ *   bench futex_rtt_2h N     one futex wake round trip between threads on two harts
+ *   bench fork_4busy N       fork_16k while 4 threads of the process spin on other harts
+ *   bench shootdowns_fork N  TLB shootdown rounds per such fork (/proc/vmstat)
  *
  * Each value is the median of several repetitions (fewer for the big sizes). The unit is
  * printed first as "bench_unit instret|cycles|ns". The counters are per hart: a process
  * moved to another hart mid-measurement gives a bogus value, which the median absorbs.
  */
 #include "ulib.h"
+#include <pthread.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
 
 #define BASE_BYTES (16 * KiB)
 
@@ -223,11 +233,118 @@ static void bench_syscall(void)
 	printf("bench getppid %llu\n", (unsigned long long)median(v, 15));
 }
 
+static uint32_t gate;			/* futex word the helper threads park on */
+static volatile int spin_stop;
+
+static void *park(void *arg)
+{
+	(void)arg;
+	while (!__atomic_load_n(&gate, __ATOMIC_ACQUIRE))
+		syscall(SYS_futex, &gate, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+	return NULL;
+}
+
+static void *spin(void *arg)
+{
+	(void)arg;
+	while (!spin_stop)
+		;
+	return NULL;
+}
+
+/* with_threads - start 4 threads running fn, run bench, then end them. */
+static void with_threads(void *(*fn)(void *), void (*bench)(void))
+{
+	pthread_t t[4];
+
+	gate = 0;
+	spin_stop = 0;
+	for (int i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, fn, NULL);
+	bench();
+	__atomic_store_n(&gate, 1, __ATOMIC_RELEASE);
+	spin_stop = 1;
+	syscall(SYS_futex, &gate, FUTEX_WAKE_PRIVATE, 4, NULL, NULL, 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+}
+
+static void fork_4thr(void)
+{
+	bench_fork("fork_4thr", 0, 11);
+}
+
+/* vmstat_value - a /proc/vmstat counter, or -1. */
+static long vmstat_value(const char *key)
+{
+	char buf[4096];
+
+	if (read_small_file("/proc/vmstat", buf, sizeof(buf)) <= 0)
+		return -1;
+	return field_value(buf, key);
+}
+
+static void fork_4busy(void)
+{
+	long before = vmstat_value("nr_tlb_remote_flush");
+
+	bench_fork("fork_4busy", 0, 11);
+	long after = vmstat_value("nr_tlb_remote_flush");
+	if (before >= 0 && after >= 0)	/* 12 forks: the warm-up and 11 measured */
+		printf("bench shootdowns_fork %ld\n", (after - before + 6) / 12);
+}
+
+static uint32_t ping, pong;
+
+/* ponger - answer each ping with a pong, until the ping word says stop (-1). */
+static void *ponger(void *arg)
+{
+	(void)arg;
+	for (uint32_t seen = 0;;) {
+		uint32_t v;
+		while ((v = __atomic_load_n(&ping, __ATOMIC_ACQUIRE)) == seen)
+			syscall(SYS_futex, &ping, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
+		if (v == (uint32_t)-1)
+			return NULL;
+		seen = v;
+		__atomic_store_n(&pong, v, __ATOMIC_RELEASE);
+		syscall(SYS_futex, &pong, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	}
+}
+
+/* bench_futex_rtt - median ping-pong round trip through futex wait/wake, 2 threads. */
+static void bench_futex_rtt(void)
+{
+	uint64_t v[15];
+	pthread_t t;
+
+	pthread_create(&t, NULL, ponger, NULL);
+	for (uint32_t i = 1; i <= 15; i++) {
+		uint64_t t0 = counter();
+
+		__atomic_store_n(&ping, i, __ATOMIC_RELEASE);
+		syscall(SYS_futex, &ping, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+		while (__atomic_load_n(&pong, __ATOMIC_ACQUIRE) != i)
+			syscall(SYS_futex, &pong, FUTEX_WAIT_PRIVATE, i - 1, NULL, NULL, 0);
+		v[i - 1] = counter() - t0;
+	}
+	__atomic_store_n(&ping, (uint32_t)-1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &ping, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	pthread_join(t, NULL);
+	printf("bench futex_rtt_2h %llu\n", (unsigned long long)median(v, 15));
+}
+
 /* main - choose the unit and run every measurement. */
-int main(void)
+int main(int argc, char **argv)
 {
 	memset(base, 1, sizeof(base));
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && !strcmp(argv[1], "smp")) {
+		printf("bench_unit ns\n");	/* per-hart counters cannot time two harts */
+		bench_futex_rtt();
+		with_threads(spin, fork_4busy);
+		return 0;
+	}
 	choose_unit();
 	bench_syscall();
 	bench_fork("fork_16k", 0, 11);
@@ -237,5 +354,6 @@ int main(void)
 	bench_fork("fork_64m", 64 * MiB, 3);
 	bench_cow(15);
 	bench_exec(7);
+	with_threads(park, fork_4thr);
 	return 0;
 }
