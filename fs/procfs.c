@@ -108,7 +108,6 @@ static const struct procfs_top *procfs_top_file(const char *abs)
 	return 0;
 }
 
-
 const char *procfs_top_entry_at(int i, unsigned char *type, uint64_t *ino)
 {
 	if (i < 0 || i >= (int)ARRAY_SIZE(procfs_top))
