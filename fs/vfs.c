@@ -74,7 +74,7 @@ int vfs_stat(const char *abs, int follow, struct kstat *st)
 		return 0;
 	}
 	if (vfs_is_proc(abs))
-		return procfs_stat(abs, st);
+		return procfs_stat(abs, follow, st);
 	return ramfile_stat(abs, follow, st);
 }
 

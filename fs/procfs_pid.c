@@ -1,0 +1,300 @@
+/*
+ * procfs_pid.c - the files of a process's and a thread's /proc directory:
+ * maps, smaps_rollup, stat, status, cmdline, comm, exe (and task/ in the
+ * process's), in Linux's formats.
+ *
+ * A file's text comes from a snapshot of the thread its path names,
+ * taken under sched_lock.  What belongs to the process (parent, process
+ * group, session, children's time, the thread count) is read from the
+ * group and its leader; what belongs to a thread (its id, state, name,
+ * start time) from the thread.  A process's stat sums the CPU time of all
+ * its threads, a thread's shows its own.
+ */
+#include "../kernel/kernel.h"
+#include "../kernel/proc.h"
+#include "../kernel/sched.h"
+#include "../vm/mm.h"
+#include "../vm/pager.h"
+#include "readdir.h"
+#include "procfs_int.h"
+
+/* The entries of /proc/<pid>; a task directory has all but the last. */
+static const struct procfs_entry_def {
+	const char *name;
+	unsigned char type;
+} procfs_entries[] = {
+	{ "maps", DT_REG },   { "smaps_rollup", DT_REG }, { "stat", DT_REG }, { "status", DT_REG },
+	{ "cmdline", DT_REG }, { "exe", DT_LNK },	  { "comm", DT_REG }, { "task", DT_DIR },
+};
+
+/* procfs_entry_count - how many entries a process (@task 0) or thread (@task 1) directory has. */
+static int procfs_entry_count(int task)
+{
+	return (int)ARRAY_SIZE(procfs_entries) - (task ? 1 : 0);
+}
+
+int procfs_entry(const char *name, int task)
+{
+	for (int i = 0; i < procfs_entry_count(task); i++)
+		if (!strcmp(name, procfs_entries[i].name))
+			return i;
+	return -1;
+}
+
+const char *procfs_entry_at(int i, int task, unsigned char *type)
+{
+	if (i < 0 || i >= procfs_entry_count(task))
+		return 0;
+	*type = procfs_entries[i].type;
+	return procfs_entries[i].name;
+}
+
+/* procfs_vma_name - the last column of /proc/<pid>/maps for @v, as Linux names it. */
+static const char *procfs_vma_name(struct mm *mm, struct vma *v)
+{
+	if (v->kind == VMA_SIGPAGE)
+		return "[sigpage]";
+	if (v->flags & VMA_STACK)
+		return "[stack]";
+	if ((v->flags & VMA_HEAP) || (v->start >= mm->brk_start && v->end <= ALIGN_UP(mm->brk, 4096) &&
+				      v->kind == VMA_ANON && v->start < USER_MMAP_BASE))
+		return "[heap]";
+	if (v->kind == VMA_FILE && v->pager) {
+		unsigned long ino;
+		return v->pager->name(v->object, &ino);
+	}
+	if (v->kind == VMA_SHMEM)
+		return "/dev/zero (deleted)";	/* Linux's name for shared anonymous memory */
+	return "";
+}
+
+/* procfs_vma_ino - the inode number of the file @v maps (its pager's name for it); 0 for none. */
+static unsigned long procfs_vma_ino(struct vma *v)
+{
+	unsigned long ino = 0;
+
+	if (v->kind == VMA_FILE && v->pager)
+		v->pager->name(v->object, &ino);
+	return ino;
+}
+
+/* procfs_gen_maps - /proc/<pid>/maps: one line per VMA, under the address space's lock. */
+static void procfs_gen_maps(struct buffile_text *t, struct mm *mm)
+{
+	spin_lock(&mm->lock);
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		procfs_printf(t, "%08lx-%08lx %c%c%c%c %08lx 00:00 %lu %s%s\n", v->start, v->end,
+			      (v->prot & PROT_READ) ? 'r' : '-', (v->prot & PROT_WRITE) ? 'w' : '-',
+			      (v->prot & PROT_EXEC) ? 'x' : '-', (v->flags & VMA_SHARED) ? 's' : 'p',
+			      v->kind == VMA_FILE || v->kind == VMA_SHMEM ? v->file_off : 0UL,
+			      procfs_vma_ino(v), *procfs_vma_name(mm, v) ? "                " : "",
+			      procfs_vma_name(mm, v));
+	spin_unlock(&mm->lock);
+}
+
+/* procfs_gen_smaps_rollup - /proc/<pid>/smaps_rollup: the resident-set totals of the whole space. */
+static void procfs_gen_smaps_rollup(struct buffile_text *t, struct mm *mm)
+{
+	struct mm_rss r;
+	unsigned long lo = 0, hi = 0;
+
+	mm_rss(mm, &r);
+	spin_lock(&mm->lock);
+	if (mm->vmas) {
+		lo = mm->vmas->start;
+		for (struct vma *v = mm->vmas; v; v = v->next)
+			hi = v->end;
+	}
+	spin_unlock(&mm->lock);
+	unsigned long rss = r.shared_clean + r.shared_dirty + r.private_clean + r.private_dirty;
+	procfs_printf(t, "%08lx-%08lx ---p 00000000 00:00 0                          [rollup]\n",
+		      lo, hi);
+	procfs_printf(t, "Rss:            %8lu kB\n", rss * 4);
+	procfs_printf(t, "Pss:            %8lu kB\n", (r.private_clean + r.private_dirty) * 4 +
+							 (r.shared_clean + r.shared_dirty) * 2);
+	procfs_printf(t, "Shared_Clean:   %8lu kB\n", r.shared_clean * 4);
+	procfs_printf(t, "Shared_Dirty:   %8lu kB\n", r.shared_dirty * 4);
+	procfs_printf(t, "Private_Clean:  %8lu kB\n", r.private_clean * 4);
+	procfs_printf(t, "Private_Dirty:  %8lu kB\n", r.private_dirty * 4);
+	procfs_printf(t, "Referenced:     %8lu kB\n", rss * 4);
+	procfs_printf(t, "Anonymous:      %8lu kB\n", r.anon * 4);
+	procfs_printf(t, "Swap:           %8lu kB\n", 0UL);
+}
+
+/* procfs_state_char - thread @p's state letter: stopped (T) before the scheduler state. */
+static char procfs_state_char(struct proc *p)
+{
+	if (p->group->stop_sig && p->state != P_ZOMBIE)
+		return 'T';
+	switch (p->state) {
+	case P_RUNNING:
+	case P_RUNNABLE:
+		return 'R';
+	case P_SLEEPING:
+		return 'S';
+	case P_ZOMBIE:
+		return 'Z';
+	default:
+		return '?';
+	}
+}
+
+/* procfs_state_name - the word Linux's /proc/<pid>/status puts after the state letter. */
+static const char *procfs_state_name(char state)
+{
+	switch (state) {
+	case 'R':
+		return "running";
+	case 'S':
+		return "sleeping";
+	case 'T':
+		return "stopped";
+	case 'Z':
+		return "zombie";
+	default:
+		return "unknown";
+	}
+}
+
+/* procfs_thread_shown - is @t a thread /proc shows: started, and not an exited non-leader? */
+static int procfs_thread_shown(struct proc *t)
+{
+	return t->state != P_EMBRYO && t->state != P_DEAD && t->state != P_UNUSED;
+}
+
+/*
+ * procfs_group_tally - the threads of @g that /proc shows (as on Linux, a
+ * leader that exited before the others still counts until the process
+ * ends), and in *@cpu the CPU time of all of them, the freed ones too.
+ * sched_lock held.
+ */
+static int procfs_group_tally(struct tgroup *g, struct cputime *cpu)
+{
+	int n = 0;
+
+	*cpu = g->dead;
+	for (struct proc *t = g->threads; t; t = t->thread_next) {
+		cpu->user += t->cpu.used.user;	/* an exited thread still on the list is not in dead */
+		cpu->sys += t->cpu.used.sys;
+		n += procfs_thread_shown(t);
+	}
+	return n;
+}
+
+/* procfs_find - the thread @pp names (the process seen from /proc/<pid>'s thread), or NULL. sched_lock held. */
+static struct proc *procfs_find(const struct procfs_path *pp)
+{
+	struct proc *p = proc_by_pid(pp->pid), *t;
+
+	if (!p || pp->level != PROCFS_TASK)
+		return p;
+	t = proc_by_pid(pp->tid);
+	return t && t->group == p->group ? t : 0;
+}
+
+int procfs_snap_take(const struct procfs_path *pp, struct procfs_snap *s)
+{
+	struct proc *p, *l;
+	struct cputime group_cpu;
+
+	spin_lock(&sched_lock);
+	if (!(p = procfs_find(pp))) {
+		spin_unlock(&sched_lock);
+		return -ENOENT;
+	}
+	l = proc_leader(p);
+	s->tid = p->pid;
+	s->tgid = l->pid;
+	s->ppid = l->parent ? l->parent->pid : 0;
+	s->pgid = l->pgid;
+	s->sid = l->sid;
+	s->state = procfs_state_char(p);
+	s->start = p->start_time;
+	s->nthreads = procfs_group_tally(p->group, &group_cpu);
+	s->cpu = pp->level == PROCFS_TASK ? p->cpu.used : group_cpu;
+	s->kids = l->cpu_children;
+	memcpy(s->name, p->name, sizeof(s->name));
+	memcpy(s->exe, p->exe, sizeof(s->exe));
+	s->mm = p->mm;
+	for (struct proc *t = p->group->threads; t && !s->mm; t = t->thread_next)
+		s->mm = t->mm;		/* a zombie leader's: any live thread's */
+	if (s->mm)
+		mm_get(s->mm);
+	spin_unlock(&sched_lock);
+	return 0;
+}
+
+void procfs_snap_put(struct procfs_snap *s)
+{
+	if (s->mm)
+		mm_put(s->mm);
+	s->mm = 0;
+}
+
+/* procfs_snap_rss - resident pages of snapshot @s's address space (0 without one). */
+static unsigned long procfs_snap_rss(const struct procfs_snap *s)
+{
+	struct mm_rss r = { 0 };
+
+	if (s->mm)
+		mm_rss(s->mm, &r);
+	return r.shared_clean + r.shared_dirty + r.private_clean + r.private_dirty;
+}
+
+/*
+ * procfs_gen_stat - the first 24 fields of Linux's stat line: field 1 is
+ * the thread's id, field 20 the process's thread count.
+ */
+static void procfs_gen_stat(struct buffile_text *t, const struct procfs_snap *s)
+{
+	procfs_printf(t, "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 %lu 0 %lu\n",
+		      s->tid, s->name, s->state, s->ppid, s->pgid, s->sid,
+		      (unsigned long)cputime_clock_t(s->cpu.user),
+		      (unsigned long)cputime_clock_t(s->cpu.sys),
+		      (unsigned long)cputime_clock_t(s->kids.user),
+		      (unsigned long)cputime_clock_t(s->kids.sys), s->nthreads,
+		      (unsigned long)(s->start / 10000000ULL), procfs_snap_rss(s));
+}
+
+/* procfs_gen_status - the lines of Linux's status we keep, in its order; Pid is the thread's id. */
+static void procfs_gen_status(struct buffile_text *t, const struct procfs_snap *s)
+{
+	procfs_printf(t, "Name:\t%s\nState:\t%c (%s)\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", s->name,
+		      s->state, procfs_state_name(s->state), s->tgid, s->tid, s->ppid);
+	procfs_printf(t, "VmRSS:\t%lu kB\nThreads:\t%d\n", procfs_snap_rss(s) * 4, s->nthreads);
+}
+
+void procfs_gen_file(struct buffile_text *t, const struct procfs_snap *s, const char *which)
+{
+	if (!strcmp(which, "maps") && s->mm) {
+		procfs_gen_maps(t, s->mm);
+	} else if (!strcmp(which, "smaps_rollup") && s->mm) {
+		procfs_gen_smaps_rollup(t, s->mm);
+	} else if (!strcmp(which, "stat")) {
+		procfs_gen_stat(t, s);
+	} else if (!strcmp(which, "status")) {
+		procfs_gen_status(t, s);
+	} else if (!strcmp(which, "comm")) {
+		procfs_printf(t, "%s\n", s->name);
+	} else if (!strcmp(which, "cmdline")) {
+		procfs_printf(t, "%s", s->exe);
+		t->len++;	/* the NUL that ends argv[0] */
+	}
+}
+
+int procfs_tids(int pid, int *tids, int max)
+{
+	struct proc *p;
+	int n = 0;
+
+	spin_lock(&sched_lock);
+	if (!(p = proc_by_pid(pid))) {
+		spin_unlock(&sched_lock);
+		return -ENOENT;
+	}
+	for (struct proc *t = p->group->threads; t && n < max; t = t->thread_next)
+		if (procfs_thread_shown(t))
+			tids[n++] = t->pid;
+	spin_unlock(&sched_lock);
+	return n;
+}
