@@ -88,6 +88,9 @@ static void gen_vmstat(struct buffile_text *t)
 	tprintf(t, "cow_reuse %lu\n", vmstat.cow_reuse);
 	tprintf(t, "zero_fill %lu\n", vmstat.zero_fill);
 	tprintf(t, "oom_kill %lu\n", vmstat.oom_kill);
+	tprintf(t, "nr_tlb_remote_flush %lu\n", vmstat.tlb_remote_flush);
+	tprintf(t, "nr_tlb_remote_flush_received %lu\n", vmstat.tlb_remote_flush_received);
+	tprintf(t, "nr_tlb_local_flush_all %lu\n", vmstat.tlb_local_flush_all);
 }
 
 /*
