@@ -168,6 +168,19 @@ static void flush_remote(const struct tlb_batch *b, unsigned long others, int fu
 	vmstat_add(tlb_remote_flush_received, (unsigned long)sent);
 }
 
+#ifdef CONFIG_TLB_BROADCAST
+/* broadcast_mask - every online hart: make TLB_BROADCAST=1 sends each round there. */
+static unsigned long broadcast_mask(void)
+{
+	unsigned long m = 0;
+
+	for (int i = 0; i < ncpus; i++)
+		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			m |= 1UL << i;
+	return m;
+}
+#endif
+
 /*
  * tlb_batch_flush - see tlb_batch_finish (tlb.h).  The fence orders the
  * batch's PTE stores before the mask is read (tlb.h); the mask then names
@@ -180,7 +193,11 @@ void tlb_batch_flush(struct tlb_batch *b)
 		   ((b->flags & TLB_B_RANGE) && b->end - b->start > TLB_RANGE_MAX * PAGE_SIZE);
 
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	others = __atomic_load_n(&b->mm->tlb_harts, __ATOMIC_RELAXED) & ~(1UL << tlb_cpu());
+	others = __atomic_load_n(&b->mm->tlb_harts, __ATOMIC_RELAXED);
+#ifdef CONFIG_TLB_BROADCAST
+	others |= broadcast_mask();
+#endif
+	others &= ~(1UL << tlb_cpu());
 	flush_local(b, full);
 	if (others)
 		flush_remote(b, others, full);
