@@ -132,7 +132,7 @@ static inline void tlb_batch_icache(struct tlb_batch *b) { b->flags |= TLB_B_ICA
  * the mask, at most one SBI call per window of hart ids), then drop what
  * was held.  The batch is empty again afterwards.  Cheap when empty.
  */
-void tlb_batch_flush(struct tlb_batch *b);
+void tlb_batch_flush(struct tlb_batch *b);	/* the round itself, even for an empty batch */
 static inline void tlb_batch_finish(struct tlb_batch *b)
 {
 	if (b->flags || b->n)
