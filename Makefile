@@ -8,6 +8,8 @@
 #   make sdcard     build/sdcard.img for a VisionFive 2 (U-Boot distro boot)
 #   make clean
 #   make DEBUG=1    a kernel that poisons freed frames and checks the poison
+#   make TLB_BROADCAST=1  every TLB round also flushes every other online hart
+#                   (runs the SBI remote fence path without threads)
 
 CROSS    ?= riscv64-linux-gnu-
 KCC      := $(CROSS)gcc
@@ -24,6 +26,9 @@ KCFLAGS := -ffreestanding -nostdlib -fno-builtin -fno-common -fno-pie \
 	-fno-omit-frame-pointer -fno-stack-protector -fno-strict-aliasing -MMD -MP -I.
 ifeq ($(DEBUG),1)
 KCFLAGS += -DCONFIG_DEBUG_POISON	# poison freed frames, check on allocation
+endif
+ifeq ($(TLB_BROADCAST),1)
+KCFLAGS += -DCONFIG_TLB_BROADCAST	# vm/tlb.c: rounds reach every online hart
 endif
 KLDFLAGS := -nostdlib -no-pie -static -T arch/riscv/kernel.ld -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments

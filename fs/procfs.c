@@ -83,6 +83,9 @@ static void procfs_gen_vmstat(struct buffile_text *t)
 	procfs_printf(t, "cow_reuse %lu\n", vmstat.cow_reuse);
 	procfs_printf(t, "zero_fill %lu\n", vmstat.zero_fill);
 	procfs_printf(t, "oom_kill %lu\n", vmstat.oom_kill);
+	procfs_printf(t, "nr_tlb_remote_flush %lu\n", vmstat.tlb_remote_flush);
+	procfs_printf(t, "nr_tlb_remote_flush_received %lu\n", vmstat.tlb_remote_flush_received);
+	procfs_printf(t, "nr_tlb_local_flush_all %lu\n", vmstat.tlb_local_flush_all);
 }
 
 /*

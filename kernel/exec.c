@@ -325,7 +325,7 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 	p->mm = mm;
 	spin_unlock(&sched_lock);
 	if (p == current()) {
-		arch_mmu_load(mm->root);
+		tlb_mm_enter(mm);	/* leaves the old mm on this hart (tlb.h) */
 		tlb_flush_icache();
 	}
 	proc_vfork_release(p);

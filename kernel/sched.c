@@ -18,6 +18,7 @@
 #include "../arch/riscv/layout.h"
 #include "../vm/kvm.h"
 #include "../vm/mm.h"
+#include "../vm/tlb.h"
 
 struct spinlock sched_lock = SPINLOCK_INIT("sched");
 static struct proc *runq_head, *runq_tail;
@@ -101,7 +102,7 @@ void sched_loop(void)
 		c->proc = p;
 		c->arch.kstack_top = p->kstack + KSTACK_SIZE;
 		sched_need_resched[c->id] = 0;
-		arch_mmu_load(p->mm->root);	/* the TLB rule: flush on every switch */
+		tlb_mm_enter(p->mm);		/* the TLB rule (vm/tlb.h): bit, satp, flush */
 		arch_icache_flush_local();	/* it may run code written on another hart */
 		fpu_restore(&p->fp);
 		arch_fpu_mark_clean(p->tf);
@@ -109,7 +110,7 @@ void sched_loop(void)
 		switch_to(&c->sched_ctx, &p->ctx);
 		cputime_switch_out(&p->cpu);	/* before the lock goes: then p may be reaped */
 		/* p stopped running: leave its address space before anything else. */
-		kvm_load();
+		tlb_mm_leave();
 		c->proc = 0;
 		if (p->state == P_DEAD)
 			proc_release_dead(p);	/* an exited thread, off its stack at last */

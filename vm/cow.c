@@ -8,7 +8,13 @@
  *     -> cow_copy      shared: copy the 4 KiB into a new frame, drop one
  *                      reference on the old one
  *
- * and ends with one local sfence.vma for the address (see tlb.h).
+ * A reuse only adds W to the same frame, so it ends with one local
+ * sfence.vma: another hart of the address space with the old read-only
+ * entry takes at worst a spurious fault (fault.c).  A copy (or a zero fill)
+ * points the PTE at a new frame: another hart still reading the old frame
+ * through its old entry would miss our store, so the address and the old
+ * frame's reference go into the caller's batch, flushed everywhere before
+ * the fault returns and before the old frame can be freed (tlb.h).
  *
  * Why the count can be trusted: mm->lock is held, so no fork of this
  * address space can raise the count under us, and a frame with count 1 is
@@ -51,19 +57,21 @@ static enum fault_result cow_reuse(pte_t *pte, phys_addr_t frame)
 	return FAULT_OK;
 }
 
-static __attribute__((noinline)) enum fault_result cow_zero(pte_t *pte)
+static __attribute__((noinline)) enum fault_result cow_zero(struct tlb_batch *b, pte_t *pte,
+							   unsigned long va)
 {
 	phys_addr_t n = pmm_alloc_zeroed();
 
 	if (!n)
 		return FAULT_OOM;
 	*pte = writable_pte(*pte, n);
-	pmm_put(zero_frame);
+	tlb_batch_free_page(b, va, zero_frame);
 	vmstat_inc(zero_fill);
 	return FAULT_OK;
 }
 
-static __attribute__((noinline)) enum fault_result cow_copy(pte_t *pte, phys_addr_t frame)
+static __attribute__((noinline)) enum fault_result cow_copy(struct tlb_batch *b, pte_t *pte,
+							   phys_addr_t frame, unsigned long va)
 {
 	phys_addr_t n = pmm_alloc();
 
@@ -71,14 +79,14 @@ static __attribute__((noinline)) enum fault_result cow_copy(pte_t *pte, phys_add
 		return FAULT_OOM;
 	page_copy(phys_to_virt(n), phys_to_virt(frame));
 	*pte = writable_pte(*pte, n);
-	pmm_put(frame);
+	tlb_batch_free_page(b, va, frame);
 	if (*pte & PTE_X)
-		tlb_flush_icache();	/* split I/D caches (U74): fetch the copy, not stale lines */
+		tlb_batch_icache(b);	/* split I/D caches (U74): fetch the copy, not stale lines */
 	vmstat_inc(cow_copy);
 	return FAULT_OK;
 }
 
-enum fault_result cow_fault(pte_t *pte, unsigned long va)
+enum fault_result cow_fault(struct tlb_batch *b, pte_t *pte, unsigned long va)
 {
 	phys_addr_t frame = pte_to_pa(*pte);
 	enum fault_result r;
@@ -87,16 +95,15 @@ enum fault_result cow_fault(pte_t *pte, unsigned long va)
 	switch (cow_classify(frame)) {
 	case COW_REUSE:
 		r = cow_reuse(pte, frame);
+		tlb_flush_page(va);
 		break;
 	case COW_ZERO:
-		r = cow_zero(pte);
+		r = cow_zero(b, pte, va);
 		break;
 	default:
-		r = cow_copy(pte, frame);
+		r = cow_copy(b, pte, frame, va);
 		break;
 	}
-	if (r == FAULT_OK)
-		tlb_flush_page(va);
 	return r;
 }
 

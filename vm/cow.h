@@ -8,13 +8,17 @@
 
 #include "fault.h"
 
+#include "tlb.h"
+
 /*
  * cow_fault - a store hit @pte (valid, PTE_COW set, W clear) at @va in the
  * running address space.  Classify, then reuse the frame (we are its only
- * owner) or copy it.  The address space's lock held.  Returns FAULT_OK or
- * FAULT_OOM (the PTE is then unchanged).
+ * owner: W added, this hart flushed) or copy it (the PTE now names another
+ * frame: @va and the old frame's reference go to batch @b, whose round the
+ * caller runs before it returns to user mode).  The address space's lock
+ * held.  Returns FAULT_OK or FAULT_OOM (the PTE is then unchanged).
  */
-enum fault_result cow_fault(pte_t *pte, unsigned long va);
+enum fault_result cow_fault(struct tlb_batch *b, pte_t *pte, unsigned long va);
 
 /*
  * cow_wrprotect - @e made copy-on-write: W cleared, PTE_COW set, every

@@ -16,11 +16,16 @@
  *       store, PTE_COW     cow_fault (cow.c) -> cow_classify, then
  *                          cow_reuse (we own the frame alone: make it
  *                          writable), cow_zero (it is the zero frame: a
- *                          fresh zeroed one) or cow_copy (shared: copy it);
- *                          no frame: OOM
+ *                          fresh zeroed one) or cow_copy (shared: copy it;
+ *                          the old frame waits in the batch for its
+ *                          round); no frame: OOM
  *       store otherwise    a real protection fault: SIGSEGV
  *       fetch / load       X / R set: an A fix; else SIGSEGV
- *                          then flush the page on this hart (tlb.h)
+ *                          then flush the page on this hart (tlb.h).  With
+ *                          threads this is also where a spurious fault ends:
+ *                          another hart added the right (a reuse), ours
+ *                          still cached the old entry; the PTE allows the
+ *                          access, so this hart's flush is all it takes
  *   2. ABSENT
  *     fault_absent         vma_find (mm.c): no area, or its protection
  *                          forbids the access: SIGSEGV.  ptshare_walk_private
@@ -43,6 +48,10 @@
  *                          then the PTE is written, the area notes the page
  *                          (vma_note_mapped), and an executable page gets
  *                          a fence.i (tlb.h)
+ *
+ * Before mm->lock goes, the batch's round (tlb_batch_finish, tlb.h): every
+ * hart running the address space drops what an unshare or a copy took
+ * away, then old frames and tables are let go.
  *
  * The result (FAULT_OK, FAULT_SIGSEGV, FAULT_SIGBUS, FAULT_OOM) goes back
  * to the trap handler, which retries the access or turns it into a signal
@@ -73,7 +82,8 @@ static int access_allowed(unsigned prot, enum fault_access access)
 }
 
 /* fault_present - the page is mapped; decide what the fault means. */
-static enum fault_result fault_present(pte_t *e, unsigned long va, enum fault_access access)
+static enum fault_result fault_present(struct tlb_batch *b, pte_t *e, unsigned long va,
+				       enum fault_access access)
 {
 	pte_t pte = *e;
 
@@ -84,7 +94,7 @@ static enum fault_result fault_present(pte_t *e, unsigned long va, enum fault_ac
 			break;
 		}
 		if (pte & PTE_COW)
-			return cow_fault(e, va);
+			return cow_fault(b, e, va);
 		return FAULT_SIGSEGV;
 	case FAULT_EXEC:
 		if (!(pte & PTE_X))
@@ -133,9 +143,9 @@ static phys_addr_t file_frame(struct vma *v, unsigned long va, int *shared, int 
 	return n;
 }
 
-/* fault_absent - nothing mapped at @va: fill the page from its VMA. */
-static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, unsigned long va,
-							       enum fault_access access)
+/* fault_absent - nothing mapped at @va: fill the page from its VMA (unshares, copies into @b). */
+static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, struct tlb_batch *b,
+							       unsigned long va, enum fault_access access)
 {
 	struct vma *v = vma_find(mm, va);
 	uint64_t flags;
@@ -145,7 +155,7 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, u
 	if (!v || !access_allowed(v->prot, access))
 		return FAULT_SIGSEGV;
 	flags = mm_prot_to_pte(v->prot);
-	e = ptshare_walk_private(mm, va, 1);
+	e = ptshare_walk_private(mm, va, 1, b);
 	if (!e)
 		return FAULT_OOM;
 
@@ -184,14 +194,14 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, u
 			if (access == FAULT_WRITE) {
 				*e = pa_to_pte(frame) | flags | PTE_V;
 				vma_note_mapped(v, va);
-				return cow_fault(e, va);
+				return cow_fault(b, e, va);
 			}
 		}
 	}
 	*e = pa_to_pte(frame) | flags | PTE_V;
 	vma_note_mapped(v, va);
 	if (flags & PTE_X)
-		tlb_flush_icache();
+		tlb_batch_icache(b);	/* every hart of the mm may fetch it next */
 	return FAULT_OK;
 }
 
@@ -217,6 +227,7 @@ static inline pte_t *leaf_of(struct mm *mm, unsigned long va, int *shared)
 enum fault_result vm_fault(struct mm *mm, unsigned long addr, enum fault_access access)
 {
 	unsigned long va = addr & PAGE_MASK;
+	struct tlb_batch b;
 	enum fault_result r;
 	pte_t *e;
 
@@ -224,21 +235,18 @@ enum fault_result vm_fault(struct mm *mm, unsigned long addr, enum fault_access 
 	if (!mm || addr >= USER_TOP)
 		return FAULT_SIGSEGV;
 	spin_lock(&mm->lock);
+	tlb_batch_init(&b, mm);
 	int shared = 0;
 	e = leaf_of(mm, va, &shared);
 	if (e && (*e & PTE_V)) {
 		/* Any fault may change the entry: make its table our own first (ptshare.h). */
-		if (shared) {
-			e = ptshare_walk_private(mm, va, 0);
-			if (!e) {
-				spin_unlock(&mm->lock);
-				return FAULT_OOM;
-			}
-		}
-		r = fault_present(e, va, access);
+		if (shared)
+			e = ptshare_walk_private(mm, va, 0, &b);
+		r = e ? fault_present(&b, e, va, access) : FAULT_OOM;
 	} else {
-		r = fault_absent(mm, va, access);
+		r = fault_absent(mm, &b, va, access);
 	}
+	tlb_batch_finish(&b);
 	spin_unlock(&mm->lock);
 	return r;
 }

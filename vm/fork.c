@@ -15,8 +15,8 @@
  *                            PTE_COW, one more reference (cow.h)
  *             eager_copy_pte cow=0: a private copy of every writable page,
  *                            the baseline COW is measured against
- *       then one local sfence.vma: the parent, running on this hart, just
- *       lost W bits (tlb.h)
+ *       then one full flush round: the parent just lost W bits, on this
+ *       hart and on every other hart running it (tlb.h)
  *
  * Nothing is copied but tables (and, with cow=0, writable pages); large
  * level-0 tables are not even copied but shared (ptshare.h says when).
@@ -159,8 +159,11 @@ static __attribute__((noinline)) int fork_tables(struct mm *parent, struct mm *c
 			va = end;
 		}
 	}
-	/* The parent runs on this hart, and its W bits just went away (tlb.h). */
-	tlb_flush_all();
+	/*
+	 * The parent's W bits just went away: before fork returns, no hart may
+	 * still write through an old translation into a frame the child now
+	 * shares (tlb.h).  A failed fork flushes too, on the way out (mm_fork).
+	 */
 	return 0;
 }
 
@@ -191,8 +194,14 @@ struct mm *mm_fork(struct mm *parent)
 		*tail = n;
 		tail = &n->next;
 	}
-	if (!r)
+	if (!r) {
+		struct tlb_batch b;
+
 		r = fork_tables(parent, child);
+		tlb_batch_init(&b, parent);
+		tlb_batch_all(&b);
+		tlb_batch_finish(&b);
+	}
 	spin_unlock(&parent->lock);
 	if (r) {
 		mm_put(child);

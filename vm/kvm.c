@@ -14,6 +14,7 @@
 #include "kstack.h"
 #include "pt.h"
 #include "phys.h"
+#include "tlb.h"
 
 phys_addr_t kvm_root;
 int kvm_root_used[256], kvm_root_nused;
@@ -102,5 +103,5 @@ void kvm_init(const struct kvm_layout *l)
 
 void kvm_load(void)
 {
-	satp_load(kvm_root);
+	tlb_mm_leave();	/* the kernel table, and this hart's bit out of the mm it ran */
 }

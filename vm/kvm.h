@@ -30,7 +30,10 @@ struct kvm_layout {
  * it.  Panics when out of memory: this is boot.
  */
 void kvm_init(const struct kvm_layout *l);
-/* kvm_load - switch this hart to the kernel table (drops every user translation). */
+/*
+ * kvm_load - switch this hart to the kernel table (drops every user
+ * translation) and leave the address space it ran: tlb_mm_leave (tlb.h).
+ */
 void kvm_load(void);
 
 /* Leaf flags of the kernel's read-write pages (data, direct map, stacks). */

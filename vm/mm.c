@@ -56,10 +56,12 @@ void mm_get(struct mm *mm)
 }
 
 /*
- * unmap_pages - clear the PTEs of [start, end) and drop their frames.
- * mm->lock held, and the range's tables made private (ptshare_make_private).
+ * unmap_pages - clear the PTEs of [start, end); batch @b drops their frames
+ * once every hart has flushed.  mm->lock held, and the range's tables made
+ * private (ptshare_make_private).
  */
-static void unmap_pages(struct mm *mm, unsigned long start, unsigned long end, int flush)
+static void unmap_pages(struct mm *mm, unsigned long start, unsigned long end,
+			struct tlb_batch *b)
 {
 	for (unsigned long va = start; va < end;) {
 		pte_t *e = pt_walk(mm->root, va, 0);
@@ -73,9 +75,7 @@ static void unmap_pages(struct mm *mm, unsigned long start, unsigned long end, i
 			if (*e & PTE_V) {
 				phys_addr_t pa = pte_to_pa(*e);
 				*e = 0;
-				if (flush)
-					tlb_flush_page(va);
-				pmm_put(pa);
+				tlb_batch_free_page(b, va, pa);
 			}
 			if (pt_index(va + PAGE_SIZE, 0) == 0) {
 				va += PAGE_SIZE;
@@ -89,9 +89,16 @@ void mm_put(struct mm *mm)
 {
 	struct vma *v, *next;
 
+	tlb_mm_forget(mm);
 	if (__atomic_sub_fetch(&mm->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
-	/* Nobody runs this address space any more (tlb.h): no flush needed. */
+	/*
+	 * Nobody runs this address space any more: every user left it before
+	 * dropping its reference, so no hart holds a translation (tlb.h) and
+	 * nothing needs a flush.  A bit still set would break that.
+	 */
+	if (__atomic_load_n(&mm->tlb_harts, __ATOMIC_ACQUIRE))
+		panic("mm_put: harts %#lx still in a dead address space", mm->tlb_harts);
 	ptshare_teardown(mm);
 	for (v = mm->vmas; v; v = next) {
 		next = v->next;
@@ -153,15 +160,16 @@ static int split(struct mm *mm, unsigned long addr)
 	return 0;
 }
 
-/* remove_range - drop VMAs and pages in [start, end). Boundaries already split. */
-static void remove_range(struct mm *mm, unsigned long start, unsigned long end)
+/* remove_range - drop VMAs and pages in [start, end), frames through @b. Boundaries already split. */
+static void remove_range(struct mm *mm, unsigned long start, unsigned long end,
+			 struct tlb_batch *b)
 {
 	struct vma **pp = &mm->vmas;
 
 	while (*pp) {
 		struct vma *v = *pp;
 		if (v->start >= start && v->end <= end) {
-			unmap_pages(mm, v->start, v->end, 1);
+			unmap_pages(mm, v->start, v->end, b);
 			*pp = v->next;
 			vma_free(v);
 			continue;
@@ -174,16 +182,20 @@ int mm_map(struct mm *mm, const struct vma *tmpl)
 {
 	struct vma *v = vma_dup(tmpl), **pp;
 	unsigned long addr = tmpl->start, end = tmpl->end;
+	struct tlb_batch b;
 
 	if (!v)
 		return -ENOMEM;
 	spin_lock(&mm->lock);
-	if (split(mm, addr) || split(mm, end) || ptshare_make_private(mm, addr, end)) {
+	tlb_batch_init(&b, mm);
+	if (split(mm, addr) || split(mm, end) || ptshare_make_private(mm, addr, end, &b)) {
+		tlb_batch_finish(&b);
 		spin_unlock(&mm->lock);
 		vma_free(v);
 		return -ENOMEM;
 	}
-	remove_range(mm, addr, end);
+	remove_range(mm, addr, end, &b);
+	tlb_batch_finish(&b);
 	v->mapped_lo = end;
 	v->mapped_hi = addr;
 	for (pp = &mm->vmas; *pp && (*pp)->start < addr; pp = &(*pp)->next)
@@ -196,16 +208,19 @@ int mm_map(struct mm *mm, const struct vma *tmpl)
 
 int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len)
 {
+	struct tlb_batch b;
 	int r;
 
 	spin_lock(&mm->lock);
+	tlb_batch_init(&b, mm);
 	r = split(mm, addr);
 	if (!r)
 		r = split(mm, addr + len);
 	if (!r)
-		r = ptshare_make_private(mm, addr, addr + len);
+		r = ptshare_make_private(mm, addr, addr + len, &b);
 	if (!r)
-		remove_range(mm, addr, addr + len);
+		remove_range(mm, addr, addr + len, &b);
+	tlb_batch_finish(&b);	/* one round for the whole range, before the lock goes */
 	spin_unlock(&mm->lock);
 	return r;
 }
@@ -218,19 +233,42 @@ static unsigned may_flags(unsigned prot)
 }
 
 /*
+ * protect_pte - give the present PTE @e protection @prot (the rules are
+ * mm_protect's).  Returns whether it lost a right (R, W or X): then other
+ * harts must flush it too; a gain needs only this hart's flush.
+ */
+static int protect_pte(pte_t *e, unsigned prot)
+{
+	pte_t old = *e;
+	pte_t n = pa_to_pte(pte_to_pa(old)) | mm_prot_to_pte(prot & ~PROT_WRITE) | PTE_V |
+		  (old & PTE_SHARED);
+
+	if ((prot & PROT_WRITE) && ((old & PTE_SHARED) ||
+	    ((old & PTE_W) && pmm_refcount(pte_to_pa(old)) == 1)))
+		n |= PTE_R | PTE_W;	/* shared memory, or already ours and writable */
+	else if (prot & PROT_WRITE)
+		n = cow_wrprotect(n | PTE_R);
+	*e = n;
+	return (old & ~n & PTE_RWX) != 0;
+}
+
+/*
  * mm_protect - Every area of the range is checked before any changes.
  * Present pages follow the new protection at once.  Taking write away
  * clears W and PTE_COW (a later store is a real fault).  Giving write back
  * sets PTE_COW rather than W: the frame may be shared (a page cache page,
  * or after fork), and the COW fault decides copy or reuse.  Shared memory
- * (PTE_SHARED) gets W itself: it is never copied.
+ * (PTE_SHARED) gets W itself: it is never copied.  The pages that lost a
+ * right are flushed on every hart in one round at the end.
  */
 int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned prot)
 {
 	unsigned long end = addr + len;
+	struct tlb_batch b;
 	int r = 0;
 
 	spin_lock(&mm->lock);
+	tlb_batch_init(&b, mm);
 	for (unsigned long a = addr; a < end;) {
 		struct vma *v = vma_find(mm, a);
 		if (!v || v->kind == VMA_SIGPAGE) {
@@ -243,7 +281,8 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned pr
 		}
 		a = v->end;
 	}
-	if ((r = split(mm, addr)) || (r = split(mm, end)) || (r = ptshare_make_private(mm, addr, end)))
+	if ((r = split(mm, addr)) || (r = split(mm, end)) ||
+	    (r = ptshare_make_private(mm, addr, end, &b)))
 		goto out;
 	for (struct vma *v = vma_find(mm, addr); v && v->start < end; v = v->next) {
 		v->prot = prot;
@@ -251,31 +290,29 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned pr
 			pte_t *e = pt_walk(mm->root, va, 0);
 			if (!e || !(*e & PTE_V))
 				continue;
-			pte_t old = *e;
-			pte_t n = pa_to_pte(pte_to_pa(old)) | mm_prot_to_pte(prot & ~PROT_WRITE) | PTE_V |
-				  (old & PTE_SHARED);
-			if ((prot & PROT_WRITE) && ((old & PTE_SHARED) ||
-			    ((old & PTE_W) && pmm_refcount(pte_to_pa(old)) == 1)))
-				n |= PTE_R | PTE_W;	/* shared memory, or already ours and writable */
-			else if (prot & PROT_WRITE)
-				n = cow_wrprotect(n | PTE_R);
-			*e = n;
-			tlb_flush_page(va);
+			if (protect_pte(e, prot))
+				tlb_batch_page(&b, va);
+			else
+				tlb_flush_page(va);
 		}
 	}
 out:
+	tlb_batch_finish(&b);
 	spin_unlock(&mm->lock);
 	return r;
 }
 
 int mm_discard(struct mm *mm, unsigned long addr, unsigned long len)
 {
+	struct tlb_batch b;
 	int r;
 
 	spin_lock(&mm->lock);
-	r = ptshare_make_private(mm, addr, addr + len);
+	tlb_batch_init(&b, mm);
+	r = ptshare_make_private(mm, addr, addr + len, &b);
 	if (!r)
-		unmap_pages(mm, addr, addr + len, 1);
+		unmap_pages(mm, addr, addr + len, &b);
+	tlb_batch_finish(&b);
 	spin_unlock(&mm->lock);
 	return r;
 }
@@ -316,16 +353,19 @@ int mm_shared_key(struct mm *mm, unsigned long va, const void **obj, unsigned lo
 
 int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t flags)
 {
+	struct tlb_batch b;
 	struct vma *v;
 	pte_t *e;
 
 	spin_lock(&mm->lock);
-	e = ptshare_walk_private(mm, va, 1);
+	tlb_batch_init(&b, mm);
+	e = ptshare_walk_private(mm, va, 1, &b);
 	if (e) {
 		*e = pa_to_pte(pa) | flags | PTE_V;
 		if ((v = vma_find(mm, va)))
 			vma_note_mapped(v, va);
 	}
+	tlb_batch_finish(&b);
 	spin_unlock(&mm->lock);
 	if (!e) {
 		pmm_put(pa);
@@ -337,9 +377,11 @@ int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t fl
 int mm_copy_in(struct mm *mm, unsigned long va, const void *src, size_t len)
 {
 	const char *s = src;
+	struct tlb_batch b;	/* the image runs nowhere: only an unshare would fill it */
 	int r = 0;
 
 	spin_lock(&mm->lock);
+	tlb_batch_init(&b, mm);
 	while (len) {
 		unsigned long page = va & PAGE_MASK;
 		size_t chunk = MIN(len, PAGE_SIZE - (va - page));
@@ -350,7 +392,7 @@ int mm_copy_in(struct mm *mm, unsigned long va, const void *src, size_t len)
 			r = -EFAULT;
 			break;
 		}
-		e = ptshare_walk_private(mm, page, 1);
+		e = ptshare_walk_private(mm, page, 1, &b);
 		if (!e) {
 			r = -ENOMEM;
 			break;
@@ -372,6 +414,7 @@ int mm_copy_in(struct mm *mm, unsigned long va, const void *src, size_t len)
 		s += chunk;
 		len -= chunk;
 	}
+	tlb_batch_finish(&b);
 	spin_unlock(&mm->lock);
 	return r;
 }

@@ -88,6 +88,12 @@ struct mm {
 	struct spinlock map_lock;
 	phys_addr_t root;
 	int refs;			/* processes using it (a vfork child borrows it) */
+	/*
+	 * Bit i: cpus[i] may hold translations of this mm (tlb.h states the
+	 * rule).  Set and cleared only by that hart, with atomics; read by
+	 * whoever takes a right away, to know whom to flush.
+	 */
+	unsigned long tlb_harts;
 	struct vma *vmas;
 	unsigned long brk_start, brk;
 	unsigned long stack_top;

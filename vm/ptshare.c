@@ -18,8 +18,8 @@ static inline pte_t *pt_entry1(phys_addr_t root, unsigned long va, int alloc)
 	return pt_entry(root, va, 1, alloc);
 }
 
-/* table_release - drop one owner of table @t; the last one drops its frames and frees it. */
-static void table_release(phys_addr_t t)
+/* ptshare_table_release - see ptshare.h. */
+void ptshare_table_release(phys_addr_t t)
 {
 	if (!pmm_put_test(t))
 		return;
@@ -30,8 +30,11 @@ static void table_release(phys_addr_t t)
 	pmm_free_last(t);
 }
 
-/* unshare - give the level-1 entry @l1e a private copy of its shared table. 0 or -ENOMEM. */
-static __attribute__((noinline)) int unshare(pte_t *l1e)
+/*
+ * unshare - give the level-1 entry @l1e a private copy of its shared
+ * table; batch @b releases the old one after its round.  0 or -ENOMEM.
+ */
+static __attribute__((noinline)) int unshare(pte_t *l1e, struct tlb_batch *b)
 {
 	phys_addr_t old = pte_to_pa(*l1e), n = pmm_alloc();
 
@@ -50,14 +53,14 @@ static __attribute__((noinline)) int unshare(pte_t *l1e)
 	 * entries), but the walker may also cache the level-1 entry itself, and
 	 * the old table is no longer ours to read: once we release it the other
 	 * sharer may change or free it.  Only a full sfence.vma drops cached
-	 * non-leaf entries, on this hart, the only one running us (tlb.h).
+	 * non-leaf entries, on every hart running us (tlb.h): the batch does
+	 * that, and lets go of the old table only afterwards.
 	 */
-	tlb_flush_all();
-	table_release(old);
+	tlb_batch_free_table(b, old);
 	return 0;
 }
 
-pte_t *ptshare_walk_private(struct mm *mm, unsigned long va, int alloc)
+pte_t *ptshare_walk_private(struct mm *mm, unsigned long va, int alloc, struct tlb_batch *b)
 {
 	pte_t *l1e = pt_entry1(mm->root, va, alloc);
 
@@ -69,19 +72,20 @@ pte_t *ptshare_walk_private(struct mm *mm, unsigned long va, int alloc)
 			return 0;
 		*l1e = pa_to_pte(n) | PTE_V;
 	} else if (pte_is_leaf(*l1e) ||
-		   (pmm_refcount(pte_to_pa(*l1e)) > 1 && unshare(l1e))) {
+		   (pmm_refcount(pte_to_pa(*l1e)) > 1 && unshare(l1e, b))) {
 		return 0;
 	}
 	return (pte_t *)phys_to_virt(pte_to_pa(*l1e)) + pt_index(va, 0);
 }
 
-int ptshare_make_private(struct mm *mm, unsigned long start, unsigned long end)
+int ptshare_make_private(struct mm *mm, unsigned long start, unsigned long end,
+			 struct tlb_batch *b)
 {
 	for (unsigned long va = ALIGN_DOWN(start, REGION); va < end; va += REGION) {
 		pte_t *l1e = pt_entry1(mm->root, va, 0);
 
 		if (l1e && (*l1e & PTE_V) && !pte_is_leaf(*l1e) &&
-		    pmm_refcount(pte_to_pa(*l1e)) > 1 && unshare(l1e))
+		    pmm_refcount(pte_to_pa(*l1e)) > 1 && unshare(l1e, b))
 			return -ENOMEM;
 	}
 	return 0;

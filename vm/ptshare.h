@@ -25,6 +25,7 @@
 #define HOLSTEIN_PTSHARE_H
 
 #include "mm.h"
+#include "tlb.h"
 
 #define PTSHARE_MIN_PAGES 256
 #define PTSHARE_REGION	PT_LEVEL_SIZE(1)	/* what one level-0 table maps: 2 MiB */
@@ -33,16 +34,19 @@
  * ptshare_walk_private - the level-0 PTE for @va in @mm, for a caller about to
  * change it: a shared level-0 table is copied first.  With @alloc, missing
  * tables are allocated.  NULL when absent (no @alloc) or out of memory.
- * mm->lock held.
+ * mm->lock held.  The old table of an unshare goes to @b, which the
+ * caller finishes (tlb.h) before it drops the lock.
  */
-pte_t *ptshare_walk_private(struct mm *mm, unsigned long va, int alloc);
+pte_t *ptshare_walk_private(struct mm *mm, unsigned long va, int alloc, struct tlb_batch *b);
 
 /*
  * ptshare_make_private - unshare every shared table that covers part of
  * [start, end), before a change that must not fail halfway (munmap,
- * mprotect, madvise).  0, or -ENOMEM with nothing else changed.
+ * mprotect, madvise).  0, or -ENOMEM with nothing else changed (tables
+ * unshared before the failure stay so, their old tables in @b).
  */
-int ptshare_make_private(struct mm *mm, unsigned long start, unsigned long end);
+int ptshare_make_private(struct mm *mm, unsigned long start, unsigned long end,
+			 struct tlb_batch *b);
 
 /*
  * ptshare_share_table - fork: hang the parent's level-0 table (under its
@@ -54,6 +58,13 @@ void ptshare_share_table(pte_t *pl1e, pte_t *cl1e);
 
 /* ptshare_teardown - drop every page and table of @mm (nobody runs it any more). */
 void ptshare_teardown(struct mm *mm);
+
+/*
+ * ptshare_table_release - drop one owner of level-0 table @t; the last one
+ * drops the table's frames and frees it.  Only after every hart that ran
+ * an address space hanging it has flushed (tlb_batch_free_table).
+ */
+void ptshare_table_release(phys_addr_t t);
 
 /* ptshare_is_shared - is the level-0 table holding the entry @e shared? */
 int ptshare_is_shared(const pte_t *e);

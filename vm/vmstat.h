@@ -12,10 +12,15 @@ struct vmstat {
 	unsigned long cow_reuse;	/* ... that kept the frame: its only owner */
 	unsigned long zero_fill;	/* fresh zeroed frames for anonymous memory */
 	unsigned long oom_kill;		/* processes killed for want of a frame */
+	unsigned long tlb_remote_flush;	/* shootdown rounds that reached other harts (tlb.c) */
+	unsigned long tlb_remote_flush_received;	/* ... harts they targeted, summed */
+	unsigned long tlb_local_flush_all;	/* full sfence.vma of a batch on this hart */
 };
 extern struct vmstat vmstat;
 
 /* vmstat_inc - count one event of @field. */
 #define vmstat_inc(field) __atomic_add_fetch(&vmstat.field, 1, __ATOMIC_RELAXED)
+/* vmstat_add - count @n events of @field. */
+#define vmstat_add(field, n) __atomic_add_fetch(&vmstat.field, (n), __ATOMIC_RELAXED)
 
 #endif

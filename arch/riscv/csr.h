@@ -39,6 +39,7 @@
 #define EXC_STORE_PAGE		15
 
 #define SATP_MODE_SV39	(8UL << 60)
+#define SATP_PPN_MASK	((1UL << 44) - 1)
 
 #ifndef __ASSEMBLER__	/* entry.S takes the cause numbers above, nothing below */
 #include <stdint.h>

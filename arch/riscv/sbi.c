@@ -61,6 +61,61 @@ void arch_send_ipi(unsigned long hartid)
 	sbi_send_ipi(1, hartid);
 }
 
+/* --- RFENCE ------------------------------------------------------------- */
+
+long sbi_remote_fence_i(unsigned long mask, unsigned long base)
+{
+	return sbi_ecall(SBI_EXT_RFENCE, 0, mask, base, 0).error;
+}
+
+long sbi_remote_sfence_vma(unsigned long mask, unsigned long base, unsigned long start,
+			   unsigned long size)
+{
+	/* Four arguments: sbi_ecall passes three, so this one loads a3 itself. */
+	register unsigned long r0 __asm__("a0") = mask;
+	register unsigned long r1 __asm__("a1") = base;
+	register unsigned long r2 __asm__("a2") = start;
+	register unsigned long r3 __asm__("a3") = size;
+	register unsigned long r6 __asm__("a6") = 1;
+	register unsigned long r7 __asm__("a7") = SBI_EXT_RFENCE;
+
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1)
+			 : "r"(r2), "r"(r3), "r"(r6), "r"(r7)
+			 : "memory");
+	return (long)r0;
+}
+
+/*
+ * sbi_rfence_harts - see sbi.h.  Each pass takes the lowest hart id not yet
+ * sent as the window's base and gathers every id within XLEN of it; with
+ * the usual dense ids (0-3, or sifive_u's 1-4) that is one call.
+ */
+int sbi_rfence_harts(const unsigned long *hartids, int n, unsigned long start,
+		     unsigned long size, int icache)
+{
+	const unsigned long bits = 8 * sizeof(unsigned long);
+	unsigned long done = 0;	/* bit i: hartids[i] sent (n <= XLEN, see NCPU) */
+	int sent = 0;
+
+	while (sent < n) {
+		unsigned long base = ~0UL, mask = 0;
+		for (int i = 0; i < n; i++)
+			if (!(done & (1UL << i)) && hartids[i] < base)
+				base = hartids[i];
+		for (int i = 0; i < n; i++)
+			if (!(done & (1UL << i)) && hartids[i] - base < bits) {
+				mask |= 1UL << (hartids[i] - base);
+				done |= 1UL << i;
+				sent++;
+			}
+		if ((icache && sbi_remote_fence_i(mask, base)) ||
+		    sbi_remote_sfence_vma(mask, base, start, size))
+			return -1;
+	}
+	return sent;
+}
+
 /* --- HSM ----------------------------------------------------------------- */
 
 long sbi_hart_start(unsigned long hartid, unsigned long start_pa, unsigned long opaque)

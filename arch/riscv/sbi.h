@@ -42,6 +42,25 @@ int sbi_console_getchar(void);
 void sbi_set_timer(uint64_t t);
 /* IPI: raise a supervisor software interrupt on the harts in @mask (base @base). */
 void sbi_send_ipi(unsigned long mask, unsigned long base);
+/*
+ * RFENCE: fence.i (fid 0) or sfence.vma of [@start, @start + @size) (fid 1;
+ * @start 0 and @size SBI_RFENCE_ALL: everything) on the harts in @mask
+ * (bit i: hart @base + i).  OpenSBI returns once every target has done it.
+ * Returns the SBI error (0 on success).
+ */
+#define SBI_RFENCE_ALL	(~0UL)
+long sbi_remote_fence_i(unsigned long mask, unsigned long base);
+long sbi_remote_sfence_vma(unsigned long mask, unsigned long base, unsigned long start,
+			   unsigned long size);
+/*
+ * sbi_rfence_harts - the same for a list of @n hart ids (any order, sparse):
+ * fence.i if @icache, then sfence.vma; one call per window of XLEN hart
+ * ids.  Returns how many harts were targeted, or -1 if the firmware
+ * refused a call (the caller must not go on: a stale translation left
+ * behind would be silent corruption).
+ */
+int sbi_rfence_harts(const unsigned long *hartids, int n, unsigned long start,
+		     unsigned long size, int icache);
 /* HSM: start @hartid at physical @start_pa with a1 = @opaque; status of @hartid. */
 long sbi_hart_start(unsigned long hartid, unsigned long start_pa, unsigned long opaque);
 long sbi_hart_status(unsigned long hartid);

@@ -33,7 +33,7 @@ HOST_TEST_DTBS := $(patsubst tests/host/dts/%.dts,$(HOST_OUT)/dtb/%.dtb,\
 HOST_TESTS := $(HOST_OUT)/test_fdt $(HOST_OUT)/test_fdt_fuzz $(HOST_OUT)/test_string \
 	      $(HOST_OUT)/test_cpio $(HOST_OUT)/test_elf $(HOST_OUT)/test_vm \
 	      $(HOST_OUT)/test_fault $(HOST_OUT)/test_uart8250 $(HOST_OUT)/test_ptshare \
-	      $(HOST_OUT)/test_shmem
+	      $(HOST_OUT)/test_shmem $(HOST_OUT)/test_tlb
 
 # test_elf builds RISC-V programs at run time to parse; it skips those
 # cases if this compiler is missing.
@@ -41,7 +41,7 @@ HOST_RISCV_CC ?= riscv64-linux-gnu-gcc
 
 # The vm/ sources under test, built with -DHOST_TEST: physical frames live
 # in a test arena (vm/phys.h), locks and TLB flushes are no-ops.
-HOST_VMOBJS := $(patsubst %,$(HOST_OUT)/obj/vm_%.o,pmm pt cow fork mm ptshare pagemap shmem \
+HOST_VMOBJS := $(patsubst %,$(HOST_OUT)/obj/vm_%.o,pmm pt cow fork mm ptshare pagemap shmem tlb \
 		vmstat zero sigpage)
 
 # The kernel objects the DT tests link against, built for the host.
@@ -162,5 +162,11 @@ $(HOST_OUT)/obj/test_ptshare.o: HOST_CFLAGS += -DHOST_TEST
 
 $(HOST_OUT)/test_ptshare: $(HOST_OUT)/obj/test_ptshare.o $(HOST_PTSHARE_OBJS)
 	$(HOST_CC) $(HOST_LDFLAGS) $(HOST_PTSHARE_WRAP) -o $@ $^ -lcmocka
+
+# test_tlb: the hart mask and the shootdown batch (vm/tlb.c), linked like test_fault.
+$(HOST_OUT)/obj/test_tlb.o: HOST_CFLAGS += -DHOST_TEST
+
+$(HOST_OUT)/test_tlb: $(HOST_OUT)/obj/test_tlb.o $(HOST_PTSHARE_OBJS)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
 
 -include $(wildcard $(HOST_OUT)/obj/*.d)

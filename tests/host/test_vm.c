@@ -806,6 +806,21 @@ static void check_after_share(struct parent *p, struct mm *child)
 }
 
 /*
+ * cow_fault_in - cow_fault on @e (at @va in @mm) as vm_fault runs it: with
+ * a TLB batch whose round (and the frees it held back) ends the fault.
+ */
+static enum fault_result cow_fault_in(struct mm *mm, pte_t *e, unsigned long va)
+{
+	struct tlb_batch b;
+	enum fault_result r;
+
+	tlb_batch_init(&b, mm);
+	r = cow_fault(&b, e, va);
+	tlb_batch_finish(&b);
+	return r;
+}
+
+/*
  * check_faults - the COW fault story on a shared pair: the child copies,
  * then the parent, alone again, reuses; the zero page gets a fresh frame.
  */
@@ -815,7 +830,7 @@ static void check_faults(struct parent *p, struct mm *child)
 
 	dirty_free_frames();
 	/* Child stores first: count 2, so a copy. */
-	assert_int_equal(cow_fault(pte_of(child, VA_W), VA_W), FAULT_OK);
+	assert_int_equal(cow_fault_in(child, pte_of(child, VA_W), VA_W), FAULT_OK);
 	copy = assert_private_writable(child, VA_W);
 	assert_int_not_equal(copy, p->w);
 	assert_true(has_pattern(copy, 1));
@@ -827,14 +842,14 @@ static void check_faults(struct parent *p, struct mm *child)
 	memset(frame(copy), 0xee, PAGE_SIZE);
 	assert_true(has_pattern(p->w, 1));
 	/* The parent is the frame's only owner now: no copy. */
-	assert_int_equal(cow_fault(pte_of(p->mm, VA_W), VA_W), FAULT_OK);
+	assert_int_equal(cow_fault_in(p->mm, pte_of(p->mm, VA_W), VA_W), FAULT_OK);
 	assert_int_equal(assert_private_writable(p->mm, VA_W), p->w);
 	assert_int_equal(vmstat.cow_copy, 1);
 	assert_int_equal(vmstat.cow_reuse, 1);
 	assert_true(has_pattern(p->w, 1));
 
 	/* The zero page: a zeroed frame of its own, one reference off the zero frame. */
-	assert_int_equal(cow_fault(pte_of(child, VA_Z), VA_Z), FAULT_OK);
+	assert_int_equal(cow_fault_in(child, pte_of(child, VA_Z), VA_Z), FAULT_OK);
 	copy = assert_private_writable(child, VA_Z);
 	assert_int_not_equal(copy, zero_frame);
 	assert_true(is_zero(copy));
@@ -842,13 +857,13 @@ static void check_faults(struct parent *p, struct mm *child)
 	assert_int_equal(vmstat.zero_fill, 1);
 	assert_int_equal(vmstat.cow_copy, 1);
 	/* ... even when the zero frame has a single mapping left. */
-	assert_int_equal(cow_fault(pte_of(p->mm, VA_Z), VA_Z), FAULT_OK);
+	assert_int_equal(cow_fault_in(p->mm, pte_of(p->mm, VA_Z), VA_Z), FAULT_OK);
 	assert_int_not_equal(assert_private_writable(p->mm, VA_Z), zero_frame);
 	assert_int_equal(pmm_refcount(zero_frame), 1);
 	assert_int_equal(vmstat.zero_fill, 2);
 
 	/* An executable COW page keeps X in its copy. */
-	assert_int_equal(cow_fault(pte_of(child, VA_CX), VA_CX), FAULT_OK);
+	assert_int_equal(cow_fault_in(child, pte_of(child, VA_CX), VA_CX), FAULT_OK);
 	copy = assert_private_writable(child, VA_CX);
 	assert_true(*pte_of(child, VA_CX) & PTE_X);
 	assert_true(has_pattern(copy, 5));
@@ -895,7 +910,7 @@ static void test_cow_oom(void **state)
 			pte_t *e = pte_of(child, vas[i]), old = *e;
 			unsigned refs = pmm_refcount(pte_to_pa(old));
 
-			assert_int_equal(cow_fault(e, vas[i]), FAULT_OOM);
+			assert_int_equal(cow_fault_in(child, e, vas[i]), FAULT_OOM);
 			assert_int_equal(*e, old);
 			assert_int_equal(pmm_refcount(pte_to_pa(old)), refs);
 		}
@@ -961,7 +976,7 @@ static void test_fork_cow(void **state)
 	/* The parent exits first: the child's COW pages become its own. */
 	mm_put(p.mm);
 	assert_int_equal(pmm_refcount(p.far), 1);
-	assert_int_equal(cow_fault(pte_of(child, VA_FAR), VA_FAR), FAULT_OK);
+	assert_int_equal(cow_fault_in(child, pte_of(child, VA_FAR), VA_FAR), FAULT_OK);
 	assert_int_equal(assert_private_writable(child, VA_FAR), p.far);
 	mm_put(child);
 	((pte_t *)phys_to_virt(kvm_root))[300] = 0;
@@ -1039,7 +1054,7 @@ static void test_fork_generations(void **state)
 	mm_put(child);
 	assert_int_equal(pmm_refcount(p.w), 2);
 	/* Still shared with the grandchild: the parent's fault copies. */
-	assert_int_equal(cow_fault(pte_of(p.mm, VA_W), VA_W), FAULT_OK);
+	assert_int_equal(cow_fault_in(p.mm, pte_of(p.mm, VA_W), VA_W), FAULT_OK);
 	assert_int_not_equal(assert_private_writable(p.mm, VA_W), p.w);
 	assert_int_equal(pmm_refcount(p.w), 1);
 	mm_put(p.mm);
