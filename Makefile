@@ -71,6 +71,7 @@ $(BUILD)/Image: $(BUILD)/holstein.elf
 
 # --- user space and the initramfs ------------------------------------------
 include user/user.mk
+include user/ext.mk
 include tests/host/host.mk
 include soak.mk
 
