@@ -3,6 +3,7 @@
 #   make            build/Image (boot it) and build/holstein.elf (debug it)
 #   make run        boot QEMU virt (-smp 2 -m 256M) to a shell; MACHINE=sifive_u too
 #   make test       every test; ends with "N passed, N failed"
+#   make ext        users' threaded Go and C++ programs, build/initramfs-ext.cpio (user/ext.mk)
 #   make bench      fork/COW benchmarks under icount, a table and a plot
 #   make gdb        QEMU waits for gdb-multiarch, which attaches with symbols
 #   make sdcard     build/sdcard.img for a VisionFive 2 (U-Boot distro boot)
@@ -76,6 +77,7 @@ $(BUILD)/Image: $(BUILD)/holstein.elf
 
 # --- user space and the initramfs ------------------------------------------
 include user/user.mk
+include user/ext.mk
 include tests/host/host.mk
 include soak.mk
 

@@ -1,8 +1,11 @@
 /*
- * testrun - Holstein's in-guest test runner: testrun [-d DIR] [-t SECONDS] [NAME...]
+ * testrun - Holstein's in-guest test runner: testrun [-d DIR] [-t SECONDS] [-l LIST] [NAME...]
  *
  * Runs the named tests from DIR (default /test; default names: every regular file there,
- * sorted), each with fork + execve + wait4, in a process group of its own. On Holstein it
+ * sorted), each with fork + execve + wait4, in a process group of its own. With -l, the
+ * tests are those LIST names, one a line: "NAME PROGRAM [ARG...]" (words separated by
+ * blanks, no quoting; '#' starts a comment line; a PROGRAM without a '/' is in DIR), so
+ * one program can be several tests with different arguments (user/ext/manifest). On Holstein it
  * also compares MemFree and the KernelObjects count before and after each test: the kernel
  * frees a process's memory synchronously when it is reaped, so less free memory or more
  * objects afterwards is a leak. Prints "PASS name" or "FAIL name (why)" per test and a
@@ -23,6 +26,102 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* One test: the name it is reported under and the argument vector it is run with. */
+struct test {
+	char *name;
+	char **argv;
+};
+
+/* xalloc - realloc that dies instead of failing. */
+static void *xalloc(void *p, size_t size)
+{
+	p = realloc(p, size);
+	if (!p)
+		die("testrun: out of memory");
+	return p;
+}
+
+/* prog_path - PROGRAM as a path: itself if it has a '/', else DIR/PROGRAM (malloc'ed). */
+static char *prog_path(const char *dir, const char *prog)
+{
+	char *path;
+
+	if (strchr(prog, '/'))
+		return strdup(prog);
+	if (asprintf(&path, "%s/%s", dir, prog) < 0)
+		die("testrun: out of memory");
+	return path;
+}
+
+/* tests_from_names - each name is a test run without arguments from dir. */
+static struct test *tests_from_names(const char *dir, char **names, int n)
+{
+	struct test *tests = xalloc(NULL, (n + 1) * sizeof(*tests));
+
+	for (int i = 0; i < n; i++) {
+		tests[i].name = names[i];
+		tests[i].argv = xalloc(NULL, 2 * sizeof(char *));
+		tests[i].argv[0] = prog_path(dir, names[i]);
+		tests[i].argv[1] = NULL;
+	}
+	return tests;
+}
+
+/*
+ * split_words - the blank-separated words of line, strdup'ed into a NULL-terminated
+ * malloc'ed vector; the count in *n.
+ */
+static char **split_words(char *line, int *n)
+{
+	char **words = NULL, *save = NULL;
+
+	*n = 0;
+	for (char *w = strtok_r(line, " \t\r\n", &save); w; w = strtok_r(NULL, " \t\r\n", &save)) {
+		words = xalloc(words, (*n + 2) * sizeof(*words));
+		words[(*n)++] = strdup(w);
+	}
+	if (words)
+		words[*n] = NULL;
+	return words;
+}
+
+/*
+ * tests_from_list - the tests list names, one a line ("NAME PROGRAM [ARG...]"; blank and
+ * '#' lines skipped), with each PROGRAM found in dir; count in *n. Dies on a line that
+ * names no program: a typo must not silently drop a test.
+ */
+static struct test *tests_from_list(const char *dir, const char *list, int *n)
+{
+	FILE *f = fopen(list, "r");
+	struct test *tests = NULL;
+	char line[1024];
+	int lineno = 0;
+
+	*n = 0;
+	if (!f)
+		die("testrun: %s: %s", list, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		int nw;
+		char **w;
+
+		lineno++;
+		if (line[strspn(line, " \t")] == '#')
+			continue;
+		w = split_words(line, &nw);
+		if (nw == 0)
+			continue;
+		if (nw < 2)
+			die("testrun: %s:%d: want NAME PROGRAM [ARG...]", list, lineno);
+		tests = xalloc(tests, (*n + 1) * sizeof(*tests));
+		tests[*n].name = w[0];
+		tests[*n].argv = w + 1;
+		w[1] = prog_path(dir, w[1]);
+		(*n)++;
+	}
+	fclose(f);
+	return tests;
+}
+
 /* list_tests - the sorted regular files of dir in a malloc'ed array; count in *n. */
 static char **list_tests(const char *dir, int *n)
 {
@@ -41,9 +140,7 @@ static char **list_tests(const char *dir, int *n)
 			continue;
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 32;
-			names = realloc(names, cap * sizeof(*names));
-			if (!names)
-				die("testrun: out of memory");
+			names = xalloc(names, cap * sizeof(*names));
 		}
 		names[(*n)++] = strdup(e->d_name);
 	}
@@ -194,9 +291,8 @@ static int wait_test(pid_t pid, long timeout, int *hung)
  * run_test - run one test binary in a process group of its own and judge it; why receives
  * the failure reason. Returns 1 if it passed.
  */
-static int run_test(const char *path, int check_leaks, long timeout, char *why, size_t whylen)
+static int run_test(char **argv, int check_leaks, long timeout, char *why, size_t whylen)
 {
-	char *argv[] = {(char *)path, NULL};
 	long before = check_leaks ? meminfo_kb("MemFree") : -1, after;
 	long objs = check_leaks ? meminfo_kb("KernelObjects") : -1;
 	pid_t pid;
@@ -210,8 +306,8 @@ static int run_test(const char *path, int check_leaks, long timeout, char *why, 
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
-		execve(path, argv, environ);
-		fprintf(stderr, "testrun: exec %s: %s\n", path, strerror(errno));
+		execve(argv[0], argv, environ);
+		fprintf(stderr, "testrun: exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	setpgid(pid, pid); /* no race with the child's own setpgid: either one does it */
@@ -249,8 +345,9 @@ static int run_test(const char *path, int check_leaks, long timeout, char *why, 
 /* main - run the tests and print the verdicts; exit 0 only if all passed. */
 int main(int argc, char **argv)
 {
-	const char *dir = "/test";
-	char **names, path[512], why[128];
+	const char *dir = "/test", *list = NULL;
+	char why[128];
+	struct test *tests;
 	int n, i = 1, passed = 0, failed = 0, leaks = on_holstein();
 	long timeout = DEFAULT_TIMEOUT;
 
@@ -259,16 +356,22 @@ int main(int argc, char **argv)
 			dir = argv[i + 1];
 		else if (!strcmp(argv[i], "-t"))
 			timeout = strtol(argv[i + 1], NULL, 10);
+		else if (!strcmp(argv[i], "-l"))
+			list = argv[i + 1];
 		else
 			break;
 	}
-	if (i < argc && argv[i][0] == '-')
-		die("usage: testrun [-d DIR] [-t SECONDS] [NAME...]");
-	if (i < argc) {
-		names = argv + i;
+	if ((i < argc && argv[i][0] == '-') || (list && i < argc))
+		die("usage: testrun [-d DIR] [-t SECONDS] [-l LIST | NAME...]");
+	if (list) {
+		tests = tests_from_list(dir, list, &n);
+	} else if (i < argc) {
 		n = argc - i;
+		tests = tests_from_names(dir, argv + i, n);
 	} else {
-		names = list_tests(dir, &n);
+		char **names = list_tests(dir, &n);
+
+		tests = tests_from_names(dir, names, n);
 	}
 	install_handlers();
 	/*
@@ -276,22 +379,19 @@ int main(int argc, char **argv)
 	 * MemFree reader and the runner's own copy-on-write pages all get settled here, and
 	 * so do those of the hung-test path.
 	 */
-	printf("testrun: %d tests from %s%s\n", n, dir, leaks ? ", checking MemFree" : "");
+	printf("testrun: %d tests from %s%s\n", n, list ? list : dir,
+	       leaks ? ", checking MemFree" : "");
 	warm_up_timeout();
 	settled_memfree(meminfo_kb("MemFree"));
 	fflush(stdout);
 
 	for (int t = 0; t < n; t++) {
-		if (strchr(names[t], '/'))
-			snprintf(path, sizeof(path), "%s", names[t]);
-		else
-			snprintf(path, sizeof(path), "%s/%s", dir, names[t]);
-		printf("RUN %s\n", names[t]);
-		if (run_test(path, leaks, timeout, why, sizeof(why))) {
-			printf("PASS %s\n", names[t]);
+		printf("RUN %s\n", tests[t].name);
+		if (run_test(tests[t].argv, leaks, timeout, why, sizeof(why))) {
+			printf("PASS %s\n", tests[t].name);
 			passed++;
 		} else {
-			printf("FAIL %s (%s)\n", names[t], why);
+			printf("FAIL %s (%s)\n", tests[t].name, why);
 			failed++;
 		}
 		fflush(stdout);
