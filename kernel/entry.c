@@ -40,27 +40,42 @@ static inline enum fault_access access_of(int kind)
 	return (enum fault_access)kind;
 }
 
-/* fault_signal - a U-mode fault the process cannot go on from: log it, deliver @sig now. */
-static void fault_signal(struct trapframe *tf, int sig, unsigned long addr)
+/*
+ * fault_signal - a U-mode fault the process cannot go on from: log it,
+ * deliver @sig now with si_code @code (runtimes such as Go's tell a fault
+ * from a kill() by it) and si_addr @addr.
+ */
+static void fault_signal(struct trapframe *tf, int sig, int code, unsigned long addr)
 {
 	struct proc *p = current();
 
 	pr_info("%s[%d]: %s at address %lx, pc %lx: signal %d\n", p->name, p->pid,
 		trap_cause_name(tf), addr, tf->epc, sig);
-	signal_force(sig, addr);
+	signal_force(sig, code, addr);
 }
 
-/* signal_of - the signal for a fault that is not a page fault. */
-static int signal_of(int kind)
+#define SEGV_MAPERR	1
+#define SEGV_ACCERR	2
+#define ILL_ILLOPC	1
+#define BUS_ADRALN	1
+#define BUS_ADRERR	2
+#define TRAP_BRKPT	1
+
+/* signal_of - the signal, and its si_code in *@code, for a fault that is not a page fault. */
+static int signal_of(int kind, int *code)
 {
 	switch (kind) {
 	case ENTRY_FAULT_ILLEGAL:
+		*code = ILL_ILLOPC;
 		return SIGILL;
 	case ENTRY_FAULT_BREAKPOINT:
+		*code = TRAP_BRKPT;
 		return SIGTRAP;
 	case ENTRY_FAULT_MISALIGNED:
+		*code = BUS_ADRALN;
 		return SIGBUS;
 	default:
+		*code = SEGV_MAPERR;
 		return SIGSEGV;
 	}
 }
@@ -100,7 +115,10 @@ static void __attribute__((noinline, cold)) fault_failed(struct trapframe *tf,
 {
 	if (r == FAULT_OOM)
 		oom_kill(addr);
-	fault_signal(tf, r == FAULT_SIGBUS ? SIGBUS : SIGSEGV, addr);
+	if (r == FAULT_SIGBUS)
+		fault_signal(tf, SIGBUS, BUS_ADRERR, addr);
+	else
+		fault_signal(tf, SIGSEGV, r == FAULT_SIGSEGV_ACCERR ? SEGV_ACCERR : SEGV_MAPERR, addr);
 }
 
 /*
@@ -118,7 +136,8 @@ void entry_user_fault(struct trapframe *tf, int kind, unsigned long addr)
 		if (unlikely(r != FAULT_OK))
 			fault_failed(tf, r, addr);
 	} else {
-		fault_signal(tf, signal_of(kind), addr);
+		int code, sig = signal_of(kind, &code);
+		fault_signal(tf, sig, code, addr);
 	}
 	entry_user_return(tf);
 }

@@ -298,7 +298,7 @@ long signal_altstack(unsigned long uss, unsigned long uoss)
  * alternate stack for an SA_ONSTACK handler unless already on it, else
  * below the interrupted sp.  0, or -EFAULT.
  */
-static int setup_frame(struct trapframe *tf, int sig, struct k_sigaction *a, unsigned long addr,
+static int setup_frame(struct trapframe *tf, int sig, int code, struct k_sigaction *a, unsigned long addr,
 		       uint64_t old_blocked)
 {
 	struct proc *p = current();
@@ -315,6 +315,7 @@ static int setup_frame(struct trapframe *tf, int sig, struct k_sigaction *a, uns
 	}
 	sp = (sp - sizeof(f)) & ~15UL;
 	f.info.si_signo = sig;
+	f.info.si_code = code;
 	f.info.si_addr = addr;
 	f.uc.ss_sp = st.ss_sp;
 	f.uc.ss_flags = st.ss_flags;
@@ -366,7 +367,7 @@ int signal_dequeue_locked(struct proc *p, uint64_t set, int *sig)
  * deliver_one - act on signal @sig for the current process: terminate,
  * ignore, or run its handler.
  */
-static void deliver_one(struct trapframe *tf, int sig, unsigned long addr)
+static void deliver_one(struct trapframe *tf, int sig, int code, unsigned long addr)
 {
 	struct proc *p = current();
 	struct k_sigaction a = p->sighand->action[sig - 1];
@@ -392,7 +393,7 @@ static void deliver_one(struct trapframe *tf, int sig, unsigned long addr)
 	p->sig.blocked &= ~UNBLOCKABLE;
 	if (a.flags & SA_RESETHAND)
 		p->sighand->action[sig - 1].handler = SIG_DFL;	/* sched_lock not needed: one word */
-	if (setup_frame(tf, sig, &a, addr, old)) {
+	if (setup_frame(tf, sig, code, &a, addr, old)) {
 		pr_info("%s[%d]: cannot push a signal frame at sp %lx: killed\n", p->name, p->pid,
 			tf->sp);
 		proc_exit(SIGSEGV | 0x80);
@@ -422,10 +423,10 @@ void signal_deliver(struct trapframe *tf)
 		}
 		tf->scause = 0;
 	}
-	deliver_one(tf, sig, 0);
+	deliver_one(tf, sig, 0, 0);
 }
 
-void signal_force(int sig, unsigned long addr)
+void signal_force(int sig, int code, unsigned long addr)
 {
 	struct proc *p = current();
 	struct k_sigaction *a = &p->sighand->action[sig - 1];
@@ -434,7 +435,7 @@ void signal_force(int sig, unsigned long addr)
 	if (a->handler == SIG_IGN || (p->sig.blocked & sigbit(sig)))
 		a->handler = SIG_DFL;
 	p->sig.blocked &= ~sigbit(sig);
-	deliver_one(p->tf, sig, addr);
+	deliver_one(p->tf, sig, code, addr);
 }
 
 long signal_return(void)
@@ -445,7 +446,7 @@ long signal_return(void)
 	unsigned long frame = tf->sp;
 
 	if (uaccess_copy_from_user(&uc, frame + offsetof(struct rt_sigframe, uc), sizeof(uc))) {
-		signal_force(SIGSEGV, frame);
+		signal_force(SIGSEGV, 1 /* SEGV_MAPERR */, frame);
 		return 0;
 	}
 	unsigned long keep_sstatus = tf->sstatus;

@@ -89,8 +89,8 @@ void signal_unblocked_locked(struct proc *p);
 int signal_pending(void);
 /* signal_deliver - on the way back to user mode: run default actions or set up a handler frame. */
 void signal_deliver(struct trapframe *tf);
-/* signal_force - a synchronous fault: deliver @sig now, killing if blocked or ignored. */
-void signal_force(int sig, unsigned long addr);
+/* signal_force - a synchronous fault: deliver @sig (si_code @code, si_addr @addr) now, killing if blocked or ignored. */
+void signal_force(int sig, int code, unsigned long addr);
 long signal_return(void);
 /* signal_timedwait - rt_sigtimedwait: take a signal of @set; @deadline (time_now_ns) or NULL. */
 long signal_timedwait(uint64_t set, unsigned long uinfo, const uint64_t *deadline);

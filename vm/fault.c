@@ -95,15 +95,15 @@ static enum fault_result fault_present(struct tlb_batch *b, pte_t *e, unsigned l
 		}
 		if (pte & PTE_COW)
 			return cow_fault(b, e, va);
-		return FAULT_SIGSEGV;
+		return FAULT_SIGSEGV_ACCERR;
 	case FAULT_EXEC:
 		if (!(pte & PTE_X))
-			return FAULT_SIGSEGV;
+			return FAULT_SIGSEGV_ACCERR;
 		*e = pte | PTE_A;
 		break;
 	default:
 		if (!(pte & PTE_R))
-			return FAULT_SIGSEGV;
+			return FAULT_SIGSEGV_ACCERR;
 		*e = pte | PTE_A;
 		break;
 	}
@@ -152,8 +152,10 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, s
 	phys_addr_t frame;
 	pte_t *e;
 
-	if (!v || !access_allowed(v->prot, access))
+	if (!v)
 		return FAULT_SIGSEGV;
+	if (!access_allowed(v->prot, access))
+		return FAULT_SIGSEGV_ACCERR;
 	flags = mm_prot_to_pte(v->prot);
 	e = ptshare_walk_private(mm, va, 1, b);
 	if (!e)

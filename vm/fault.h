@@ -10,7 +10,8 @@ enum fault_access { FAULT_READ, FAULT_WRITE, FAULT_EXEC };
 
 enum fault_result {
 	FAULT_OK = 0,		/* the access can be retried */
-	FAULT_SIGSEGV,		/* no mapping, or not allowed: a real fault */
+	FAULT_SIGSEGV,		/* no mapping: a real fault (SEGV_MAPERR) */
+	FAULT_SIGSEGV_ACCERR,	/* mapped, but the access is not allowed (SEGV_ACCERR) */
 	FAULT_SIGBUS,		/* a file mapping past the end of the file */
 	FAULT_OOM,		/* no frame for a copy or a zero fill */
 };

@@ -116,7 +116,7 @@ static void check_refused(unsigned long va, uint64_t flags, enum fault_access ac
 {
 	phys_addr_t pa = map(va, flags);
 
-	assert_int_equal(vm_fault(mm, va, access), FAULT_SIGSEGV);
+	assert_int_equal(vm_fault(mm, va, access), FAULT_SIGSEGV_ACCERR);
 	assert_int_equal(pte_at(va), pa_to_pte(pa) | flags | PTE_V);
 }
 

@@ -969,7 +969,7 @@ static void test_mprotect_isolated(void **state)
 	assert_int_equal(mm_protect(c, VA_BIG, REGION, PROT_READ), 0);
 	assert_snapshot(p, VA_BIG, snap);
 	assert_int_equal(pte_flags(pte_at(c, k)), PTE_U | PTE_R | PTE_A | PTE_D | PTE_V);
-	assert_int_equal(vm_fault(c, k, FAULT_WRITE), FAULT_SIGSEGV);
+	assert_int_equal(vm_fault(c, k, FAULT_WRITE), FAULT_SIGSEGV_ACCERR);
 	check2(p, c);
 	/* The parent may still write: both tables map the frame, so a copy. */
 	assert_int_equal(user_write(p, k, 5), FAULT_OK);
@@ -1343,7 +1343,7 @@ static void random_walk(uint64_t seed, int steps, bool inject)
 		if (op < 35) {			/* store */
 			r = user_write(md->mm, va, next_tag);
 			if (!md->mapped[page] || !md->writable[page]) {
-				assert_int_equal(r, FAULT_SIGSEGV);
+				assert_int_equal(r, md->mapped[page] ? FAULT_SIGSEGV_ACCERR : FAULT_SIGSEGV);
 			} else if (r == FAULT_OOM && oom) {
 				/* nothing changed: model_check says so */
 			} else {

@@ -192,7 +192,7 @@ static void test_split_keeps_offsets(void **state)
 	assert_int_equal(vm_fault(p, VA_SH + 3 * PAGE_SIZE, FAULT_READ), FAULT_OK);
 	assert_int_equal(frame_at(p, VA_SH + 3 * PAGE_SIZE), f);
 	/* The read-only half refuses a store: SIGSEGV, never a copy. */
-	assert_int_equal(vm_fault(p, VA_SH, FAULT_WRITE), FAULT_SIGSEGV);
+	assert_int_equal(vm_fault(p, VA_SH, FAULT_WRITE), FAULT_SIGSEGV_ACCERR);
 	mm_put(p);
 	assert_baseline();
 }
@@ -208,7 +208,7 @@ static void test_protect_may(void **state)
 	assert_int_equal(mm_protect(p, VA_SH, PAGE_SIZE, PROT_READ | PROT_WRITE), -EACCES);
 	assert_int_equal(mm_protect(p, VA_SH, PAGE_SIZE, PROT_READ | PROT_EXEC), 0);
 	assert_int_equal(mm_protect(p, VA_SH, PAGE_SIZE, 0), 0);
-	assert_int_equal(vm_fault(p, VA_SH + PAGE_SIZE, FAULT_WRITE), FAULT_SIGSEGV);
+	assert_int_equal(vm_fault(p, VA_SH + PAGE_SIZE, FAULT_WRITE), FAULT_SIGSEGV_ACCERR);
 	/* A range that runs into an area that may not be written changes nothing. */
 	assert_int_equal(vm_map_anon(p, VA_SH - PAGE_SIZE, PAGE_SIZE, PROT_READ, 0), 0);
 	assert_int_equal(mm_protect(p, VA_SH - PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE),
