@@ -11,8 +11,8 @@
  *   bench getppid N       one trivial syscall, for scale
  *   bench fork_4thr N     fork_16k with 4 more threads in the process (blocked in a futex)
  *
- * With the argument "smp" (run on two or more harts) it measures in CLOCK_MONOTONIC ns,
- * which icount makes virtual time, one ns per instruction:
+ * With the argument "smp" (run on two or more harts, without icount) it measures in
+ * CLOCK_MONOTONIC ns of host time, which vary from run to run:
  *   bench futex_rtt_2h N     one futex wake round trip between threads on two harts
  *   bench fork_4busy N       fork_16k while 4 threads of the process spin on other harts
  *   bench shootdowns_fork N  TLB shootdown rounds per such fork (/proc/vmstat)
