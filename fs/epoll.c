@@ -302,6 +302,8 @@ static long epoll_update(struct epoll *ep, int op, struct file *tf, int fd,
 	}
 	spin_unlock(&epoll_lock);
 	kfree(fresh);
+	if (!r && op != EPOLL_CTL_DEL)
+		poll_notify();	/* a waiter on @ep scans again: the file may be ready now */
 	return r;
 }
 

@@ -8,19 +8,20 @@
 #include "signal.h"
 #include "../vm/vmstat.h"
 
-/* oom_kill_later - count and log the kill, and post SIGKILL to the current process. */
+/* oom_kill_later - count and log the kill, and post SIGKILL to the current process (all its threads). */
 void oom_kill_later(unsigned long addr)
 {
 	struct proc *p = current();
 
 	vmstat_inc(oom_kill);
-	pr_warn("Out of memory: killed process %d (%s) faulting at %lx\n", p->pid, p->name, addr);
+	pr_warn("Out of memory: killed process %d (%s) faulting at %lx\n", proc_tgid(p), p->name,
+		addr);
 	signal_send(p, SIGKILL);
 }
 
-/* oom_kill - oom_kill_later, then exit at once (there is nothing to return to). */
+/* oom_kill - oom_kill_later, then exit at once with every thread (there is nothing to return to). */
 void oom_kill(unsigned long addr)
 {
 	oom_kill_later(addr);
-	proc_exit(SIGKILL);
+	proc_exit_group(SIGKILL);
 }

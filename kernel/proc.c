@@ -250,10 +250,15 @@ static void process_dead_locked(struct proc *l)
 		printk(KERN_EMERG, "reboot: Power down\n");
 		poweroff_machine(code);
 	}
-	/* Orphans go to init; init reaps the zombies among them. */
+	/*
+	 * Orphans go to init; init reaps the zombies among them.  As on Linux
+	 * they report with SIGCHLD from now on, so that init's plain wait sees
+	 * even a child made with another exit signal (or none).
+	 */
 	while (l->children) {
 		struct proc *c = l->children;
 		l->children = c->sibling;
+		c->exit_signal = SIGCHLD;
 		proc_link_child(init_proc, c);
 		if (proc_group_is_dead(c))
 			sched_wakeup_locked(init_proc);

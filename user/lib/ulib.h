@@ -192,6 +192,19 @@ static inline pid_t xfork(void)
 	return fork();
 }
 
+/*
+ * must_fork - xfork, or die if it fails: for callers that go on to kill() the pid (a -1
+ * there would be kill(-1), every process) or to count on the child having run.
+ */
+static inline pid_t must_fork(void)
+{
+	pid_t pid = xfork();
+
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	return pid;
+}
+
 /* xpipe - pipe(), or die: a test must not go on with descriptors it never got. */
 static inline void xpipe(int p[2])
 {

@@ -20,7 +20,7 @@ static int guard_fd = -1;	/* the write end of the guardian's pipe; only the test
 /* tfork - xfork, and the child lets go of the guardian's pipe (see start_guardian). */
 static pid_t tfork(void)
 {
-	pid_t pid = xfork();
+	pid_t pid = must_fork();	/* a -1 would reach kill() as "everyone" */
 
 	if (pid == 0 && guard_fd >= 0)
 		close(guard_fd);

@@ -21,7 +21,7 @@ static pid_t owner(struct shm *s, int tail)
 	pid_t parent = getpid(), pid;
 
 	s->held = 0;
-	pid = xfork();
+	pid = must_fork();
 	if (pid == 0) {
 		pthread_mutex_lock(&s->m);
 		s->held = 1;

@@ -208,7 +208,7 @@ static void leader_exits_first(void *arg)
 
 static void check_exits(void)
 {
-	pid_t pid = xfork();
+	pid_t pid = must_fork();
 	if (pid == 0) {
 		pthread_t th[3];
 		for (int i = 0; i < 3; i++)
@@ -220,7 +220,7 @@ static void check_exits(void)
 	CHECK_EXIT(wait_pid(pid), 7, "exit() in one thread ends all four (exit_group)");
 	CHECK_EXIT(run_child(leader_exits_first, NULL), 9,
 		   "the leader exits first; the last thread's exit_group status is the process's");
-	pid = xfork();
+	pid = must_fork();
 	if (pid == 0) {
 		pthread_t th;
 		pthread_create(&th, NULL, spin_forever, NULL);
@@ -312,7 +312,7 @@ static void check_signals(void)
 	CHECK_ERR(syscall(SYS_tkill, -1, SIGUSR1), EINVAL, "tkill with tid -1");
 	signal(SIGUSR1, SIG_DFL);
 
-	pid_t pid = xfork();
+	pid_t pid = must_fork();
 	if (pid == 0) {
 		pthread_t t1, t2;
 		pthread_create(&t1, NULL, spin_forever, NULL);
@@ -324,7 +324,7 @@ static void check_signals(void)
 
 	/* sigwait in a thread, with the signal blocked everywhere. */
 	pthread_sigmask(SIG_BLOCK, &s, NULL);
-	pid = xfork();
+	pid = must_fork();
 	if (pid == 0) {
 		int sig = 0;
 		pthread_create(&th, NULL, spin_forever, NULL);
@@ -376,7 +376,7 @@ static void check_fork_exec(void)
 		t_skip("execve from a thread: qemu-user cannot run it");
 		return;
 	}
-	pid_t pid = xfork();
+	pid_t pid = must_fork();
 	if (pid == 0) {
 		pthread_t t[3];
 		for (int i = 0; i < 2; i++)
