@@ -28,14 +28,15 @@ struct fdtable *fd_table_new(void)
 
 struct fdtable *fd_table_copy(struct fdtable *t)
 {
-	struct fdtable *n = fd_table_new();
+	struct fdtable *n = kmalloc(sizeof(*n));	/* every field is written below */
 
 	if (!n)
 		return 0;
+	n->lock = (struct spinlock)SPINLOCK_INIT("fdtable");
+	n->refs = 1;
 	spin_lock(&t->lock);
 	for (int fd = 0; fd < NOFILE; fd++)
-		if (t->fd[fd])
-			n->fd[fd] = file_get(t->fd[fd]);
+		n->fd[fd] = t->fd[fd] ? file_get(t->fd[fd]) : 0;
 	n->cloexec = t->cloexec;
 	spin_unlock(&t->lock);
 	return n;

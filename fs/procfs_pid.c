@@ -214,7 +214,7 @@ int procfs_snap_take(const struct procfs_path *pp, struct procfs_snap *s)
 	s->cpu = pp->level == PROCFS_TASK ? p->cpu.used : group_cpu;
 	s->kids = l->cpu_children;
 	memcpy(s->name, p->name, sizeof(s->name));
-	memcpy(s->exe, p->exe, sizeof(s->exe));
+	memcpy(s->exe, p->group->exe, sizeof(s->exe));
 	s->mm = p->mm;
 	for (struct proc *t = p->group->threads; t && !s->mm; t = t->thread_next)
 		s->mm = t->mm;		/* a zombie leader's: any live thread's */

@@ -87,20 +87,56 @@ static int share_or_copy_fs(struct proc *np, struct proc *p, unsigned long f)
 	return 0;
 }
 
-/* share_or_copy_sighand - the child's signal actions: ours or a copy (CLONE_CLEAR_SIGHAND: defaults). */
+/*
+ * standalone_sighand_locked - @p's actions, moved out of its group into a
+ * copy of their own (for every thread of the group) so that another
+ * process can share them (CLONE_SIGHAND without CLONE_THREAD).  The copy
+ * has a reference for @np, the caller's new process.  NULL if out of
+ * memory.  sched_lock held; @fresh is a free struct sighand to use.
+ */
+static struct sighand *standalone_sighand_locked(struct proc *p, struct sighand *fresh)
+{
+	struct sighand *sh = p->sighand;
+
+	if (!proc_sighand_is_own(p)) {
+		sh->refs++;
+		return sh;
+	}
+	*fresh = *sh;
+	fresh->refs = 1;
+	for (struct proc *t = p->group->threads; t; t = t->thread_next) {
+		t->sighand = fresh;
+		fresh->refs++;
+	}
+	return fresh;
+}
+
+/*
+ * share_or_copy_sighand - a new process's signal actions: CLONE_SIGHAND
+ * shares ours; fork copies them into the process's own (CLONE_CLEAR_SIGHAND:
+ * back to the defaults, keeping SIG_IGN).  A thread gets ours in join().
+ * 0 or -ENOMEM.
+ */
 static int share_or_copy_sighand(struct proc *np, struct proc *p, unsigned long f)
 {
-	if (f & CLONE_SIGHAND) {
-		__atomic_add_fetch(&p->sighand->refs, 1, __ATOMIC_RELAXED);
-		np->sighand = p->sighand;
-		return 0;
-	}
-	if (!(np->sighand = kmalloc(sizeof(*np->sighand))))
+	struct sighand *spare = 0;
+
+	if ((f & (CLONE_SIGHAND | CLONE_THREAD)) == CLONE_SIGHAND && proc_sighand_is_own(p) &&
+	    !(spare = kmalloc(sizeof(*spare))))
 		return -ENOMEM;
+	if (f & CLONE_THREAD)
+		return 0;		/* join() points it at ours, once it is in our group */
 	spin_lock(&sched_lock);
-	*np->sighand = *p->sighand;
+	if (f & CLONE_SIGHAND) {
+		np->sighand = standalone_sighand_locked(p, spare);
+		if (np->sighand == spare)
+			spare = 0;
+	} else {
+		np->group->sighand = *p->sighand;
+		np->sighand = &np->group->sighand;
+	}
 	spin_unlock(&sched_lock);
-	np->sighand->refs = 1;
+	kfree(spare);
 	if (f & CLONE_CLEAR_SIGHAND)
 		for (int s = 0; s < NSIG; s++)
 			if (np->sighand->action[s].handler != SIG_IGN)
@@ -123,18 +159,21 @@ static long share_or_copy(struct proc *np, struct proc *p, unsigned long f)
 	} else if (!(np->fdt = fd_table_copy(p->fdt))) {
 		return -ENOMEM;
 	}
-	if (share_or_copy_fs(np, p, f) || share_or_copy_sighand(np, p, f))
+	if (share_or_copy_fs(np, p, f))
 		return -ENOMEM;
 	return 0;
 }
 
-/* new_group - a thread group for process leader @np. 0 or -ENOMEM. */
-static int new_group(struct proc *np)
+/* new_group - a thread group for process leader @np, made by @p (its exe). 0 or -ENOMEM. */
+static int new_group(struct proc *np, struct proc *p)
 {
-	struct tgroup *g = kzalloc(sizeof(*g));
+	struct tgroup *g = kmalloc(sizeof(*g));
 
 	if (!g)
 		return -ENOMEM;
+	/* All but the actions, which share_or_copy_sighand fills. */
+	memset(g, 0, offsetof(struct tgroup, exe));
+	memcpy(g->exe, p->group->exe, sizeof(g->exe));
 	g->refs = g->live = 1;
 	g->leader = g->threads = np;
 	np->group = g;
@@ -160,7 +199,6 @@ static void copy_registers(struct proc *np, struct proc *p, const struct clone_r
 	}
 	np->affinity = p->affinity;
 	memcpy(np->name, p->name, sizeof(np->name));
-	memcpy(np->exe, p->exe, sizeof(np->exe));
 }
 
 /*
@@ -183,6 +221,9 @@ static int join(struct proc *np, struct proc *p, unsigned long f)
 		np->thread_next = g->threads;
 		g->threads = np;
 		np->exit_signal = 0;
+		np->sighand = p->sighand;
+		if (!proc_sighand_is_own(p))
+			p->sighand->refs++;
 		return 0;
 	}
 	np->pgid = me->pgid;
@@ -202,7 +243,8 @@ long proc_clone(const struct clone_req *r)
 	if (!(np = proc_alloc()))
 		return -EAGAIN;
 	sched_fpu_switch_out(p);	/* the child inherits our current FP registers */
-	if ((err = share_or_copy(np, p, f)) || (!(f & CLONE_THREAD) && (err = new_group(np)))) {
+	if ((!(f & CLONE_THREAD) && (err = new_group(np, p))) || (err = share_or_copy(np, p, f)) ||
+	    (err = share_or_copy_sighand(np, p, f))) {
 		proc_drop_shared(np);
 		proc_free(np);
 		return err;

@@ -261,20 +261,20 @@ static int map_program(struct mm *mm, struct inode *ip, const struct elf_info *e
  */
 static int exec_leave_old(struct proc *p)
 {
-	struct sighand *sh = p->sighand, *copy;
+	struct sighand *sh = p->sighand;
 	int r;
 
 	if ((r = proc_exec_takeover()) || (r = fd_unshare(p)))
 		return r;
-	if (__atomic_load_n(&sh->refs, __ATOMIC_ACQUIRE) > 1) {
-		if (!(copy = kmalloc(sizeof(*copy))))
-			return -ENOMEM;
+	if (!proc_sighand_is_own(p)) {
+		/* Shared with another process (CLONE_SIGHAND): back to our own. */
 		spin_lock(&sched_lock);
-		*copy = *sh;
-		copy->refs = 1;
-		p->sighand = copy;
-		__atomic_sub_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL);	/* others hold it: never the last */
+		p->group->sighand = *sh;
+		p->sighand = &p->group->sighand;
+		int last = --sh->refs == 0;
 		spin_unlock(&sched_lock);
+		if (last)
+			kfree(sh);
 	}
 	if (p->clear_child_tid) {
 		uaccess_put_u32(p->clear_child_tid, 0);
@@ -345,7 +345,7 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 	}
 	spin_unlock(&sched_lock);
 	proc_set_name(p, path);
-	strlcpy(p->exe, path, sizeof(p->exe));
+	strlcpy(p->group->exe, path, sizeof(p->group->exe));
 	memset(&p->fp, 0, sizeof(p->fp));
 	memset(p->tf, 0, sizeof(*p->tf));
 	p->tf->epc = ei.entry + bias;

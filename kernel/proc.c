@@ -95,8 +95,8 @@ void proc_free_locked(struct proc *p)
 {
 	struct sighand *sh = p->sighand;
 
-	if (sh && !__atomic_sub_fetch(&sh->refs, 1, __ATOMIC_ACQ_REL))
-		kfree(sh);
+	if (sh && p->group && !proc_sighand_is_own(p) && --sh->refs == 0)
+		kfree(sh);		/* a standalone copy (CLONE_SIGHAND across processes) */
 	procs[p->slot] = 0;
 	proc_group_put(p->group);
 	kstack_free(p->kstack);
@@ -177,11 +177,12 @@ void proc_start_init(const char *path, char **argv)
 	int n = 0, r;
 
 	if (!p || !(p->group = kzalloc(sizeof(*p->group))) || !(p->fdt = fd_table_new()) ||
-	    !(p->fs = kzalloc(sizeof(*p->fs))) || !(p->sighand = kzalloc(sizeof(*p->sighand))))
+	    !(p->fs = kzalloc(sizeof(*p->fs))))
 		panic("init: out of memory");
 	p->group->refs = p->group->live = 1;
 	p->group->leader = p->group->threads = p;
-	p->fs->refs = p->sighand->refs = 1;
+	p->sighand = &p->group->sighand;
+	p->fs->refs = 1;
 	p->fs->umask = 022;
 	strlcpy(p->fs->cwd, "/", sizeof(p->fs->cwd));
 	args[n++] = (char *)path;

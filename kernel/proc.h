@@ -41,9 +41,14 @@ struct mm;
 struct file;
 struct fdtable;
 
-/* What CLONE_SIGHAND shares: the signal actions. sched_lock guards them. */
+/*
+ * The signal actions, which CLONE_SIGHAND shares.  sched_lock guards them.
+ * A process's own are inside its struct tgroup (no allocation at fork);
+ * only when CLONE_SIGHAND shares them with another process do they move
+ * to a standalone copy, counted by refs (proc_sighand_is_own says which).
+ */
 struct sighand {
-	int refs;
+	int refs;			/* threads pointing at a standalone copy */
 	struct k_sigaction action[NSIG];
 };
 
@@ -68,6 +73,8 @@ struct tgroup {
 	int exit_status;		/* the group's wait status once exiting */
 	struct proc *execer;		/* a thread in execve waiting for the others to go */
 	struct cputime dead;		/* CPU time of threads already gone */
+	char exe[PATH_MAX_K];		/* /proc/self/exe */
+	struct sighand sighand;		/* the actions, unless shared with another process */
 	/* Job control (jobctl.c): the group stops and continues as one. */
 	int stop_sig;			/* the signal that stopped the group, or 0 */
 	unsigned stop_gen;		/* counts stops, so a thread parks once per stop */
@@ -119,7 +126,6 @@ struct proc {
 	struct proc_fs *fs;
 	struct sighand *sighand;
 	char name[PROC_NAME];
-	char exe[PATH_MAX_K];		/* /proc/self/exe */
 
 	struct sigstate sig;		/* this thread's mask, pending set, altstack */
 	struct fpstate fp;
@@ -144,6 +150,12 @@ static inline struct proc *current(void)
 static inline struct proc *proc_leader(struct proc *p)
 {
 	return p->group->leader;
+}
+
+/* proc_sighand_is_own - does @p use its process's own actions (not a standalone copy)? */
+static inline int proc_sighand_is_own(struct proc *p)
+{
+	return p->sighand == &p->group->sighand;
 }
 
 /* proc_tgid - @p's process id. */
