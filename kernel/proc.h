@@ -73,13 +73,14 @@ struct tgroup {
 	int exit_status;		/* the group's wait status once exiting */
 	struct proc *execer;		/* a thread in execve waiting for the others to go */
 	struct cputime dead;		/* CPU time of threads already gone */
-	char exe[PATH_MAX_K];		/* /proc/self/exe */
-	struct sighand sighand;		/* the actions, unless shared with another process */
 	/* Job control (jobctl.c): the group stops and continues as one. */
 	int stop_sig;			/* the signal that stopped the group, or 0 */
 	unsigned stop_gen;		/* counts stops, so a thread parks once per stop */
 	int stop_unparked;		/* threads yet to park; the parent hears at 0 */
 	int stop_reported;		/* the parent was told of this stop */
+	/* Last, and not zeroed by new_group (clone.c): filled in whole. */
+	char exe[PATH_MAX_K];		/* /proc/self/exe */
+	struct sighand sighand;		/* the actions, unless shared with another process */
 };
 
 struct fpstate {
