@@ -1,6 +1,12 @@
 /*
  * kmalloc.c - each slab page starts with a header; objects follow.  A
  * page-aligned pointer therefore always means a whole-frame allocation.
+ *
+ * The classes are powers of two from 32 bytes, except the largest: two of
+ * its objects share a page with the header (2016 bytes, not 2048, which
+ * would leave room for one).  A process's struct tgroup is that size, so
+ * a fork and its exit reuse the free half of a page instead of taking and
+ * returning a frame each time.
  */
 #include "kmalloc.h"
 #include "pmm.h"
@@ -10,9 +16,19 @@
 #include "../arch/riscv/page.h"
 
 #define MIN_SHIFT	5	/* 32 bytes */
-#define MAX_SHIFT	11	/* 2048 bytes */
+#define MAX_SHIFT	11	/* the last class, 2048 bytes less a share of the header */
 #define NCLASS		(MAX_SHIFT - MIN_SHIFT + 1)
+#define SLAB_HEADER	64	/* the struct slab, rounded to the largest alignment used */
+#define MAX_OBJECT	((PAGE_SIZE - SLAB_HEADER) / 2)	/* the last class: two a page */
+
+/* class_size - the object size of class @cls. */
+static size_t class_size(int cls)
+{
+	return cls == NCLASS - 1 ? MAX_OBJECT : 1UL << (cls + MIN_SHIFT);
+}
 #define SLAB_MAGIC	0x51ab51abu
+
+_Static_assert(MAX_OBJECT % 8 == 0, "objects stay 8-byte aligned");
 
 struct slab {
 	uint32_t magic;
@@ -29,8 +45,8 @@ static unsigned long slab_pages;	/* frames held by slabs and whole-frame objects
 
 static size_t obj_offset(int cls)
 {
-	size_t sz = 1UL << (cls + MIN_SHIFT);
-	return ALIGN_UP(sizeof(struct slab), sz < 64 ? sz : 64);
+	size_t sz = class_size(cls);
+	return ALIGN_UP(sizeof(struct slab), sz < SLAB_HEADER ? sz : SLAB_HEADER);
 }
 
 static void unlink_slab(struct slab *s)
@@ -57,7 +73,7 @@ static void link_slab(struct slab *s)
 static struct slab *new_slab(int cls)
 {
 	phys_addr_t pa = pmm_alloc();
-	size_t sz = 1UL << (cls + MIN_SHIFT);
+	size_t sz = class_size(cls);
 	struct slab *s;
 	char *o;
 
@@ -84,7 +100,7 @@ void *kmalloc(size_t size)
 
 	if (size > PAGE_SIZE)
 		return 0;
-	if (size > (1UL << MAX_SHIFT)) {
+	if (size > MAX_OBJECT) {
 		phys_addr_t pa = pmm_alloc();
 		if (!pa)
 			return 0;
@@ -94,7 +110,7 @@ void *kmalloc(size_t size)
 	}
 	if (pmm_fail_injected())
 		return 0;
-	while ((1UL << (cls + MIN_SHIFT)) < size)
+	while (class_size(cls) < size)
 		cls++;
 	spin_lock(&kmalloc_lock);
 	s = partial[cls];
@@ -121,7 +137,7 @@ void *kzalloc(size_t size)
 {
 	void *p = kmalloc(size);
 
-	if (p && size > (1UL << MAX_SHIFT))
+	if (p && size > MAX_OBJECT)
 		page_zero(p);	/* a whole frame: the unrolled clear is 4x faster */
 	else if (p)
 		memset(p, 0, size);
