@@ -15,6 +15,20 @@
 _Static_assert(sizeof(((struct proc *)0)->fd_pins) / sizeof(struct file *) == FD_PINS,
 	       "struct proc's pin array");
 
+/* slot - what descriptor @fd (in range) holds; slots at or past t->end hold nothing. */
+static inline struct file *slot(struct fdtable *t, int fd)
+{
+	return fd < t->end ? t->fd[fd] : 0;
+}
+
+/* set_slot - put @f in slot @fd, first clearing the slots between the old end and it. */
+static void set_slot(struct fdtable *t, int fd, struct file *f)
+{
+	for (; t->end <= fd; t->end++)
+		t->fd[t->end] = 0;
+	t->fd[fd] = f;
+}
+
 struct fdtable *fd_table_new(void)
 {
 	struct fdtable *t = kzalloc(sizeof(*t));
@@ -35,8 +49,9 @@ struct fdtable *fd_table_copy(struct fdtable *t)
 	n->lock = (struct spinlock)SPINLOCK_INIT("fdtable");
 	n->refs = 1;
 	spin_lock(&t->lock);
-	for (int fd = 0; fd < NOFILE; fd++)
+	for (int fd = 0; fd < t->end; fd++)
 		n->fd[fd] = t->fd[fd] ? file_get(t->fd[fd]) : 0;
+	n->end = t->end;		/* the slots past it are never read */
 	n->cloexec = t->cloexec;
 	spin_unlock(&t->lock);
 	return n;
@@ -46,7 +61,7 @@ void fd_table_put(struct fdtable *t)
 {
 	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL))
 		return;
-	for (int fd = 0; fd < NOFILE; fd++)
+	for (int fd = 0; fd < t->end; fd++)
 		if (t->fd[fd])
 			file_put(t->fd[fd]);
 	kfree(t);
@@ -78,8 +93,8 @@ int fd_install(struct proc *p, struct file *f, int min, int cloexec)
 
 	spin_lock(&t->lock);
 	for (int fd = min; fd < NOFILE; fd++)
-		if (!t->fd[fd]) {
-			t->fd[fd] = f;
+		if (!slot(t, fd)) {
+			set_slot(t, fd, f);
 			if (cloexec)
 				t->cloexec |= 1ULL << fd;
 			else
@@ -98,8 +113,8 @@ void fd_install_at(struct proc *p, int fd, struct file *f, int cloexec)
 	struct file *old;
 
 	spin_lock(&t->lock);
-	old = t->fd[fd];
-	t->fd[fd] = f;
+	old = slot(t, fd);
+	set_slot(t, fd, f);
 	if (cloexec)
 		t->cloexec |= 1ULL << fd;
 	else
@@ -117,8 +132,9 @@ struct file *fd_remove(struct proc *p, int fd)
 	if (fd < 0 || fd >= NOFILE)
 		return 0;
 	spin_lock(&t->lock);
-	f = t->fd[fd];
-	t->fd[fd] = 0;
+	f = slot(t, fd);
+	if (f)
+		t->fd[fd] = 0;
 	t->cloexec &= ~(1ULL << fd);
 	spin_unlock(&t->lock);
 	return f;
@@ -149,7 +165,7 @@ static struct file *lookup(struct fdtable *t, int fd, int ref)
 	if (fd < 0 || fd >= NOFILE)
 		return 0;
 	spin_lock(&t->lock);
-	f = t->fd[fd];
+	f = slot(t, fd);
 	if (f && ref)
 		file_get(f);
 	spin_unlock(&t->lock);
@@ -172,7 +188,7 @@ struct file *fd_file(int fd)
 	if (__atomic_load_n(&t->refs, __ATOMIC_ACQUIRE) == 1) {
 		if (fd < 0 || fd >= NOFILE)
 			return 0;
-		return t->fd[fd];
+		return slot(t, fd);
 	}
 	f = lookup(t, fd, 1);
 	if (!f)
@@ -215,9 +231,9 @@ void fd_install_console(struct proc *p)
 	if (!f)
 		panic("no memory for the console");
 	f->mode = 0020620;
-	p->fdt->fd[0] = f;
-	p->fdt->fd[1] = file_get(f);
-	p->fdt->fd[2] = file_get(f);
+	set_slot(p->fdt, 0, f);
+	set_slot(p->fdt, 1, file_get(f));
+	set_slot(p->fdt, 2, file_get(f));
 }
 
 /* fd_close_on_exec - exec: drop @p's descriptors whose cloexec bit is set; clear the bits. */

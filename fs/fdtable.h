@@ -27,6 +27,7 @@ struct proc;
 struct fdtable {
 	struct spinlock lock;		/* the slots and bits; never held across file_put */
 	int refs;			/* threads using the table */
+	int end;			/* slots at or past it are empty (and never read) */
 	struct file *fd[NOFILE];
 	uint64_t cloexec;		/* bit fd = FD_CLOEXEC */
 };

@@ -273,19 +273,21 @@ static void process_dead_locked(struct proc *l)
 }
 
 /*
- * exit_user_state - what a thread leaves behind in user space: the
- * CLONE_CHILD_CLEARTID word (zeroed, one waiter woken: pthread_join) and
- * its robust futexes (owners marked dead, EOWNERDEAD for the next).
+ * exit_user_state - what a thread leaves behind in user space: its robust
+ * futexes (owners marked dead, EOWNERDEAD for the next), and the
+ * CLONE_CHILD_CLEARTID word, zeroed with one waiter woken (pthread_join).
+ * As on Linux, the word is left alone when nobody else uses the address
+ * space: no one can be waiting on it then (a plain fork child's exit).
  */
 static void exit_user_state(struct proc *p)
 {
-	if (p->clear_child_tid) {
-		uaccess_put_u32(p->clear_child_tid, 0);
-		futex_wake(p->clear_child_tid, 1, ~0U);
-		p->clear_child_tid = 0;
-	}
 	if (p->robust_list)
 		futex_exit_robust(p->robust_list, p->robust_len, p->pid);
+	if (p->clear_child_tid && __atomic_load_n(&p->mm->refs, __ATOMIC_ACQUIRE) > 1) {
+		uaccess_put_u32(p->clear_child_tid, 0);
+		futex_wake(p->clear_child_tid, 1, ~0U);
+	}
+	p->clear_child_tid = 0;
 }
 
 /*
