@@ -80,10 +80,11 @@ static int share_or_copy_fs(struct proc *np, struct proc *p, unsigned long f)
 	}
 	if (!(np->fs = kmalloc(sizeof(*np->fs))))
 		return -ENOMEM;
-	spin_lock(&sched_lock);
-	*np->fs = *p->fs;
-	spin_unlock(&sched_lock);
 	np->fs->refs = 1;
+	spin_lock(&sched_lock);
+	np->fs->umask = p->fs->umask;
+	strlcpy(np->fs->cwd, p->fs->cwd, sizeof(np->fs->cwd));
+	spin_unlock(&sched_lock);
 	return 0;
 }
 
@@ -173,7 +174,7 @@ static int new_group(struct proc *np, struct proc *p)
 		return -ENOMEM;
 	/* All but the actions, which share_or_copy_sighand fills. */
 	memset(g, 0, offsetof(struct tgroup, exe));
-	memcpy(g->exe, p->group->exe, sizeof(g->exe));
+	strlcpy(g->exe, p->group->exe, sizeof(g->exe));	/* the string, not all 256 bytes */
 	g->refs = g->live = 1;
 	g->leader = g->threads = np;
 	np->group = g;
