@@ -39,6 +39,17 @@ static inline struct cpu *this_cpu(void)
 	return container_of(arch_cpu_get(), struct cpu, arch);
 }
 
+/* cpu_online_mask - the harts (bit i: cpus[i]) that are running now. */
+static inline unsigned long cpu_online_mask(void)
+{
+	unsigned long mask = 0;
+
+	for (int i = 0; i < ncpus; i++)
+		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			mask |= 1UL << i;
+	return mask;
+}
+
 /* cpu_by_hartid - the struct cpu of hart @hartid, or NULL. */
 struct cpu *cpu_by_hartid(unsigned long hartid);
 

@@ -70,17 +70,20 @@ SYSCALL(gettid)
 	return current()->pid;
 }
 
-/* tkill(tid, sig) - @sig to thread @tid alone; EINVAL for tids that kill() would read as groups. */
-SYSCALL(tkill)
+/*
+ * thread_kill - @sig to thread @tid alone; with @tgid > 0 the thread must
+ * belong to that process.  0, -ESRCH, or -EINVAL for ids that kill()
+ * would read as groups and for a bad signal.
+ */
+static long thread_kill(int tgid, int tid, int sig)
 {
-	int tid = (int)a0, sig = (int)a1;
 	struct proc *t;
 
-	if (tid <= 0 || sig < 0 || sig > NSIG)
+	if (tgid == 0 || tgid < -1 || tid <= 0 || sig < 0 || sig > NSIG)
 		return -EINVAL;
 	spin_lock(&sched_lock);
 	t = proc_by_pid(tid);
-	if (t && t->exited)
+	if (t && (t->exited || (tgid > 0 && proc_tgid(t) != tgid)))
 		t = 0;
 	if (t && sig)
 		signal_send_thread_locked(t, sig);
@@ -88,22 +91,16 @@ SYSCALL(tkill)
 	return t ? 0 : -ESRCH;
 }
 
+/* tkill(tid, sig) - @sig to thread @tid alone. */
+SYSCALL(tkill)
+{
+	return thread_kill(-1, (int)a0, (int)a1);
+}
+
 /* tgkill(tgid, tid, sig) - tkill(), but ESRCH unless thread @tid belongs to process @tgid. */
 SYSCALL(tgkill)
 {
-	int tgid = (int)a0, tid = (int)a1, sig = (int)a2;
-	struct proc *t;
-
-	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > NSIG)
-		return -EINVAL;
-	spin_lock(&sched_lock);
-	t = proc_by_pid(tid);
-	if (t && (t->exited || proc_tgid(t) != tgid))
-		t = 0;
-	if (t && sig)
-		signal_send_thread_locked(t, sig);
-	spin_unlock(&sched_lock);
-	return t ? 0 : -ESRCH;
+	return thread_kill((int)a0 > 0 ? (int)a0 : 0, (int)a1, (int)a2);
 }
 
 SYSCALL(set_tid_address)
@@ -142,17 +139,6 @@ SYSCALL(get_robust_list)
 	return 0;
 }
 
-/* online_harts - the mask of harts (cpus[] indices) that are running. */
-static unsigned long online_harts(void)
-{
-	unsigned long mask = 0;
-
-	for (int i = 0; i < ncpus; i++)
-		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
-			mask |= 1UL << i;
-	return mask;
-}
-
 /* affinity_target - thread @tid (0: ourselves), or NULL. sched_lock held. */
 static struct proc *affinity_target(long tid)
 {
@@ -175,7 +161,7 @@ SYSCALL(sched_getaffinity)
 		return -EINVAL;
 	spin_lock(&sched_lock);
 	t = affinity_target((long)(int)a0);
-	mask = t ? t->affinity & online_harts() : 0;
+	mask = t ? t->affinity & cpu_online_mask() : 0;
 	spin_unlock(&sched_lock);
 	if (!t)
 		return -ESRCH;
@@ -196,7 +182,7 @@ SYSCALL(sched_setaffinity)
 		return -EFAULT;
 	if (a1 >= sizeof(mask) && uaccess_copy_from_user(&mask, a2, sizeof(mask)))
 		return -EFAULT;
-	mask &= online_harts();
+	mask &= cpu_online_mask();
 	spin_lock(&sched_lock);
 	t = affinity_target((long)(int)a0);
 	if (t && mask)

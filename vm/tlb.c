@@ -172,12 +172,7 @@ static void flush_remote(const struct tlb_batch *b, unsigned long others, int fu
 /* broadcast_mask - every online hart: make TLB_BROADCAST=1 sends each round there. */
 static unsigned long broadcast_mask(void)
 {
-	unsigned long m = 0;
-
-	for (int i = 0; i < ncpus; i++)
-		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
-			m |= 1UL << i;
-	return m;
+	return cpu_online_mask();
 }
 #endif
 
