@@ -37,7 +37,7 @@
 #define ITERS		50		/* race iterations per thread and round */
 #define SEQ_PAGES	8
 #define SEQ_N		(SEQ_PAGES * PAGE_SIZE / sizeof(uint32_t))
-#define SEQ_ROUNDS	40
+#define SEQ_ROUNDS	16
 
 static unsigned char *region;		/* NPAGES, shared with the child at fork */
 static unsigned char *scratch;		/* the parent's own churn in race_child */
@@ -309,7 +309,7 @@ static void *counter(void *arg)
 	for (size_t k = 0; k < SEQ_N; k++) {
 		((volatile uint32_t *)seq[t])[k] = (uint32_t)k + 1;
 		progress[t] = k + 1;
-		for (volatile int spin = 0; spin < 200; spin++)
+		for (volatile int spin = 0; spin < 50; spin++)
 			;	/* pace, so that fork lands mid-stream: not a timing assumption */
 	}
 	return NULL;
