@@ -385,8 +385,9 @@ static void take_over_leader(struct proc *p, struct proc *old)
 
 	p->pid = old->pid;
 	old->pid = tid;
-	p->parent = old->parent;
-	for (struct proc **pp = &old->parent->children; *pp; pp = &(*pp)->sibling)
+	p->parent = old->parent;		/* none for init */
+	for (struct proc **pp = old->parent ? &old->parent->children : 0; pp && *pp;
+	     pp = &(*pp)->sibling)
 		if (*pp == old) {
 			*pp = p;
 			p->sibling = old->sibling;
