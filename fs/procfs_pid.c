@@ -172,12 +172,9 @@ static int procfs_group_tally(struct tgroup *g, struct cputime *cpu)
 {
 	int n = 0;
 
-	*cpu = g->dead;
-	for (struct proc *t = g->threads; t; t = t->thread_next) {
-		cpu->user += t->cpu.used.user;	/* an exited thread still on the list is not in dead */
-		cpu->sys += t->cpu.used.sys;
+	*cpu = cputime_group_locked(g);
+	for (struct proc *t = g->threads; t; t = t->thread_next)
 		n += procfs_thread_shown(t);
-	}
 	return n;
 }
 

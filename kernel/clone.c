@@ -63,8 +63,8 @@ static long clone_check(const struct clone_req *r)
 		return -EINVAL;
 	if ((f & CLONE_CLEAR_SIGHAND) && (f & CLONE_SIGHAND))
 		return -EINVAL;
-	if ((f & CLONE_PARENT) && current() == init_proc)
-		return -EINVAL;		/* init has no siblings */
+	if ((f & CLONE_PARENT) && proc_leader(current()) == init_proc)
+		return -EINVAL;		/* init (any of its threads) has no siblings */
 	if (r->exit_signal < 0 || r->exit_signal > NSIG)
 		return -EINVAL;
 	return 0;
@@ -269,7 +269,8 @@ long proc_clone(const struct clone_req *r)
 		proc_free(np);
 		return err;
 	}
-	p->vfork_done = 0;
+	if (f & CLONE_VFORK)
+		p->vfork_done = 0;
 	spin_unlock(&sched_lock);
 	sched_make_runnable(np);
 	if (f & CLONE_VFORK) {

@@ -23,23 +23,28 @@ struct cputime cputime_self(void)
 }
 
 /*
- * cputime_group - the current process's time: its live threads' accounts
- * (each up to its last switch or tick; ours up to now) and its exited
- * threads'.
+ * cputime_group_locked - the time of @g's threads: those already freed
+ * (dead) and each one still listed, as last charged.  sched_lock held.
  */
+struct cputime cputime_group_locked(const struct tgroup *g)
+{
+	struct cputime t = g->dead;
+
+	for (const struct proc *p = g->threads; p; p = p->thread_next) {
+		t.user += p->cpu.used.user;
+		t.sys += p->cpu.used.sys;
+	}
+	return t;
+}
+
+/* cputime_group - the current process's time, ours charged up to now. */
 struct cputime cputime_group(void)
 {
-	struct proc *me = current();
-	struct cputime t = cputime_self();
+	struct cputime t;
 
+	cputime_self();		/* brings our own account up to now */
 	spin_lock(&sched_lock);
-	t.user += me->group->dead.user;
-	t.sys += me->group->dead.sys;
-	for (struct proc *p = me->group->threads; p; p = p->thread_next)
-		if (p != me) {
-			t.user += p->cpu.used.user;
-			t.sys += p->cpu.used.sys;
-		}
+	t = cputime_group_locked(current()->group);
 	spin_unlock(&sched_lock);
 	return t;
 }

@@ -66,6 +66,9 @@ static inline void cputime_switch_out(struct cputime_acct *a)
 struct cputime cputime_self(void);
 /* cputime_group - the current process's time, all its threads, exited ones too. */
 struct cputime cputime_group(void);
+struct tgroup;
+/* cputime_group_locked - any process's time, as last charged. sched_lock held. */
+struct cputime cputime_group_locked(const struct tgroup *g);
 /* cputime_children - the current process's reaped children's time. */
 struct cputime cputime_children(void);
 /* cputime_total_ns - user plus system time in nanoseconds (the CPUTIME clocks). */

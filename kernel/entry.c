@@ -176,16 +176,12 @@ void entry_user_return(struct trapframe *tf)
 			break;
 		signal_deliver(tf);
 	}
-	if (unlikely(tf->scause == 8 && (long)tf->a0 == -ERESTARTSYS)) {
-		/*
-		 * A sleep cut short by a signal that another thread of the process
-		 * took (or that was ignored meanwhile): nothing to run, so the call
-		 * starts again, as Linux restarts it when no handler runs.
-		 */
-		tf->a0 = tf->orig_a0;
-		tf->epc -= 4;
-		tf->scause = 0;
-	}
+	/*
+	 * A sleep cut short by a signal that another thread of the process took
+	 * (or that was ignored meanwhile): nothing ran, so the call starts again.
+	 */
+	if (unlikely((long)tf->a0 == -ERESTARTSYS))
+		signal_restart_syscall(tf);
 	struct proc *p = current();
 	if (p->sig.restore_blocked) {
 		/* rt_sigsuspend ended without running a handler: its mask goes away. */

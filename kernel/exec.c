@@ -11,7 +11,6 @@
  */
 #include "kernel.h"
 #include "proc.h"
-#include "futex.h"
 #include "sched.h"
 #include "exec.h"
 #include "elf.h"
@@ -254,10 +253,10 @@ static int map_program(struct mm *mm, struct inode *ip, const struct elf_info *e
  * exec_leave_old - the current thread's execve has its new image ready:
  * end the other threads of the process (we take over its pid), and stop
  * sharing what the new program must own alone: the descriptor table and
- * the signal actions.  The old image's CLONE_CHILD_CLEARTID word is
- * cleared and woken, as at exit, and its robust list forgotten.  0, or
- * -EINTR (the process is dying) or -ENOMEM, before anything changed for
- * the caller's image.
+ * the signal actions.  The old image's CLONE_CHILD_CLEARTID word and
+ * robust list are dealt with as at exit.  0, or -EINTR (the process is
+ * dying) or -ENOMEM; then the caller's image is unchanged, though the
+ * other threads may be gone already.
  */
 static int exec_leave_old(struct proc *p)
 {
@@ -276,14 +275,7 @@ static int exec_leave_old(struct proc *p)
 		if (last)
 			kfree(sh);
 	}
-	if (p->clear_child_tid) {
-		uaccess_put_u32(p->clear_child_tid, 0);
-		futex_wake(p->clear_child_tid, 1, ~0U);
-		p->clear_child_tid = 0;
-	}
-	if (p->robust_list)
-		futex_exit_robust(p->robust_list, p->robust_len, p->pid);
-	p->robust_list = p->robust_len = 0;
+	proc_release_user_state(p);	/* the old image's, as at exit */
 	return 0;
 }
 

@@ -58,7 +58,7 @@ void jobctl_stop_locked(struct proc *p, int sig)
 	g->stop_unparked = g->live;
 	g->stop_reported = 0;
 	for (struct proc *t = g->threads; t; t = t->thread_next)
-		if (!t->exited && t->state == P_SLEEPING && t->intr)
+		if (t->state == P_SLEEPING && t->intr)
 			sched_wakeup_proc(t);		/* it parks in sched_sleep_intr */
 }
 

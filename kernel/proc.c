@@ -273,13 +273,14 @@ static void process_dead_locked(struct proc *l)
 }
 
 /*
- * exit_user_state - what a thread leaves behind in user space: its robust
- * futexes (owners marked dead, EOWNERDEAD for the next), and the
- * CLONE_CHILD_CLEARTID word, zeroed with one waiter woken (pthread_join).
- * As on Linux, the word is left alone when nobody else uses the address
- * space: no one can be waiting on it then (a plain fork child's exit).
+ * proc_release_user_state - what a thread leaves behind in user space at
+ * exit or execve: its robust futexes (owners marked dead, EOWNERDEAD for
+ * the next), and the CLONE_CHILD_CLEARTID word, zeroed with one waiter
+ * woken (pthread_join).  As on Linux, the word is left alone when nobody
+ * else uses the address space: no one can be waiting on it then (a plain
+ * fork child's exit).  Both are forgotten afterwards.
  */
-static void exit_user_state(struct proc *p)
+void proc_release_user_state(struct proc *p)
 {
 	if (p->robust_list)
 		futex_exit_robust(p->robust_list, p->robust_len, p->pid);
@@ -288,6 +289,7 @@ static void exit_user_state(struct proc *p)
 		futex_wake(p->clear_child_tid, 1, ~0U);
 	}
 	p->clear_child_tid = 0;
+	p->robust_list = p->robust_len = 0;
 }
 
 /*
@@ -301,13 +303,12 @@ void proc_exit(int status)
 	struct proc *p = current();
 	struct tgroup *g = p->group;
 
-	exit_user_state(p);
+	proc_release_user_state(p);
 	proc_vfork_release(p);
 	kvm_load();		/* stop using mm before dropping it (tlb.h) */
 	proc_drop_shared(p);
 
 	spin_lock(&sched_lock);
-	p->exited = 1;
 	p->exit_status = status;
 	g->live--;
 	if (g->execer && g->live == 1)
@@ -323,7 +324,7 @@ void proc_exit(int status)
 void proc_kill_others_locked(struct proc *p)
 {
 	for (struct proc *t = p->group->threads; t; t = t->thread_next) {
-		if (t == p || t->exited)
+		if (t == p || proc_has_exited(t))
 			continue;
 		t->sig.pending |= sigbit(SIGKILL);
 		if (t->state == P_SLEEPING && t->intr)

@@ -103,7 +103,6 @@ struct proc {
 
 	struct tgroup *group;
 	struct proc *thread_next;	/* next thread of the group */
-	int exited;			/* this thread has run proc_exit */
 	unsigned stop_gen;		/* the group stop this thread last parked for (jobctl.c) */
 	unsigned long affinity;		/* harts (cpus[] indices) it may run on */
 	unsigned long robust_list, robust_len;	/* set_robust_list */
@@ -145,6 +144,12 @@ extern struct proc *init_proc;
 static inline struct proc *current(void)
 {
 	return this_cpu()->proc;
+}
+
+/* proc_has_exited - has thread @p run proc_exit (a zombie leader, or a thread being freed)? */
+static inline int proc_has_exited(const struct proc *p)
+{
+	return p->state == P_ZOMBIE || p->state == P_DEAD;
 }
 
 /* proc_leader - the thread that stands for @p's process. */
@@ -197,6 +202,8 @@ static inline int proc_group_is_dead(struct proc *p)
  */
 void proc_drop_shared(struct proc *p);
 
+/* proc_release_user_state - exit or execve: robust futexes released, CLONE_CHILD_CLEARTID done. */
+void proc_release_user_state(struct proc *p);
 /* proc_exit - end the current thread with wait status @status (exit(2)). */
 void proc_exit(int status) __attribute__((noreturn));
 /* proc_exit_group - end every thread of the current process with @status (exit_group(2)). */

@@ -123,7 +123,7 @@ void signal_send_locked(struct proc *p, int sig)
 		return;
 	g = p->group;
 	for (t = g->threads; t; t = t->thread_next) {
-		if (t->exited)
+		if (proc_has_exited(t))
 			continue;
 		if (!holds(t, sig) || (t->sig.waiting & sigbit(sig))) {
 			held = holds(t, sig);
@@ -146,7 +146,7 @@ void signal_send_locked(struct proc *p, int sig)
 /* signal_send_thread_locked - post @sig to thread @t alone (tkill, tgkill). sched_lock held. */
 void signal_send_thread_locked(struct proc *t, int sig)
 {
-	if (!t || t->exited || t->state == P_UNUSED || t->state == P_DEAD)
+	if (!t || proc_has_exited(t) || t->state == P_UNUSED)
 		return;
 	if (!filter_locked(t, sig, holds(t, sig)))
 		return;
@@ -417,13 +417,26 @@ void signal_deliver(struct trapframe *tf)
 		int handler = a->handler != SIG_DFL && a->handler != SIG_IGN;
 		if (handler && !(a->flags & SA_RESTART)) {
 			tf->a0 = (unsigned long)-EINTR;
+			tf->scause = 0;
 		} else {
-			tf->a0 = tf->orig_a0;
-			tf->epc -= 4;
+			signal_restart_syscall(tf);
 		}
-		tf->scause = 0;
 	}
 	deliver_one(tf, sig, 0, 0);
+}
+
+/*
+ * signal_restart_syscall - if @tf ends a system call with -ERESTARTSYS,
+ * arrange for the call to run again on the way out (once: the frame no
+ * longer looks like a system call's).
+ */
+void signal_restart_syscall(struct trapframe *tf)
+{
+	if (tf->scause == 8 && (long)tf->a0 == -ERESTARTSYS) {
+		tf->a0 = tf->orig_a0;
+		tf->epc -= 4;
+		tf->scause = 0;
+	}
 }
 
 void signal_force(int sig, int code, unsigned long addr)

@@ -92,6 +92,11 @@ void signal_deliver(struct trapframe *tf);
 /* signal_force - a synchronous fault: deliver @sig (si_code @code, si_addr @addr) now, killing if blocked or ignored. */
 void signal_force(int sig, int code, unsigned long addr);
 long signal_return(void);
+/*
+ * signal_restart_syscall - a system call cut short with -ERESTARTSYS runs
+ * again on return to user mode (no handler, or an SA_RESTART one, runs).
+ */
+void signal_restart_syscall(struct trapframe *tf);
 /* signal_timedwait - rt_sigtimedwait: take a signal of @set; @deadline (time_now_ns) or NULL. */
 long signal_timedwait(uint64_t set, unsigned long uinfo, const uint64_t *deadline);
 /* signal_altstack - sigaltstack(@uss, @uoss) for current(): 0 or -errno. */

@@ -83,7 +83,7 @@ static long thread_kill(int tgid, int tid, int sig)
 		return -EINVAL;
 	spin_lock(&sched_lock);
 	t = proc_by_pid(tid);
-	if (t && (t->exited || (tgid > 0 && proc_tgid(t) != tgid)))
+	if (t && (proc_has_exited(t) || (tgid > 0 && proc_tgid(t) != tgid)))
 		t = 0;
 	if (t && sig)
 		signal_send_thread_locked(t, sig);
@@ -122,18 +122,16 @@ SYSCALL(set_robust_list)
 /* get_robust_list(tid, head_ptr, len_ptr) - a thread's list head (tid 0: ours). */
 SYSCALL(get_robust_list)
 {
-	struct proc *t = current();
-	uint64_t head, len;
+	struct proc *t;
+	uint64_t head = 0, len = 24;	/* sizeof(struct robust_list_head) */
 
-	if ((int)a0) {
-		spin_lock(&sched_lock);
-		t = proc_by_pid((int)a0);
-		spin_unlock(&sched_lock);
-		if (!t)
-			return -ESRCH;
-	}
-	head = t->robust_list;
-	len = t->robust_len ? t->robust_len : 24;
+	spin_lock(&sched_lock);		/* read while the thread cannot be freed */
+	t = (int)a0 ? proc_by_pid((int)a0) : current();
+	if (t)
+		head = t->robust_list;
+	spin_unlock(&sched_lock);
+	if (!t)
+		return -ESRCH;
 	if (uaccess_copy_to_user(a1, &head, sizeof(head)) || uaccess_copy_to_user(a2, &len, sizeof(len)))
 		return -EFAULT;
 	return 0;
@@ -145,7 +143,7 @@ static struct proc *affinity_target(long tid)
 	if (!tid)
 		return current();
 	struct proc *t = tid > 0 ? proc_by_pid((int)tid) : 0;
-	return t && !t->exited ? t : 0;
+	return t && !proc_has_exited(t) ? t : 0;
 }
 
 /*

@@ -27,10 +27,10 @@
 /* child_time - the CPU time child @c reports: all its threads' and its reaped children's. */
 static struct cputime child_time(struct proc *c)
 {
-	struct cputime t = c->cpu_children;
+	struct cputime t = cputime_group_locked(c->group);
 
-	t.user += c->group->dead.user + c->cpu.used.user;
-	t.sys += c->group->dead.sys + c->cpu.used.sys;
+	t.user += c->cpu_children.user;
+	t.sys += c->cpu_children.sys;
 	return t;
 }
 

@@ -31,7 +31,7 @@ struct sbiret {
 };
 
 struct sbiret sbi_ecall(unsigned long ext, unsigned long fid, unsigned long a0,
-			unsigned long a1, unsigned long a2);
+			unsigned long a1, unsigned long a2, unsigned long a3);
 
 /* Base: is extension @ext implemented? */
 int sbi_probe(unsigned long ext);
