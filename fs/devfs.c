@@ -2,17 +2,18 @@
  * devfs.c - /dev: the console (tty.c) and the memory-like devices null,
  * zero, full, random and urandom, whose file_ops are here.
  *
- * The devices are a fixed table, not a file system of their own: vfs.c
- * asks devfs_lookup before the initramfs, so these names hide any the
- * archive has.
+ * The devices are a fixed table.  Their nodes live in /dev, a tmpfs
+ * mounted at boot (devfs_populate); opening a character device node
+ * anywhere finds its driver here by number (devfs_ops).
  */
 #include "../kernel/kernel.h"
-#include "initramfs.h"
+#include "inode.h"
+#include "namei.h"
+#include "vfs.h"
 #include "../kernel/random.h"
 #include "../kernel/tty.h"
 #include "../vm/uaccess.h"
 #include "file.h"
-#include "readdir.h"
 #include "devfs.h"
 
 /* devfs_null_read - /dev/null reads as end of file. */
@@ -98,46 +99,34 @@ uint32_t devfs_rdev(uint64_t ino)
 	return 0;
 }
 
-/* devfs_getdents - list /dev: one entry per table row; pos is the row to hand out next. */
-static long devfs_getdents(struct file *f, unsigned long ubuf, size_t n)
+/* devfs_ops - the driver of character device number @rdev, or NULL if there is none. */
+const struct file_ops *devfs_ops(uint32_t rdev)
 {
-	size_t used = 0;
-
-	while (f->pos < ARRAY_SIZE(devnodes)) {
-		const struct devnode *d = &devnodes[f->pos];
-		long r = readdir_emit(ubuf, n, &used, d->ino, f->pos + 1, DT_CHR, d->name);
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return used ? (long)used : -EINVAL;
-		f->pos++;
-	}
-	return (long)used;
+	for (size_t i = 0; i < ARRAY_SIZE(devnodes); i++)
+		if (devnodes[i].rdev == rdev)
+			return devnodes[i].ops;
+	return 0;
 }
 
-static const struct file_ops devdir_ops = { .getdents = devfs_getdents };
-
 /*
- * devfs_lookup - /dev itself or one of its devices, by absolute path @abs:
- * 1 with its mode, inode number and file_ops, or 0 if @abs names neither
- * (the caller then tries the initramfs).
+ * devfs_populate - the device nodes, in the /dev tmpfs just mounted, and
+ * the links programs expect there (fd, stdin, stdout, stderr).  Boot only:
+ * a failure is reported, not fatal.
  */
-int devfs_lookup(const char *abs, uint32_t *mode, uint64_t *ino, const struct file_ops **ops)
+void devfs_populate(void)
 {
-	if (!strcmp(abs, "/dev")) {
-		*mode = S_IFDIR | 0755;
-		*ino = 2;
-		*ops = &devdir_ops;
-		return 1;
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "/dev/fd" },	     { "/proc/self/fd/0", "/dev/stdin" },
+		{ "/proc/self/fd/1", "/dev/stdout" }, { "/proc/self/fd/2", "/dev/stderr" },
+	};
+	char path[32];
+	long r;
+
+	for (size_t i = 0; i < ARRAY_SIZE(devnodes); i++) {
+		snprintf(path, sizeof(path), "/dev/%s", devnodes[i].name);
+		if ((r = vfs_mknod(AT_FDCWD, path, devnodes[i].mode, devnodes[i].rdev, 0, 0)))
+			pr_err("devfs: %s: %ld\n", path, r);
 	}
-	if (strncmp(abs, "/dev/", 5))
-		return 0;
-	for (size_t i = 0; i < ARRAY_SIZE(devnodes); i++)
-		if (!strcmp(abs + 5, devnodes[i].name)) {
-			*mode = devnodes[i].mode;
-			*ino = devnodes[i].ino;
-			*ops = devnodes[i].ops;
-			return 1;
-		}
-	return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+		vfs_mknod(AT_FDCWD, links[i][1], S_IFLNK | 0777, 0, links[i][0], 0);
 }

@@ -1,6 +1,7 @@
 /*
- * devfs.h - /dev: the character devices (console, null, zero, full,
- * random, urandom, tty), a fixed set with Linux's device numbers.
+ * devfs.h - the character devices (console, null, zero, full, random,
+ * urandom, tty), a fixed set with Linux's device numbers: their drivers by
+ * number, and their nodes in /dev, a tmpfs like any other.
  */
 #ifndef HOLSTEIN_DEVFS_H
 #define HOLSTEIN_DEVFS_H
@@ -13,8 +14,10 @@
 
 struct file_ops;
 
-/* devfs_lookup - /dev or one of its devices by absolute path: 1 with mode, inode, ops; else 0. */
-int devfs_lookup(const char *abs, uint32_t *mode, uint64_t *ino, const struct file_ops **ops);
+/* devfs_ops - the driver of character device number @rdev, or NULL. */
+const struct file_ops *devfs_ops(uint32_t rdev);
+/* devfs_populate - create the device nodes in /dev (a tmpfs mounted there) at boot. */
+void devfs_populate(void);
 /* devfs_rdev - the device number of the /dev entry with inode @ino, 0 if none. */
 uint32_t devfs_rdev(uint64_t ino);
 

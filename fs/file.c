@@ -9,6 +9,7 @@
 #include "../vm/kmalloc.h"
 #include "file.h"
 #include "epoll.h"
+#include "inode.h"
 
 /*
  * file_alloc - a new open file of kind @ops with open @flags, holding one
@@ -48,5 +49,7 @@ void file_put(struct file *f)
 	epoll_file_gone(f);
 	if (f->ops->release)
 		f->ops->release(f);
+	if (f->inode)
+		inode_put(f->inode);
 	kfree(f);
 }

@@ -3,8 +3,8 @@
  * brings, and the open(2) flags.
  *
  * A struct file is shared by every descriptor that dup() or fork() made
- * from one open(); it dies with its last reference.  The kinds: initramfs
- * files and directories (ramfile.c), /dev devices (devfs.c), pipe ends
+ * from one open(); it dies with its last reference.  The kinds: regular
+ * files and directories (regfile.c), devices (devfs.c), pipe ends
  * (pipe.c), /proc files (procfs.c, text generated once, at open), eventfds
  * (eventfd.c) and epoll instances (epoll.c).
  * Descriptors are fdtable.h, names namei.h and vfs.h, fstat stat.h.
@@ -28,6 +28,12 @@
 #define O_NOFOLLOW	0400000
 #define O_CLOEXEC	02000000
 #define O_PATH		010000000
+#define O_TMPFILE	020200000
+#define O_NOATIME	01000000
+#define O_DSYNC		010000
+#define O_SYNC		04010000
+#define O_DIRECT	040000
+#define O_LARGEFILE	0100000
 
 struct file;
 struct inode;
@@ -53,7 +59,7 @@ struct file {
 	uint32_t mode;			/* for fstat */
 	uint64_t ino;
 	int seekable;
-	struct inode *inode;		/* initramfs files and directories */
+	struct inode *inode;		/* files with a name: one reference, put with the file */
 	void *priv;			/* pipe, /proc text, directory cursor */
 	struct epitem *epitems;		/* epoll registrations of this file, under epoll_lock */
 };
@@ -62,6 +68,10 @@ struct file {
 struct file *file_alloc(const struct file_ops *ops, unsigned flags);
 /* file_get - take another reference to @f; returns @f. */
 struct file *file_get(struct file *f);
+/* The file kinds on inodes (regfile.c): regular files' ops, and their reads and writes at an offset. */
+extern const struct file_ops regfile_ops;
+long regfile_pread(struct file *f, unsigned long ubuf, size_t n, uint64_t pos);
+long regfile_pwrite(struct file *f, unsigned long ubuf, size_t n, uint64_t pos);
 /* file_put - drop a reference; the last one releases the kind's state and frees @f. */
 void file_put(struct file *f);
 

@@ -1,132 +1,96 @@
 /*
- * initramfs.c - unpack the cpio archive into inodes and page-cache frames,
- * then give the archive's own frames back to the allocator.
+ * initramfs.c - unpack the cpio archive into the root tmpfs, file by file
+ * through the same calls a program would make (vfs.h), then give the
+ * archive's own frames back to the allocator.
  */
 #include "../kernel/kernel.h"
-#include "initramfs.h"
-#include "cpio.h"
 #include "../vm/kmalloc.h"
 #include "../vm/phys.h"
-#include "../vm/pager.h"
-#include "../arch/riscv/pte.h"
+#include "../vm/pmm.h"
+#include "../vm/shmem.h"
+#include "cpio.h"
+#include "inode.h"
+#include "namei.h"
+#include "vfs.h"
+#include "initramfs.h"
 
-static struct inode root_inode = { .path = "/", .name = "", .mode = S_IFDIR | 0755, .ino = 1 };
-static struct inode *inodes = &root_inode, *last_inode = &root_inode;
-static unsigned long cache_pages;
-static uint32_t next_ino = 100;
-
-struct inode *initramfs_root(void)
+/* fill - copy the @size bytes at @data into regular file @ip's page cache. */
+static int fill(struct inode *ip, const uint8_t *data, uint64_t size)
 {
-	return &root_inode;
-}
-
-unsigned long initramfs_pages(void)
-{
-	return cache_pages;
-}
-
-static struct inode *find_exact(const char *path)
-{
-	for (struct inode *i = inodes; i; i = i->next)
-		if (!strcmp(i->path, path))
-			return i;
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		int err;
+		phys_addr_t f = shmem_page(ip->mem, off / PAGE_SIZE, 1, &err);
+		if (!f)
+			return err;
+		memcpy(phys_to_virt(f), data + off, MIN(PAGE_SIZE, size - off));
+		pmm_put(f);
+	}
+	shmem_extend(ip->mem, size);
 	return 0;
 }
 
-static char *kstrdup_n(const char *s, size_t n)
-{
-	char *d = kmalloc(n + 1);
-
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = 0;
-	}
-	return d;
-}
+/* Hard links: the archive names the inode's data once, on its last name. */
+struct hardlink {
+	uint32_t ino;
+	struct inode *ip;	/* kept alive by its first name: nothing unlinks during the unpack */
+	char *path;
+};
 
 /*
- * add_inode - create (or find) the inode for normalised path @path, making
- * missing parent directories on the way.
+ * unpack_one - create what entry @e names at @path.  A second name of an
+ * inode seen before (@links) becomes a link to it.  0 or -errno.
  */
-static struct inode *add_inode(const char *path, uint32_t mode)
+static long unpack_one(const struct cpio_entry *e, const char *path, struct hardlink *links,
+		       int *nlinks)
 {
-	struct inode *ip = find_exact(path), *parent;
-	size_t len = strlen(path), cut = len;
+	struct inode *ip = 0;
+	long r;
 
-	if (ip)
-		return ip;
-	while (cut > 0 && path[cut - 1] != '/')
-		cut--;
-	if (cut <= 1) {
-		parent = &root_inode;
-	} else {
-		char *pp = kstrdup_n(path, cut - 1);
-		if (!pp)
-			return 0;
-		parent = add_inode(pp, S_IFDIR | 0755);
-		kfree(pp);
-		if (!parent)
-			return 0;
+	if (S_ISREG(e->mode) && e->nlink > 1) {
+		for (int i = 0; i < *nlinks; i++)
+			if (links[i].ino == e->ino) {
+				r = vfs_link(AT_FDCWD, links[i].path, AT_FDCWD, path, 0);
+				return r ? r : fill(links[i].ip, e->data, e->size);
+			}
 	}
-	ip = kzalloc(sizeof(*ip));
-	if (!ip || !(ip->path = kstrdup_n(path, len))) {
-		kfree(ip);
+	r = vfs_mknod(AT_FDCWD, path, e->mode, 0, S_ISLNK(e->mode) ? "" : 0, &ip);
+	if (r == -EEXIST && S_ISDIR(e->mode))
 		return 0;
+	if (r)
+		return r;
+	ip->mtime = (struct timespec64){ e->mtime, 0 };
+	if (S_ISLNK(e->mode)) {
+		char *t = kmalloc(e->size + 1);
+		if (t) {
+			memcpy(t, e->data, e->size);
+			t[e->size] = 0;
+			kfree(ip->link);
+			ip->link = t;
+		}
+	} else if (S_ISREG(e->mode)) {
+		r = fill(ip, e->data, e->size);
+		size_t pl = strlen(path) + 1;
+		char *copy = e->nlink > 1 && *nlinks < 64 ? kmalloc(pl) : 0;
+		if (copy) {
+			memcpy(copy, path, pl);
+			links[(*nlinks)++] = (struct hardlink){ e->ino, ip, copy };
+		}
 	}
-	ip->name = ip->path + cut;
-	ip->mode = mode;
-	ip->ino = next_ino++;
-	ip->parent = parent;
-	last_inode->next = ip;
-	last_inode = ip;
-	return ip;
-}
-
-/*
- * fill_pages - copy @size bytes of file data into fresh page-cache frames.
- * ip->pages lists "index frames", each holding PAGES_PER_INDEX frame
- * addresses, so a file of any size needs only a small kmalloc.
- */
-#define PAGES_PER_INDEX (PAGE_SIZE / sizeof(phys_addr_t))
-
-static int fill_pages(struct inode *ip, const uint8_t *data, uint64_t size)
-{
-	unsigned long n = (size + PAGE_SIZE - 1) / PAGE_SIZE;
-	unsigned long nidx = (n + PAGES_PER_INDEX - 1) / PAGES_PER_INDEX;
-
-	ip->size = size;
-	if (!n)
-		return 0;
-	if (nidx * sizeof(phys_addr_t) > PAGE_SIZE)
-		return -EFBIG;
-	ip->pages = kzalloc(nidx * sizeof(phys_addr_t));
-	if (!ip->pages)
-		return -ENOMEM;
-	for (unsigned long i = 0; i < nidx; i++)
-		if (!(ip->pages[i] = pmm_alloc_zeroed()))
-			return -ENOMEM;
-	for (unsigned long i = 0; i < n; i++) {
-		phys_addr_t pa = pmm_alloc();
-		size_t chunk = MIN((uint64_t)PAGE_SIZE, size - i * PAGE_SIZE);
-
-		if (!pa)
-			return -ENOMEM;
-		memcpy(phys_to_virt(pa), data + i * PAGE_SIZE, chunk);
-		memset((char *)phys_to_virt(pa) + chunk, 0, PAGE_SIZE - chunk);
-		((phys_addr_t *)phys_to_virt(ip->pages[i / PAGES_PER_INDEX]))[i % PAGES_PER_INDEX] = pa;
-		cache_pages++;
-	}
-	return 0;
+	inode_put(ip);		/* the directory keeps it */
+	return r;
 }
 
 int initramfs_unpack(phys_addr_t pa, uint64_t len)
 {
 	const uint8_t *base = phys_to_virt(pa);
+	struct hardlink *links = kzalloc(64 * sizeof(*links));
+	int r, files = 0, nlinks = 0;
 	size_t off = 0;
 	struct cpio_entry e;
-	int r, files = 0;
-	char path[256];
+	char path[512];
 
+	if (!links)
+		return -ENOMEM;
 	while ((r = cpio_next(base, len, &off, &e)) == 1) {
 		/* Names are relative ("bin/sh", "./bin/sh", "."): make them absolute. */
 		const char *n = e.name;
@@ -142,124 +106,19 @@ int initramfs_unpack(phys_addr_t pa, uint64_t len)
 		path[0] = '/';
 		memcpy(path + 1, n, nl);
 		path[nl + 1] = 0;
-
-		struct inode *ip = add_inode(path, e.mode);
-		if (!ip)
-			return -ENOMEM;
-		ip->mode = e.mode;
-		ip->mtime = e.mtime;
-		if (S_ISREG(e.mode)) {
-			if (e.size == 0 && e.nlink > 1)
-				continue;	/* a hard link whose data comes later */
-			if ((r = fill_pages(ip, e.data, e.size)))
-				pr_err("initramfs: %s: %d\n", path, r);
-			files++;
-		} else if (S_ISLNK(e.mode)) {
-			ip->link = kstrdup_n((const char *)e.data, e.size);
-		}
+		long err = unpack_one(&e, path, links, &nlinks);
+		if (err)
+			pr_err("initramfs: %s: %ld\n", path, err);
+		files += S_ISREG(e.mode);
 	}
+	for (int i = 0; i < nlinks; i++)
+		kfree(links[i].path);
+	kfree(links);
 	if (r < 0)
 		pr_err("initramfs: archive is malformed at offset %lu\n", (unsigned long)off);
-	pr_info("initramfs: %d files, %lu KiB in the page cache\n", files, cache_pages * 4);
+	pr_info("initramfs: %d files, %lu KiB in the page cache\n", files, shmem_total_pages() * 4);
 
 	/* The archive has been copied: its frames are ordinary free memory now. */
 	pmm_free_range(pa, len);
 	return 0;
 }
-
-/* lookup_depth - resolve @path, following symlinks in any component, at most 8 deep. */
-static struct inode *lookup_depth(const char *path, int follow, int depth)
-{
-	char cur[256];
-	size_t n = 0;
-
-	if (depth > 8)
-		return 0;
-	if (path[0] != '/')
-		return 0;
-	cur[0] = 0;
-	struct inode *ip = &root_inode;
-	for (const char *s = path; *s;) {
-		while (*s == '/')
-			s++;
-		if (!*s)
-			break;
-		const char *e = s;
-		while (*e && *e != '/')
-			e++;
-		if (n + 1 + (size_t)(e - s) + 1 > sizeof(cur))
-			return 0;
-		cur[n++] = '/';
-		memcpy(cur + n, s, (size_t)(e - s));
-		n += (size_t)(e - s);
-		cur[n] = 0;
-		ip = find_exact(cur);
-		if (!ip)
-			return 0;
-		if (S_ISLNK(ip->mode) && ip->link && (*e || follow)) {
-			char t[256];
-			/* Relative targets are relative to the link's directory. */
-			if (ip->link[0] == '/')
-				strlcpy(t, ip->link, sizeof(t));
-			else
-				snprintf(t, sizeof(t), "%.*s/%s", (int)(ip->name - ip->path), ip->path,
-					 ip->link);
-			strlcpy(t + strlen(t), e, sizeof(t) - strlen(t));
-			return lookup_depth(t, follow, depth + 1);
-		}
-		s = e;
-	}
-	return ip;
-}
-
-struct inode *initramfs_lookup(const char *path, int follow)
-{
-	return lookup_depth(path, follow, 0);
-}
-
-phys_addr_t initramfs_page(struct inode *ino, unsigned long index)
-{
-	if (!ino->pages || index >= (ino->size + PAGE_SIZE - 1) / PAGE_SIZE)
-		return 0;
-	return ((phys_addr_t *)phys_to_virt(ino->pages[index / PAGES_PER_INDEX]))[index % PAGES_PER_INDEX];
-}
-
-size_t initramfs_read(struct inode *ino, uint64_t off, void *buf, size_t n)
-{
-	size_t done = 0;
-
-	while (done < n && off + done < ino->size) {
-		uint64_t o = off + done;
-		size_t chunk = MIN(n - done, PAGE_SIZE - (o % PAGE_SIZE));
-		chunk = MIN(chunk, ino->size - o);
-		memcpy((char *)buf + done,
-		       (char *)phys_to_virt(initramfs_page(ino, o / PAGE_SIZE)) + o % PAGE_SIZE, chunk);
-		done += chunk;
-	}
-	return done;
-}
-
-struct inode *initramfs_next_child(struct inode *dir, struct inode *prev)
-{
-	for (struct inode *i = prev ? prev->next : inodes; i; i = i->next)
-		if (i->parent == dir && i != dir)
-			return i;
-	return 0;
-}
-
-/* pager_page - pager.h's page: the page-cache frame of inode @obj. */
-static phys_addr_t pager_page(void *obj, unsigned long index)
-{
-	return initramfs_page(obj, index);
-}
-
-/* pager_name - pager.h's name: the inode's path and number. */
-static const char *pager_name(void *obj, unsigned long *ino)
-{
-	struct inode *ip = obj;
-
-	*ino = ip->ino;
-	return ip->path;
-}
-
-const struct vm_pager initramfs_pager = { .page = pager_page, .name = pager_name };

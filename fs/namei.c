@@ -1,56 +1,138 @@
 /*
- * namei.c - path names made absolute.
+ * namei.c - the path walk (see namei.h).
  *
- * Every file system here is looked up by absolute path (vfs.c), so a name
- * is resolved once, up front: joined to its starting directory and
- * normalised lexically (".." drops the previous component, as though no
- * directory on the way were a symlink).  Symlinks are followed later, by
- * the initramfs lookup itself.
+ * The walk keeps the rest of the path in a page of its own.  A symlink met
+ * on the way is spliced in front of what remains ("target/rest") and the
+ * walk goes on from the root or from the link's directory; SYMLOOP_MAX of
+ * them in one walk is ELOOP.  ".." at the root of a mounted file system
+ * climbs to the directory it is mounted on first; a directory with a
+ * mount on it is entered at the mounted root.
+ *
+ * In-memory directories are read under vfs_lock, held for the whole walk
+ * through them: nothing can be unlinked under our feet, so no reference is
+ * taken until the end.  /proc is generated: reaching its root, the walk
+ * hands the rest of the path to procfs.c as a string (proc_walk), and
+ * follows /proc's symlinks the same way (a link out of /proc, such as exe
+ * or cwd, restarts the walk at its target).
  */
 #include "../kernel/kernel.h"
 #include "../kernel/proc.h"
 #include "../kernel/sched.h"
-#include "initramfs.h"
+#include "../vm/pmm.h"
+#include "../vm/phys.h"
 #include "../vm/uaccess.h"
 #include "file.h"
 #include "fdtable.h"
+#include "mount.h"
+#include "procfs.h"
+#include "stat.h"
 #include "namei.h"
 
-/*
- * path_resolve - join @path to the directory @dirfd names (or the cwd) and
- * normalise: no "//", no ".", ".." resolved lexically.  0 or -errno.
- */
-int path_resolve(int dirfd, const char *path, char *out, size_t size)
+struct walk {
+	char *rest;		/* the path still to walk, in buf */
+	char *buf, *tmp;	/* two pages: the path, and room to splice a link */
+	int links;		/* symlinks followed so far */
+	unsigned flags;
+};
+
+struct inode *cwd_get(void)
 {
-	char buf[PATH_MAX_K * 2];
-	struct proc *p = current();
-	size_t n = 0;
+	struct inode *ip;
 
-	if (!path[0])
-		return -ENOENT;
-	if (path[0] == '/') {
-		buf[0] = 0;
-	} else if (dirfd == AT_FDCWD) {
-		spin_lock(&sched_lock);		/* another thread may chdir (CLONE_FS) */
-		strlcpy(buf, p->fs->cwd, sizeof(buf));
-		spin_unlock(&sched_lock);
-	} else {
-		struct file *d = fd_file(dirfd);
-		if (!d)
-			return -EBADF;
-		if (!d->inode || !S_ISDIR(d->inode->mode))
-			return -ENOTDIR;
-		strlcpy(buf, d->inode->path, sizeof(buf));
-	}
-	size_t bl = strlen(buf);
-	if (bl + 1 + strlen(path) + 1 > sizeof(buf))
+	spin_lock(&sched_lock);		/* another thread may chdir (CLONE_FS) */
+	ip = inode_get(current()->fs->cwd);
+	spin_unlock(&sched_lock);
+	return ip;
+}
+
+/*
+ * splice - the walk met symlink @target with @rest still to go: make the
+ * path "target/rest".  0, -ELOOP or -ENAMETOOLONG.
+ */
+static int splice(struct walk *w, const char *target, const char *rest)
+{
+	size_t tl = strlen(target), rl = strlen(rest);
+
+	if (++w->links > SYMLOOP_MAX)
+		return -ELOOP;
+	if (tl + 1 + rl + 1 > PAGE_SIZE)
 		return -ENAMETOOLONG;
-	buf[bl] = '/';
-	strlcpy(buf + bl + 1, path, sizeof(buf) - bl - 1);
+	memcpy(w->tmp, target, tl);
+	w->tmp[tl] = '/';
+	memcpy(w->tmp + tl + 1, rest, rl + 1);
+	if (!rl)
+		w->tmp[tl] = 0;
+	char *t = w->buf;
+	w->buf = w->tmp;
+	w->tmp = t;
+	w->rest = w->buf;
+	return 0;
+}
 
-	out[0] = 0;
-	for (char *s = buf; *s;) {
-		char *e;
+/* up - the directory ".." of @ip names, crossing out of mounted file systems. vfs_lock held. */
+static struct inode *up(struct inode *ip)
+{
+	while (ip == ip->sb->root && ip->sb->mnt && ip->sb->mnt->mountpoint)
+		ip = ip->sb->mnt->mountpoint;
+	return ip->parent;
+}
+
+/* down - @ip, or the root of what is mounted on it. vfs_lock held. */
+static struct inode *down(struct inode *ip)
+{
+	while (ip->mounted)
+		ip = ip->mounted->sb->root;
+	return ip;
+}
+
+/*
+ * proc_link - component @pp (of n bytes) of a /proc walk is a symlink with
+ * @after still to go: a target out of /proc restarts the walk there (1);
+ * a relative one ("self" -> "42") replaces the component (0, *n updated);
+ * a target that is no path ("pipe:[3]") leads nowhere unless it is last.
+ */
+static long proc_link(struct walk *w, char *pp, size_t *n, const char *after, int last)
+{
+	char *t = pp + PAGE_SIZE / 2;	/* the target, in the page's second half */
+	long r = procfs_readlink(pp, t, PAGE_SIZE / 2);
+
+	if (r < 0)
+		return r;
+	if (r >= (long)PAGE_SIZE / 2)
+		return -ENAMETOOLONG;
+	if (t[0] == '/')
+		return splice(w, t, after) ? -ELOOP : 1;
+	if (strchr(t, ':'))
+		return last ? 0 : -ENOENT;
+	if (++w->links > SYMLOOP_MAX)
+		return -ELOOP;
+	while (pp[*n - 1] != '/')
+		(*n)--;
+	if (*n + (size_t)r + 1 > PAGE_SIZE / 2)
+		return -ENAMETOOLONG;
+	memmove(pp + *n, t, (size_t)r + 1);
+	*n += (size_t)r;
+	return 0;
+}
+
+/*
+ * proc_walk - the walk reached /proc's root with @w->rest to go: resolve
+ * the rest by name through procfs.c.  0 with nd->proc set, 1 if a symlink
+ * out of /proc restarted the walk (w->rest is the new path), or -errno.
+ */
+static long proc_walk(struct walk *w, struct nameidata *nd)
+{
+	phys_addr_t pg = pmm_alloc();
+	size_t n = strlen("/proc");
+	long r = 0;
+
+	if (!pg)
+		return -ENOMEM;
+	char *pp = phys_to_virt(pg);		/* the /proc path so far */
+	memcpy(pp, "/proc", n + 1);
+	for (;;) {
+		char *s = w->rest, *e, *after;
+		struct kstat st;
 
 		while (*s == '/')
 			s++;
@@ -59,39 +141,290 @@ int path_resolve(int dirfd, const char *path, char *out, size_t size)
 		for (e = s; *e && *e != '/'; e++)
 			;
 		size_t len = (size_t)(e - s);
-		if (len == 1 && s[0] == '.') {
-			/* nothing */
-		} else if (len == 2 && s[0] == '.' && s[1] == '.') {
-			while (n > 0 && out[n - 1] != '/')
+		for (after = e; *after == '/'; after++)
+			;
+		int last = !*after;
+		w->rest = e;
+		if (len == 2 && s[0] == '.' && s[1] == '.') {
+			while (pp[n - 1] != '/')
 				n--;
-			if (n > 0)
-				n--;
-		} else {
-			if (n + 1 + len + 1 > size)
-				return -ENAMETOOLONG;
-			out[n++] = '/';
-			memcpy(out + n, s, len);
-			n += len;
+			pp[--n] = 0;
+			if (n < 5) {		/* out of /proc again: walk the rest from "/" */
+				r = splice(w, "/", after) ? -ELOOP : 1;
+				break;
+			}
+			continue;
 		}
-		s = e;
+		if (len == 1 && s[0] == '.')
+			continue;
+		if (n + 1 + len + 1 > PAGE_SIZE / 2) {
+			r = -ENAMETOOLONG;
+			break;
+		}
+		pp[n++] = '/';
+		memcpy(pp + n, s, len);
+		n += len;
+		pp[n] = 0;
+		if ((r = procfs_stat(pp, 0, &st)))
+			break;
+		if (S_ISLNK(st.st_mode) && (!last || (w->flags & LOOKUP_FOLLOW) || *e)) {
+			if ((r = proc_link(w, pp, &n, after, last)))
+				break;
+		} else if (!last && !S_ISDIR(st.st_mode)) {
+			r = -ENOTDIR;
+			break;
+		}
 	}
-	if (n == 0)
-		out[n++] = '/';
-	out[n] = 0;
+	if (r) {
+		pmm_put(pg);
+		return r;
+	}
+	nd->proc = pp;
 	return 0;
 }
 
 /*
- * path_from_user - copy the path argument at user address @upath (at most
- * PATH_MAX_K bytes with its NUL) and resolve it against @dirfd into @abs.
- * 0, or -EFAULT, -ENAMETOOLONG and path_resolve's errors.
+ * walk - the loop of namei: from @cur, component by component.  vfs_lock
+ * held on entry and on return.  0 with nd filled (references taken), or
+ * 1 when the walk entered /proc (rest in w->rest, cur in *@at), or -errno.
  */
-long path_from_user(int dirfd, unsigned long upath, char *abs, size_t size)
+static long walk(struct walk *w, struct inode *cur, struct nameidata *nd, struct inode **at)
 {
-	char path[PATH_MAX_K];
-	long r = uaccess_strncpy_from_user(path, upath, sizeof(path));
+	for (;;) {
+		char *s = w->rest, *e, *after;
 
-	if (r < 0)
+		while (*s == '/')
+			s++;
+		if (!*s)
+			break;
+		if (!S_ISDIR(cur->mode))
+			return -ENOTDIR;
+		if (!strcmp(cur->sb->type, "proc")) {
+			*at = cur;
+			w->rest = s;
+			return 1;
+		}
+		for (e = s; *e && *e != '/'; e++)
+			;
+		size_t len = (size_t)(e - s);
+		if (len > NAME_MAX)
+			return -ENAMETOOLONG;
+		for (after = e; *after == '/'; after++)
+			;
+		int last = !*after;
+		w->rest = e;
+		if (len == 1 && s[0] == '.') {
+			nd->last_type = LAST_DOT;
+			continue;
+		}
+		if (len == 2 && s[0] == '.' && s[1] == '.') {
+			cur = up(cur);
+			nd->last_type = LAST_DOTDOT;
+			continue;
+		}
+		nd->last_type = LAST_NORM;
+		struct dentry *d = dir_find(cur, s, len);
+		if (last && (w->flags & LOOKUP_PARENT)) {
+			memcpy(nd->last, s, len);
+			nd->last[len] = 0;
+			nd->trailing = *e != 0;
+		}
+		if (!d) {
+			if (!last || !(w->flags & LOOKUP_PARENT))
+				return -ENOENT;
+			nd->dir = inode_get_locked(cur);
+			nd->inode = 0;
+			return 0;
+		}
+		struct inode *ip = d->inode;
+		if (S_ISLNK(ip->mode) && (!last || *e || (w->flags & LOOKUP_FOLLOW))) {
+			long r = splice(w, ip->link, after);
+			if (r)
+				return r;
+			if (ip->link[0] == '/')
+				cur = vfs_root;
+			continue;
+		}
+		if (last && (w->flags & LOOKUP_PARENT))
+			nd->dir = inode_get_locked(cur);
+		cur = down(ip);
+		if (last)
+			break;
+	}
+	if (!nd->dir && (w->flags & LOOKUP_PARENT)) {
+		/* The path ended at ".", "..", or the root: no name to act on. */
+		if (nd->last_type == LAST_NORM)
+			nd->last_type = LAST_ROOT;
+		nd->dir = inode_get_locked(up(cur));
+	}
+	if (w->rest[0] == '/' || (nd->dir && nd->trailing))
+		nd->trailing = 1;
+	nd->inode = inode_get_locked(cur);
+	return 0;
+}
+
+/* start - where a walk of @path from @dirfd begins, with a reference. 0 or -errno. */
+static long start(int dirfd, const char *path, struct inode **out)
+{
+	if (path[0] == '/') {
+		*out = inode_get(vfs_root);
+		return 0;
+	}
+	if (dirfd == AT_FDCWD) {
+		*out = cwd_get();
+		return 0;
+	}
+	struct file *d = fd_file(dirfd);
+	if (!d)
+		return -EBADF;
+	if (!d->inode || !S_ISDIR(d->inode->mode))
+		return path[0] ? -ENOTDIR : 0;
+	*out = inode_get(d->inode);
+	return 0;
+}
+
+long namei(int dirfd, const char *path, unsigned flags, struct nameidata *nd)
+{
+	struct walk w = { .flags = flags };
+	struct inode *cur = 0, *at = 0;
+	phys_addr_t p1, p2;
+	long r;
+
+	memset(nd, 0, sizeof(*nd));
+	if (!path[0] && !(flags & LOOKUP_EMPTY))
+		return -ENOENT;
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	if ((r = start(dirfd, path, &cur)))
 		return r;
-	return path_resolve(dirfd, path, abs, size);
+	if (!cur) {
+		/* AT_EMPTY_PATH on a file that is not a directory: the file itself. */
+		struct file *f = fd_file(dirfd);
+		if (!f->inode)
+			return -ENOENT;
+		nd->inode = inode_get(f->inode);
+		return 0;
+	}
+	p1 = pmm_alloc();
+	p2 = pmm_alloc();
+	if (!p1 || !p2) {
+		r = -ENOMEM;
+		goto out;
+	}
+	w.buf = phys_to_virt(p1);
+	w.tmp = phys_to_virt(p2);
+	strlcpy(w.buf, path, PAGE_SIZE);
+	w.rest = w.buf;
+	for (;;) {
+		spin_lock(&vfs_lock);
+		r = walk(&w, cur, nd, &at);
+		if (r == 1)
+			inode_get_locked(at);
+		spin_unlock(&vfs_lock);
+		if (r != 1)
+			break;
+		inode_put(cur);
+		cur = at;
+		r = proc_walk(&w, nd);
+		if (r != 1)
+			break;
+		inode_put(cur);
+		cur = inode_get(vfs_root);	/* a link out of /proc: start again at "/" */
+		nd_release(nd);
+		memset(nd, 0, sizeof(*nd));
+	}
+	if (r) {
+		nd_release(nd);
+		memset(nd, 0, sizeof(*nd));
+	}
+out:
+	inode_put(cur);
+	if (p1)
+		pmm_put(p1);
+	if (p2)
+		pmm_put(p2);
+	return r;
+}
+
+long namei_user(int dirfd, unsigned long upath, unsigned flags, struct nameidata *nd)
+{
+	phys_addr_t pg = pmm_alloc();
+	long r;
+
+	memset(nd, 0, sizeof(*nd));
+	if (!pg)
+		return -ENOMEM;
+	char *path = phys_to_virt(pg);
+	r = uaccess_strncpy_from_user(path, upath, PATH_MAX);
+	if (r >= 0)
+		r = namei(dirfd, path, flags, nd);
+	pmm_put(pg);
+	return r;
+}
+
+void nd_release(struct nameidata *nd)
+{
+	if (nd->inode)
+		inode_put(nd->inode);
+	if (nd->dir)
+		inode_put(nd->dir);
+	if (nd->proc)
+		pmm_put(virt_to_phys(nd->proc));
+	nd->inode = nd->dir = 0;
+	nd->proc = 0;
+}
+
+long path_of(struct inode *dir, char *buf, size_t n)
+{
+	size_t len = 0;
+	long r = 0;
+
+	/* Built backwards from the end of buf, then moved to the front. */
+	spin_lock(&vfs_lock);
+	for (struct inode *ip = dir; ip != vfs_root;) {
+		while (ip == ip->sb->root && ip->sb->mnt && ip->sb->mnt->mountpoint)
+			ip = ip->sb->mnt->mountpoint;
+		if (ip == vfs_root)
+			break;
+		const char *name = dir_name_of(ip);
+		if (!name) {
+			r = -ENOENT;		/* removed: getcwd's ENOENT */
+			break;
+		}
+		size_t nl = strlen(name);
+		if (len + nl + 2 > n) {
+			r = -ERANGE;
+			break;
+		}
+		len += nl + 1;
+		memcpy(buf + n - len, "/", 1);
+		memcpy(buf + n - len + 1, name, nl);
+		ip = ip->parent;
+	}
+	spin_unlock(&vfs_lock);
+	if (r)
+		return r;
+	if (!len) {
+		if (n < 2)
+			return -ERANGE;
+		memcpy(buf, "/", 2);
+		return 1;
+	}
+	memmove(buf, buf + n - len, len);
+	buf[len] = 0;
+	return (long)len;
+}
+
+long nd_path(struct nameidata *nd, char *buf, size_t n)
+{
+	long len = path_of(nd->dir, buf, n - NAME_MAX - 2);
+
+	if (len < 0)
+		return len;
+	if (nd->last_type != LAST_NORM)
+		return path_of(nd->inode, buf, n);
+	if (len > 1)
+		buf[len++] = '/';
+	strlcpy(buf + len, nd->last, n - (size_t)len);
+	return len + (long)strlen(nd->last);
 }

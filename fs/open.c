@@ -1,37 +1,157 @@
 /*
- * open.c - opening and closing, and the process's working directory:
- * openat, close, faccessat, chdir, getcwd.
+ * open.c - opening and closing, and the working directory: openat, close,
+ * faccessat, chdir, fchdir, getcwd.
  *
- * A name is made absolute (namei.c), opened by whichever file system owns
- * it (vfs.c), and the file put in the descriptor table (fdtable.c).
+ * A name is walked (namei.c), created if asked (vfs_ops.c), opened by its
+ * inode's kind (regfile.c) or by /proc (procfs.c), and the file put in the
+ * descriptor table (fdtable.c).
  */
 #include "../kernel/kernel.h"
 #include "../kernel/proc.h"
 #include "../kernel/sched.h"
 #include "../kernel/syscall.h"
-#include "initramfs.h"
+#include "../vm/kmalloc.h"
+#include "../vm/phys.h"
+#include "../vm/pmm.h"
+#include "../vm/shmem.h"
 #include "../vm/uaccess.h"
 #include "file.h"
 #include "fdtable.h"
+#include "inode.h"
 #include "namei.h"
+#include "procfs.h"
 #include "stat.h"
 #include "vfs.h"
 
+/* umask_now - the caller's umask (a racy read is fine: another thread's umask call is a race anyway). */
+static unsigned umask_now(void)
+{
+	return current()->fs->umask;
+}
+
+/* open_proc - open /proc path @pp: read-only, O_DIRECTORY checked. */
+static long open_proc(const char *pp, unsigned flags, struct file **out)
+{
+	int err = 0;
+	struct file *f;
+
+	if ((flags & O_ACCMODE) != O_RDONLY)
+		return -EACCES;
+	f = procfs_open(pp, &err);
+	if (!f)
+		return err;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(f->mode)) {
+		file_put(f);
+		return -ENOTDIR;
+	}
+	*out = f;
+	return 0;
+}
+
+/* open_checks - may @ip be opened with @flags? The order of Linux's checks. */
+static long open_checks(struct nameidata *nd, struct inode *ip, unsigned flags)
+{
+	unsigned acc = flags & O_ACCMODE;
+
+	if (S_ISLNK(ip->mode) && !(flags & O_PATH))
+		return -ELOOP;		/* O_NOFOLLOW */
+	if (nd->trailing && !S_ISDIR(ip->mode))
+		return -ENOTDIR;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(ip->mode))
+		return -ENOTDIR;
+	if (S_ISDIR(ip->mode) && !(flags & O_PATH) &&
+	    (acc != O_RDONLY || (flags & (O_TRUNC | O_CREAT))))
+		return -EISDIR;
+	if (acc == 3 && !(flags & O_PATH))
+		return -EINVAL;
+	return 0;
+}
+
+long vfs_open(int dirfd, const char *path, unsigned flags, uint32_t mode, struct file **out)
+{
+	unsigned lf = LOOKUP_PARENT | ((flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW);
+	struct nameidata nd;
+	struct inode *ip;
+	long r;
+
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -EOPNOTSUPP;
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		lf &= ~LOOKUP_FOLLOW;	/* O_EXCL: a final symlink is "exists" */
+	if ((r = namei(dirfd, path, lf, &nd)))
+		return r;
+	if (nd.proc) {
+		r = (flags & O_CREAT) && (flags & O_EXCL) ? -EEXIST : open_proc(nd.proc, flags, out);
+		nd_release(&nd);
+		return r;
+	}
+	ip = nd.inode;
+	if (!ip && !(flags & O_CREAT)) {
+		r = -ENOENT;
+	} else if (!ip) {
+		if (nd.trailing)
+			r = -EISDIR;
+		else if (!strcmp(nd.dir->sb->type, "proc"))
+			r = -EACCES;
+		else
+			r = vfs_create_in(nd.dir, nd.last, S_IFREG | (mode & 07777 & ~umask_now()), 0, 0, &ip);
+		if (r == -EEXIST && !(flags & O_EXCL)) {
+			nd_release(&nd);
+			return vfs_open(dirfd, path, flags & ~O_CREAT, mode, out);	/* lost a race: open it */
+		}
+		flags &= ~O_TRUNC;	/* it is new */
+	} else if ((flags & O_CREAT) && (flags & O_EXCL)) {
+		r = -EEXIST;
+	} else if (nd.last_type != LAST_NORM && (flags & O_CREAT)) {
+		r = -EISDIR;
+	} else {
+		inode_get(ip);
+	}
+	if (!r && (r = open_checks(&nd, ip, flags)))
+		inode_put(ip);
+	if (!r && (flags & O_TRUNC) && S_ISREG(ip->mode) && (flags & O_ACCMODE) != O_RDONLY) {
+		if ((r = shmem_set_size(ip->mem, 0)))
+			inode_put(ip);
+		else
+			inode_touch(ip, TOUCH_M | TOUCH_C);
+	}
+	if (!r) {
+		char *name = 0;
+		phys_addr_t pg = S_ISREG(ip->mode) && !ip->path && nd.dir ? pmm_alloc() : 0;
+		if (pg) {
+			name = phys_to_virt(pg);
+			if (nd_path(&nd, name, PAGE_SIZE) < 0)
+				name[0] = 0;
+		}
+		r = vfs_open_inode(ip, name, flags, out);
+		if (r)
+			inode_put(ip);
+		if (pg)
+			pmm_put(pg);
+	}
+	nd_release(&nd);
+	return r;
+}
+
 /*
  * openat(dirfd, path, flags, mode) - the lowest free descriptor on a new
- * file; only the access mode, O_NONBLOCK and O_APPEND stay in its flags.
+ * file; only the access mode, O_NONBLOCK, O_APPEND and O_PATH stay in its flags.
  */
 SYSCALL(openat)
 {
-	char abs[PATH_MAX_K];
+	phys_addr_t pg = pmm_alloc();
 	struct file *f;
-	long r = path_from_user((int)a0, a1, abs, sizeof(abs));
+	long r;
 
+	if (!pg)
+		return -ENOMEM;
+	r = uaccess_strncpy_from_user(phys_to_virt(pg), a1, PATH_MAX);
+	if (r >= 0)
+		r = vfs_open((int)a0, phys_to_virt(pg), (unsigned)a2, (uint32_t)a3, &f);
+	pmm_put(pg);
 	if (r)
 		return r;
-	if ((r = vfs_open(abs, (unsigned)a2, &f)))
-		return r;
-	f->flags = (unsigned)a2 & (O_ACCMODE | O_NONBLOCK | O_APPEND);
+	f->flags = (unsigned)a2 & (O_ACCMODE | O_NONBLOCK | O_APPEND | O_PATH);
 	r = fd_install(current(), f, 0, (a2 & O_CLOEXEC) != 0);
 	if (r < 0)
 		file_put(f);
@@ -50,59 +170,118 @@ SYSCALL(close)
 }
 
 /*
- * faccessat(dirfd, path, mode) - the file exists (F_OK), is executable by
- * someone (X_OK), and is writable only if a device (W_OK): we run as root.
+ * access_check - faccessat's rule for @mode (R_OK 4, W_OK 2, X_OK 1) on an
+ * inode of @imode: everyone is root here, so only X_OK can fail: it needs
+ * some execute bit, or a directory.
  */
-SYSCALL(faccessat)
+static long access_check(uint32_t imode, unsigned long mode)
 {
-	char abs[PATH_MAX_K];
-	struct kstat st;
-	long r = path_from_user((int)a0, a1, abs, sizeof(abs));
-
-	if (r)
-		return r;
-	if ((r = vfs_stat(abs, 1, &st)))
-		return r;
-	if ((a2 & 2) && !S_ISCHR(st.st_mode))	/* W_OK: the file system is read-only */
-		return -EROFS;
-	if ((a2 & 1) && !(st.st_mode & 0111))
+	if ((mode & 1) && !S_ISDIR(imode) && !(imode & 0111))
 		return -EACCES;
 	return 0;
 }
 
-/* chdir(path) - the new cwd, kept as an absolute path string. */
+/* faccessat2(dirfd, path, mode, flags) and faccessat (flags 0). */
+static long do_faccessat(ul dirfd, ul upath, ul mode, ul flags)
+{
+	struct nameidata nd;
+	long r;
+
+	if (mode & ~7UL)
+		return -EINVAL;
+	if (flags & ~(ul)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x200 /* AT_EACCESS */))
+		return -EINVAL;
+	r = namei_user((int)dirfd, upath, ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
+			((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0), &nd);
+	if (r)
+		return r;
+	if (nd.proc) {
+		struct kstat st;
+		r = procfs_stat(nd.proc, 1, &st);
+		if (!r && (mode & 2))
+			r = -EACCES;
+		if (!r)
+			r = access_check(st.st_mode, mode);
+	} else {
+		r = access_check(nd.inode->mode, mode);
+	}
+	nd_release(&nd);
+	return r;
+}
+
+SYSCALL(faccessat)
+{
+	return do_faccessat(a0, a1, a2, 0);
+}
+
+SYSCALL(faccessat2)
+{
+	return do_faccessat(a0, a1, a2, a3);
+}
+
+/* set_cwd - make directory @ip (reference taken over) the cwd. */
+static void set_cwd(struct inode *ip)
+{
+	struct inode *old;
+
+	spin_lock(&sched_lock);		/* threads sharing it read it under the lock */
+	old = current()->fs->cwd;
+	current()->fs->cwd = ip;
+	spin_unlock(&sched_lock);
+	inode_put(old);
+}
+
+/* chdir(path) - the new cwd, held as its inode. */
 SYSCALL(chdir)
 {
-	char abs[PATH_MAX_K];
-	struct kstat st;
-	long r = path_from_user(AT_FDCWD, a0, abs, sizeof(abs));
+	struct nameidata nd;
+	long r = namei_user(AT_FDCWD, a0, LOOKUP_FOLLOW, &nd);
 
 	if (r)
 		return r;
-	if ((r = vfs_stat(abs, 1, &st)))
-		return r;
-	if (!S_ISDIR(st.st_mode))
+	if (nd.proc)
+		r = -EACCES;		/* /proc's subdirectories have no inodes here */
+	else if (!S_ISDIR(nd.inode->mode))
+		r = -ENOTDIR;
+	else
+		set_cwd(inode_get(nd.inode));
+	nd_release(&nd);
+	return r;
+}
+
+/* fchdir(fd) - the directory open at @fd becomes the cwd. */
+SYSCALL(fchdir)
+{
+	struct file *f = fd_file((int)a0);
+
+	if (!f)
+		return -EBADF;
+	if (!f->inode || !S_ISDIR(f->inode->mode))
 		return -ENOTDIR;
-	spin_lock(&sched_lock);		/* threads sharing it read it under the lock */
-	strlcpy(current()->fs->cwd, abs, PATH_MAX_K);
-	spin_unlock(&sched_lock);
+	set_cwd(inode_get(f->inode));
 	return 0;
 }
 
-/* getcwd(buf, size) - the cwd with its NUL; the length including it, or ERANGE. */
+/* getcwd(buf, size) - the cwd with its NUL; the length including it, ERANGE, or ENOENT once removed. */
 SYSCALL(getcwd)
 {
-	char cwd[PATH_MAX_K];
-	size_t n;
+	phys_addr_t pg = pmm_alloc();
+	struct inode *cwd = cwd_get();
+	long n;
 
-	spin_lock(&sched_lock);
-	strlcpy(cwd, current()->fs->cwd, sizeof(cwd));
-	spin_unlock(&sched_lock);
-	n = strlen(cwd) + 1;
-
-	if (a1 < n)
-		return -ERANGE;
-	if (uaccess_copy_to_user(a0, cwd, n))
-		return -EFAULT;
-	return (long)n;
+	if (!pg) {
+		inode_put(cwd);
+		return -ENOMEM;
+	}
+	n = path_of(cwd, phys_to_virt(pg), PAGE_SIZE);
+	inode_put(cwd);
+	if (n >= 0) {
+		n++;
+		if (a1 < (ul)n)
+			n = -ERANGE;
+		else if (uaccess_copy_to_user(a0, phys_to_virt(pg), (size_t)n))
+			n = -EFAULT;
+	}
+	pmm_put(pg);
+	return n;
 }

@@ -9,14 +9,14 @@
 #include "../kernel/time.h"
 #include "../kernel/proc.h"
 #include "../vm/kmalloc.h"
-#include "initramfs.h"
+#include "../vm/shmem.h"
+#include "mount.h"
 #include "../vm/pmm.h"
 #include "../vm/vmstat.h"
 #include "file.h"
 #include "buffile.h"
 #include "readdir.h"
 #include "stat.h"
-#include "vfs.h"
 #include "procfs.h"
 #include "procfs_int.h"
 
@@ -34,7 +34,11 @@ void procfs_printf(struct buffile_text *t, const char *fmt, ...)
 static const struct file_ops procfs_dir_ops = { .getdents = procfs_getdents,
 						.release = buffile_release };
 
-/* procfs_gen_meminfo - /proc/meminfo as Linux lays it out; Cached is the initramfs page cache. */
+/*
+ * procfs_gen_meminfo - /proc/meminfo as Linux lays it out.  Every page-cache
+ * page is a memory object's (tmpfs files, shared memory): Cached and Shmem
+ * are both that total, as on a Linux whose only file systems are tmpfs.
+ */
 static void procfs_gen_meminfo(struct buffile_text *t)
 {
 	unsigned long total = pmm_total_frames() * 4, free = pmm_free_frames() * 4;
@@ -43,9 +47,14 @@ static void procfs_gen_meminfo(struct buffile_text *t)
 	procfs_printf(t, "MemFree:        %8lu kB\n", free);
 	procfs_printf(t, "MemAvailable:   %8lu kB\n", free);
 	procfs_printf(t, "Buffers:        %8lu kB\n", 0UL);
-	procfs_printf(t, "Cached:         %8lu kB\n", initramfs_pages() * 4);
+	procfs_printf(t, "Cached:         %8lu kB\n", shmem_total_pages() * 4);
+	procfs_printf(t, "SwapCached:     %8lu kB\n", 0UL);
 	procfs_printf(t, "SwapTotal:      %8lu kB\n", 0UL);
 	procfs_printf(t, "SwapFree:       %8lu kB\n", 0UL);
+	procfs_printf(t, "Dirty:          %8lu kB\n", 0UL);
+	procfs_printf(t, "Writeback:      %8lu kB\n", 0UL);
+	procfs_printf(t, "Mapped:         %8lu kB\n", shmem_mapped_pages() * 4);
+	procfs_printf(t, "Shmem:          %8lu kB\n", shmem_total_pages() * 4);
 	procfs_printf(t, "Slab:           %8lu kB\n", kmalloc_pages() * 4);
 	procfs_printf(t, "KernelObjects:  %8lu\n", kmalloc_objects());
 }
@@ -88,6 +97,18 @@ static void procfs_gen_vmstat(struct buffile_text *t)
 	procfs_printf(t, "nr_tlb_local_flush_all %lu\n", vmstat.tlb_local_flush_all);
 }
 
+/* procfs_gen_mounts - /proc/mounts (Linux's is a link to self/mounts: one name space here). */
+static void procfs_gen_mounts(struct buffile_text *t)
+{
+	size_t len;
+	char *m = mount_text(0, &len);
+
+	if (m) {
+		procfs_printf(t, "%s", m);
+		kfree(m);
+	}
+}
+
 /*
  * The files at the top of /proc, in directory order; inode 4 + index.
  * "self" and "thread-self" have no generator: they are the symlinks
@@ -99,7 +120,7 @@ static const struct procfs_top {
 } procfs_top[] = {
 	{ "meminfo", procfs_gen_meminfo }, { "vmstat", procfs_gen_vmstat }, { "self", 0 },
 	{ "uptime", procfs_gen_uptime },   { "version", procfs_gen_version },
-	{ "cpuinfo", procfs_gen_cpuinfo }, { "thread-self", 0 },
+	{ "cpuinfo", procfs_gen_cpuinfo }, { "thread-self", 0 }, { "mounts", procfs_gen_mounts },
 };
 
 /* procfs_top_file - the generated top-level file @abs names, or NULL. */
@@ -289,7 +310,7 @@ int procfs_stat(const char *abs, int follow, struct kstat *st)
 		return 0;
 	}
 	if (n > 0 && n < (long)sizeof(target) && target[0] == '/')
-		return vfs_stat(target, 1, st);
+		return stat_path(target, st);
 	f = procfs_open(abs, &err);
 	if (!f)
 		return err;

@@ -15,6 +15,8 @@
 #include "../kernel/sched.h"
 #include "../vm/mm.h"
 #include "../vm/pager.h"
+#include "mount.h"
+#include "../vm/kmalloc.h"
 #include "readdir.h"
 #include "procfs_int.h"
 
@@ -24,7 +26,8 @@ static const struct procfs_entry_def {
 	unsigned char type;
 } procfs_entries[] = {
 	{ "maps", DT_REG },   { "smaps_rollup", DT_REG }, { "stat", DT_REG }, { "status", DT_REG },
-	{ "cmdline", DT_REG }, { "exe", DT_LNK },	  { "comm", DT_REG }, { "task", DT_DIR },
+	{ "cmdline", DT_REG }, { "exe", DT_LNK },	  { "comm", DT_REG }, { "mounts", DT_REG },
+	{ "mountinfo", DT_REG }, { "task", DT_DIR },
 };
 
 /* procfs_entry_count - how many entries a process (@task 0) or thread (@task 1) directory has. */
@@ -273,6 +276,13 @@ void procfs_gen_file(struct buffile_text *t, const struct procfs_snap *s, const 
 		procfs_gen_status(t, s);
 	} else if (!strcmp(which, "comm")) {
 		procfs_printf(t, "%s\n", s->name);
+	} else if (!strcmp(which, "mounts") || !strcmp(which, "mountinfo")) {
+		size_t len;
+		char *m = mount_text(which[5] != 0, &len);
+		if (m) {
+			procfs_printf(t, "%s", m);
+			kfree(m);
+		}
 	} else if (!strcmp(which, "cmdline")) {
 		procfs_printf(t, "%s", s->exe);
 		t->len++;	/* the NUL that ends argv[0] */

@@ -1,5 +1,6 @@
 /*
- * read_write.c - moving bytes: read, write, pread64, readv, writev, lseek.
+ * read_write.c - moving bytes: read, write, pread64, pwrite64, readv,
+ * writev, preadv, pwritev, lseek.
  *
  * The checks Linux makes before it reaches a file kind (open mode, a
  * directory, the user range) are made here once, so each kind's read and
@@ -7,7 +8,8 @@
  */
 #include "../kernel/kernel.h"
 #include "../kernel/syscall.h"
-#include "initramfs.h"
+#include "inode.h"
+#include "../vm/shmem.h"
 #include "../vm/uaccess.h"
 #include "file.h"
 #include "fdtable.h"
@@ -15,6 +17,8 @@
 #define SEEK_SET	0
 #define SEEK_CUR	1
 #define SEEK_END	2
+#define SEEK_DATA	3
+#define SEEK_HOLE	4
 
 /* read_check - may @f be read into the user buffer @ubuf of @n bytes? 0 or -errno. */
 static long read_check(struct file *f, ul ubuf, size_t n)
@@ -67,6 +71,8 @@ SYSCALL(pread64)
 		return r;
 	if ((long)a3 < 0)
 		return -EINVAL;
+	if (f->ops == &regfile_ops)
+		return regfile_pread(f, a1, a2, a3);
 	uint64_t save = f->pos;
 	f->pos = a3;
 	r = f->ops->read(f, a1, a2);
@@ -74,8 +80,35 @@ SYSCALL(pread64)
 	return r;
 }
 
-/* rw_vec - readv/writev: one call per iovec until a short transfer. */
-static long rw_vec(ul fd, ul uiov, ul cnt, int is_write)
+/* pwrite64(fd, buf, count, offset) - write at @offset, leaving pos where it was. */
+SYSCALL(pwrite64)
+{
+	struct file *f = fd_file((int)a0);
+
+	if (!f)
+		return -EBADF;
+	if (!f->seekable)
+		return -ESPIPE;
+	if ((long)a3 < 0)
+		return -EINVAL;
+	if ((f->flags & O_ACCMODE) == O_RDONLY || !f->ops->write)
+		return -EBADF;
+	if (!uaccess_ok(a1, a2))
+		return -EFAULT;
+	if (f->ops == &regfile_ops)	/* O_APPEND too: Linux's pwrite appends then */
+		return regfile_pwrite(f, a1, a2, (f->flags & O_APPEND) ? shmem_size(f->inode->mem) : a3);
+	uint64_t save = f->pos;
+	f->pos = a3;
+	long r = f->ops->write(f, a1, a2);
+	f->pos = save;
+	return r;
+}
+
+/*
+ * rw_vec - readv/writev (@pos -1) and preadv/pwritev (at @pos): one call
+ * per iovec until a short transfer.
+ */
+static long rw_vec(ul fd, ul uiov, ul cnt, int is_write, long pos)
 {
 	long total = 0;
 
@@ -83,16 +116,24 @@ static long rw_vec(ul fd, ul uiov, ul cnt, int is_write)
 		return -EINVAL;
 	if (!fd_file((int)fd))
 		return -EBADF;
+	if (pos < -1)
+		return -EINVAL;
 	for (ul i = 0; i < cnt; i++) {
 		uint64_t iov[2];
 		long r;
 
 		if (uaccess_copy_from_user(iov, uiov + 16 * i, sizeof(iov)))
 			return total ? total : -EFAULT;
+		if ((long)iov[1] < 0)
+			return total ? total : -EINVAL;
 		if (!iov[1])
 			continue;
-		r = is_write ? sys_write(fd, iov[0], iov[1], 0, 0, 0)
-			     : sys_read(fd, iov[0], iov[1], 0, 0, 0);
+		if (pos >= 0)
+			r = is_write ? sys_pwrite64(fd, iov[0], iov[1], (ul)pos + (ul)total, 0, 0)
+				     : sys_pread64(fd, iov[0], iov[1], (ul)pos + (ul)total, 0, 0);
+		else
+			r = is_write ? sys_write(fd, iov[0], iov[1], 0, 0, 0)
+				     : sys_read(fd, iov[0], iov[1], 0, 0, 0);
 		if (r < 0)
 			return total ? total : r;
 		total += r;
@@ -105,13 +146,34 @@ static long rw_vec(ul fd, ul uiov, ul cnt, int is_write)
 /* readv(fd, iov, iovcnt) */
 SYSCALL(readv)
 {
-	return rw_vec(a0, a1, a2, 0);
+	return rw_vec(a0, a1, a2, 0, -1);
 }
 
 /* writev(fd, iov, iovcnt) */
 SYSCALL(writev)
 {
-	return rw_vec(a0, a1, a2, 1);
+	return rw_vec(a0, a1, a2, 1, -1);
+}
+
+/* preadv(fd, iov, iovcnt, pos_l, pos_h) and preadv2 (flags: RWF_*, only 0 and -1 pos here). */
+SYSCALL(preadv)
+{
+	return rw_vec(a0, a1, a2, 0, (long)a3);
+}
+
+SYSCALL(pwritev)
+{
+	return rw_vec(a0, a1, a2, 1, (long)a3);
+}
+
+SYSCALL(preadv2)
+{
+	return a5 & ~0x1fUL ? -EOPNOTSUPP : rw_vec(a0, a1, a2, 0, (long)a3);
+}
+
+SYSCALL(pwritev2)
+{
+	return a5 & ~0x1fUL ? -EOPNOTSUPP : rw_vec(a0, a1, a2, 1, (long)a3);
 }
 
 /*
@@ -140,8 +202,19 @@ SYSCALL(lseek)
 		base = (long)f->pos;
 		break;
 	case SEEK_END:
-		base = (long)f->size;
+		base = (long)(f->ops == &regfile_ops ? shmem_size(f->inode->mem) : f->size);
 		break;
+	case SEEK_DATA:
+	case SEEK_HOLE:
+		if (f->ops != &regfile_ops)
+			return -EINVAL;
+		if (off < 0)
+			return -ENXIO;
+		base = shmem_seek(f->inode->mem, (uint64_t)off, a2 == SEEK_DATA);
+		if (base < 0)
+			return -ENXIO;
+		f->pos = (uint64_t)base;
+		return base;
 	default:
 		return -EINVAL;
 	}

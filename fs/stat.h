@@ -23,6 +23,11 @@ struct kstat {
 
 /* stat_fill - @st for a file of inode @ino, @mode, @size bytes, modified at @mtime. */
 void stat_fill(struct kstat *st, uint64_t ino, uint32_t mode, uint64_t size, uint64_t mtime);
+struct inode;
+/* stat_inode - @st for inode @ip. */
+void stat_inode(struct inode *ip, struct kstat *st);
+/* stat_path - stat of absolute path @abs, symlinks followed. 0 or -errno. */
+long stat_path(const char *abs, struct kstat *st);
 /* stat_file - fstat of open file @f. */
 void stat_file(struct file *f, struct kstat *st);
 

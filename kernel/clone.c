@@ -11,6 +11,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "../fs/inode.h"
 #include "sched.h"
 #include "../fs/fdtable.h"
 #include "../vm/kmalloc.h"
@@ -81,9 +82,9 @@ static int share_or_copy_fs(struct proc *np, struct proc *p, unsigned long f)
 	if (!(np->fs = kmalloc(sizeof(*np->fs))))
 		return -ENOMEM;
 	np->fs->refs = 1;
-	spin_lock(&sched_lock);
+	spin_lock(&sched_lock);		/* another thread sharing ours may chdir */
 	np->fs->umask = p->fs->umask;
-	strlcpy(np->fs->cwd, p->fs->cwd, sizeof(np->fs->cwd));
+	np->fs->cwd = inode_get(p->fs->cwd);
 	spin_unlock(&sched_lock);
 	return 0;
 }

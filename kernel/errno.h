@@ -18,6 +18,13 @@
 #define EACCES		13
 #define EFAULT		14
 #define EBUSY		16
+#define EXDEV		18
+#define ETXTBSY		26
+#define EDEADLK		35
+#define ENOLCK		37
+#define EOVERFLOW	75
+#define EIDRM		43
+#define ENODATA		61
 #define EEXIST		17
 #define ENOTDIR		20
 #define EISDIR		21

@@ -1,7 +1,7 @@
 /*
  * exec.c - load a static ELF program into a fresh address space.
  *
- * Nothing is copied from the file: text is mapped from the initramfs page
+ * Nothing is copied from the file: text is mapped from the file's page
  * cache (shared, read-only), the data segment maps the same pages COW, and
  * bss, heap and stack are demand-zero VMAs.  Only the stack's top pages
  * (arguments, environment, auxv) are written now, through mm_copy_in: exec
@@ -16,9 +16,11 @@
 #include "elf.h"
 #include "../fs/fdtable.h"
 #include "../fs/namei.h"
-#include "../fs/stat.h"
-#include "../fs/vfs.h"
-#include "../fs/initramfs.h"
+#include "../fs/inode.h"
+#include "../vm/pager.h"
+#include "../vm/phys.h"
+#include "../vm/pmm.h"
+#include "../vm/shmem.h"
 #include "../vm/kmalloc.h"
 #include "random.h"
 #include "../vm/mm.h"
@@ -50,15 +52,27 @@
 #define HWCAP_IMAFDC	((1 << ('i' - 'a')) | (1 << ('m' - 'a')) | (1 << ('a' - 'a')) | \
 			 (1 << ('f' - 'a')) | (1 << ('d' - 'a')) | (1 << ('c' - 'a')))
 
-/* Where argv/envp strings come from: the kernel (init) or the old program. */
+/*
+ * Where argv/envp strings come from: the kernel (init) or the old program,
+ * from string @skip on, after @npre strings of the kernel's own (a #!
+ * script's interpreter, its argument and the script's name).
+ */
+#define SCRIPT_DEPTH	5	/* scripts whose interpreter is a script, in a row: Linux's limit */
 struct argsrc {
 	char *const *kv;
 	unsigned long uv;
+	const char *pre[3 * SCRIPT_DEPTH + 3];
+	int npre, skip;
 };
 
 /* arg_get - string @i of @a into @buf: its length, -1 at the end, or -errno. */
 static long arg_get(const struct argsrc *a, int i, char *buf, size_t size)
 {
+	if (i < a->npre) {
+		strlcpy(buf, a->pre[i], size);
+		return (long)strlen(buf);
+	}
+	i = i - a->npre + a->skip;
 	if (a->kv) {
 		if (!a->kv[i])
 			return -1;
@@ -117,7 +131,8 @@ static int load_segments(struct mm *mm, struct inode *ip, const struct elf_info 
 		if (s->filesz) {
 			r = mm_map(mm, &(struct vma){ .start = start, .end = fpage_end, .prot = prot,
 						      .kind = VMA_FILE, .flags = VMA_MAY_RWX,
-						      .pager = &initramfs_pager, .object = ip,
+						      .mem = ip->mem, .pager = &inode_pager,
+						      .object = ip,
 						      .file_off = ALIGN_DOWN(s->offset, PAGE_SIZE),
 						      .file_end = fend });
 			if (r)
@@ -192,39 +207,119 @@ out:
 }
 
 /*
- * open_program - find @path and read its ELF header: the inode in *@ipp,
- * the parsed header in @ei, and the load bias of a static-pie program in
- * *@bias (0 otherwise).  0, or -ENOENT, -EACCES, -ENOEXEC, -ENOMEM.
+ * script_line - if @hdr (@n bytes) starts with "#!", the interpreter and
+ * its optional argument, copied into @interp and @arg (at most NAME_MAX
+ * each): 1; 0 if it is no script; -ENOEXEC for "#!" with no interpreter.
+ */
+static int script_line(const char *hdr, size_t n, char *interp, char *arg)
+{
+	size_t i = 2, e, a;
+
+	if (n < 2 || hdr[0] != '#' || hdr[1] != '!')
+		return 0;
+	n = MIN(n, 256UL);			/* Linux reads the line from a 256-byte buffer */
+	for (e = 2; e < n && hdr[e] != '\n'; e++)
+		;
+	while (i < e && (hdr[i] == ' ' || hdr[i] == '\t'))
+		i++;
+	for (a = i; a < e && hdr[a] != ' ' && hdr[a] != '\t'; a++)
+		;
+	if (a == i || a - i > NAME_MAX)
+		return -ENOEXEC;
+	memcpy(interp, hdr + i, a - i);
+	interp[a - i] = 0;
+	while (a < e && (hdr[a] == ' ' || hdr[a] == '\t'))
+		a++;
+	while (e > a && (hdr[e - 1] == ' ' || hdr[e - 1] == '\t' || hdr[e - 1] == '\r'))
+		e--;
+	e = MIN(e, a + NAME_MAX);
+	memcpy(arg, hdr + a, e - a);
+	arg[e - a] = 0;
+	return 1;
+}
+
+/*
+ * open_program - find @path and read its header: the inode (a reference)
+ * in *@ipp, and either the parsed ELF header in @ei with the load bias of a
+ * static-pie program in *@bias, or a #! line (return 1, interpreter and
+ * argument in @interp, @arg).  0, 1, or -ENOENT, -EACCES, -ENOEXEC...
  */
 static int open_program(const char *path, struct inode **ipp, struct elf_info *ei,
-			unsigned long *bias)
+			unsigned long *bias, char *interp, char *arg, char *abs)
 {
-	struct inode *ip = initramfs_lookup(path, 1);
+	struct nameidata nd;
+	struct inode *ip;
 	uint8_t *hdr;
-	int r;
+	long r = namei(AT_FDCWD, path, LOOKUP_FOLLOW | LOOKUP_PARENT, &nd);
 
-	if (!ip) {
-		struct kstat st;
-		/* /dev and /proc files exist but are never programs. */
-		return vfs_stat(path, 1, &st) ? -ENOENT : -EACCES;
-	}
-	if (S_ISDIR(ip->mode))
-		return -EACCES;
-	if (!S_ISREG(ip->mode) || !(ip->mode & 0111))
-		return -EACCES;
-	hdr = kmalloc(PAGE_SIZE);
-	if (!hdr)
-		return -ENOMEM;
-	size_t hl = initramfs_read(ip, 0, hdr, PAGE_SIZE);
-	r = elf_parse(hdr, hl, ip->size, ei);
-	kfree(hdr);
 	if (r)
-		return -ENOEXEC;
-	if (ei->has_interp)
-		return -ENOEXEC;	/* dynamically linked: no loader here */
-	*bias = ei->type == 3 ? USER_ET_DYN_BASE - ei->lo : 0;
+		return (int)r;
+	if (!nd.inode) {
+		nd_release(&nd);
+		return nd.proc ? -EACCES : -ENOENT;	/* /proc's files are never programs */
+	}
+	ip = inode_get(nd.inode);
+	if (nd_path(&nd, abs, PAGE_SIZE) < 0)
+		strlcpy(abs, path, PAGE_SIZE);
+	nd_release(&nd);
+	if (!S_ISREG(ip->mode) || !(ip->mode & 0111)) {
+		inode_put(ip);
+		return -EACCES;
+	}
+	hdr = kmalloc(PAGE_SIZE);
+	if (!hdr) {
+		inode_put(ip);
+		return -ENOMEM;
+	}
+	int err;
+	uint64_t size = shmem_size(ip->mem);
+	phys_addr_t f = shmem_page(ip->mem, 0, 0, &err);
+	size_t hl = (size_t)MIN(size, (uint64_t)PAGE_SIZE);
+	if (f) {
+		memcpy(hdr, phys_to_virt(f), hl);
+		pmm_put(f);
+	} else {
+		memset(hdr, 0, hl);
+	}
+	r = script_line((const char *)hdr, hl, interp, arg);
+	if (!r)
+		r = elf_parse(hdr, hl, size, ei) ? -ENOEXEC : 0;
+	kfree(hdr);
+	if (!r && ei->has_interp)
+		r = -ENOEXEC;	/* dynamically linked: no loader here */
+	if (r < 0) {
+		inode_put(ip);
+		return (int)r;
+	}
+	if (!r)
+		*bias = ei->type == 3 ? USER_ET_DYN_BASE - ei->lo : 0;
 	*ipp = ip;
-	return 0;
+	return (int)r;
+}
+
+/*
+ * script_argv - @a runs script @path through @interp (@arg optional): the
+ * new argument list is interp, [arg,] path, then the old list without its
+ * first string, as Linux builds it.
+ */
+static void script_argv(struct argsrc *a, const char *interp, const char *arg, const char *path)
+{
+	const char *rest[ARRAY_SIZE(a->pre)];
+	int nrest = 0, n = 0;
+
+	if (a->npre > 0) {
+		for (int i = 1; i < a->npre; i++)
+			rest[nrest++] = a->pre[i];
+	} else {
+		a->skip++;
+	}
+	a->pre[n++] = interp;
+	if (*arg)
+		a->pre[n++] = arg;
+	a->pre[n++] = path;
+	for (int i = 0; i < nrest; i++)
+		a->pre[n++] = rest[i];
+	a->npre = n;
 }
 
 /*
@@ -285,20 +380,44 @@ static int exec_leave_old(struct proc *p)
  * point of no return, drop the old one.  On success the process runs the
  * new program from its entry point on return to user mode.
  */
-static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
+static int do_exec(struct proc *p, const char *path, struct argsrc *argv,
 		   const struct argsrc *envp)
 {
-	struct inode *ip;
+	struct inode *ip = 0;
 	struct elf_info ei;
-	unsigned long bias, sp;
-	struct mm *mm;
-	int r;
+	unsigned long bias = 0, sp;
+	struct mm *mm = 0;
+	int r, depth = 0;
+	phys_addr_t pg = pmm_alloc(), pg2 = pmm_alloc();
 
-	if ((r = open_program(path, &ip, &ei, &bias)))
-		return r;
-	mm = mm_create();
-	if (!mm)
+	if (!pg || !pg2) {
+		if (pg)
+			pmm_put(pg);
+		if (pg2)
+			pmm_put(pg2);
 		return -ENOMEM;
+	}
+	/* Two pages: the program's absolute name; each script level's interpreter and argument. */
+	char *abs = phys_to_virt(pg), *names = phys_to_virt(pg2);
+	const char *name = path;
+	while ((r = open_program(name, &ip, &ei, &bias, names, names + NAME_MAX + 1, abs)) == 1) {
+		inode_put(ip);
+		ip = 0;
+		if (++depth > SCRIPT_DEPTH) {
+			r = -ELOOP;
+			break;
+		}
+		/* The script's name stays where the argument list points: the caller's, or a level's. */
+		script_argv(argv, names, names + NAME_MAX + 1, name);
+		name = names;
+		names += 2 * (NAME_MAX + 1);
+	}
+	if (r)
+		goto fail;
+	mm = mm_create();
+	r = -ENOMEM;
+	if (!mm)
+		goto fail;
 	if ((r = map_program(mm, ip, &ei, bias)))
 		goto fail;
 	if ((r = build_stack(mm, path, argv, envp, &ei, bias, &sp)))
@@ -337,7 +456,10 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 	}
 	spin_unlock(&sched_lock);
 	proc_set_name(p, path);
-	strlcpy(p->group->exe, path, sizeof(p->group->exe));
+	strlcpy(p->group->exe, abs, sizeof(p->group->exe));
+	inode_put(ip);
+	pmm_put(pg);
+	pmm_put(pg2);
 	memset(&p->fp, 0, sizeof(p->fp));
 	memset(p->tf, 0, sizeof(*p->tf));
 	p->tf->epc = ei.entry + bias;
@@ -345,27 +467,34 @@ static int do_exec(struct proc *p, const char *path, const struct argsrc *argv,
 	p->tf->sstatus = arch_user_status_new();
 	return 0;
 fail:
-	mm_put(mm);
+	if (mm)
+		mm_put(mm);
+	if (ip)
+		inode_put(ip);
+	pmm_put(pg);
+	pmm_put(pg2);
 	return r;
 }
 
 int exec_kernel(struct proc *p, const char *path, char *const argv[])
 {
 	static char *const envp[] = { "HOME=/", "PATH=/bin", "TERM=vt100", 0 };
-	struct argsrc a = { argv, 0 }, e = { envp, 0 };
+	struct argsrc a = { .kv = argv }, e = { .kv = envp };
 
 	return do_exec(p, path, &a, &e);
 }
 
 long exec_user(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 {
-	char path[PATH_MAX_K], abs[PATH_MAX_K];
-	struct argsrc a = { 0, uargv }, e = { 0, uenvp };
-	long r = uaccess_strncpy_from_user(path, upath, sizeof(path));
+	struct argsrc a = { .uv = uargv }, e = { .uv = uenvp };
+	phys_addr_t pg = pmm_alloc();
+	long r;
 
-	if (r < 0)
-		return r;
-	if ((r = path_resolve(AT_FDCWD, path, abs, sizeof(abs))))
-		return r;
-	return do_exec(current(), abs, &a, &e);
+	if (!pg)
+		return -ENOMEM;
+	r = uaccess_strncpy_from_user(phys_to_virt(pg), upath, PATH_MAX);
+	if (r >= 0)
+		r = *(char *)phys_to_virt(pg) ? do_exec(current(), phys_to_virt(pg), &a, &e) : -ENOENT;
+	pmm_put(pg);
+	return r;
 }

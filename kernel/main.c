@@ -16,6 +16,8 @@
 #include "proc.h"
 #include "sched.h"
 #include "../fs/initramfs.h"
+#include "../fs/mount.h"
+#include "../fs/namei.h"
 #include "entry.h"
 #include "panic.h"
 #include "../arch/riscv/hart.h"
@@ -193,19 +195,23 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 		console_irq_enable();
 	}
 
+	vfs_init();
 	if (dt.initrd_end > dt.initrd_start) {
 		int r = initramfs_unpack(dt.initrd_start, dt.initrd_end - dt.initrd_start);
 		if (r)
 			pr_err("initramfs: unpacking failed (%d)\n", r);
 	}
+	vfs_init_late();
 	const char *init = bootarg("init");
+	struct nameidata nd;
 	if (!init)
 		init = "/init";
-	if (!initramfs_lookup(init, 1)) {
+	if (namei(AT_FDCWD, init, LOOKUP_FOLLOW, &nd)) {
 		pr_info("No init found (%s): nothing to run.\n", init);
 		printk(KERN_EMERG, "reboot: Power down\n");
 		poweroff_machine(0);
 	}
+	nd_release(&nd);
 	proc_start_init(init, bootargs_init_argv);
 	/*
 	 * Fault injection starts once init exists: failing the boot itself

@@ -5,6 +5,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "../fs/inode.h"
 #include "sched.h"
 #include "../fs/fdtable.h"
 #include "exec.h"
@@ -184,7 +185,7 @@ void proc_start_init(const char *path, char **argv)
 	p->sighand = &p->group->sighand;
 	p->fs->refs = 1;
 	p->fs->umask = 022;
-	strlcpy(p->fs->cwd, "/", sizeof(p->fs->cwd));
+	p->fs->cwd = inode_get(vfs_root);
 	args[n++] = (char *)path;
 	for (; argv && argv[n - 1] && n < BOOTARGS_MAX_INIT_ARGS; n++)
 		args[n] = argv[n - 1];
@@ -227,8 +228,10 @@ void proc_drop_shared(struct proc *p)
 	p->fs = 0;
 	p->mm = 0;
 	spin_unlock(&sched_lock);
-	if (fs && !__atomic_sub_fetch(&fs->refs, 1, __ATOMIC_ACQ_REL))
+	if (fs && !__atomic_sub_fetch(&fs->refs, 1, __ATOMIC_ACQ_REL)) {
+		inode_put(fs->cwd);
 		kfree(fs);
+	}
 	if (mm)
 		mm_put(mm);
 }

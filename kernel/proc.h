@@ -40,6 +40,7 @@ enum proc_state { P_UNUSED, P_EMBRYO, P_RUNNABLE, P_RUNNING, P_SLEEPING, P_ZOMBI
 struct mm;
 struct file;
 struct fdtable;
+struct inode;
 
 /*
  * The signal actions, which CLONE_SIGHAND shares.  sched_lock guards them.
@@ -52,11 +53,11 @@ struct sighand {
 	struct k_sigaction action[NSIG];
 };
 
-/* What CLONE_FS shares: the cwd (an absolute path) and the umask. sched_lock guards them. */
+/* What CLONE_FS shares: the cwd (a directory inode) and the umask. sched_lock guards them. */
 struct proc_fs {
 	int refs;
 	unsigned umask;
-	char cwd[PATH_MAX_K];
+	struct inode *cwd;		/* a reference; changed under sched_lock */
 };
 
 /*

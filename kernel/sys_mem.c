@@ -8,7 +8,9 @@
 #include "../fs/fdtable.h"
 #include "../fs/devfs.h"
 #include "syscall.h"
-#include "../fs/initramfs.h"
+#include "../fs/inode.h"
+#include "../vm/pager.h"
+#include "../vm/shmem.h"
 #include "../vm/mm.h"
 #include "../vm/shmem.h"
 
@@ -118,7 +120,7 @@ static long mmap_file(struct file *f, ul flags, unsigned prot, struct vma *v)
 	default:
 		return -EINVAL;
 	}
-	if (f->ino == DEV_INO_ZERO && !f->inode) {
+	if (f->inode && S_ISCHR(f->inode->mode) && f->inode->rdev == 0x105) {
 		/* /dev/zero: anonymous memory, shared ones an object the offset indexes */
 		v->kind = (v->flags & VMA_SHARED) ? VMA_SHMEM : VMA_ANON;
 		return 0;
@@ -126,8 +128,11 @@ static long mmap_file(struct file *f, ul flags, unsigned prot, struct vma *v)
 	if (!f->inode || !S_ISREG(f->inode->mode))
 		return -ENODEV;
 	v->kind = VMA_FILE;
-	v->pager = &initramfs_pager;
+	v->mem = f->inode->mem;
+	v->pager = &inode_pager;
 	v->object = f->inode;
+	if (v->flags & VMA_SHARED)
+		v->kind = VMA_SHMEM;	/* the page cache itself, writable: stores reach the file */
 	return 0;
 }
 
@@ -172,7 +177,7 @@ SYSCALL(mmap)
 		return -EINVAL;
 	}
 	/* An object of the mapping's size; /dev/zero's offset indexes into it. */
-	if (v.kind == VMA_SHMEM && !(v.shm = shmem_create(len / PAGE_SIZE)))
+	if (v.kind == VMA_SHMEM && !v.mem && !(v.mem = shmem_create(len / PAGE_SIZE)))
 		return -ENOMEM;
 	/* Choosing the place and taking it are one step: other threads map too. */
 	spin_lock(&mm->map_lock);
@@ -185,19 +190,12 @@ SYSCALL(mmap)
 	if (!r) {
 		v.start = addr;
 		v.end = addr + len;
-		if (v.kind == VMA_FILE) {
-			uint64_t size = f->inode->size;
-
-			if (off >= ALIGN_UP(size, PAGE_SIZE))
-				v.file_end = addr;	/* every page is past the end: SIGBUS on touch */
-			else
-				v.file_end = addr + (size - off);
-		}
+		v.file_end = v.end;	/* the object's own size says where the file ends */
 		r = mm_map(mm, &v);
 	}
 	spin_unlock(&mm->map_lock);
-	if (v.kind == VMA_SHMEM)
-		shmem_put(v.shm);	/* the VMA holds its own reference */
+	if (v.kind == VMA_SHMEM && !v.pager)
+		shmem_put(v.mem);	/* the VMA holds its own reference */
 	return r ? r : (long)addr;
 }
 
@@ -280,8 +278,9 @@ static int mapped_whole(struct mm *mm, ul addr, ul len)
 }
 
 /*
- * msync(addr, len, flags) - nothing to write back: the only files are
- * read-only initramfs pages.  The checks are Linux's.
+ * msync(addr, len, flags) - nothing to write back: every file lives in
+ * memory, and a MAP_SHARED store is already in the page cache.  The checks
+ * are Linux's.
  */
 SYSCALL(msync)
 {

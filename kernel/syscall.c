@@ -65,16 +65,22 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[34] = SC(sys_mkdirat, I, L, M),	/* int dfd, name, umode_t mode */
 	[35] = SC(sys_unlinkat, I, L, I),	/* int dfd, name, int flag */
 	[36] = SC(sys_symlinkat, L, I, L),	/* old, int newdfd, new */
-	[37] = SC(sys_renameat2, I, L, I, L, I),	/* linkat: int olddfd, old, int newdfd, new, int flags */
+	[37] = SC(sys_linkat, I, L, I, L, I),	/* int olddfd, old, int newdfd, new, int flags */
 	/* 38 is renameat, which riscv64 does not have (no __ARCH_WANT_RENAMEAT): ENOSYS */
+	[39] = SC(sys_umount2, L, I),		/* name, int flags */
+	[40] = SC(sys_mount, L, L, L, L, L),	/* dev_name, dir_name, type, unsigned long flags, data */
+	[43] = SC(sys_statfs, L, L),		/* pathname, buf */
+	[44] = SC(sys_fstatfs, U, L),		/* unsigned int fd, buf */
 	[45] = SC(sys_truncate, L, L),		/* path, long length */
 	[46] = SC(sys_ftruncate, U, L),		/* unsigned int fd, off_t length */
+	[47] = SC(sys_fallocate, I, I, L, L),	/* int fd, int mode, loff_t offset, loff_t len */
 	[48] = SC(sys_faccessat, I, L, I),	/* int dfd, name, int mode */
 	[49] = SC(sys_chdir, L),		/* name */
+	[50] = SC(sys_fchdir, U),		/* unsigned int fd */
 	[52] = SC(sys_fchmod, U, M),		/* unsigned int fd, umode_t mode */
 	[53] = SC(sys_fchmodat, I, L, M),	/* int dfd, name, umode_t mode */
 	[54] = SC(sys_fchownat, I, L, U, U, I),	/* int dfd, name, uid_t, gid_t, int flag */
-	[55] = SC(sys_fchmod, U, U, U),		/* fchown: unsigned int fd, uid_t, gid_t */
+	[55] = SC(sys_fchown, U, U, U),		/* unsigned int fd, uid_t, gid_t */
 	[56] = SC(sys_openat, I, L, I, M),	/* int dfd, name, int flags, umode_t mode */
 	[57] = SC(sys_close, U),		/* unsigned int fd */
 	[59] = SC(sys_pipe2, L, I),		/* int *fildes, int flags */
@@ -89,6 +95,9 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[65] = SC(sys_readv, U, L, U),
 	[66] = SC(sys_writev, U, L, U),
 	[67] = SC(sys_pread64, U, L, L, L),	/* unsigned int fd, buf, size_t count, loff_t pos */
+	[68] = SC(sys_pwrite64, U, L, L, L),	/* unsigned int fd, buf, size_t count, loff_t pos */
+	[69] = SC(sys_preadv, L, L, L, L, L),	/* unsigned long fd, vec, vlen, pos_l, pos_h */
+	[70] = SC(sys_pwritev, L, L, L, L, L),	/* unsigned long fd, vec, vlen, pos_l, pos_h */
 	[72] = SC(sys_pselect6, I, L, L, L, L, L),	/* int n, inp, outp, exp, tsp, sig */
 	[73] = SC(sys_ppoll, L, U, L, L, L),	/* ufds, unsigned int nfds, tsp, sigmask, size_t */
 	[78] = SC(sys_readlinkat, I, L, L, I),	/* int dfd, name, buf, int bufsiz */
@@ -97,6 +106,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[81] = SC0(sys_sync),
 	[82] = SC(sys_fsync, U),		/* unsigned int fd */
 	[83] = SC(sys_fsync, U),		/* fdatasync: unsigned int fd */
+	[84] = SC(sys_fsync, I),		/* sync_file_range: int fd, ...: nothing to write */
 	[88] = SC(sys_utimensat, I, L, L, I),	/* int dfd, name, utimes, int flags */
 	[93] = SC(sys_exit, I),			/* int error_code */
 	[94] = SC(sys_exit_group, I),		/* int error_code */
@@ -170,9 +180,14 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[261] = SC(sys_prlimit64, I, U, L, L),	/* pid_t pid, unsigned int resource, new, old */
 	/* renameat2: int olddfd, old, int newdfd, new, unsigned int flags */
 	[276] = SC(sys_renameat2, I, L, I, L, U),
+	[267] = SC(sys_fsync, I),		/* syncfs: int fd */
 	[278] = SC(sys_getrandom, L, L, U),	/* buf, size_t len, unsigned int flags */
+	/* preadv2, pwritev2: unsigned long fd, vec, vlen, pos_l, pos_h, rwf_t flags */
+	[286] = SC(sys_preadv2, L, L, L, L, L, I),
+	[287] = SC(sys_pwritev2, L, L, L, L, L, I),
 	[291] = SC(sys_statx, I, L, U, U, L),	/* int dfd, name, unsigned flags, mask, buffer */
 	[435] = SC(sys_clone3, L, L),		/* struct clone_args *uargs, size_t size */
+	[439] = SC(sys_faccessat2, I, L, I, I),	/* int dfd, name, int mode, int flags */
 };
 
 static uint8_t warned[(NR_SYSCALLS + 1 + 7) / 8];

@@ -22,12 +22,15 @@ SYSCALL_DECL(pread64); SYSCALL_DECL(openat); SYSCALL_DECL(close); SYSCALL_DECL(l
 SYSCALL_DECL(newfstatat); SYSCALL_DECL(fstat); SYSCALL_DECL(getdents64); SYSCALL_DECL(pipe2);
 SYSCALL_DECL(dup); SYSCALL_DECL(dup3); SYSCALL_DECL(fcntl); SYSCALL_DECL(ioctl);
 SYSCALL_DECL(readlinkat); SYSCALL_DECL(chdir); SYSCALL_DECL(getcwd); SYSCALL_DECL(faccessat);
-SYSCALL_DECL(statx);
-/* The read-only file system's refusals (fs/readonly.c) */
+SYSCALL_DECL(statx); SYSCALL_DECL(pwrite64); SYSCALL_DECL(preadv); SYSCALL_DECL(pwritev);
+SYSCALL_DECL(preadv2); SYSCALL_DECL(pwritev2); SYSCALL_DECL(fchdir); SYSCALL_DECL(faccessat2);
+SYSCALL_DECL(statfs); SYSCALL_DECL(fstatfs);
+/* Names and attributes (fs/namei_sys.c, attr.c, mount.c) */
 SYSCALL_DECL(mkdirat); SYSCALL_DECL(mknodat); SYSCALL_DECL(symlinkat); SYSCALL_DECL(unlinkat);
 SYSCALL_DECL(fchmodat); SYSCALL_DECL(fchownat); SYSCALL_DECL(truncate); SYSCALL_DECL(renameat2);
-SYSCALL_DECL(utimensat); SYSCALL_DECL(fchmod); SYSCALL_DECL(ftruncate); SYSCALL_DECL(fsync);
-SYSCALL_DECL(sync);
+SYSCALL_DECL(linkat); SYSCALL_DECL(utimensat); SYSCALL_DECL(fchmod); SYSCALL_DECL(fchown);
+SYSCALL_DECL(ftruncate); SYSCALL_DECL(fallocate); SYSCALL_DECL(fsync); SYSCALL_DECL(sync);
+SYSCALL_DECL(mount); SYSCALL_DECL(umount2);
 /* Processes (sys_proc.c) */
 SYSCALL_DECL(clone); SYSCALL_DECL(execve); SYSCALL_DECL(wait4); SYSCALL_DECL(waitid); SYSCALL_DECL(exit);
 SYSCALL_DECL(exit_group); SYSCALL_DECL(getpid); SYSCALL_DECL(getppid); SYSCALL_DECL(gettid);

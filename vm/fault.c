@@ -34,17 +34,17 @@
  *       VMA_ANON, no store the zero frame (zero.c), read-only; COW
  *                          (cow_wrprotect, cow.h) if the area is writable
  *       VMA_ANON, store    a fresh zeroed frame, writable (zero_fill; OOM)
- *       VMA_SHMEM          shmem_frame (shmem.c): the object's frame,
+ *       VMA_SHMEM          shmem_frame (shmem.c): the object's frame (a
+ *                          file's page cache, or shared anonymous memory),
  *                          PTE_SHARED, writable as the area says; past the
- *                          object's end SIGBUS; no frame OOM
- *       VMA_FILE           file_frame -> the area's pager (pager.h):
- *                          a whole page of file data is the page-cache
- *                          frame itself, shared read-only, COW if the area
- *                          is private and writable (and a store goes on at
- *                          once to cow_fault, which copies it); the page
- *                          holding the end of the file is a private copy,
- *                          zeros after the end; past the end SIGBUS; no
- *                          frame for the copy OOM
+ *                          object's end, or a full tmpfs, SIGBUS; OOM
+ *       VMA_FILE           file_frame: the same page-cache frame, mapped
+ *                          read-only, COW if the area is private and
+ *                          writable (and a store goes on at once to
+ *                          cow_fault, which copies it); the page holding an
+ *                          ELF segment's end of file data (file_end) is a
+ *                          private copy, zeros after it; past the end
+ *                          SIGBUS; no frame for the copy OOM
  *                          then the PTE is written, the area notes the page
  *                          (vma_note_mapped), and an executable page gets
  *                          a fence.i (tlb.h)
@@ -112,34 +112,34 @@ static enum fault_result fault_present(struct tlb_batch *b, pte_t *e, unsigned l
 }
 
 /*
- * file_frame - the frame to map for page @va of file VMA @v: the
+ * file_frame - the frame to map for page @va of private file VMA @v: the
  * page-cache frame itself (with a new reference, *shared = 1) if the whole
  * page is file data, else a private frame holding the file bytes and zeros
  * after file_end (the page where an ELF segment's file data ends).  0 when
- * out of memory, with *sigbus set when the page lies past the file.
+ * out of memory, with *sigbus set when the page lies past the file's end
+ * or past file_end.
  */
 static phys_addr_t file_frame(struct vma *v, unsigned long va, int *shared, int *sigbus)
 {
-	unsigned long off = v->file_off + (va - v->start);
-	phys_addr_t cache = v->pager->page(v->object, off / PAGE_SIZE), n;
+	unsigned long index = (v->file_off + (va - v->start)) / PAGE_SIZE;
+	phys_addr_t cache, n;
 
 	*shared = 0;
-	*sigbus = 0;
-	if (va + PAGE_SIZE <= v->file_end && cache) {
-		pmm_get(cache);
-		*shared = 1;
+	*sigbus = va >= v->file_end;	/* ELF bss is a separate VMA_ANON */
+	if (*sigbus)
+		return 0;
+	cache = shmem_frame(v->mem, index, sigbus);
+	if (!cache || va + PAGE_SIZE <= v->file_end) {
+		*shared = cache != 0;
 		return cache;
 	}
-	if (va >= v->file_end || !cache) {
-		*sigbus = 1;	/* past the end of the file (ELF bss is a separate VMA_ANON) */
-		return 0;
-	}
 	n = pmm_alloc();
-	if (!n)
-		return 0;
-	size_t keep = v->file_end - va;
-	memcpy(phys_to_virt(n), phys_to_virt(cache), keep);
-	memset((char *)phys_to_virt(n) + keep, 0, PAGE_SIZE - keep);
+	if (n) {
+		size_t keep = v->file_end - va;
+		memcpy(phys_to_virt(n), phys_to_virt(cache), keep);
+		memset((char *)phys_to_virt(n) + keep, 0, PAGE_SIZE - keep);
+	}
+	pmm_put(cache);
 	return n;
 }
 
@@ -177,7 +177,7 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, s
 	} else if (v->kind == VMA_SHMEM) {
 		int sigbus;
 
-		frame = shmem_frame(v->shm, (v->file_off + (va - v->start)) / PAGE_SIZE, &sigbus);
+		frame = shmem_frame(v->mem, (v->file_off + (va - v->start)) / PAGE_SIZE, &sigbus);
 		if (sigbus)
 			return FAULT_SIGBUS;
 		if (!frame)

@@ -29,6 +29,13 @@ uint64_t mm_prot_to_pte(unsigned prot)
 	return f;
 }
 
+/*
+ * Every address space, for mm_zap_object.  In the lock order between
+ * sched_lock and mm->lock: a zap holds it while it takes each mm's lock.
+ */
+static struct spinlock mm_list_lock = SPINLOCK_INIT("mm_list");
+static struct mm *mm_all;
+
 struct mm *mm_create(void)
 {
 	struct mm *mm = kzalloc(sizeof(*mm));
@@ -47,6 +54,12 @@ struct mm *mm_create(void)
 	mm->lock = (struct spinlock)SPINLOCK_INIT("mm");
 	mm->refs = 1;
 	mm->stack_top = USER_STACK_TOP;
+	spin_lock(&mm_list_lock);
+	mm->all_next = mm_all;
+	if (mm_all)
+		mm_all->all_prev = mm;
+	mm_all = mm;
+	spin_unlock(&mm_list_lock);
 	return mm;
 }
 
@@ -99,6 +112,11 @@ void mm_put(struct mm *mm)
 	 */
 	if (__atomic_load_n(&mm->tlb_harts, __ATOMIC_ACQUIRE))
 		panic("mm_put: harts %#lx still in a dead address space", mm->tlb_harts);
+	spin_lock(&mm_list_lock);	/* a zap can no longer find it */
+	*(mm->all_prev ? &mm->all_prev->all_next : &mm_all) = mm->all_next;
+	if (mm->all_next)
+		mm->all_next->all_prev = mm->all_prev;
+	spin_unlock(&mm_list_lock);
 	ptshare_teardown(mm);
 	for (v = mm->vmas; v; v = next) {
 		next = v->next;
@@ -116,15 +134,23 @@ struct vma *vma_dup(const struct vma *v)
 		return 0;
 	*n = *v;
 	n->next = 0;
-	if (n->kind == VMA_SHMEM && n->shm)
-		shmem_get(n->shm);
+	if (n->mem) {
+		shmem_get(n->mem);
+		shmem_mapped(n->mem);
+	}
+	if (n->pager)
+		n->pager->hold(n->object);
 	return n;
 }
 
 void vma_free(struct vma *v)
 {
-	if (v->kind == VMA_SHMEM && v->shm)
-		shmem_put(v->shm);
+	if (v->mem) {
+		shmem_unmapped(v->mem);
+		shmem_put(v->mem);
+	}
+	if (v->pager)
+		v->pager->release(v->object);
 	kfree(v);
 }
 
@@ -335,6 +361,41 @@ unsigned long mm_find_free(struct mm *mm, unsigned long hint, unsigned long len)
 	return a;
 }
 
+/* zap_vma - unmap the pages of @v that show page @first of its object or later. mm->lock held. */
+static void zap_vma(struct mm *mm, struct vma *v, unsigned long first, struct tlb_batch *b)
+{
+	unsigned long from = v->start, pg = v->file_off / PAGE_SIZE;
+
+	if (first > pg) {
+		if (first - pg >= (v->end - v->start) / PAGE_SIZE)
+			return;
+		from += (first - pg) * PAGE_SIZE;
+	}
+	from = MAX(from, v->mapped_lo);
+	if (from >= v->mapped_hi)
+		return;
+	/* Out of memory for a private table: the pages stay mapped, their frames held. */
+	if (!ptshare_make_private(mm, from, v->mapped_hi, b))
+		unmap_pages(mm, from, v->mapped_hi, b);
+}
+
+void mm_zap_object(struct shmem *mem, unsigned long first)
+{
+	spin_lock(&mm_list_lock);
+	for (struct mm *mm = mm_all; mm; mm = mm->all_next) {
+		struct tlb_batch b;
+
+		spin_lock(&mm->lock);
+		tlb_batch_init(&b, mm);
+		for (struct vma *v = mm->vmas; v; v = v->next)
+			if (v->mem == mem)
+				zap_vma(mm, v, first, &b);
+		tlb_batch_finish(&b);
+		spin_unlock(&mm->lock);
+	}
+	spin_unlock(&mm_list_lock);
+}
+
 int mm_shared_key(struct mm *mm, unsigned long va, const void **obj, unsigned long *off)
 {
 	struct vma *v;
@@ -343,7 +404,7 @@ int mm_shared_key(struct mm *mm, unsigned long va, const void **obj, unsigned lo
 	spin_lock(&mm->lock);
 	v = vma_find(mm, va);
 	if (v && v->kind == VMA_SHMEM) {
-		*obj = v->shm;
+		*obj = v->mem;
 		*off = v->file_off + (va - v->start);
 		shared = 1;
 	}
@@ -435,7 +496,7 @@ void mm_rss(struct mm *mm, struct mm_rss *r)
 			phys_addr_t pa = pte_to_pa(*e);
 			int clean = pa == zero_frame || pa == sigpage_frame ||
 				    (v->kind == VMA_FILE &&
-				     pa == v->pager->page(v->object, (v->file_off + va - v->start) / PAGE_SIZE));
+				     pa == shmem_lookup(v->mem, (v->file_off + va - v->start) / PAGE_SIZE));
 			/* A shared-memory object holds a reference of its own on each frame. */
 			int shared = pmm_refcount(pa) > (v->kind == VMA_SHMEM ? 2u : 1u) ||
 				     ptshare_is_shared(e);

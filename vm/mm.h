@@ -20,8 +20,8 @@
 /* vma->kind: how a page of the area is filled on first touch. */
 enum vma_kind {
 	VMA_ANON,	/* demand-zero */
-	VMA_FILE,	/* from a pager's object (a file's page cache), zero past file_end */
-	VMA_SHMEM,	/* shared anonymous memory: the pages of vma->shm (shmem.h) */
+	VMA_FILE,	/* private: vma->mem's pages copy-on-write (a file's page cache) */
+	VMA_SHMEM,	/* shared: vma->mem's pages writable by every mapper (shmem.h) */
 	VMA_SIGPAGE,	/* the shared signal-return trampoline */
 };
 
@@ -48,18 +48,17 @@ struct vma {
 	unsigned prot;			/* PROT_* */
 	enum vma_kind kind;
 	unsigned flags;
-	const struct vm_pager *pager;	/* VMA_FILE: where its pages come from (pager.h) */
-	unsigned long file_off;		/* file offset that maps to start (page aligned) */
-	unsigned long file_end;		/* first va whose bytes are zero, not file data */
+	unsigned long file_off;		/* offset in mem that maps to start (page aligned) */
 	/*
-	 * The backing object, by kind.  One word for both: struct vma stays
-	 * the size whose copies the compiler does inline (fork and exec copy
-	 * VMAs by the dozen).
+	 * First va whose bytes are zero, not file data: an ELF segment's end
+	 * of file data, mid-page (fault.c copies that page).  Mappings made by
+	 * mmap set it to end: their size is the object's own, read at the fault.
 	 */
-	union {
-		void *object;		/* VMA_FILE: the pager's object, e.g. an inode */
-		struct shmem *shm;	/* VMA_SHMEM: one reference per VMA; page 0 at file_off */
-	};
+	unsigned long file_end;
+	struct shmem *mem;		/* VMA_FILE, VMA_SHMEM: the pages; one reference per VMA */
+	/* The file mapped, if any: for /proc/PID/maps, held through its pager (pager.h). */
+	const struct vm_pager *pager;
+	void *object;
 	/*
 	 * Every present page of the area lies in [mapped_lo, mapped_hi): fork
 	 * and exit walk only that, not the whole reservation (an 8 MiB stack
@@ -97,6 +96,7 @@ struct mm {
 	struct vma *vmas;
 	unsigned long brk_start, brk;
 	unsigned long stack_top;
+	struct mm *all_next, *all_prev;	/* every mm, for mm_zap_object (mm_list_lock) */
 };
 
 #define USER_STACK_TOP		0x3fff000000UL
@@ -122,7 +122,8 @@ struct vma *vma_find(struct mm *mm, unsigned long addr);
 /*
  * mm_map - add an area like @tmpl (start, end, prot, kind, flags and the
  * backing fields are used), replacing whatever overlapped it (MAP_FIXED
- * semantics).  The area takes its own reference on tmpl->shm.  Takes
+ * semantics).  The area takes its own references on tmpl->mem and the
+ * pager's object.  Takes
  * mm->lock.  Returns 0 or -ENOMEM.
  */
 int mm_map(struct mm *mm, const struct vma *tmpl);
@@ -174,7 +175,15 @@ struct mm_rss {
 void mm_rss(struct mm *mm, struct mm_rss *r);
 
 /*
- * mm_shared_key - if user address @va lies in MAP_SHARED anonymous memory,
+ * mm_zap_object - take away every mapping, in every address space, of
+ * pages @first and beyond of @mem (a file shrunk by truncate): a later touch
+ * faults and finds them past the end.  Takes each mm's lock in turn; call
+ * with no lock held.
+ */
+void mm_zap_object(struct shmem *mem, unsigned long first);
+
+/*
+ * mm_shared_key - if user address @va lies in MAP_SHARED memory (anonymous or a file),
  * name it the same way in every process that maps it: the object and the
  * byte offset in it (1); else 0.  Futexes meet there.  Takes mm->lock.
  */

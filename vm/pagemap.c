@@ -70,6 +70,54 @@ int pagemap_store(struct pagemap *m, unsigned long index, phys_addr_t frame)
 	return 0;
 }
 
+phys_addr_t pagemap_take(struct pagemap *m, unsigned long index)
+{
+	phys_addr_t n = m->root, f;
+
+	if (!n || !covers(m->height, index))
+		return 0;
+	for (int level = m->height - 1; level > 0 && n; level--)
+		n = node(n)[slot(index, level)];
+	if (!n)
+		return 0;
+	f = node(n)[slot(index, 0)];
+	node(n)[slot(index, 0)] = 0;
+	return f;
+}
+
+/*
+ * next_in - the first index >= @index held under node @n at @level (which
+ * covers indexes from @base): 1 with *@found, else 0.
+ */
+static int next_in(phys_addr_t n, int level, unsigned long base, unsigned long index,
+		   unsigned long *found)
+{
+	unsigned long span = 1UL << (SLOT_BITS * level);	/* indexes per slot */
+	unsigned first = index > base ? (unsigned)((index - base) / span) : 0;
+
+	for (unsigned i = first; i < SLOTS; i++) {
+		phys_addr_t c = node(n)[i];
+		unsigned long b = base + i * span;
+
+		if (!c)
+			continue;
+		if (level == 0) {
+			*found = b;
+			return 1;
+		}
+		if (next_in(c, level - 1, b, index, found))
+			return 1;
+	}
+	return 0;
+}
+
+int pagemap_next(const struct pagemap *m, unsigned long index, unsigned long *found)
+{
+	if (!m->root || !covers(m->height, index))
+		return 0;
+	return next_in(m->root, m->height - 1, 0, index, found);
+}
+
 /* clear_node - drop what node @n at @level holds, then the node itself. */
 static void clear_node(phys_addr_t n, int level)
 {

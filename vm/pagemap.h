@@ -27,6 +27,18 @@ phys_addr_t pagemap_lookup(const struct pagemap *m, unsigned long index);
  */
 int pagemap_store(struct pagemap *m, unsigned long index, phys_addr_t frame);
 
+/*
+ * pagemap_take - remove the frame at @index and hand its reference to the
+ * caller: the frame, or 0 if the slot was empty.  Nodes stay until clear.
+ */
+phys_addr_t pagemap_take(struct pagemap *m, unsigned long index);
+
+/*
+ * pagemap_next - the lowest index >= @index whose slot holds a frame: 1 with
+ * it in *@found, or 0 if there is none.  Skips empty subtrees whole.
+ */
+int pagemap_next(const struct pagemap *m, unsigned long index, unsigned long *found);
+
 /* pagemap_clear - drop every frame's reference and free the nodes: the map is empty again. */
 void pagemap_clear(struct pagemap *m);
 

@@ -1,23 +1,31 @@
 /*
- * shmem.c - shared anonymous memory objects (see shmem.h).
- *
- * Lock order: a fault holds the faulting mm's lock, then takes the
- * object's lock to find or make the frame.  The object's lock is never
- * held while taking an mm's.
+ * shmem.c - memory objects: the page cache of tmpfs files and shared
+ * anonymous memory (see shmem.h).
  */
 #include "shmem.h"
+#include "mm.h"
 #include "pagemap.h"
+#include "phys.h"
 #include "kmalloc.h"
 #include "../kernel/spinlock.h"
 
 struct shmem {
-	struct spinlock lock;		/* the page map */
-	int refs;			/* VMAs that map the object (atomic) */
-	unsigned long pages;		/* its size, fixed at creation */
+	struct spinlock lock;		/* the page map and the size */
+	int refs;			/* VMAs, inodes and segments holding it (atomic) */
+	int mapcount;			/* VMAs naming it (atomic): is a zap needed? */
+	uint64_t size;			/* bytes */
+	unsigned long pages;		/* frames in the map */
+	struct shmem_quota *quota;	/* NULL: no limit but memory */
 	struct pagemap map;
 };
 
-struct shmem *shmem_create(unsigned long pages)
+/*
+ * Frames held by every object (/proc/meminfo's Shmem and Cached), and by
+ * the objects some VMA maps (its Mapped: by object, not by page).
+ */
+static unsigned long total_pages, mapped_pages;
+
+struct shmem *shmem_create_file(struct shmem_quota *q)
 {
 	struct shmem *s = kzalloc(sizeof(*s));
 
@@ -25,7 +33,16 @@ struct shmem *shmem_create(unsigned long pages)
 		return 0;
 	s->lock = (struct spinlock)SPINLOCK_INIT("shmem");
 	s->refs = 1;
-	s->pages = pages;
+	s->quota = q;
+	return s;
+}
+
+struct shmem *shmem_create(unsigned long pages)
+{
+	struct shmem *s = shmem_create_file(0);
+
+	if (s)
+		s->size = (uint64_t)pages * PAGE_SIZE;
 	return s;
 }
 
@@ -34,31 +51,208 @@ void shmem_get(struct shmem *s)
 	__atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
 }
 
+/* uncharge - @n frames left object @s: give them back to its quota and the total. */
+static void uncharge(struct shmem *s, unsigned long n)
+{
+	s->pages -= n;
+	__atomic_sub_fetch(&total_pages, n, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&s->mapcount, __ATOMIC_RELAXED))
+		__atomic_sub_fetch(&mapped_pages, n, __ATOMIC_RELAXED);
+	if (s->quota)
+		__atomic_sub_fetch(&s->quota->used, n, __ATOMIC_RELAXED);
+}
+
 void shmem_put(struct shmem *s)
 {
 	if (__atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) != 0)
 		return;
+	uncharge(s, s->pages);
 	pagemap_clear(&s->map);
 	kfree(s);
+}
+
+uint64_t shmem_size(struct shmem *s)
+{
+	return __atomic_load_n(&s->size, __ATOMIC_RELAXED);
+}
+
+/*
+ * make_page - a new zeroed frame stored at @index, charged to the quota.
+ * s->lock held.  The frame, or 0 with *err = -ENOSPC or -ENOMEM.
+ */
+static phys_addr_t make_page(struct shmem *s, unsigned long index, int *err)
+{
+	phys_addr_t f;
+
+	if (s->quota) {
+		unsigned long used = __atomic_add_fetch(&s->quota->used, 1, __ATOMIC_RELAXED);
+		if (used > s->quota->max) {
+			__atomic_sub_fetch(&s->quota->used, 1, __ATOMIC_RELAXED);
+			*err = -ENOSPC;
+			return 0;
+		}
+	}
+	f = pmm_alloc_zeroed();
+	if (f && pagemap_store(&s->map, index, f)) {
+		pmm_put(f);
+		f = 0;
+	}
+	if (!f) {
+		if (s->quota)
+			__atomic_sub_fetch(&s->quota->used, 1, __ATOMIC_RELAXED);
+		*err = -ENOMEM;
+		return 0;
+	}
+	s->pages++;
+	__atomic_add_fetch(&total_pages, 1, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&s->mapcount, __ATOMIC_RELAXED))
+		__atomic_add_fetch(&mapped_pages, 1, __ATOMIC_RELAXED);
+	return f;
+}
+
+phys_addr_t shmem_page(struct shmem *s, unsigned long index, int alloc, int *err)
+{
+	phys_addr_t f;
+
+	*err = 0;
+	spin_lock(&s->lock);
+	f = pagemap_lookup(&s->map, index);
+	if (!f && alloc)
+		f = make_page(s, index, err);
+	if (f)
+		pmm_get(f);		/* the caller's reference; the map keeps its own */
+	spin_unlock(&s->lock);
+	return f;
 }
 
 phys_addr_t shmem_frame(struct shmem *s, unsigned long index, int *sigbus)
 {
 	phys_addr_t f;
+	int err = 0;
 
-	*sigbus = index >= s->pages;
-	if (*sigbus)
-		return 0;
+	*sigbus = 0;
 	spin_lock(&s->lock);
+	if ((uint64_t)index >= (s->size + PAGE_SIZE - 1) / PAGE_SIZE) {
+		spin_unlock(&s->lock);
+		*sigbus = 1;
+		return 0;
+	}
 	f = pagemap_lookup(&s->map, index);
-	if (!f && (f = pmm_alloc_zeroed())) {
-		if (pagemap_store(&s->map, index, f)) {
-			pmm_put(f);
-			f = 0;
+	if (!f)
+		f = make_page(s, index, &err);
+	if (f)
+		pmm_get(f);
+	spin_unlock(&s->lock);
+	*sigbus = err == -ENOSPC;
+	return f;
+}
+
+phys_addr_t shmem_lookup(struct shmem *s, unsigned long index)
+{
+	return pagemap_lookup(&s->map, index);
+}
+
+/* zero_tail - zero the bytes of the page holding offset @from past @from. s->lock held. */
+static void zero_tail(struct shmem *s, uint64_t from)
+{
+	size_t in = from % PAGE_SIZE;
+	phys_addr_t f;
+
+	if (in && (f = pagemap_lookup(&s->map, from / PAGE_SIZE)))
+		memset((char *)phys_to_virt(f) + in, 0, PAGE_SIZE - in);
+}
+
+int shmem_set_size(struct shmem *s, uint64_t size)
+{
+	unsigned long first = (size + PAGE_SIZE - 1) / PAGE_SIZE, idx, n = 0;
+	int shrink;
+
+	if (size > SHMEM_MAX_SIZE)
+		return -EFBIG;
+	spin_lock(&s->lock);
+	shrink = size < s->size;
+	/* Either way the bytes past the new or the old end in that page read as zeros. */
+	zero_tail(s, shrink ? size : s->size);
+	s->size = size;
+	while (shrink && pagemap_next(&s->map, first, &idx)) {
+		pmm_put(pagemap_take(&s->map, idx));	/* mappers hold their own references */
+		first = idx + 1;
+		n++;
+	}
+	uncharge(s, n);
+	spin_unlock(&s->lock);
+	if (shrink && __atomic_load_n(&s->mapcount, __ATOMIC_ACQUIRE))
+		mm_zap_object(s, (size + PAGE_SIZE - 1) / PAGE_SIZE);
+	return 0;
+}
+
+void shmem_extend(struct shmem *s, uint64_t size)
+{
+	spin_lock(&s->lock);
+	if (size > s->size)
+		s->size = size;
+	spin_unlock(&s->lock);
+}
+
+int64_t shmem_seek(struct shmem *s, uint64_t off, int want_data)
+{
+	unsigned long idx;
+	int64_t r = -1;
+
+	spin_lock(&s->lock);
+	if (off < s->size) {
+		int held = pagemap_next(&s->map, off / PAGE_SIZE, &idx);
+
+		if (want_data) {
+			if (held && (uint64_t)idx * PAGE_SIZE < s->size)
+				r = (int64_t)MAX(off, (uint64_t)idx * PAGE_SIZE);
+		} else {
+			/* The first page from off's that is not held. */
+			unsigned long i = off / PAGE_SIZE;
+			while (held && idx == i) {
+				i++;
+				held = pagemap_next(&s->map, i, &idx);
+			}
+			r = (int64_t)MIN(s->size, MAX(off, (uint64_t)i * PAGE_SIZE));
 		}
 	}
-	if (f)
-		pmm_get(f);		/* the caller's reference; the map keeps its own */
 	spin_unlock(&s->lock);
-	return f;
+	return r;
+}
+
+unsigned long shmem_pages(struct shmem *s)
+{
+	return __atomic_load_n(&s->pages, __ATOMIC_RELAXED);
+}
+
+unsigned long shmem_total_pages(void)
+{
+	return __atomic_load_n(&total_pages, __ATOMIC_RELAXED);
+}
+
+unsigned long shmem_mapped_pages(void)
+{
+	return __atomic_load_n(&mapped_pages, __ATOMIC_RELAXED);
+}
+
+/* The first mapping and the last unmapping move the object's pages in or out of Mapped. */
+void shmem_mapped(struct shmem *s)
+{
+	spin_lock(&s->lock);
+	if (s->mapcount++ == 0)
+		__atomic_add_fetch(&mapped_pages, s->pages, __ATOMIC_RELAXED);
+	spin_unlock(&s->lock);
+}
+
+void shmem_unmapped(struct shmem *s)
+{
+	spin_lock(&s->lock);
+	if (--s->mapcount == 0)
+		__atomic_sub_fetch(&mapped_pages, s->pages, __ATOMIC_RELAXED);
+	spin_unlock(&s->lock);
+}
+
+int shmem_mapcount(struct shmem *s)
+{
+	return __atomic_load_n(&s->mapcount, __ATOMIC_RELAXED);
 }

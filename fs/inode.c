@@ -1,0 +1,204 @@
+/*
+ * inode.c - inodes and in-memory directories (see inode.h): creation,
+ * references, times, entries, and the pager that lets a mapping hold and
+ * name a file.
+ */
+#include "../kernel/kernel.h"
+#include "../kernel/time.h"
+#include "../vm/kmalloc.h"
+#include "../vm/pager.h"
+#include "../vm/shmem.h"
+#include "inode.h"
+
+struct spinlock vfs_lock = SPINLOCK_INIT("vfs");
+struct inode *vfs_root;
+
+/* Inode numbers: one sequence for every file system, so (dev, ino) is unique anyway. */
+static uint64_t next_ino = 1;
+
+struct timespec64 inode_now(void)
+{
+	uint64_t ns = time_realtime_ns();
+
+	return (struct timespec64){ (int64_t)(ns / 1000000000), (int64_t)(ns % 1000000000) };
+}
+
+struct inode *inode_new(struct super *sb, uint32_t mode)
+{
+	struct inode *ip;
+
+	spin_lock(&vfs_lock);
+	if (sb->max_inodes && sb->inodes >= sb->max_inodes) {
+		spin_unlock(&vfs_lock);
+		return 0;
+	}
+	sb->inodes++;
+	spin_unlock(&vfs_lock);
+	ip = kzalloc(sizeof(*ip));
+	if (!ip) {
+		spin_lock(&vfs_lock);
+		sb->inodes--;
+		spin_unlock(&vfs_lock);
+		return 0;
+	}
+	ip->refs = 1;
+	ip->mode = mode;
+	ip->sb = sb;
+	ip->ino = __atomic_fetch_add(&next_ino, 1, __ATOMIC_RELAXED);
+	ip->atime = ip->mtime = ip->ctime = ip->btime = inode_now();
+	ip->tail = &ip->entries;
+	ip->next_cookie = 3;		/* 1 and 2 are "." and ".." */
+	ip->parent = ip;
+	return ip;
+}
+
+struct inode *inode_get_locked(struct inode *ip)
+{
+	ip->refs++;
+	return ip;
+}
+
+struct inode *inode_get(struct inode *ip)
+{
+	spin_lock(&vfs_lock);
+	ip->refs++;
+	spin_unlock(&vfs_lock);
+	return ip;
+}
+
+/* inode_free - @ip has no links and no references: give back everything it holds. */
+static void inode_free(struct inode *ip)
+{
+	struct super *sb = ip->sb;
+	int last;
+
+	if (ip->mem)
+		shmem_put(ip->mem);
+	kfree(ip->link);
+	kfree(ip->path);
+	kfree(ip->locks);
+	kfree(ip);
+	spin_lock(&vfs_lock);
+	last = --sb->inodes == 0 && !sb->mnt;
+	spin_unlock(&vfs_lock);
+	if (last)
+		tmpfs_super_free(sb);	/* unmounted, and its last file is gone */
+}
+
+void inode_put(struct inode *ip)
+{
+	int dead;
+
+	spin_lock(&vfs_lock);
+	dead = --ip->refs == 0 && ip->nlink == 0;
+	spin_unlock(&vfs_lock);
+	if (dead)
+		inode_free(ip);
+}
+
+uint64_t inode_size(struct inode *ip)
+{
+	if (ip->mem)
+		return shmem_size(ip->mem);
+	if (ip->link)
+		return strlen(ip->link);
+	if (S_ISDIR(ip->mode))
+		return (ip->nentries + 2) * 20;		/* tmpfs's size of a directory */
+	return 0;
+}
+
+void inode_touch(struct inode *ip, unsigned which)
+{
+	struct timespec64 now = inode_now();
+
+	if (which & TOUCH_A)
+		ip->atime = now;
+	if (which & TOUCH_M)
+		ip->mtime = now;
+	if (which & TOUCH_C)
+		ip->ctime = now;
+}
+
+struct dentry *dir_find(struct inode *dir, const char *name, size_t len)
+{
+	for (struct dentry *d = dir->entries; d; d = d->next)
+		if (!strncmp(d->name, name, len) && !d->name[len])
+			return d;
+	return 0;
+}
+
+int dir_add(struct inode *dir, const char *name, size_t len, struct inode *ip)
+{
+	struct dentry *d = kmalloc(sizeof(*d) + len + 1);
+
+	if (!d)
+		return -ENOMEM;
+	memcpy(d->name, name, len);
+	d->name[len] = 0;
+	d->inode = ip;
+	d->cookie = dir->next_cookie++;
+	d->next = 0;
+	*dir->tail = d;
+	dir->tail = &d->next;
+	dir->nentries++;
+	ip->nlink++;
+	if (S_ISDIR(ip->mode)) {
+		ip->parent = dir;
+		dir->nlink++;		/* the child's ".." */
+		ip->nlink++;		/* its own "." */
+	}
+	return 0;
+}
+
+struct inode *dir_remove(struct inode *dir, struct dentry *d)
+{
+	struct dentry **pp = &dir->entries;
+	struct inode *ip = d->inode;
+
+	while (*pp != d)
+		pp = &(*pp)->next;
+	*pp = d->next;
+	if (dir->tail == &d->next)
+		dir->tail = pp;
+	dir->nentries--;
+	kfree(d);
+	ip->refs++;
+	ip->nlink--;
+	if (S_ISDIR(ip->mode)) {
+		dir->nlink--;
+		ip->nlink--;		/* a directory's last name goes with its "." */
+	}
+	return ip;
+}
+
+const char *dir_name_of(struct inode *ip)
+{
+	if (ip->parent == ip)
+		return 0;
+	for (struct dentry *d = ip->parent->entries; d; d = d->next)
+		if (d->inode == ip)
+			return d->name;
+	return 0;
+}
+
+/* pager_hold / pager_release / pager_name - inode_pager: a mapping's hold on its file. */
+static void pager_hold(void *obj)
+{
+	inode_get(obj);
+}
+
+static void pager_release(void *obj)
+{
+	inode_put(obj);
+}
+
+static const char *pager_name(void *obj, unsigned long *ino)
+{
+	struct inode *ip = obj;
+
+	*ino = ip->ino;
+	return ip->path ? ip->path : "";
+}
+
+const struct vm_pager inode_pager = { .hold = pager_hold, .release = pager_release,
+				      .name = pager_name };

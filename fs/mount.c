@@ -1,0 +1,348 @@
+/*
+ * mount.c - the mount table: the root tmpfs and what is mounted on it
+ * (/dev, /dev/shm, /proc at boot; any tmpfs or proc later), mount(2),
+ * umount2(2), and the text of /proc/mounts and /proc/self/mountinfo.
+ *
+ * A mount hangs a super block's root on a directory (inode->mounted); the
+ * path walk crosses it both ways (namei.c).  One super block is mounted
+ * once (no bind mounts), so a super block knows its mount.
+ */
+#include "../kernel/kernel.h"
+#include "../kernel/syscall.h"
+#include "../vm/kmalloc.h"
+#include "../vm/phys.h"
+#include "../vm/pmm.h"
+#include "../vm/shmem.h"
+#include "../vm/uaccess.h"
+#include "devfs.h"
+#include "inode.h"
+#include "mount.h"
+#include "namei.h"
+#include "vfs.h"
+
+#define MS_RDONLY	1
+#define MS_REMOUNT	32
+#define MS_BIND		4096
+#define MS_MOVE		8192
+#define MNT_FORCE	1
+#define MNT_DETACH	2
+#define MNT_EXPIRE	4
+#define UMOUNT_NOFOLLOW	8
+
+static struct mount *mounts;		/* vfs_lock */
+static struct super *procfs_sb;
+static int next_mnt_id = 20;
+
+struct super *proc_super(void)
+{
+	return procfs_sb;
+}
+
+int mount_attach(struct super *sb, struct inode *at, const char *source, unsigned long flags)
+{
+	struct mount *m = kzalloc(sizeof(*m)), **pp;
+
+	if (!m)
+		return -ENOMEM;
+	m->sb = sb;
+	m->flags = flags;
+	m->id = next_mnt_id++;
+	strlcpy(m->source, source, sizeof(m->source));
+	spin_lock(&vfs_lock);
+	if (at && (at->mounted || !S_ISDIR(at->mode) || at->nlink == 0)) {
+		spin_unlock(&vfs_lock);
+		kfree(m);
+		return at->mounted ? -EBUSY : -ENOENT;
+	}
+	m->mountpoint = at ? inode_get_locked(at) : 0;
+	if (at)
+		at->mounted = m;
+	sb->mnt = m;
+	for (pp = &mounts; *pp; pp = &(*pp)->next)
+		;
+	*pp = m;
+	spin_unlock(&vfs_lock);
+	return 0;
+}
+
+/* tree_free - unlink everything under directory @dir, depth first (an unmounted tmpfs). */
+static void tree_free(struct inode *dir)
+{
+	for (;;) {
+		struct inode *ip = 0;
+
+		spin_lock(&vfs_lock);
+		if (dir->entries)
+			ip = dir_remove(dir, dir->entries);
+		spin_unlock(&vfs_lock);
+		if (!ip)
+			return;
+		if (S_ISDIR(ip->mode))
+			tree_free(ip);
+		inode_put(ip);
+	}
+}
+
+/*
+ * mount_detach - take mount @m out of the tree; with @lazy even if files
+ * of it are still open (they keep its super block alive).  vfs_lock held
+ * on entry, dropped on return.  0 or -EBUSY.
+ */
+static long mount_detach(struct mount *m, struct inode *held, int lazy)
+{
+	struct super *sb = m->sb;
+	struct mount **pp;
+
+	/* Busy: references beyond the root's own and the caller's walk (@held). */
+	if (!lazy && sb->root->refs > 1 + (held == sb->root)) {
+		spin_unlock(&vfs_lock);
+		return -EBUSY;
+	}
+	for (pp = &mounts; *pp != m; pp = &(*pp)->next)
+		;
+	*pp = m->next;
+	m->mountpoint->mounted = 0;
+	sb->mnt = 0;
+	spin_unlock(&vfs_lock);
+	inode_put(m->mountpoint);
+	kfree(m);
+	tree_free(sb->root);
+	spin_lock(&vfs_lock);
+	sb->root->nlink = 0;
+	spin_unlock(&vfs_lock);
+	inode_put(sb->root);		/* the super block's own reference: the last frees it */
+	return 0;
+}
+
+/* parse_size - a tmpfs size= value: bytes with k/m/g, or a percentage of RAM; in pages. */
+static unsigned long parse_size(const char *v)
+{
+	unsigned long n = 0;
+
+	while (*v >= '0' && *v <= '9')
+		n = n * 10 + (unsigned long)(*v++ - '0');
+	switch (*v) {
+	case 'k': case 'K': n <<= 10; break;
+	case 'm': case 'M': n <<= 20; break;
+	case 'g': case 'G': n <<= 30; break;
+	case '%': return pmm_total_frames() * n / 100;
+	}
+	return (n + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
+/* tmpfs_options - apply "size=..,nr_inodes=..,mode=.." to @sb. 0 or -EINVAL. */
+static long tmpfs_options(struct super *sb, const char *opts)
+{
+	while (opts && *opts) {
+		const char *e = opts;
+		while (*e && *e != ',')
+			e++;
+		if (!strncmp(opts, "size=", 5)) {
+			unsigned long pages = parse_size(opts + 5);
+			if (!pages)
+				return -EINVAL;
+			sb->quota->max = pages;
+		} else if (!strncmp(opts, "nr_inodes=", 10)) {
+			sb->max_inodes = parse_size(opts + 10) * PAGE_SIZE;
+		} else if (!strncmp(opts, "mode=", 5)) {
+			uint32_t m = 0;
+			for (const char *c = opts + 5; c < e; c++)
+				m = m * 8 + (uint32_t)(*c - '0');
+			sb->root->mode = S_IFDIR | (m & 07777);
+		}
+		opts = *e ? e + 1 : e;
+	}
+	return 0;
+}
+
+/* copy_str - a user string of at most @n bytes into @buf; "" for NULL. */
+static long copy_str(ul u, char *buf, size_t n)
+{
+	long r;
+
+	buf[0] = 0;
+	if (!u)
+		return 0;
+	r = uaccess_strncpy_from_user(buf, u, n);
+	return r < 0 ? r : 0;
+}
+
+/*
+ * mount(source, target, type, flags, data) - a new tmpfs (size=,
+ * nr_inodes=, mode=) or proc on a directory; MS_REMOUNT changes a tmpfs's
+ * size.  Bind and move mounts are EINVAL here.
+ */
+SYSCALL(mount)
+{
+	char source[32], type[16], *opts;
+	struct nameidata nd;
+	struct super *sb;
+	phys_addr_t pg;
+	long r;
+
+	if ((r = copy_str(a0, source, sizeof(source))) || (r = copy_str(a2, type, sizeof(type))))
+		return r == -ENAMETOOLONG ? -ENODEV : r;
+	if (a3 & (MS_BIND | MS_MOVE))
+		return -EINVAL;
+	if (!(pg = pmm_alloc()))
+		return -ENOMEM;
+	opts = phys_to_virt(pg);
+	if ((r = copy_str(a4, opts, PAGE_SIZE)))
+		goto out;
+	if ((r = namei_user(AT_FDCWD, a1, LOOKUP_FOLLOW, &nd)))
+		goto out;
+	if (nd.proc) {
+		r = -EBUSY;
+	} else if (a3 & MS_REMOUNT) {
+		r = nd.inode == nd.inode->sb->root && nd.inode->sb->quota ?
+			tmpfs_options(nd.inode->sb, opts) : -EINVAL;
+	} else if (!S_ISDIR(nd.inode->mode)) {
+		r = -ENOTDIR;
+	} else if (strcmp(type, "tmpfs") && strcmp(type, "proc") && strcmp(type, "devtmpfs")) {
+		r = -ENODEV;
+	} else if (!(sb = tmpfs_super(!strcmp(type, "tmpfs") ? "tmpfs" :
+				      !strcmp(type, "proc") ? "proc" : "devtmpfs", 0, 0))) {
+		r = -ENOMEM;
+	} else if ((r = tmpfs_options(sb, opts)) ||
+		   (r = mount_attach(sb, nd.inode, source[0] ? source : "none", a3))) {
+		sb->root->nlink = 0;
+		inode_put(sb->root);	/* the last inode: frees the super block too */
+	}
+	nd_release(&nd);
+out:
+	pmm_put(pg);
+	return r;
+}
+
+/* umount2(target, flags) - EINVAL unless @target is a mount's root; EBUSY while in use. */
+SYSCALL(umount2)
+{
+	struct nameidata nd;
+	long r;
+
+	if (a1 & ~(ul)(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
+		return -EINVAL;
+	r = namei_user(AT_FDCWD, a0, (a1 & UMOUNT_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &nd);
+	if (r)
+		return r;
+	if (nd.proc) {
+		nd_release(&nd);
+		return -EINVAL;
+	}
+	spin_lock(&vfs_lock);
+	struct super *sb = nd.inode->sb;
+	if (nd.inode != sb->root || !sb->mnt || !sb->mnt->mountpoint) {
+		spin_unlock(&vfs_lock);
+		r = -EINVAL;
+	} else {
+		r = mount_detach(sb->mnt, nd.inode, (a1 & MNT_DETACH) != 0);
+	}
+	nd_release(&nd);
+	return r;
+}
+
+/* mount_line - one line of /proc/mounts (@info 0) or mountinfo (1) for @m at @buf. */
+static size_t mount_line(struct mount *m, int info, char *buf, size_t n, char *path)
+{
+	struct super *sb = m->sb;
+	char size[48] = "";
+
+	if (!m->mountpoint || path_of(m->mountpoint, path, PAGE_SIZE) < 0)
+		strlcpy(path, "/", PAGE_SIZE);
+	if (sb->quota)
+		snprintf(size, sizeof(size), ",size=%luk", sb->quota->max * 4);
+	const char *rw = (m->flags & MS_RDONLY) ? "ro" : "rw";
+	if (!info)
+		return (size_t)snprintf(buf, n, "%s %s %s %s%s 0 0\n", m->source, path, sb->type, rw,
+					size);
+	int parent = m->mountpoint ? m->mountpoint->sb->mnt->id : 1;
+	return (size_t)snprintf(buf, n, "%d %d 0:%lu / %s %s,relatime shared:1 - %s %s %s%s\n", m->id,
+				parent, (unsigned long)sb->dev, path, rw, sb->type, m->source, rw,
+				size);
+}
+
+char *mount_text(int info, size_t *len)
+{
+	phys_addr_t pg = pmm_alloc();
+	size_t cap = 2016, n = 0;
+	char *t = kmalloc(cap);
+
+	if (!t || !pg) {
+		kfree(t);
+		if (pg)
+			pmm_put(pg);
+		return 0;
+	}
+	/* The table is short: walked with the lock dropped per line (path_of takes it). */
+	for (int i = 0;; i++) {
+		struct mount *m;
+		spin_lock(&vfs_lock);
+		m = mounts;
+		for (int j = 0; m && j < i; j++)
+			m = m->next;
+		spin_unlock(&vfs_lock);
+		if (!m)
+			break;
+		char line[256];
+		size_t l = mount_line(m, info, line, sizeof(line), phys_to_virt(pg));
+		l = MIN(l, sizeof(line) - 1);
+		if (n + l + 1 > cap)
+			break;
+		memcpy(t + n, line, l);
+		n += l;
+	}
+	t[n] = 0;
+	pmm_put(pg);
+	*len = n;
+	return t;
+}
+
+/* mkdir_boot - a directory made at boot; an existing one is fine. */
+static void mkdir_boot(const char *path, uint32_t mode)
+{
+	long r = vfs_mknod(AT_FDCWD, path, S_IFDIR | mode, 0, 0, 0);
+
+	if (r && r != -EEXIST)
+		pr_err("vfs: mkdir %s: %ld\n", path, r);
+}
+
+/* mount_boot - mount a new instance of @type on @path at boot. */
+static struct super *mount_boot(const char *type, const char *source, const char *path)
+{
+	struct super *sb = tmpfs_super(type, 0, 0);
+	struct nameidata nd;
+
+	if (!sb || namei(AT_FDCWD, path, LOOKUP_FOLLOW, &nd))
+		panic("vfs: cannot mount %s on %s", type, path);
+	if (mount_attach(sb, nd.inode, source, 0))
+		panic("vfs: cannot mount %s on %s", type, path);
+	nd_release(&nd);
+	return sb;
+}
+
+void vfs_init(void)
+{
+	struct super *sb = tmpfs_super("rootfs", 0, 0);
+
+	if (!sb || mount_attach(sb, 0, "rootfs", 0))
+		panic("vfs: no memory for the root file system");
+	sb->root->mode = S_IFDIR | 0755;
+	vfs_root = sb->root;
+}
+
+void vfs_init_late(void)
+{
+	mkdir_boot("/dev", 0755);
+	mkdir_boot("/proc", 0555);
+	mkdir_boot("/tmp", 01777);
+	mkdir_boot("/var", 0755);
+	mkdir_boot("/var/tmp", 01777);
+	mkdir_boot("/etc", 0755);
+	mount_boot("devtmpfs", "devtmpfs", "/dev")->root->mode = S_IFDIR | 0755;
+	devfs_populate();
+	mkdir_boot("/dev/shm", 01777);
+	mount_boot("tmpfs", "tmpfs", "/dev/shm");
+	procfs_sb = mount_boot("proc", "proc", "/proc");
+	procfs_sb->root->mode = S_IFDIR | 0555;
+	vfs_mknod(AT_FDCWD, "/etc/mtab", S_IFLNK | 0777, 0, "/proc/self/mounts", 0);
+}
