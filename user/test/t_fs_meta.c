@@ -235,7 +235,6 @@ static void check_sync(void)
 	CHECK(fdatasync(fd) == 0, "fdatasync");
 	sync();
 	CHECK(syncfs(fd) == 0, "syncfs");
-	CHECK(sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE) == 0, "sync_file_range");
 	close(fd);
 	fd = open(".", O_RDONLY | O_DIRECTORY);
 	CHECK(fsync(fd) == 0, "fsync of a directory");
