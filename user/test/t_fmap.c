@@ -70,19 +70,36 @@ static int put_byte(int fd, off_t off, char c)
 	return pwrite(fd, &c, 1, off) == 1;
 }
 
-/* tell / hear - one byte over a pipe: the only synchronisation between parent and child. */
+/*
+ * tell - send one byte over a pipe: the only synchronisation between parent and child. If
+ * the reader died the write fails (SIGPIPE is ignored): its wait status will say why.
+ */
 static void tell(int fd)
 {
 	if (write(fd, "", 1) != 1)
-		die("pipe write: %s", strerror(errno));
+		return;
 }
 
-static void hear(int fd)
+/*
+ * hear - wait for tell's byte; 0 at EOF, when the other side died. A child then exits (9),
+ * a parent goes on to wait for the child, whose status tells what happened.
+ */
+static int hear(int fd)
 {
 	char c;
 
-	if (read(fd, &c, 1) != 1)
-		_exit(9); /* the other side died: nobody will check us */
+	return read(fd, &c, 1) == 1;
+}
+
+/*
+ * take_side - after fork keep only this side's ends of the pipes (the child reads down and
+ * writes up; up may be NULL): a side that dies then leaves the other an EOF, not a hang.
+ */
+static void take_side(int down[2], int up[2], int in_child)
+{
+	close(in_child ? down[1] : down[0]);
+	if (up)
+		close(in_child ? up[0] : up[1]);
 }
 
 /* child_ok - wait for pid and CHECK it exited 0 (it printed its own FAIL lines). */
@@ -91,17 +108,19 @@ static void child_ok(pid_t pid, const char *what)
 	CHECK_EXIT(wait_pid(pid), 0, "%s", what);
 }
 
-/* touch_read / touch_write - child bodies that read or store one byte at arg. */
+/* touch_read - child body: read one byte at arg (exit 0 if that survives). */
 static void touch_read(void *arg)
 {
 	_exit(*(volatile char *)arg == 0x7f ? 3 : 0);
 }
 
+/* touch_write - child body: store one byte at arg. */
 static void touch_write(void *arg)
 {
 	*(volatile char *)arg = 1;
 }
 
+/* check_shared - MAP_SHARED is the page cache: stores, pread/write, a child both ways, msync. */
 static void check_shared(void)
 {
 	int fd = make_file("shared", 4), fd2;
@@ -126,20 +145,26 @@ static void check_shared(void)
 	      "pwrite is seen by the mappings");
 	CHECK(put_byte(fd, 3 * PG + 1, 'V') && p[3 * PG + 1] == 'V',
 	      "pwrite to a page not yet touched through the mapping is seen");
+	CHECK(lseek(fd, PG - 2, SEEK_SET) == (off_t)(PG - 2) && write(fd, "xyzw", 4) == 4 &&
+		  p[PG - 2] == 'x' && p[PG + 1] == 'w' && q[PG] == 'z',
+	      "write() across a page boundary is seen by the mappings");
 
 	xpipe(to_child);
 	xpipe(to_parent);
 	pid = must_fork();
 	if (pid == 0) {
 		int bad = 0, fdc = open(path_of("shared"), O_RDWR);
-		volatile char *c = fdc < 0 ? MAP_FAILED :
-			mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fdc, 0);
+		volatile char *c =
+		    fdc < 0 ? MAP_FAILED
+			    : mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fdc, 0);
 
+		take_side(to_child, to_parent, 1);
 		if (c == MAP_FAILED) {
 			printf("FAIL: child: its own mmap of the file: %s\n", strerror(errno));
 			_exit(2);
 		}
-		hear(to_child[0]);
+		if (!hear(to_child[0]))
+			_exit(9);
 		if (p[2 * PG] != 'P' || c[2 * PG] != 'P')
 			bad = printf("FAIL: child: parent's store after fork not seen (%c %c)\n",
 				     p[2 * PG], c[2 * PG]);
@@ -148,6 +173,7 @@ static void check_shared(void)
 		tell(to_parent[1]);
 		_exit(bad ? 1 : 0);
 	}
+	take_side(to_child, to_parent, 0);
 	p[2 * PG] = 'P';
 	tell(to_child[1]);
 	hear(to_parent[0]);
@@ -159,16 +185,22 @@ static void check_shared(void)
 	CHECK(msync((void *)p, 4 * PG, MS_SYNC) == 0, "msync(MS_SYNC) returns 0");
 	CHECK(msync((void *)p, PG, MS_ASYNC) == 0 && msync((void *)p, PG, MS_INVALIDATE) == 0,
 	      "msync(MS_ASYNC) and msync(MS_INVALIDATE) return 0");
-	CHECK_ERR(msync((void *)(p + 1), PG, MS_SYNC), EINVAL, "msync at an unaligned address -> EINVAL");
-	CHECK_ERR(msync((void *)p, PG, MS_SYNC | MS_ASYNC), EINVAL, "msync(MS_SYNC|MS_ASYNC) -> EINVAL");
+	CHECK_ERR(msync((void *)(p + 1), PG, MS_SYNC), EINVAL,
+		  "msync at an unaligned address -> EINVAL");
+	CHECK_ERR(msync((void *)p, PG, MS_SYNC | MS_ASYNC), EINVAL,
+		  "msync(MS_SYNC|MS_ASYNC) -> EINVAL");
 	munmap((void *)p, 4 * PG);
 	munmap((void *)q, 4 * PG);
 	munmap((void *)r, 4 * PG);
-	close(to_child[0]), close(to_child[1]), close(to_parent[0]), close(to_parent[1]);
+	close(to_child[1]), close(to_parent[0]);
 	close(fd);
 	close(fd2);
 }
 
+/*
+ * check_private - MAP_PRIVATE copies on the first store: later pwrites show only in pages the
+ * mapper never wrote, and after fork the private copy is COW between parent and child.
+ */
 static void check_private(void)
 {
 	int fd = make_file("private", 4), bad;
@@ -196,13 +228,15 @@ static void check_private(void)
 	xpipe(to_child);
 	xpipe(to_parent);
 	pid = must_fork();
+	take_side(to_child, to_parent, pid == 0);
 	if (pid == 0) {
 		bad = 0;
 		if (q[3 * PG] != 'X' || q[0] != 'Q')
 			bad = printf("FAIL: child does not inherit the private copy\n");
 		q[3 * PG] = 'Y';
 		tell(to_parent[1]);
-		hear(to_child[0]);
+		if (!hear(to_child[0]))
+			_exit(9);
 		if (q[3 * PG] != 'Y' || q[3 * PG + 1] != 'd')
 			bad = printf("FAIL: child sees the parent's store to the private copy\n");
 		_exit(bad ? 1 : 0);
@@ -216,10 +250,14 @@ static void check_private(void)
 	      "neither store reached the file");
 	munmap((void *)q, 4 * PG);
 	munmap((void *)s, 4 * PG);
-	close(to_child[0]), close(to_child[1]), close(to_parent[0]), close(to_parent[1]);
+	close(to_child[1]), close(to_parent[0]);
 	close(fd);
 }
 
+/*
+ * check_truncate - shrinking a mapped file: SIGBUS past EOF (private copies too), zeros in the
+ * EOF page; growing it again, or mapping past EOF first, gives valid zero pages.
+ */
 static void check_truncate(void)
 {
 	int fd = make_file("trunc", 3);
@@ -244,7 +282,8 @@ static void check_truncate(void)
 	CHECK_SIG(run_child(touch_read, (void *)(q + 2 * PG)), SIGBUS,
 		  "reading a MAP_PRIVATE page past EOF -> SIGBUS, even one it had copied");
 	CHECK(ftruncate(fd, 3 * PG) == 0, "ftruncate back to 3 pages");
-	CHECK(p[2 * PG] == 0 && q[2 * PG + 1] == 0, "the regrown pages read as zeros, private ones too");
+	CHECK(p[2 * PG] == 0 && q[2 * PG + 1] == 0,
+	      "the regrown pages read as zeros, private ones too");
 	p[2 * PG + 3] = 'G';
 	CHECK(byte_at(fd, 2 * PG + 3) == 'G', "a store to a regrown page reaches the file");
 	munmap((void *)p, 3 * PG);
@@ -265,6 +304,7 @@ static void check_truncate(void)
 	close(fd);
 }
 
+/* check_access - what the fd's open mode allows: EACCES for shared writes of O_RDONLY, etc. */
 static void check_access(void)
 {
 	int fd = make_file("ro", 2), ro, wo;
@@ -307,10 +347,11 @@ static int mapped(volatile void *addr)
 	return msync((void *)addr, PG, MS_ASYNC) == 0;
 }
 
+/* check_mremap_anon - grow, shrink and move (MREMAP_FIXED) a private anonymous mapping; errors. */
 static void check_mremap_anon(void)
 {
-	volatile char *p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-				-1, 0);
+	volatile char *p =
+	    mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	volatile char *q, *t;
 
 	if (!CHECK(p != MAP_FAILED, "mmap 2 anonymous pages"))
@@ -319,7 +360,8 @@ static void check_mremap_anon(void)
 	q = mremap((void *)p, 2 * PG, 16 * PG, MREMAP_MAYMOVE);
 	if (!CHECK(q != MAP_FAILED, "mremap grows them to 16 pages (MREMAP_MAYMOVE)"))
 		return;
-	CHECK(q[0] == 1 && q[PG] == 2 && q[15 * PG] == 0, "the data moved with it, new pages are zero");
+	CHECK(q[0] == 1 && q[PG] == 2 && q[15 * PG] == 0,
+	      "the data moved with it, new pages are zero");
 	q[15 * PG] = 3;
 	p = mremap((void *)q, 16 * PG, PG, 0);
 	CHECK(p == q && p[0] == 1, "mremap shrinks in place and keeps the first page");
@@ -330,12 +372,14 @@ static void check_mremap_anon(void)
 	if (!CHECK(t != MAP_FAILED, "reserve a target region"))
 		return;
 	q = mremap((void *)p, PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)(t + 2 * PG));
-	CHECK(q == t + 2 * PG && q[0] == 1, "MREMAP_FIXED moves the page to the target with its data");
+	CHECK(q == t + 2 * PG && q[0] == 1,
+	      "MREMAP_FIXED moves the page to the target with its data");
 	CHECK(!mapped(p), "the old address is unmapped after the move");
 	CHECK(mapped(t) && mapped(t + 3 * PG), "the rest of the target region stays mapped");
 	CHECK_ERR(mremap((void *)q, PG, PG, MREMAP_FIXED, (void *)t), EINVAL,
 		  "MREMAP_FIXED without MREMAP_MAYMOVE -> EINVAL");
-	CHECK_ERR(mremap((void *)(q + 1), PG, PG, 0), EINVAL, "mremap of an unaligned address -> EINVAL");
+	CHECK_ERR(mremap((void *)(q + 1), PG, PG, 0), EINVAL,
+		  "mremap of an unaligned address -> EINVAL");
 	/* qemu-user answers ENOMEM here before asking the host kernel, which says EINVAL. */
 	CHECK_ERR2(mremap((void *)q, 0, PG, MREMAP_MAYMOVE), EINVAL, on_holstein() ? 0 : ENOMEM,
 		   "mremap with old_size 0 of a private mapping -> EINVAL");
@@ -344,6 +388,7 @@ static void check_mremap_anon(void)
 	munmap((void *)t, 4 * PG);
 }
 
+/* check_mremap_file - growing shared and private file mappings shows the file's next pages. */
 static void check_mremap_file(void)
 {
 	int fd = make_file("remap", 4);
@@ -377,12 +422,14 @@ static void check_mremap_file(void)
 	close(fd);
 }
 
+/* check_mremap_shared_anon - a shared anonymous region moved by mremap stays shared with a child.
+ */
 static void check_mremap_shared_anon(void)
 {
-	volatile char *p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-				-1, 0);
+	volatile char *p =
+	    mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	volatile char *t, *q;
-	int to_child[2], to_parent[2];
+	int to_child[2];
 	pid_t pid;
 
 	t = mmap(NULL, 2 * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -390,12 +437,13 @@ static void check_mremap_shared_anon(void)
 		return;
 	p[0] = 1;
 	xpipe(to_child);
-	xpipe(to_parent);
 	pid = must_fork();
+	take_side(to_child, NULL, pid == 0);
 	if (pid == 0) {
 		int bad = 0;
 
-		hear(to_child[0]);
+		if (!hear(to_child[0]))
+			_exit(9);
 		if (p[1] != 5)
 			bad = printf("FAIL: child misses the parent's store after its mremap\n");
 		p[PG] = 6;
@@ -405,6 +453,7 @@ static void check_mremap_shared_anon(void)
 	if (!CHECK(q == t, "the parent moves the shared region with mremap")) {
 		kill(pid, SIGKILL);
 		wait_pid(pid);
+		close(to_child[1]);
 		return;
 	}
 	CHECK(q[0] == 1, "the data moved with it");
@@ -413,9 +462,10 @@ static void check_mremap_shared_anon(void)
 	child_ok(pid, "the child sees the parent's store through the moved region");
 	CHECK(q[PG] == 6, "the parent sees the child's store through the moved region");
 	munmap((void *)q, 2 * PG);
-	close(to_child[0]), close(to_child[1]), close(to_parent[0]), close(to_parent[1]);
+	close(to_child[1]);
 }
 
+/* check_unlinked - a mapping keeps a closed, unlinked file's pages, shared across fork. */
 static void check_unlinked(void)
 {
 	int fd = make_file("gone", 2);
@@ -438,11 +488,13 @@ static void check_unlinked(void)
 	munmap((void *)p, 2 * PG);
 }
 
+/* main - run every check in a fresh scratch directory, then remove it. */
 int main(void)
 {
 	static const char *files[] = {"shared", "private", "trunc", "ro", "remap", "gone"};
 
 	t_init();
+	signal(SIGPIPE, SIG_IGN);
 	snprintf(dir, sizeof(dir), "/tmp/t_fmap.XXXXXX");
 	if (!CHECK(mkdtemp(dir) != NULL, "mkdtemp under /tmp"))
 		return t_done("t_fmap");

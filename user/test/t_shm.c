@@ -50,13 +50,18 @@ static key_t fresh_key(void)
 	die("no free SysV key");
 }
 
+/*
+ * check_sysv_errors - shmget's errors on key (unused on entry), and IPC_RMID of a keyed
+ * segment: the key is free at once, the segment lives until its last detach.
+ */
 static void check_sysv_errors(key_t key)
 {
 	int id, id2;
 	void *a, *plain;
 
 	CHECK_ERR(shmget(IPC_PRIVATE, 0, IPC_CREAT | 0600), EINVAL, "shmget of size 0 -> EINVAL");
-	CHECK_ERR(shmget(key, PG, 0600), ENOENT, "shmget of an unused key without IPC_CREAT -> ENOENT");
+	CHECK_ERR(shmget(key, PG, 0600), ENOENT,
+		  "shmget of an unused key without IPC_CREAT -> ENOENT");
 	id = shmget(key, 2 * PG, IPC_CREAT | IPC_EXCL | 0600);
 	if (!CHECK(id >= 0, "shmget(key, IPC_CREAT|IPC_EXCL) creates a segment"))
 		return;
@@ -81,7 +86,8 @@ static void check_sysv_errors(key_t key)
 	if (CHECK(a != (void *)-1, "shmat the keyed segment")) {
 		((volatile char *)a)[0] = 42;
 		CHECK(shmctl(id, IPC_RMID, NULL) == 0, "IPC_RMID it while attached");
-		CHECK_ERR(shmget(key, PG, 0), ENOENT, "its key is free at once: shmget(key) -> ENOENT");
+		CHECK_ERR(shmget(key, PG, 0), ENOENT,
+			  "its key is free at once: shmget(key) -> ENOENT");
 		id2 = shmget(key, PG, IPC_CREAT | IPC_EXCL | 0600);
 		CHECK(id2 >= 0 && id2 != id, "shmget(key, IPC_CREAT|IPC_EXCL) makes a new segment");
 		if (id2 >= 0) {
@@ -101,6 +107,7 @@ static void check_sysv_errors(key_t key)
 	}
 }
 
+/* check_sysv_attach - IPC_STAT fields, attach counts (fork, exit too), SHM_RDONLY, IPC_RMID. */
 static void check_sysv_attach(void)
 {
 	size_t size = 3 * PG + 1;
@@ -112,8 +119,8 @@ static void check_sysv_attach(void)
 	if (!CHECK(id >= 0, "shmget(IPC_PRIVATE, 3 pages + 1)"))
 		return;
 	CHECK(shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_segsz == size && ds.shm_nattch == 0 &&
-		      (ds.shm_perm.mode & 0777) == 0640 && ds.shm_cpid == getpid() &&
-		      ds.shm_perm.uid == geteuid(),
+		  (ds.shm_perm.mode & 0777) == 0640 && ds.shm_cpid == getpid() &&
+		  ds.shm_perm.uid == geteuid(),
 	      "IPC_STAT: shm_segsz as asked, shm_nattch 0, mode, creator pid and owner");
 	a = shmat(id, NULL, 0);
 	b = shmat(id, NULL, 0);
@@ -122,8 +129,10 @@ static void check_sysv_attach(void)
 		return;
 	}
 	CHECK(nattch(id) == 2, "shm_nattch counts both attaches");
-	CHECK(shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_lpid == getpid(), "shm_lpid is the attacher");
-	CHECK(a[0] == 0 && a[3 * PG + 4095] == 0, "a new segment reads zeros, up to its last page's end");
+	CHECK(shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_lpid == getpid(),
+	      "shm_lpid is the attacher");
+	CHECK(a[0] == 0 && a[3 * PG + 4095] == 0,
+	      "a new segment reads zeros, up to its last page's end");
 	a[3 * PG + 4095] = 5;
 	CHECK(b[3 * PG + 4095] == 5, "a store through one attach is seen through the other");
 	CHECK(shmdt((void *)b) == 0 && nattch(id) == 1, "shmdt: shm_nattch back to 1");
@@ -133,7 +142,8 @@ static void check_sysv_attach(void)
 		int bad = 0;
 
 		if (nattch(id) != 2)
-			bad = printf("FAIL: in a forked child shm_nattch is %ld, want 2\n", nattch(id));
+			bad = printf("FAIL: in a forked child shm_nattch is %ld, want 2\n",
+				     nattch(id));
 		a[7] = 9;
 		_exit(bad ? 1 : 0);
 	}
@@ -143,7 +153,8 @@ static void check_sysv_attach(void)
 
 	r = shmat(id, NULL, SHM_RDONLY);
 	if (CHECK(r != (void *)-1, "shmat SHM_RDONLY")) {
-		CHECK(r[7] == 9 && nattch(id) == 2, "the read-only attach reads the data and counts");
+		CHECK(r[7] == 9 && nattch(id) == 2,
+		      "the read-only attach reads the data and counts");
 		CHECK_SIG(run_child(store_to, (void *)r), SIGSEGV,
 			  "a store to a SHM_RDONLY attach -> SIGSEGV");
 		shmdt((void *)r);
@@ -159,9 +170,11 @@ static void check_sysv_attach(void)
 	CHECK_EXIT(wait_pid(pid), 0, "a child forked after IPC_RMID still shares it");
 	CHECK(a[9] == 2, "and the parent sees the child's store");
 	CHECK(shmdt((void *)a) == 0, "the last shmdt");
-	CHECK_ERR(shmctl(id, IPC_STAT, &ds), EINVAL, "then the segment is gone: IPC_STAT -> EINVAL");
+	CHECK_ERR(shmctl(id, IPC_STAT, &ds), EINVAL,
+		  "then the segment is gone: IPC_STAT -> EINVAL");
 }
 
+/* check_posix_shm - shm_open makes a file in /dev/shm shared by name and mapping; shm_unlink. */
 static void check_posix_shm(void)
 {
 	char name[64], path[80];
@@ -191,11 +204,13 @@ static void check_posix_shm(void)
 	pid = must_fork();
 	if (pid == 0) {
 		int cfd = shm_open(name, O_RDWR, 0);
-		volatile char *c = cfd < 0 ? MAP_FAILED :
-			mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, cfd, 0);
+		volatile char *c =
+		    cfd < 0 ? MAP_FAILED
+			    : mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, cfd, 0);
 
 		if (c == MAP_FAILED) {
-			printf("FAIL: child: shm_open without O_CREAT and mmap: %s\n", strerror(errno));
+			printf("FAIL: child: shm_open without O_CREAT and mmap: %s\n",
+			       strerror(errno));
 			_exit(1);
 		}
 		if (c[0] != 'p' || p[0] != 'p') {
@@ -207,9 +222,11 @@ static void check_posix_shm(void)
 		_exit(0);
 	}
 	CHECK_EXIT(wait_pid(pid), 0, "a child opens the name again and sees the parent's data");
-	CHECK(p[PG] == 'c' && p[PG + 1] == 'd', "the parent sees the child's stores (both mappings)");
+	CHECK(p[PG] == 'c' && p[PG + 1] == 'd',
+	      "the parent sees the child's stores (both mappings)");
 	CHECK(shm_unlink(name) == 0, "shm_unlink");
-	CHECK_ERR(shm_open(name, O_RDWR, 0), ENOENT, "shm_open without O_CREAT after unlink -> ENOENT");
+	CHECK_ERR(shm_open(name, O_RDWR, 0), ENOENT,
+		  "shm_open without O_CREAT after unlink -> ENOENT");
 	CHECK_ERR(stat(path, &st), ENOENT, "%s is gone", path);
 	CHECK_ERR(shm_unlink(name), ENOENT, "shm_unlink again -> ENOENT");
 	p[2] = 'z';
@@ -230,10 +247,12 @@ static void check_seals(int fd_plain)
 	}
 	if (!CHECK(fd >= 0, "memfd_create(MFD_ALLOW_SEALING)"))
 		return;
-	CHECK(fcntl(fd_plain, F_GET_SEALS) == F_SEAL_SEAL, "a memfd without it is sealed: F_SEAL_SEAL");
+	CHECK(fcntl(fd_plain, F_GET_SEALS) == F_SEAL_SEAL,
+	      "a memfd without it is sealed: F_SEAL_SEAL");
 	CHECK_ERR(fcntl(fd_plain, F_ADD_SEALS, F_SEAL_WRITE), EPERM, "... F_ADD_SEALS -> EPERM");
 	CHECK(fcntl(fd, F_GET_SEALS) == 0, "F_GET_SEALS of the sealable memfd: none");
-	CHECK(write(fd, "abc", 3) == 3 && ftruncate(fd, PG) == 0, "write and ftruncate before sealing");
+	CHECK(write(fd, "abc", 3) == 3 && ftruncate(fd, PG) == 0,
+	      "write and ftruncate before sealing");
 	w = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (CHECK(w != MAP_FAILED, "a writable shared mapping of it")) {
 		CHECK_ERR(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), EBUSY,
@@ -253,10 +272,12 @@ static void check_seals(int fd_plain)
 	      "F_ADD_SEALS(SHRINK|GROW|SEAL)");
 	CHECK_ERR(ftruncate(fd, 1), EPERM, "shrinking a F_SEAL_SHRINK memfd -> EPERM");
 	CHECK_ERR(ftruncate(fd, 2 * PG), EPERM, "growing a F_SEAL_GROW memfd -> EPERM");
-	CHECK_ERR(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), EPERM, "F_ADD_SEALS after F_SEAL_SEAL -> EPERM");
+	CHECK_ERR(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), EPERM,
+		  "F_ADD_SEALS after F_SEAL_SEAL -> EPERM");
 	close(fd);
 }
 
+/* check_memfd - memfd_create: flags, read/write/ftruncate, its /proc/self/fd link, shared mmap. */
 static void check_memfd(void)
 {
 	int fd = memfd_create("x", MFD_CLOEXEC), fd2;
@@ -281,19 +302,22 @@ static void check_memfd(void)
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, buf, sizeof(buf) - 1);
 	buf[n < 0 ? 0 : n] = '\0';
-	if (!CHECK(n >= 8 && !strncmp(buf, "/memfd:x", 8), "readlink %s starts with /memfd:x", link))
+	if (!CHECK(n >= 8 && !strncmp(buf, "/memfd:x", 8), "readlink %s starts with /memfd:x",
+		   link))
 		printf("    got \"%s\"\n", buf);
 	p = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (CHECK(p != MAP_FAILED, "mmap it MAP_SHARED")) {
 		CHECK(p[0] == 'h' && p[4] == 'o' && p[5] == 0 && p[PG] == 0,
 		      "the mapping shows the data and zeros");
 		p[PG + 1] = 'm';
-		CHECK(pread(fd, buf, 1, PG + 1) == 1 && buf[0] == 'm', "pread sees a store to the mapping");
+		CHECK(pread(fd, buf, 1, PG + 1) == 1 && buf[0] == 'm',
+		      "pread sees a store to the mapping");
 		pid = must_fork();
 		if (pid == 0)
 			_exit(p[PG + 1] == 'm' && (p[PG + 2] = 'k') ? 0 : 1);
 		CHECK_EXIT(wait_pid(pid), 0, "a forked child sees the memfd mapping");
-		CHECK(pread(fd, buf, 1, PG + 2) == 1 && buf[0] == 'k', "the child's store reached the file");
+		CHECK(pread(fd, buf, 1, PG + 2) == 1 && buf[0] == 'k',
+		      "the child's store reached the file");
 		munmap((void *)p, 2 * PG);
 	}
 	check_seals(fd);
@@ -301,6 +325,7 @@ static void check_memfd(void)
 	close(fd2);
 }
 
+/* main - run every check; each removes what it made. */
 int main(void)
 {
 	t_init();
