@@ -94,6 +94,18 @@ static long stat_at(ul dirfd, ul upath, ul flags, struct kstat *st)
 	if (flags & ~(ul)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */ |
 			  0x6000 /* AT_STATX_SYNC_TYPE */))
 		return -EINVAL;
+	if ((flags & AT_EMPTY_PATH) && (int)dirfd != AT_FDCWD) {
+		char c;
+		struct file *f = fd_file((int)dirfd);
+		if (uaccess_copy_from_user(&c, upath, 1))
+			return -EFAULT;
+		if (!c) {		/* fstat: glibc's fstat is fstatat(fd, "", AT_EMPTY_PATH) */
+			if (!f)
+				return -EBADF;
+			stat_file(f, st);
+			return 0;
+		}
+	}
 	r = namei_user((int)dirfd, upath, ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) |
 			((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0), &nd);
 	if (r)
