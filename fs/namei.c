@@ -238,7 +238,7 @@ static long walk(struct walk *w, struct inode *cur, struct nameidata *nd, struct
 		}
 		struct inode *ip = d->inode;
 		if (S_ISLNK(ip->mode) && (!last || *e || (w->flags & LOOKUP_FOLLOW))) {
-			long r = splice(w, ip->link, after);
+			long r = splice(w, ip->link, e);	/* a trailing slash stays */
 			if (r)
 				return r;
 			if (ip->link[0] == '/')
@@ -251,6 +251,13 @@ static long walk(struct walk *w, struct inode *cur, struct nameidata *nd, struct
 		if (last)
 			break;
 	}
+	if (!strcmp(cur->sb->type, "proc")) {
+		*at = cur;		/* "/proc" itself: procfs.c lists and stats it */
+		if (nd->dir)
+			nd->dir->refs--;	/* /proc's parent: linked, so never the last reference */
+		nd->dir = 0;
+		return 1;
+	}
 	if (!nd->dir && (w->flags & LOOKUP_PARENT)) {
 		/* The path ended at ".", "..", or the root: no name to act on. */
 		if (nd->last_type == LAST_NORM)
@@ -259,6 +266,8 @@ static long walk(struct walk *w, struct inode *cur, struct nameidata *nd, struct
 	}
 	if (w->rest[0] == '/' || (nd->dir && nd->trailing))
 		nd->trailing = 1;
+	if (nd->trailing && !(w->flags & LOOKUP_PARENT) && !S_ISDIR(cur->mode))
+		return -ENOTDIR;	/* "file/" */
 	nd->inode = inode_get_locked(cur);
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include "inode.h"
 #include "namei.h"
 #include "procfs.h"
+#include "mount.h"
 #include "stat.h"
 #include "vfs.h"
 
@@ -75,7 +76,7 @@ long vfs_open(int dirfd, const char *path, unsigned flags, uint32_t mode, struct
 	long r;
 
 	if ((flags & O_TMPFILE) == O_TMPFILE)
-		return -EOPNOTSUPP;
+		return (flags & O_ACCMODE) == O_RDONLY ? -EINVAL : -EOPNOTSUPP;
 	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		lf &= ~LOOKUP_FOLLOW;	/* O_EXCL: a final symlink is "exists" */
 	if ((r = namei(dirfd, path, lf, &nd)))
@@ -115,20 +116,8 @@ long vfs_open(int dirfd, const char *path, unsigned flags, uint32_t mode, struct
 		else
 			inode_touch(ip, TOUCH_M | TOUCH_C);
 	}
-	if (!r) {
-		char *name = 0;
-		phys_addr_t pg = S_ISREG(ip->mode) && !ip->path && nd.dir ? pmm_alloc() : 0;
-		if (pg) {
-			name = phys_to_virt(pg);
-			if (nd_path(&nd, name, PAGE_SIZE) < 0)
-				name[0] = 0;
-		}
-		r = vfs_open_inode(ip, name, flags, out);
-		if (r)
-			inode_put(ip);
-		if (pg)
-			pmm_put(pg);
-	}
+	if (!r && (r = vfs_open_inode(ip, flags, out)))
+		inode_put(ip);
 	nd_release(&nd);
 	return r;
 }
@@ -239,9 +228,15 @@ SYSCALL(chdir)
 
 	if (r)
 		return r;
-	if (nd.proc)
-		r = -EACCES;		/* /proc's subdirectories have no inodes here */
-	else if (!S_ISDIR(nd.inode->mode))
+	if (nd.proc) {
+		struct kstat st;
+		if ((r = procfs_stat(nd.proc, 1, &st)) == 0 && !S_ISDIR(st.st_mode))
+			r = -ENOTDIR;
+		else if (!r && !strcmp(nd.proc, "/proc"))
+			set_cwd(inode_get(proc_super()->root));
+		else if (!r)
+			r = -EACCES;	/* /proc's subdirectories have no inodes to hold */
+	} else if (!S_ISDIR(nd.inode->mode))
 		r = -ENOTDIR;
 	else
 		set_cwd(inode_get(nd.inode));

@@ -25,7 +25,7 @@ static long read_check(struct file *f, ul ubuf, size_t n)
 {
 	if (!f)
 		return -EBADF;
-	if ((f->flags & O_ACCMODE) == O_WRONLY)
+	if ((f->flags & O_ACCMODE) == O_WRONLY || (f->flags & O_PATH))
 		return -EBADF;
 	if (S_ISDIR(f->mode))
 		return -EISDIR;
@@ -52,10 +52,12 @@ SYSCALL(write)
 
 	if (!f)
 		return -EBADF;
-	if ((f->flags & O_ACCMODE) == O_RDONLY || !f->ops->write)
+	if ((f->flags & O_ACCMODE) == O_RDONLY || !f->ops->write || (f->flags & O_PATH))
 		return -EBADF;
 	if (!uaccess_ok(a1, a2))
 		return -EFAULT;
+	if (f->seekable && (int64_t)(f->pos + a2) < 0)
+		return -EINVAL;		/* the end would overflow a signed offset */
 	return f->ops->write(f, a1, a2);
 }
 
@@ -89,9 +91,9 @@ SYSCALL(pwrite64)
 		return -EBADF;
 	if (!f->seekable)
 		return -ESPIPE;
-	if ((long)a3 < 0)
-		return -EINVAL;
-	if ((f->flags & O_ACCMODE) == O_RDONLY || !f->ops->write)
+	if ((long)a3 < 0 || (long)(a3 + a2) < 0)
+		return -EINVAL;		/* negative, or the end overflows a signed offset */
+	if ((f->flags & O_ACCMODE) == O_RDONLY || !f->ops->write || (f->flags & O_PATH))
 		return -EBADF;
 	if (!uaccess_ok(a1, a2))
 		return -EFAULT;
@@ -118,14 +120,20 @@ static long rw_vec(ul fd, ul uiov, ul cnt, int is_write, long pos)
 		return -EBADF;
 	if (pos < -1)
 		return -EINVAL;
+	/* Every length is checked before any transfer, as Linux's import_iovec does. */
+	for (ul i = 0; i < cnt; i++) {
+		uint64_t iov[2];
+		if (uaccess_copy_from_user(iov, uiov + 16 * i, sizeof(iov)))
+			return -EFAULT;
+		if ((long)iov[1] < 0)
+			return -EINVAL;
+	}
 	for (ul i = 0; i < cnt; i++) {
 		uint64_t iov[2];
 		long r;
 
 		if (uaccess_copy_from_user(iov, uiov + 16 * i, sizeof(iov)))
 			return total ? total : -EFAULT;
-		if ((long)iov[1] < 0)
-			return total ? total : -EINVAL;
 		if (!iov[1])
 			continue;
 		if (pos >= 0)

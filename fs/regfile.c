@@ -9,7 +9,6 @@
  * zeros without being filled in.
  */
 #include "../kernel/kernel.h"
-#include "../vm/kmalloc.h"
 #include "../vm/phys.h"
 #include "../vm/pmm.h"
 #include "../vm/shmem.h"
@@ -185,10 +184,9 @@ static const struct file_ops path_ops = { 0 };
 /*
  * vfs_open_inode - the file_ops by the inode's type: a regular file's page
  * cache, a directory's entries, a device's driver (devfs.c) by its number.
- * The file holds the reference on @ip (file_put drops it); regular files
- * remember @path, for /proc/PID/maps.
+ * The file holds the reference on @ip (file_put drops it).
  */
-long vfs_open_inode(struct inode *ip, const char *path, unsigned flags, struct file **out)
+long vfs_open_inode(struct inode *ip, unsigned flags, struct file **out)
 {
 	const struct file_ops *ops = &path_ops;
 	struct file *f;
@@ -210,20 +208,6 @@ long vfs_open_inode(struct inode *ip, const char *path, unsigned flags, struct f
 	f->mode = ip->mode;
 	f->ino = ip->ino;
 	f->seekable = S_ISREG(ip->mode);
-	if (path && S_ISREG(ip->mode) && !ip->path) {
-		size_t len = strlen(path) + 1;
-		char *p = kmalloc(len);
-		if (p) {
-			memcpy(p, path, len);
-			spin_lock(&vfs_lock);
-			if (!ip->path) {
-				ip->path = p;
-				p = 0;
-			}
-			spin_unlock(&vfs_lock);
-			kfree(p);
-		}
-	}
 	*out = f;
 	return 0;
 }

@@ -36,8 +36,8 @@ long vfs_rename(int olddirfd, const char *oldpath, int newdirfd, const char *new
 long vfs_link(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags);
 /* vfs_open - open(2) of @path from @dirfd with @flags, @mode: a new file in *@out, or -errno. */
 long vfs_open(int dirfd, const char *path, unsigned flags, uint32_t mode, struct file **out);
-/* vfs_open_inode - a new open file on @ip (reference taken over) named @path. */
-long vfs_open_inode(struct inode *ip, const char *path, unsigned flags, struct file **out);
+/* vfs_open_inode - a new open file on @ip (reference taken over). */
+long vfs_open_inode(struct inode *ip, unsigned flags, struct file **out);
 /* vfs_truncate - set regular file @ip's size: EISDIR, EINVAL, EFBIG, ENOSPC... */
 long vfs_truncate(struct inode *ip, int64_t size);
 

@@ -9,6 +9,8 @@
  */
 #include "../kernel/kernel.h"
 #include "../vm/kmalloc.h"
+#include "../vm/phys.h"
+#include "../vm/pmm.h"
 #include "../vm/shmem.h"
 #include "inode.h"
 #include "mount.h"
@@ -26,6 +28,27 @@ static char *kstrdup(const char *s)
 	return d;
 }
 
+/* name_in - a kmalloc'd absolute name for @name in @dir, or NULL. */
+static char *name_in(struct inode *dir, const char *name)
+{
+	phys_addr_t pg = pmm_alloc();
+	char *buf, *r = 0;
+	long n;
+
+	if (!pg)
+		return 0;
+	buf = phys_to_virt(pg);
+	n = path_of(dir, buf, PAGE_SIZE - NAME_MAX - 2);
+	if (n >= 0) {
+		if (n > 1)
+			buf[n++] = '/';
+		strlcpy(buf + n, name, PAGE_SIZE - (size_t)n);
+		r = kstrdup(buf);
+	}
+	pmm_put(pg);
+	return r;
+}
+
 /* dir_alive - may @dir still get entries (not removed)? vfs_lock held. */
 static int dir_alive(struct inode *dir)
 {
@@ -41,8 +64,15 @@ long vfs_create_in(struct inode *dir, const char *name, uint32_t mode, uint32_t 
 	if (!ip)
 		return -ENOSPC;		/* nr_inodes, or memory */
 	ip->rdev = rdev;
+	if (dir->mode & S_ISGID) {	/* a set-gid directory hands down its group (and, to directories, the bit) */
+		ip->gid = dir->gid;
+		if (S_ISDIR(mode))
+			ip->mode |= S_ISGID;
+	}
 	if (S_ISREG(mode) && !(ip->mem = shmem_create_file(dir->sb->quota)))
 		r = -ENOMEM;
+	if (S_ISREG(mode) && !r)
+		ip->path = name_in(dir, name);	/* for /proc/PID/maps; none if memory is short */
 	if (link && !(ip->link = kstrdup(link)))
 		r = -ENOMEM;
 	if (!r) {

@@ -63,6 +63,7 @@ struct argsrc {
 	unsigned long uv;
 	const char *pre[3 * SCRIPT_DEPTH + 3];
 	int npre, skip;
+	int done;		/* the source's strings are all used up (a script run with argc 0) */
 };
 
 /* arg_get - string @i of @a into @buf: its length, -1 at the end, or -errno. */
@@ -73,6 +74,8 @@ static long arg_get(const struct argsrc *a, int i, char *buf, size_t size)
 		return (long)strlen(buf);
 	}
 	i = i - a->npre + a->skip;
+	if (a->done)
+		return -1;
 	if (a->kv) {
 		if (!a->kv[i])
 			return -1;
@@ -255,8 +258,9 @@ static int open_program(const char *path, struct inode **ipp, struct elf_info *e
 	if (r)
 		return (int)r;
 	if (!nd.inode) {
+		r = nd.proc ? -EACCES : -ENOENT;	/* /proc's files are never programs */
 		nd_release(&nd);
-		return nd.proc ? -EACCES : -ENOENT;	/* /proc's files are never programs */
+		return (int)r;
 	}
 	ip = inode_get(nd.inode);
 	if (nd_path(&nd, abs, PAGE_SIZE) < 0)
@@ -311,6 +315,9 @@ static void script_argv(struct argsrc *a, const char *interp, const char *arg, c
 		for (int i = 1; i < a->npre; i++)
 			rest[nrest++] = a->pre[i];
 	} else {
+		char c[2];
+		if (arg_get(a, 0, c, sizeof(c)) == -1)
+			a->done = 1;	/* no argv[0] to drop: the script's args are none */
 		a->skip++;
 	}
 	a->pre[n++] = interp;
