@@ -8,7 +8,7 @@
  * nothing else: same frame, same permissions, no copy, FAULT_OK.  A fault
  * the PTE does not allow stays a SIGSEGV and leaves the PTE alone, and a
  * store to a copy-on-write page still goes to cow_fault, not the A/D path.
- * Last, an absent file page comes through the pager interface (pager.h):
+ * Last, an absent file page comes from the file's memory object (shmem.h):
  * the cache's frame shared COW, a private copy of the file's last page,
  * SIGBUS past it.
  *
@@ -32,6 +32,7 @@
 #include "vm/phys.h"
 #include "vm/kvm.h"
 #include "vm/pager.h"
+#include "vm/shmem.h"
 #include "vm/kmalloc.h"
 
 #define RAM_BASE	0x80000000UL
@@ -192,22 +193,30 @@ static void test_bad_addresses(void **state)
 }
 
 /*
- * A file through the pager interface (vm/pager.h): a test object of
- * FILE_BYTES bytes whose page cache is file_cache[], mapped private and
- * writable at VA_FILE with one page more than the file has.
+ * A file: a memory object (vm/shmem.h) of FILE_BYTES bytes, its page
+ * cache, mapped private and writable at VA_FILE with one page more than
+ * the file has, as exec maps an ELF segment (file_end mid-page).  The VMA
+ * holds the file through a test pager, which counts holds and releases.
  */
 #define VA_FILE		0x40000UL
 #define FILE_PAGES	3
 #define FILE_BYTES	(2 * PAGE_SIZE + 100)	/* page 2 holds the end of the file */
 
 static phys_addr_t file_cache[FILE_PAGES];
+static struct shmem *file_mem;
 static int file_object;		/* its address is the object: the pager must pass it back */
+static int file_holds;
 
-/* test_page - the pager's page op: the cache frame, 0 past the end. */
-static phys_addr_t test_page(void *obj, unsigned long index)
+static void test_hold(void *obj)
 {
 	assert_ptr_equal(obj, &file_object);
-	return index < FILE_PAGES ? file_cache[index] : 0;
+	file_holds++;
+}
+
+static void test_release(void *obj)
+{
+	assert_ptr_equal(obj, &file_object);
+	file_holds--;
 }
 
 static const char *test_name(void *obj, unsigned long *ino)
@@ -217,22 +226,30 @@ static const char *test_name(void *obj, unsigned long *ino)
 	return "/test";
 }
 
-static const struct vm_pager test_pager = { .page = test_page, .name = test_name };
+static const struct vm_pager test_pager = { .hold = test_hold, .release = test_release,
+					    .name = test_name };
 
 /* map_file - the cache (each byte its page number + 1) and the VMA. */
 static void map_file(void)
 {
+	int err;
+
+	file_mem = shmem_create_file(NULL);
+	assert_non_null(file_mem);
 	for (int i = 0; i < FILE_PAGES; i++) {
-		file_cache[i] = pmm_alloc();
+		file_cache[i] = shmem_page(file_mem, i, 1, &err);
 		assert_int_not_equal(file_cache[i], 0);
 		memset(phys_to_virt(file_cache[i]), i + 1, PAGE_SIZE);
+		pmm_put(file_cache[i]);		/* the object keeps its own reference */
 	}
+	shmem_extend(file_mem, FILE_BYTES);
 	assert_int_equal(mm_map(mm, &(struct vma){ .start = VA_FILE,
 						  .end = VA_FILE + (FILE_PAGES + 1) * PAGE_SIZE,
 						  .prot = PROT_READ | PROT_WRITE, .kind = VMA_FILE,
-						  .flags = VMA_MAY_RWX, .pager = &test_pager,
-						  .object = &file_object,
+						  .flags = VMA_MAY_RWX, .mem = file_mem,
+						  .pager = &test_pager, .object = &file_object,
 						  .file_end = VA_FILE + FILE_BYTES }), 0);
+	assert_int_equal(file_holds, 1);
 }
 
 /*
@@ -275,8 +292,8 @@ static void test_file_pages_through_pager(void **state)
 
 	mm_put(mm);
 	mm = NULL;
-	for (int i = 0; i < FILE_PAGES; i++)
-		pmm_put(file_cache[i]);
+	assert_int_equal(file_holds, 0);	/* the VMA let go of the file */
+	shmem_put(file_mem);
 }
 
 /*

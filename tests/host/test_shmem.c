@@ -46,7 +46,7 @@ static void map_shared(struct mm *mm, unsigned prot, unsigned may)
 	assert_int_equal(mm_map(mm, &(struct vma){ .start = VA_SH,
 						   .end = VA_SH + SH_PAGES * PAGE_SIZE,
 						   .prot = prot, .kind = VMA_SHMEM,
-						   .flags = VMA_SHARED | may, .shm = s }), 0);
+						   .flags = VMA_SHARED | may, .mem = s }), 0);
 	shmem_put(s);	/* the VMA keeps its own reference */
 }
 

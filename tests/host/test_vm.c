@@ -685,7 +685,7 @@ static void make_parent(struct parent *p)
 	assert_non_null(shm);
 	assert_int_equal(mm_map(mm, &(struct vma){ .start = VA_SH, .end = VA_SH + PAGE_SIZE,
 						   .prot = PROT_READ | PROT_WRITE, .kind = VMA_SHMEM,
-						   .flags = VMA_SHARED | VMA_MAY_RWX, .shm = shm }), 0);
+						   .flags = VMA_SHARED | VMA_MAY_RWX, .mem = shm }), 0);
 	shmem_put(shm);
 	int sigbus;
 	p->sh = shmem_frame(shm, 0, &sigbus);
