@@ -184,6 +184,33 @@ static long proc_walk(struct walk *w, struct nameidata *nd)
 }
 
 /*
+ * walk_end - the walk used up its path at @cur: the results in @nd (1 if
+ * @cur is /proc's root, which procfs.c answers for).  vfs_lock held.
+ */
+static long walk_end(struct walk *w, struct inode *cur, struct nameidata *nd, struct inode **at)
+{
+	if (!strcmp(cur->sb->type, "proc")) {
+		*at = cur;		/* "/proc" itself: procfs.c lists and stats it */
+		if (nd->dir)
+			nd->dir->refs--;	/* /proc's parent: linked, so never the last reference */
+		nd->dir = 0;
+		return 1;
+	}
+	if (!nd->dir && (w->flags & LOOKUP_PARENT)) {
+		/* The path ended at ".", "..", or the root: no name to act on. */
+		if (nd->last_type == LAST_NORM)
+			nd->last_type = LAST_ROOT;
+		nd->dir = inode_get_locked(up(cur));
+	}
+	if (w->rest[0] == '/' || (nd->dir && nd->trailing))
+		nd->trailing = 1;
+	if (nd->trailing && !(w->flags & LOOKUP_PARENT) && !S_ISDIR(cur->mode))
+		return -ENOTDIR;	/* "file/" */
+	nd->inode = inode_get_locked(cur);
+	return 0;
+}
+
+/*
  * walk - the loop of namei: from @cur, component by component.  vfs_lock
  * held on entry and on return.  0 with nd filled (references taken), or
  * 1 when the walk entered /proc (rest in w->rest, cur in *@at), or -errno.
@@ -251,25 +278,7 @@ static long walk(struct walk *w, struct inode *cur, struct nameidata *nd, struct
 		if (last)
 			break;
 	}
-	if (!strcmp(cur->sb->type, "proc")) {
-		*at = cur;		/* "/proc" itself: procfs.c lists and stats it */
-		if (nd->dir)
-			nd->dir->refs--;	/* /proc's parent: linked, so never the last reference */
-		nd->dir = 0;
-		return 1;
-	}
-	if (!nd->dir && (w->flags & LOOKUP_PARENT)) {
-		/* The path ended at ".", "..", or the root: no name to act on. */
-		if (nd->last_type == LAST_NORM)
-			nd->last_type = LAST_ROOT;
-		nd->dir = inode_get_locked(up(cur));
-	}
-	if (w->rest[0] == '/' || (nd->dir && nd->trailing))
-		nd->trailing = 1;
-	if (nd->trailing && !(w->flags & LOOKUP_PARENT) && !S_ISDIR(cur->mode))
-		return -ENOTDIR;	/* "file/" */
-	nd->inode = inode_get_locked(cur);
-	return 0;
+	return walk_end(w, cur, nd, at);
 }
 
 /* start - where a walk of @path from @dirfd begins, with a reference. 0 or -errno. */

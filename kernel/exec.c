@@ -14,6 +14,7 @@
 #include "sched.h"
 #include "exec.h"
 #include "elf.h"
+#include "script.h"
 #include "../fs/fdtable.h"
 #include "../fs/namei.h"
 #include "../fs/inode.h"
@@ -210,38 +211,6 @@ out:
 }
 
 /*
- * script_line - if @hdr (@n bytes) starts with "#!", the interpreter and
- * its optional argument, copied into @interp and @arg (at most NAME_MAX
- * each): 1; 0 if it is no script; -ENOEXEC for "#!" with no interpreter.
- */
-static int script_line(const char *hdr, size_t n, char *interp, char *arg)
-{
-	size_t i = 2, e, a;
-
-	if (n < 2 || hdr[0] != '#' || hdr[1] != '!')
-		return 0;
-	n = MIN(n, 256UL);			/* Linux reads the line from a 256-byte buffer */
-	for (e = 2; e < n && hdr[e] != '\n'; e++)
-		;
-	while (i < e && (hdr[i] == ' ' || hdr[i] == '\t'))
-		i++;
-	for (a = i; a < e && hdr[a] != ' ' && hdr[a] != '\t'; a++)
-		;
-	if (a == i || a - i > NAME_MAX)
-		return -ENOEXEC;
-	memcpy(interp, hdr + i, a - i);
-	interp[a - i] = 0;
-	while (a < e && (hdr[a] == ' ' || hdr[a] == '\t'))
-		a++;
-	while (e > a && (hdr[e - 1] == ' ' || hdr[e - 1] == '\t' || hdr[e - 1] == '\r'))
-		e--;
-	e = MIN(e, a + NAME_MAX);
-	memcpy(arg, hdr + a, e - a);
-	arg[e - a] = 0;
-	return 1;
-}
-
-/*
  * open_program - find @path and read its header: the inode (a reference)
  * in *@ipp, and either the parsed ELF header in @ei with the load bias of a
  * static-pie program in *@bias, or a #! line (return 1, interpreter and
@@ -302,34 +271,6 @@ static int open_program(const char *path, struct inode **ipp, struct elf_info *e
 }
 
 /*
- * script_argv - @a runs script @path through @interp (@arg optional): the
- * new argument list is interp, [arg,] path, then the old list without its
- * first string, as Linux builds it.
- */
-static void script_argv(struct argsrc *a, const char *interp, const char *arg, const char *path)
-{
-	const char *rest[ARRAY_SIZE(a->pre)];
-	int nrest = 0, n = 0;
-
-	if (a->npre > 0) {
-		for (int i = 1; i < a->npre; i++)
-			rest[nrest++] = a->pre[i];
-	} else {
-		char c[2];
-		if (arg_get(a, 0, c, sizeof(c)) == -1)
-			a->done = 1;	/* no argv[0] to drop: the script's args are none */
-		a->skip++;
-	}
-	a->pre[n++] = interp;
-	if (*arg)
-		a->pre[n++] = arg;
-	a->pre[n++] = path;
-	for (int i = 0; i < nrest; i++)
-		a->pre[n++] = rest[i];
-	a->npre = n;
-}
-
-/*
  * map_program - the new image's areas: the segments of @ip, the heap's
  * start, the stack and the signal page.  Nothing is mapped yet but VMAs.
  * 0 or -ENOMEM.
@@ -387,6 +328,60 @@ static int exec_leave_old(struct proc *p)
  * point of no return, drop the old one.  On success the process runs the
  * new program from its entry point on return to user mode.
  */
+/*
+ * script_argv - @a runs script @path through @interp (@arg optional): the
+ * new argument list is interp, [arg,] path, then the old list without its
+ * first string, as Linux builds it.
+ */
+static void script_argv(struct argsrc *a, const char *interp, const char *arg, const char *path)
+{
+	const char *rest[ARRAY_SIZE(a->pre)];
+	int nrest = 0, n = 0;
+
+	if (a->npre > 0) {
+		for (int i = 1; i < a->npre; i++)
+			rest[nrest++] = a->pre[i];
+	} else {
+		char c[2];
+		if (arg_get(a, 0, c, sizeof(c)) == -1)
+			a->done = 1;	/* no argv[0] to drop: the script's args are none */
+		a->skip++;
+	}
+	a->pre[n++] = interp;
+	if (*arg)
+		a->pre[n++] = arg;
+	a->pre[n++] = path;
+	for (int i = 0; i < nrest; i++)
+		a->pre[n++] = rest[i];
+	a->npre = n;
+}
+
+/*
+ * open_image - open the program @path names, following #! lines: each
+ * script's interpreter is opened in turn (at most SCRIPT_DEPTH of them) and
+ * @argv rewritten as Linux does.  The ELF's inode in *@ipp, its header in
+ * @ei, its absolute name in @abs; the interpreters' names live in @names
+ * (a page), which @argv points into.  0 or -errno (ELOOP: too many scripts).
+ */
+static int open_image(const char *path, struct argsrc *argv, struct inode **ipp,
+		      struct elf_info *ei, unsigned long *bias, char *abs, char *names)
+{
+	const char *name = path;
+	int r, depth = 0;
+
+	while ((r = open_program(name, ipp, ei, bias, names, names + NAME_MAX + 1, abs)) == 1) {
+		inode_put(*ipp);
+		*ipp = 0;
+		if (++depth > SCRIPT_DEPTH)
+			return -ELOOP;
+		/* The script's name stays where the argument list points: the caller's, or a level's. */
+		script_argv(argv, names, names + NAME_MAX + 1, name);
+		name = names;
+		names += 2 * (NAME_MAX + 1);
+	}
+	return r;
+}
+
 static int do_exec(struct proc *p, const char *path, struct argsrc *argv,
 		   const struct argsrc *envp)
 {
@@ -394,7 +389,7 @@ static int do_exec(struct proc *p, const char *path, struct argsrc *argv,
 	struct elf_info ei;
 	unsigned long bias = 0, sp;
 	struct mm *mm = 0;
-	int r, depth = 0;
+	int r;
 	phys_addr_t pg = pmm_alloc(), pg2 = pmm_alloc();
 
 	if (!pg || !pg2) {
@@ -405,21 +400,8 @@ static int do_exec(struct proc *p, const char *path, struct argsrc *argv,
 		return -ENOMEM;
 	}
 	/* Two pages: the program's absolute name; each script level's interpreter and argument. */
-	char *abs = phys_to_virt(pg), *names = phys_to_virt(pg2);
-	const char *name = path;
-	while ((r = open_program(name, &ip, &ei, &bias, names, names + NAME_MAX + 1, abs)) == 1) {
-		inode_put(ip);
-		ip = 0;
-		if (++depth > SCRIPT_DEPTH) {
-			r = -ELOOP;
-			break;
-		}
-		/* The script's name stays where the argument list points: the caller's, or a level's. */
-		script_argv(argv, names, names + NAME_MAX + 1, name);
-		name = names;
-		names += 2 * (NAME_MAX + 1);
-	}
-	if (r)
+	char *abs = phys_to_virt(pg);
+	if ((r = open_image(path, argv, &ip, &ei, &bias, abs, phys_to_virt(pg2))))
 		goto fail;
 	mm = mm_create();
 	r = -ENOMEM;

@@ -343,24 +343,6 @@ int mm_discard(struct mm *mm, unsigned long addr, unsigned long len)
 	return r;
 }
 
-unsigned long mm_find_free(struct mm *mm, unsigned long hint, unsigned long len)
-{
-	unsigned long a = hint < USER_MMAP_BASE ? USER_MMAP_BASE : hint;
-
-	spin_lock(&mm->lock);
-	for (struct vma *v = mm->vmas; v; v = v->next) {
-		if (v->end <= a)
-			continue;
-		if (v->start >= a + len)
-			break;
-		a = v->end;
-	}
-	spin_unlock(&mm->lock);
-	if (a + len > USER_STACK_TOP - USER_STACK_SIZE - PAGE_SIZE || a + len < a)
-		return 0;
-	return a;
-}
-
 /* zap_vma - unmap the pages of @v that show page @first of its object or later. mm->lock held. */
 static void zap_vma(struct mm *mm, struct vma *v, unsigned long first, struct tlb_batch *b)
 {
@@ -394,22 +376,6 @@ void mm_zap_object(struct shmem *mem, unsigned long first)
 		spin_unlock(&mm->lock);
 	}
 	spin_unlock(&mm_list_lock);
-}
-
-int mm_shared_key(struct mm *mm, unsigned long va, const void **obj, unsigned long *off)
-{
-	struct vma *v;
-	int shared = 0;
-
-	spin_lock(&mm->lock);
-	v = vma_find(mm, va);
-	if (v && v->kind == VMA_SHMEM) {
-		*obj = v->mem;
-		*off = v->file_off + (va - v->start);
-		shared = 1;
-	}
-	spin_unlock(&mm->lock);
-	return shared;
 }
 
 int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t flags)
@@ -478,34 +444,4 @@ int mm_copy_in(struct mm *mm, unsigned long va, const void *src, size_t len)
 	tlb_batch_finish(&b);
 	spin_unlock(&mm->lock);
 	return r;
-}
-
-void mm_rss(struct mm *mm, struct mm_rss *r)
-{
-	memset(r, 0, sizeof(*r));
-	spin_lock(&mm->lock);
-	for (struct vma *v = mm->vmas; v; v = v->next)
-		for (unsigned long va = v->start; va < v->end; va += PAGE_SIZE) {
-			pte_t *e = pt_walk(mm->root, va, 0);
-			if (!e) {
-				va = ALIGN_DOWN(va, PT_LEVEL_SIZE(1)) + PT_LEVEL_SIZE(1) - PAGE_SIZE;
-				continue;
-			}
-			if (!(*e & PTE_V))
-				continue;
-			phys_addr_t pa = pte_to_pa(*e);
-			int clean = pa == zero_frame || pa == sigpage_frame ||
-				    (v->kind == VMA_FILE &&
-				     pa == shmem_lookup(v->mem, (v->file_off + va - v->start) / PAGE_SIZE));
-			/* A shared-memory object holds a reference of its own on each frame. */
-			int shared = pmm_refcount(pa) > (v->kind == VMA_SHMEM ? 2u : 1u) ||
-				     ptshare_is_shared(e);
-			if (shared)
-				(*(clean ? &r->shared_clean : &r->shared_dirty))++;
-			else
-				(*(clean ? &r->private_clean : &r->private_dirty))++;
-			if (!clean)
-				r->anon++;
-		}
-	spin_unlock(&mm->lock);
 }
