@@ -203,7 +203,7 @@ SYSCALL(mount)
 	} else if (!(sb = tmpfs_super(!strcmp(type, "tmpfs") ? "tmpfs" :
 				      !strcmp(type, "proc") ? "proc" : "devtmpfs", 0, 0))) {
 		r = -ENOMEM;
-	} else if ((r = tmpfs_options(sb, opts)) ||
+	} else if ((sb->quota && (r = tmpfs_options(sb, opts))) ||
 		   (r = mount_attach(sb, nd.inode, source[0] ? source : "none", a3))) {
 		sb->root->nlink = 0;
 		inode_put(sb->root);	/* the last inode: frees the super block too */
@@ -332,6 +332,8 @@ void vfs_init(void)
 
 void vfs_init_late(void)
 {
+	/* Half of RAM, counted now that the archive's frames are back. */
+	vfs_root->sb->quota->max = pmm_total_frames() / 2;
 	mkdir_boot("/dev", 0755);
 	mkdir_boot("/proc", 0555);
 	mkdir_boot("/tmp", 01777);

@@ -278,7 +278,7 @@ void procfs_gen_file(struct buffile_text *t, const struct procfs_snap *s, const 
 		procfs_printf(t, "%s\n", s->name);
 	} else if (!strcmp(which, "mounts") || !strcmp(which, "mountinfo")) {
 		size_t len;
-		char *m = mount_text(which[5] != 0, &len);
+		char *m = mount_text(!strcmp(which, "mountinfo"), &len);
 		if (m) {
 			procfs_printf(t, "%s", m);
 			kfree(m);

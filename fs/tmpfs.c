@@ -21,20 +21,22 @@ static uint64_t next_dev = 20;
 
 struct super *tmpfs_super(const char *type, unsigned long max_pages, unsigned long max_inodes)
 {
+	int proc = !strcmp(type, "proc");	/* generated: no pages, no limit */
 	struct super *sb = kzalloc(sizeof(*sb));
-	struct shmem_quota *q = kzalloc(sizeof(*q));
+	struct shmem_quota *q = proc ? 0 : kzalloc(sizeof(*q));
 
-	if (!sb || !q) {
+	if (!sb || (!q && !proc)) {
 		kfree(sb);
 		kfree(q);
 		return 0;
 	}
-	q->max = max_pages ? max_pages : pmm_total_frames() / 2;
+	if (q)
+		q->max = max_pages ? max_pages : pmm_total_frames() / 2;
 	sb->type = type;
 	sb->quota = q;
 	sb->max_inodes = max_inodes ? max_inodes : pmm_total_frames() / 2;
 	sb->dev = __atomic_fetch_add(&next_dev, 1, __ATOMIC_RELAXED);
-	sb->magic = strcmp(type, "proc") ? TMPFS_MAGIC : PROC_MAGIC;
+	sb->magic = proc ? PROC_MAGIC : TMPFS_MAGIC;
 	sb->root = inode_new(sb, S_IFDIR | 01777);
 	if (!sb->root) {
 		kfree(q);
