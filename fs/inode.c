@@ -167,6 +167,8 @@ struct inode *dir_remove(struct inode *dir, struct dentry *d)
 	if (S_ISDIR(ip->mode)) {
 		dir->nlink--;
 		ip->nlink--;		/* a directory's last name goes with its "." */
+		if (!ip->nlink)
+			ip->parent = ip;	/* removed: ".." must not reach a parent that may die */
 	}
 	return ip;
 }

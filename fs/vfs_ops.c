@@ -224,6 +224,7 @@ static struct inode *relink(struct inode *dir, struct dentry *d, struct inode *i
 	if (S_ISDIR(old->mode)) {
 		old->nlink--;
 		dir->nlink--;
+		old->parent = old;	/* gone, as in dir_remove */
 	}
 	d->inode = ip;
 	ip->nlink++;
