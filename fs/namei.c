@@ -30,7 +30,8 @@
 
 struct walk {
 	char *rest;		/* the path still to walk, in buf */
-	char *buf, *tmp;	/* two pages: the path, and room to splice a link */
+	char *buf, *tmp;	/* the path, and a page to splice a link into (made on demand) */
+	const char *orig;	/* the caller's path: buf until the first link, never ours to free */
 	int links;		/* symlinks followed so far */
 	unsigned flags;
 };
@@ -57,6 +58,13 @@ static int splice(struct walk *w, const char *target, const char *rest)
 		return -ELOOP;
 	if (tl + 1 + rl + 1 > PAGE_SIZE)
 		return -ENAMETOOLONG;
+	if (!w->tmp) {
+		/* The first link of the walk: its second page, kept to the end (freed by namei). */
+		phys_addr_t pg = pmm_alloc();
+		if (!pg)
+			return -ENOMEM;
+		w->tmp = phys_to_virt(pg);
+	}
 	memcpy(w->tmp, target, tl);
 	w->tmp[tl] = '/';
 	memcpy(w->tmp + tl + 1, rest, rl + 1);
@@ -64,7 +72,7 @@ static int splice(struct walk *w, const char *target, const char *rest)
 		w->tmp[tl] = 0;
 	char *t = w->buf;
 	w->buf = w->tmp;
-	w->tmp = t;
+	w->tmp = t == w->orig ? 0 : t;	/* the caller's string is read-only to us */
 	w->rest = w->buf;
 	return 0;
 }
@@ -305,7 +313,6 @@ long namei(int dirfd, const char *path, unsigned flags, struct nameidata *nd)
 {
 	struct walk w = { .flags = flags };
 	struct inode *cur = 0, *at = 0;
-	phys_addr_t p1, p2;
 	long r;
 
 	memset(nd, 0, sizeof(*nd));
@@ -323,15 +330,9 @@ long namei(int dirfd, const char *path, unsigned flags, struct nameidata *nd)
 		nd->inode = inode_get(f->inode);
 		return 0;
 	}
-	p1 = pmm_alloc();
-	p2 = pmm_alloc();
-	if (!p1 || !p2) {
-		r = -ENOMEM;
-		goto out;
-	}
-	w.buf = phys_to_virt(p1);
-	w.tmp = phys_to_virt(p2);
-	strlcpy(w.buf, path, PAGE_SIZE);
+	/* The walk reads the caller's string in place; only a symlink makes it copy. */
+	w.orig = path;
+	w.buf = (char *)path;
 	w.rest = w.buf;
 	for (;;) {
 		spin_lock(&vfs_lock);
@@ -355,12 +356,12 @@ long namei(int dirfd, const char *path, unsigned flags, struct nameidata *nd)
 		nd_release(nd);
 		memset(nd, 0, sizeof(*nd));
 	}
-out:
 	inode_put(cur);
-	if (p1)
-		pmm_put(p1);
-	if (p2)
-		pmm_put(p2);
+	/* buf and tmp swap at each link: free whichever pages the walk holds. */
+	if (w.buf && w.buf != w.orig)
+		pmm_put(virt_to_phys(w.buf));
+	if (w.tmp)
+		pmm_put(virt_to_phys(w.tmp));
 	return r;
 }
 

@@ -22,6 +22,7 @@
 #include "../vm/phys.h"
 #include "../vm/pmm.h"
 #include "../vm/shmem.h"
+#include "../vm/zero.h"
 #include "../vm/kmalloc.h"
 #include "random.h"
 #include "../vm/mm.h"
@@ -239,25 +240,17 @@ static int open_program(const char *path, struct inode **ipp, struct elf_info *e
 		inode_put(ip);
 		return -EACCES;
 	}
-	hdr = kmalloc(PAGE_SIZE);
-	if (!hdr) {
-		inode_put(ip);
-		return -ENOMEM;
-	}
+	/* The header is read in place, from the page cache: the frame is ours while we hold it. */
 	int err;
 	uint64_t size = shmem_size(ip->mem);
 	phys_addr_t f = shmem_page(ip->mem, 0, 0, &err);
 	size_t hl = (size_t)MIN(size, (uint64_t)PAGE_SIZE);
-	if (f) {
-		memcpy(hdr, phys_to_virt(f), hl);
-		pmm_put(f);
-	} else {
-		memset(hdr, 0, hl);
-	}
+	hdr = f ? phys_to_virt(f) : phys_to_virt(zero_frame);
 	r = script_line((const char *)hdr, hl, interp, arg);
 	if (!r)
 		r = elf_parse(hdr, hl, size, ei) ? -ENOEXEC : 0;
-	kfree(hdr);
+	if (f)
+		pmm_put(f);
 	if (!r && ei->has_interp)
 		r = -ENOEXEC;	/* dynamically linked: no loader here */
 	if (r < 0) {
@@ -361,11 +354,13 @@ static void script_argv(struct argsrc *a, const char *interp, const char *arg, c
  * script's interpreter is opened in turn (at most SCRIPT_DEPTH of them) and
  * @argv rewritten as Linux does.  The ELF's inode in *@ipp, its header in
  * @ei, its absolute name in @abs; the interpreters' names live in @names
- * (a page), which @argv points into.  0 or -errno (ELOOP: too many scripts).
+ * (a page made at the first script, in *@names_pg), which @argv points
+ * into.  0 or -errno (ELOOP: too many scripts).
  */
 static int open_image(const char *path, struct argsrc *argv, struct inode **ipp,
-		      struct elf_info *ei, unsigned long *bias, char *abs, char *names)
+		      struct elf_info *ei, unsigned long *bias, char *abs, phys_addr_t *names_pg)
 {
+	char line[2][NAME_MAX + 1], *names = line[0];
 	const char *name = path;
 	int r, depth = 0;
 
@@ -374,6 +369,13 @@ static int open_image(const char *path, struct argsrc *argv, struct inode **ipp,
 		*ipp = 0;
 		if (++depth > SCRIPT_DEPTH)
 			return -ELOOP;
+		if (!*names_pg) {
+			/* The first script: its names move to a page the argument list can point into. */
+			if (!(*names_pg = pmm_alloc()))
+				return -ENOMEM;
+			names = phys_to_virt(*names_pg);
+			memcpy(names, line, sizeof(line));
+		}
 		/* The script's name stays where the argument list points: the caller's, or a level's. */
 		script_argv(argv, names, names + NAME_MAX + 1, name);
 		name = names;
@@ -390,18 +392,12 @@ static int do_exec(struct proc *p, const char *path, struct argsrc *argv,
 	unsigned long bias = 0, sp;
 	struct mm *mm = 0;
 	int r;
-	phys_addr_t pg = pmm_alloc(), pg2 = pmm_alloc();
+	phys_addr_t pg = pmm_alloc(), pg2 = 0;
 
-	if (!pg || !pg2) {
-		if (pg)
-			pmm_put(pg);
-		if (pg2)
-			pmm_put(pg2);
+	if (!pg)
 		return -ENOMEM;
-	}
-	/* Two pages: the program's absolute name; each script level's interpreter and argument. */
-	char *abs = phys_to_virt(pg);
-	if ((r = open_image(path, argv, &ip, &ei, &bias, abs, phys_to_virt(pg2))))
+	char *abs = phys_to_virt(pg);		/* the program's absolute name, for /proc/PID/exe */
+	if ((r = open_image(path, argv, &ip, &ei, &bias, abs, &pg2)))
 		goto fail;
 	mm = mm_create();
 	r = -ENOMEM;
@@ -448,7 +444,8 @@ static int do_exec(struct proc *p, const char *path, struct argsrc *argv,
 	strlcpy(p->group->exe, abs, sizeof(p->group->exe));
 	inode_put(ip);
 	pmm_put(pg);
-	pmm_put(pg2);
+	if (pg2)
+		pmm_put(pg2);
 	memset(&p->fp, 0, sizeof(p->fp));
 	memset(p->tf, 0, sizeof(*p->tf));
 	p->tf->epc = ei.entry + bias;
@@ -461,7 +458,8 @@ fail:
 	if (ip)
 		inode_put(ip);
 	pmm_put(pg);
-	pmm_put(pg2);
+	if (pg2)
+		pmm_put(pg2);
 	return r;
 }
 
