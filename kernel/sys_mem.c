@@ -320,3 +320,19 @@ SYSCALL(munlockall)
 {
 	return 0;
 }
+
+/*
+ * mremap(addr, old_len, new_len, flags, new_addr) - vm/mremap.c.  Under
+ * map_lock: a move picks its new place as mmap does, and nothing else may
+ * map there meanwhile.
+ */
+SYSCALL(mremap)
+{
+	struct mm *mm = current()->mm;
+	long r;
+
+	spin_lock(&mm->map_lock);
+	r = mm_remap(mm, a0, a1, a2, (unsigned)a3, a4);
+	spin_unlock(&mm->map_lock);
+	return r;
+}

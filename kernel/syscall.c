@@ -153,6 +153,8 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[179] = SC(sys_sysinfo, L),		/* info */
 	[214] = SC(sys_brk, L),			/* unsigned long brk */
 	[215] = SC(sys_munmap, L, L),		/* unsigned long addr, size_t len */
+	/* mremap: unsigned long addr, old_len, new_len, flags, new_addr */
+	[216] = SC(sys_mremap, L, L, L, L, L),
 	/* clone: unsigned long clone_flags, newsp, parent_tid, tls, child_tid; Linux keeps
 	 * lower_32_bits(clone_flags) */
 	[220] = SC(sys_clone, U, L, L, L, L),
