@@ -15,6 +15,7 @@ struct shmem {
 	int refs;			/* VMAs that map the object (atomic) */
 	unsigned long pages;		/* its size, fixed at creation */
 	struct pagemap map;
+	void (*on_idle)(struct shmem *s);	/* shmem_on_idle: put left one reference */
 };
 
 struct shmem *shmem_create(unsigned long pages)
@@ -36,10 +37,29 @@ void shmem_get(struct shmem *s)
 
 void shmem_put(struct shmem *s)
 {
-	if (__atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) != 0)
+	/*
+	 * The hook is read while our reference still holds s: once we drop
+	 * it, the owner may free s at once (so the hook only compares s).
+	 */
+	void (*on_idle)(struct shmem *s) = s->on_idle;
+	int left = __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL);
+
+	if (left == 1 && on_idle)
+		on_idle(s);
+	if (left != 0)
 		return;
 	pagemap_clear(&s->map);
 	kfree(s);
+}
+
+unsigned long shmem_users(struct shmem *s)
+{
+	return (unsigned long)__atomic_load_n(&s->refs, __ATOMIC_ACQUIRE);
+}
+
+void shmem_on_idle(struct shmem *s, void (*fn)(struct shmem *s))
+{
+	s->on_idle = fn;
 }
 
 phys_addr_t shmem_frame(struct shmem *s, unsigned long index, int *sigbus)
