@@ -135,14 +135,16 @@ struct fdtable *fd_table_copy(struct fdtable *t)
 		spin_unlock(&n->lock);
 		spin_lock(&t->lock);
 	}
-	for (int fd = 0; !r && fd < t->end; fd++) {
-		unsigned long v = *slotp(t, fd);
-		if (v)
-			file_get(slot_file(v));
-		*slotp(n, fd) = v;
+	if (!r) {
+		for (int fd = 0; fd < t->end; fd++) {
+			unsigned long v = *slotp(t, fd);
+			if (v)
+				file_get(slot_file(v));
+			*slotp(n, fd) = v;
+		}
+		n->end = t->end;
+		n->next = t->next;
 	}
-	n->end = t->end;
-	n->next = t->next;
 	spin_unlock(&t->lock);
 	if (r) {
 		fd_table_put(n);
