@@ -332,7 +332,7 @@ SYSCALL(mremap)
 	long r;
 
 	spin_lock(&mm->map_lock);
-	r = mm_remap(mm, a0, a1, a2, (unsigned)a3, a4);
+	r = mm_remap(mm, a0, a1, a2, a3, a4);
 	spin_unlock(&mm->map_lock);
 	return r;
 }

@@ -145,7 +145,7 @@ int mm_split_locked(struct mm *mm, unsigned long addr);
 #define MREMAP_FIXED		2
 #define MREMAP_DONTUNMAP	4
 long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len, unsigned long new_len,
-	      unsigned flags, unsigned long new_addr);
+	      unsigned long flags, unsigned long new_addr);
 /*
  * mm_protect - change protection of [addr, addr+len): -ENOMEM if not all
  * mapped, -EACCES if @prot asks for more than an area may ever have

@@ -8,7 +8,8 @@
  *   no area at addr: EFAULT.
  *   MREMAP_FIXED  the target is unmapped, a shrink drops the tail first,
  *                 then the old range moves there (check_resize, move_area)
- *   shrinking     the tail is unmapped, whatever it spans; addr stays
+ *   shrinking     the tail is unmapped, whatever it spans (EINVAL if it
+ *                 runs past the user half, as munmap); addr stays
  *   growing       check_resize: the old range must lie in one area
  *                 (EFAULT), and an old length of 0 (make a second mapping
  *                 of the same pages) only works on shared memory (EINVAL);
@@ -202,7 +203,7 @@ static int room_after(struct vma *v, unsigned long grow)
 
 /* remap_locked - mm_remap once the arguments are checked; mm->lock held. */
 static long remap_locked(struct mm *mm, unsigned long addr, unsigned long old_len,
-			 unsigned long new_len, unsigned flags, unsigned long to,
+			 unsigned long new_len, unsigned long flags, unsigned long to,
 			 struct tlb_batch *b)
 {
 	struct vma *v = vma_find(mm, addr);
@@ -210,6 +211,8 @@ static long remap_locked(struct mm *mm, unsigned long addr, unsigned long old_le
 
 	if (!v)
 		return -EFAULT;
+	if (old_len > new_len && (addr + old_len < addr || addr + old_len > USER_TOP))
+		return -EINVAL;		/* the tail to unmap is no user range: munmap's EINVAL */
 	if (flags & MREMAP_FIXED) {
 		if ((r = mm_unmap_locked(mm, to, to + new_len, b)))
 			return r;
@@ -246,12 +249,12 @@ static long remap_locked(struct mm *mm, unsigned long addr, unsigned long old_le
  * keeps every other mapper out of it until the move is done.
  */
 long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len, unsigned long new_len,
-	      unsigned flags, unsigned long new_addr)
+	      unsigned long flags, unsigned long new_addr)
 {
 	struct tlb_batch b;
 	long r;
 
-	if (flags & ~(unsigned)(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+	if (flags & ~(unsigned long)(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
 		return -EINVAL;
 	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
 		return -EINVAL;
