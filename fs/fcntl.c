@@ -34,19 +34,28 @@ SYSCALL(dup)
 
 /*
  * dup3(oldfd, newfd, flags) - @newfd on @oldfd's file, closing what it
- * held; O_CLOEXEC is the only flag, and oldfd == newfd is EINVAL.
+ * held; O_CLOEXEC is the only flag, and oldfd == newfd is EINVAL.  A
+ * @newfd at or past RLIMIT_NOFILE is EBADF, as on Linux.
  */
 SYSCALL(dup3)
 {
 	struct proc *p = current();
-	struct file *f = fd_file((int)a0);
-	int nfd = (int)a1;
+	struct file *f;
+	unsigned nfd = (unsigned)a1;
 
-	if (!f || nfd < 0 || nfd >= NOFILE)
-		return -EBADF;
-	if (a0 == a1 || (a2 & ~(unsigned long)O_CLOEXEC))
+	if (a2 & ~(unsigned long)O_CLOEXEC)
 		return -EINVAL;
-	fd_install_at(p, nfd, file_get(f), (a2 & O_CLOEXEC) != 0);
+	if (a0 == a1)
+		return -EINVAL;
+	if (nfd >= (unsigned)fd_limit(p))
+		return -EBADF;
+	if (!(f = fd_file((int)a0)))
+		return -EBADF;
+	file_get(f);
+	if (fd_install_at(p, (int)nfd, f, (a2 & O_CLOEXEC) != 0)) {
+		file_put(f);
+		return -ENOMEM;
+	}
 	return nfd;
 }
 
@@ -67,7 +76,7 @@ SYSCALL(fcntl)
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
 		/* arg is an unsigned long, but Linux's f_dupfd() takes it as an unsigned int */
-		if ((uint32_t)a2 >= NOFILE)
+		if ((uint32_t)a2 >= (uint32_t)fd_limit(p))
 			return -EINVAL;
 		r = fd_install(p, file_get(f), (int)a2, a1 == F_DUPFD_CLOEXEC);
 		if (r < 0)

@@ -22,7 +22,6 @@
 #include "../vm/kmalloc.h"
 #include "../vm/uaccess.h"
 
-#define POLL_MAX_FDS	NOFILE		/* beyond RLIMIT_NOFILE: EINVAL, like Linux */
 #define FDSET_MAX	1024		/* FD_SETSIZE */
 
 static unsigned poll_seq;
@@ -160,10 +159,18 @@ struct kpollfd {
 	int16_t events, revents;
 };
 
+/* ppoll copies the user's array into pages of POLL_CHUNK entries: nfds may reach FD_NR_OPEN. */
+#define POLL_CHUNK	(4096 / sizeof(struct kpollfd))
+
 struct ppoll_args {
-	struct kpollfd *fds;
+	struct kpollfd **chunk;	/* entry i is chunk[i / POLL_CHUNK][i % POLL_CHUNK] */
 	unsigned long n;
 };
+
+static inline struct kpollfd *ppoll_entry(struct ppoll_args *a, unsigned long i)
+{
+	return &a->chunk[i / POLL_CHUNK][i % POLL_CHUNK];
+}
 
 /* ppoll_scan - fill every pollfd's revents; the count of those with any, as poll(2) returns. */
 static long ppoll_scan(void *arg)
@@ -172,7 +179,7 @@ static long ppoll_scan(void *arg)
 	long ready = 0;
 
 	for (unsigned long i = 0; i < a->n; i++) {
-		struct kpollfd *pf = &a->fds[i];
+		struct kpollfd *pf = ppoll_entry(a, i);
 		struct file *f;
 		unsigned want = (unsigned)(uint16_t)pf->events | POLLERR | POLLHUP;
 
@@ -188,18 +195,46 @@ static long ppoll_scan(void *arg)
 	return ready;
 }
 
-/* ppoll(fds, nfds, timeout, sigmask, sigsetsize) - the number of fds with events, 0 on timeout. */
+/* ppoll_free - the pages of @a (those allocated so far) and their index. */
+static void ppoll_free(struct ppoll_args *a, unsigned long chunks)
+{
+	for (unsigned long c = 0; c < chunks; c++)
+		kfree(a->chunk[c]);
+	kfree(a->chunk);
+}
+
+/* ppoll_copy_in - the user's @n pollfds at @ufds into pages. 0, -ENOMEM or -EFAULT. */
+static long ppoll_copy_in(struct ppoll_args *a, unsigned long ufds)
+{
+	unsigned long chunks = (a->n + POLL_CHUNK - 1) / POLL_CHUNK;
+
+	if (!(a->chunk = kzalloc(chunks * sizeof(*a->chunk))))
+		return -ENOMEM;
+	for (unsigned long c = 0; c < chunks; c++) {
+		unsigned long first = c * POLL_CHUNK, cnt = MIN(a->n - first, POLL_CHUNK);
+		if (!(a->chunk[c] = kmalloc(cnt * sizeof(struct kpollfd))))
+			return -ENOMEM;
+		if (uaccess_copy_from_user(a->chunk[c], ufds + first * sizeof(struct kpollfd),
+					   cnt * sizeof(struct kpollfd)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/*
+ * ppoll(fds, nfds, timeout, sigmask, sigsetsize) - the number of fds with
+ * events, 0 on timeout.  More fds than RLIMIT_NOFILE is EINVAL, as on Linux.
+ */
 SYSCALL(ppoll)
 {
 	struct ppoll_args a = { 0, a1 };
 	uint64_t deadline;
-	long r;
+	long r = 0;
 
-	if (a1 > POLL_MAX_FDS)
+	if (a1 > (unsigned long)fd_limit(current()))
 		return -EINVAL;
-	if (a1 && !(a.fds = kmalloc(a1 * sizeof(*a.fds))))
-		return -ENOMEM;
-	r = a1 && uaccess_copy_from_user(a.fds, a0, a1 * sizeof(*a.fds)) ? -EFAULT : 0;
+	if (a1)
+		r = ppoll_copy_in(&a, a0);
 	if (!r)
 		r = poll_begin(a2, a3, a4, &deadline);
 	if (!r) {
@@ -207,10 +242,12 @@ SYSCALL(ppoll)
 		poll_end(a2, deadline);
 	}
 	for (unsigned long i = 0; r >= 0 && i < a1; i++)
-		if (uaccess_copy_to_user(a0 + i * sizeof(*a.fds) + offsetof(struct kpollfd, revents),
-				 &a.fds[i].revents, sizeof(a.fds[i].revents)))
+		if (uaccess_copy_to_user(a0 + i * sizeof(struct kpollfd) +
+					 offsetof(struct kpollfd, revents),
+					 &ppoll_entry(&a, i)->revents, sizeof(int16_t)))
 			r = -EFAULT;
-	kfree(a.fds);
+	if (a.chunk)
+		ppoll_free(&a, (a1 + POLL_CHUNK - 1) / POLL_CHUNK);
 	return r;
 }
 

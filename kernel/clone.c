@@ -178,6 +178,8 @@ static int new_group(struct proc *np, struct proc *p)
 	strlcpy(g->exe, p->group->exe, sizeof(g->exe));	/* the string, not all 256 bytes */
 	g->refs = g->live = 1;
 	g->leader = g->threads = np;
+	g->nofile_cur = __atomic_load_n(&p->group->nofile_cur, __ATOMIC_RELAXED);
+	g->nofile_max = __atomic_load_n(&p->group->nofile_max, __ATOMIC_RELAXED);
 	np->group = g;
 	return 0;
 }

@@ -182,6 +182,8 @@ void proc_start_init(const char *path, char **argv)
 		panic("init: out of memory");
 	p->group->refs = p->group->live = 1;
 	p->group->leader = p->group->threads = p;
+	p->group->nofile_cur = FD_NOFILE_DEFAULT;
+	p->group->nofile_max = FD_NR_OPEN;
 	p->sighand = &p->group->sighand;
 	p->fs->refs = 1;
 	p->fs->umask = 022;

@@ -79,6 +79,11 @@ struct tgroup {
 	unsigned stop_gen;		/* counts stops, so a thread parks once per stop */
 	int stop_unparked;		/* threads yet to park; the parent hears at 0 */
 	int stop_reported;		/* the parent was told of this stop */
+	/*
+	 * RLIMIT_NOFILE (fs/fdtable.h): written by prlimit64 under sched_lock,
+	 * read without it (fd_limit); cur <= max <= FD_NR_OPEN.  Fork copies it.
+	 */
+	uint64_t nofile_cur, nofile_max;
 	/* Last, and not zeroed by new_group (clone.c): filled in whole. */
 	char exe[PATH_MAX_K];		/* /proc/self/exe */
 	struct sighand sighand;		/* the actions, unless shared with another process */

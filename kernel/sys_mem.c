@@ -190,7 +190,7 @@ SYSCALL(mmap)
 	if (!r) {
 		v.start = addr;
 		v.end = addr + len;
-		v.file_end = v.end;	/* the object's own size says where the file ends */
+		v.file_end = VMA_NO_FILE_END;	/* the object's own size says where the file ends */
 		r = mm_map(mm, &v);
 	}
 	spin_unlock(&mm->map_lock);
@@ -318,4 +318,20 @@ SYSCALL(mlockall)
 SYSCALL(munlockall)
 {
 	return 0;
+}
+
+/*
+ * mremap(addr, old_len, new_len, flags, new_addr) - vm/mremap.c.  Under
+ * map_lock: a move picks its new place as mmap does, and nothing else may
+ * map there meanwhile.
+ */
+SYSCALL(mremap)
+{
+	struct mm *mm = current()->mm;
+	long r;
+
+	spin_lock(&mm->map_lock);
+	r = mm_remap(mm, a0, a1, a2, a3, a4);
+	spin_unlock(&mm->map_lock);
+	return r;
 }

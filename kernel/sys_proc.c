@@ -161,31 +161,47 @@ SYSCALL(setsid)
 	return r;
 }
 
+#define RLIMIT_STACK	3
+#define RLIMIT_NOFILE	7
+#define RLIM_NLIMITS	16
+
+/*
+ * prlimit64(pid, resource, new, old) - RLIMIT_NOFILE is kept per process
+ * (struct tgroup) and enforced by the descriptor table (fs/fdtable.h):
+ * its hard limit may not exceed FD_NR_OPEN (EPERM, as Linux's nr_open).
+ * RLIMIT_STACK reads as the fixed stack size; setting any other limit is
+ * accepted and ignored.  The checks come in Linux's order: the new value's
+ * copy, the pid, the resource, then the values.
+ */
 SYSCALL(prlimit64)
 {
-	/* Report the limits Holstein enforces; setting them is accepted and ignored. */
-	uint64_t lim[2] = { ~0ULL, ~0ULL };
+	uint64_t lim[2] = { ~0ULL, ~0ULL }, nl[2];
+	struct proc *t = current();
+	long r = 0;
 
-	if (a0 && (int)a0 != proc_tgid(current())) {
-		spin_lock(&sched_lock);
-		struct proc *t = proc_by_tgid((int)a0);
-		spin_unlock(&sched_lock);
-		if (!t)
-			return -ESRCH;
+	if (a2 && uaccess_copy_from_user(nl, a2, sizeof(nl)))
+		return -EFAULT;
+	spin_lock(&sched_lock);
+	if (a0 && !(t = proc_by_tgid((int)a0)))
+		r = -ESRCH;
+	else if (a1 >= RLIM_NLIMITS || (a2 && nl[0] > nl[1]))
+		r = -EINVAL;
+	else if (a1 == RLIMIT_NOFILE && a2 && nl[1] > FD_NR_OPEN)
+		r = -EPERM;
+	if (!r && a1 == RLIMIT_NOFILE) {
+		struct tgroup *g = t->group;
+		lim[0] = g->nofile_cur;
+		lim[1] = g->nofile_max;
+		if (a2) {
+			__atomic_store_n(&g->nofile_cur, nl[0], __ATOMIC_RELAXED);
+			__atomic_store_n(&g->nofile_max, nl[1], __ATOMIC_RELAXED);
+		}
 	}
-	if (a1 >= 16)
-		return -EINVAL;
-	if (a2) {
-		uint64_t nl[2];
-		if (uaccess_copy_from_user(nl, a2, sizeof(nl)))
-			return -EFAULT;
-		if (nl[0] > nl[1])
-			return -EINVAL;
-	}
-	if (a1 == 3)		/* RLIMIT_STACK */
+	spin_unlock(&sched_lock);
+	if (r)
+		return r;
+	if (a1 == RLIMIT_STACK)
 		lim[0] = lim[1] = USER_STACK_SIZE;
-	if (a1 == 7)		/* RLIMIT_NOFILE */
-		lim[0] = lim[1] = NOFILE;
 	if (a3 && uaccess_copy_to_user(a3, lim, sizeof(lim)))
 		return -EFAULT;
 	return 0;

@@ -161,8 +161,14 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[177] = SC0(sys_getuid),		/* getegid */
 	[178] = SC0(sys_gettid),
 	[179] = SC(sys_sysinfo, L),		/* info */
+	[194] = SC(sys_shmget, I, L, I),	/* key_t key, size_t size, int shmflg */
+	[195] = SC(sys_shmctl, I, I, L),	/* int shmid, int cmd, struct shmid_ds *buf */
+	[196] = SC(sys_shmat, I, L, I),		/* int shmid, char *shmaddr, int shmflg */
+	[197] = SC(sys_shmdt, L),		/* char *shmaddr */
 	[214] = SC(sys_brk, L),			/* unsigned long brk */
 	[215] = SC(sys_munmap, L, L),		/* unsigned long addr, size_t len */
+	/* mremap: unsigned long addr, old_len, new_len, flags, new_addr */
+	[216] = SC(sys_mremap, L, L, L, L, L),
 	/* clone: unsigned long clone_flags, newsp, parent_tid, tls, child_tid; Linux keeps
 	 * lower_32_bits(clone_flags) */
 	[220] = SC(sys_clone, U, L, L, L, L),

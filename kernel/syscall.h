@@ -47,7 +47,9 @@ SYSCALL_DECL(sched_setaffinity);
 /* Memory (sys_mem.c) */
 SYSCALL_DECL(brk); SYSCALL_DECL(mmap); SYSCALL_DECL(munmap); SYSCALL_DECL(mprotect);
 SYSCALL_DECL(madvise); SYSCALL_DECL(msync); SYSCALL_DECL(mlock); SYSCALL_DECL(mlockall);
-SYSCALL_DECL(munlockall);
+SYSCALL_DECL(munlockall); SYSCALL_DECL(mremap);
+/* SysV shared memory (sysv_shm.c, sysv_shmat.c) */
+SYSCALL_DECL(shmget); SYSCALL_DECL(shmctl); SYSCALL_DECL(shmat); SYSCALL_DECL(shmdt);
 /* Misc (sys_misc.c) */
 SYSCALL_DECL(uname); SYSCALL_DECL(getuid); SYSCALL_DECL(getgroups); SYSCALL_DECL(getresuid); SYSCALL_DECL(umask); SYSCALL_DECL(sysinfo);
 SYSCALL_DECL(reboot); SYSCALL_DECL(getrandom); SYSCALL_DECL(clock_gettime);

@@ -232,6 +232,24 @@ int mm_map(struct mm *mm, const struct vma *tmpl)
 	return 0;
 }
 
+int mm_unmap_locked(struct mm *mm, unsigned long addr, unsigned long end, struct tlb_batch *b)
+{
+	int r = split(mm, addr);
+
+	if (!r)
+		r = split(mm, end);
+	if (!r)
+		r = ptshare_make_private(mm, addr, end, b);
+	if (!r)
+		remove_range(mm, addr, end, b);
+	return r;
+}
+
+int mm_split_locked(struct mm *mm, unsigned long addr)
+{
+	return split(mm, addr);
+}
+
 int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len)
 {
 	struct tlb_batch b;
@@ -239,13 +257,7 @@ int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len)
 
 	spin_lock(&mm->lock);
 	tlb_batch_init(&b, mm);
-	r = split(mm, addr);
-	if (!r)
-		r = split(mm, addr + len);
-	if (!r)
-		r = ptshare_make_private(mm, addr, addr + len, &b);
-	if (!r)
-		remove_range(mm, addr, addr + len, &b);
+	r = mm_unmap_locked(mm, addr, addr + len, &b);
 	tlb_batch_finish(&b);	/* one round for the whole range, before the lock goes */
 	spin_unlock(&mm->lock);
 	return r;

@@ -25,6 +25,9 @@ enum vma_kind {
 	VMA_SIGPAGE,	/* the shared signal-return trampoline */
 };
 
+/* vma->file_end of a mapping whose file data ends where the object does. */
+#define VMA_NO_FILE_END	(~0UL)
+
 /* vma->flags */
 #define VMA_STACK	1
 #define VMA_HEAP	2
@@ -52,7 +55,8 @@ struct vma {
 	/*
 	 * First va whose bytes are zero, not file data: an ELF segment's end
 	 * of file data, mid-page (fault.c copies that page).  Mappings made by
-	 * mmap set it to end: their size is the object's own, read at the fault.
+	 * mmap set VMA_NO_FILE_END: their end is the object's size, read at
+	 * each fault.
 	 */
 	unsigned long file_end;
 	struct shmem *mem;		/* VMA_FILE, VMA_SHMEM: the pages; one reference per VMA */
@@ -129,6 +133,24 @@ struct vma *vma_find(struct mm *mm, unsigned long addr);
 int mm_map(struct mm *mm, const struct vma *tmpl);
 /* mm_unmap - remove [addr, addr+len): VMAs, PTEs, frame references. 0 or -ENOMEM. */
 int mm_unmap(struct mm *mm, unsigned long addr, unsigned long len);
+struct tlb_batch;
+/*
+ * mm_unmap_locked - mm_unmap of [addr, end) for a caller that holds
+ * mm->lock and finishes @b (tlb.h) before dropping it.  mm_split_locked
+ * makes @addr a VMA boundary (mm->lock held).  Both 0 or -ENOMEM.
+ */
+int mm_unmap_locked(struct mm *mm, unsigned long addr, unsigned long end, struct tlb_batch *b);
+int mm_split_locked(struct mm *mm, unsigned long addr);
+/*
+ * mm_remap - mremap(2) (vm/mremap.c): shrink, grow in place, or move the
+ * area at @addr with its pages (flags MREMAP_*).  The new address or
+ * -errno, as Linux.  The caller holds mm->map_lock; takes mm->lock.
+ */
+#define MREMAP_MAYMOVE		1
+#define MREMAP_FIXED		2
+#define MREMAP_DONTUNMAP	4
+long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len, unsigned long new_len,
+	      unsigned long flags, unsigned long new_addr);
 /*
  * mm_protect - change protection of [addr, addr+len): -ENOMEM if not all
  * mapped, -EACCES if @prot asks for more than an area may ever have

@@ -17,6 +17,7 @@ struct shmem {
 	unsigned long pages;		/* frames in the map */
 	struct shmem_quota *quota;	/* NULL: no limit but memory */
 	struct pagemap map;
+	void (*on_idle)(struct shmem *s);	/* shmem_on_idle: put left one reference */
 };
 
 /*
@@ -64,11 +65,30 @@ static void uncharge(struct shmem *s, unsigned long n)
 
 void shmem_put(struct shmem *s)
 {
-	if (__atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) != 0)
+	/*
+	 * The hook is read while our reference still holds s: once we drop
+	 * it, the owner may free s at once (so the hook only compares s).
+	 */
+	void (*on_idle)(struct shmem *s) = s->on_idle;
+	int left = __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL);
+
+	if (left == 1 && on_idle)
+		on_idle(s);
+	if (left != 0)
 		return;
 	uncharge(s, s->pages);
 	pagemap_clear(&s->map);
 	kfree(s);
+}
+
+unsigned long shmem_users(struct shmem *s)
+{
+	return (unsigned long)__atomic_load_n(&s->refs, __ATOMIC_ACQUIRE);
+}
+
+void shmem_on_idle(struct shmem *s, void (*fn)(struct shmem *s))
+{
+	s->on_idle = fn;
 }
 
 uint64_t shmem_size(struct shmem *s)

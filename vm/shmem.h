@@ -51,6 +51,24 @@ void shmem_put(struct shmem *s);
 uint64_t shmem_size(struct shmem *s);
 
 /*
+ * shmem_users - the references held on @s now: one per VMA that maps it,
+ * plus any its owner keeps.  SysV's shm_nattch is this, less the segment
+ * table's own (kernel/sysv_shm.c).
+ */
+unsigned long shmem_users(struct shmem *s);
+/*
+ * shmem_on_idle - from now on, whenever shmem_put leaves @s with one
+ * reference (its owner's: nothing maps it any more), it calls @fn(@s),
+ * which may drop that last reference itself.  Called with whatever locks
+ * the putter holds (an mm's lock when munmap drops the last VMA), and
+ * after the putter's reference is gone: @s may already be freed by its
+ * owner, so @fn may compare @s but only dereference it once it knows @s
+ * is still its own.  For SysV segments, which IPC_RMID destroys only at
+ * their last detach.
+ */
+void shmem_on_idle(struct shmem *s, void (*fn)(struct shmem *s));
+
+/*
  * shmem_frame - the frame holding page @index of @s, allocated (zeroed) on
  * first use, with one new reference for the caller: the fault path's call.
  * 0 with *sigbus set when @index lies wholly past the end or the quota is

@@ -33,7 +33,7 @@ HOST_TEST_DTBS := $(patsubst tests/host/dts/%.dts,$(HOST_OUT)/dtb/%.dtb,\
 HOST_TESTS := $(HOST_OUT)/test_fdt $(HOST_OUT)/test_fdt_fuzz $(HOST_OUT)/test_string \
 	      $(HOST_OUT)/test_cpio $(HOST_OUT)/test_elf $(HOST_OUT)/test_vm \
 	      $(HOST_OUT)/test_fault $(HOST_OUT)/test_uart8250 $(HOST_OUT)/test_ptshare \
-	      $(HOST_OUT)/test_shmem $(HOST_OUT)/test_tlb
+	      $(HOST_OUT)/test_shmem $(HOST_OUT)/test_tlb $(HOST_OUT)/test_mremap
 
 # test_elf builds RISC-V programs at run time to parse; it skips those
 # cases if this compiler is missing.
@@ -42,7 +42,7 @@ HOST_RISCV_CC ?= riscv64-linux-gnu-gcc
 # The vm/ sources under test, built with -DHOST_TEST: physical frames live
 # in a test arena (vm/phys.h), locks and TLB flushes are no-ops.
 HOST_VMOBJS := $(patsubst %,$(HOST_OUT)/obj/vm_%.o,pmm pt cow fork mm mm_query ptshare pagemap shmem tlb \
-		vmstat zero sigpage)
+		vmstat zero sigpage mremap)
 
 # The kernel objects the DT tests link against, built for the host.
 HOST_KOBJS := $(patsubst %,$(HOST_OUT)/obj/%.o,fdt fdt_node fdt_prop devtree)
@@ -132,13 +132,18 @@ $(HOST_OUT)/test_elf: $(HOST_OUT)/obj/test_elf.o $(HOST_OUT)/obj/elf.o
 $(HOST_OUT)/test_vm: $(HOST_OUT)/obj/test_vm.o $(HOST_OUT)/obj/host_stubs.o $(HOST_VMOBJS)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
 
-$(HOST_OUT)/obj/test_fault.o $(HOST_OUT)/obj/test_shmem.o: HOST_CFLAGS += -DHOST_TEST
+$(HOST_OUT)/obj/test_fault.o $(HOST_OUT)/obj/test_shmem.o $(HOST_OUT)/obj/test_mremap.o: \
+	HOST_CFLAGS += -DHOST_TEST
 
 $(HOST_OUT)/test_fault: $(HOST_OUT)/obj/test_fault.o $(HOST_OUT)/obj/host_stubs.o \
 		$(sort $(HOST_VMOBJS) $(HOST_OUT)/obj/vm_fault.o)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
 
 $(HOST_OUT)/test_shmem: $(HOST_OUT)/obj/test_shmem.o $(HOST_OUT)/obj/host_stubs.o \
+		$(sort $(HOST_VMOBJS) $(HOST_OUT)/obj/vm_fault.o)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
+
+$(HOST_OUT)/test_mremap: $(HOST_OUT)/obj/test_mremap.o $(HOST_OUT)/obj/host_stubs.o \
 		$(sort $(HOST_VMOBJS) $(HOST_OUT)/obj/vm_fault.o)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
 

@@ -17,7 +17,10 @@
  * paths that cannot run; clone only with the child leaving at once; files opened read-only
  * (writes go to /dev/null and pipes); nothing that can block for long (fds are our own and
  * non-blocking, sleeps are tiny, wait4 has WNOHANG); memory calls only inside the worker's
- * own arena or with ranges that must fail.
+ * own arena or with ranges that must fail. mremap and the SysV shared-memory calls run on
+ * Holstein only (under qemu-user they would reach the host's segments): a worker attaches
+ * each segment it makes and removes it at once, so its exit frees it, and the parent
+ * removes any a worker left behind (it died in between) before it reads MemFree.
  *
  * With -a (ABI mode, fuzz_abi.c) the workers instead make calls whose answers are
  * repeatable twice each: once as a C caller would, once with random junk above bit 31 of
@@ -35,7 +38,9 @@
 #include <limits.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/uio.h>
 
 #define ARENA_PAGES 16
@@ -163,11 +168,22 @@ static const struct call calls[] = {
 	{ SYS_epoll_create1, "epoll_create1", { K_SPEC } },
 	{ SYS_epoll_ctl, "epoll_ctl", { K_FD, K_SPEC, K_FD, K_BUF } },
 	{ SYS_epoll_pwait, "epoll_pwait", { K_FD, K_BUF, K_SPEC, K_SPEC, K_SET, K_SETSZ } },
+	{ SYS_mremap, "mremap", { K_SPEC, K_SPEC, K_SPEC, K_SPEC, K_SPEC } },
+	{ SYS_shmget, "shmget", { K_SPEC, K_SPEC, K_SPEC } },
+	{ SYS_shmat, "shmat", { K_SPEC, K_SPEC, K_SPEC } },
+	{ SYS_shmdt, "shmdt", { K_SPEC } },
+	{ SYS_shmctl, "shmctl", { K_SPEC, K_SPEC, K_BUF } },
 };
 #define NCALLS ((int)(sizeof(calls) / sizeof(calls[0])))
 
-/* Numbers the workers must never issue (on Holstein's table, or fatal for the run). */
-static const long forbidden[] = { SYS_exit, SYS_exit_group, SYS_reboot, SYS_rt_sigreturn };
+/*
+ * Numbers the workers must never issue (on Holstein's table, or fatal for the run), and
+ * those that junk arguments can leave waiting for good (no timeout, a mask or futex word
+ * read from the arena): only issued from calls[] with prepared arguments, if at all.
+ */
+static const long forbidden[] = { SYS_exit, SYS_exit_group, SYS_reboot, SYS_rt_sigreturn,
+				  SYS_rt_sigsuspend, SYS_rt_sigtimedwait, SYS_futex, SYS_ppoll,
+				  SYS_pselect6 };
 
 /* ---- the generator --------------------------------------------------------------- */
 
@@ -207,6 +223,8 @@ static int nunmapped;
 static uintptr_t brk_now;	 /* our break: the fuzzer never shrinks below it */
 static uint32_t arena_holes;	 /* bit i: arena page i was unmapped by a fuzzed call */
 static int nclones, holstein;
+static int shm_ids[8], nshm;	 /* segments we made (removed at once, attached) */
+static uintptr_t shm_addr;	 /* where the last shmat put one */
 static volatile sig_atomic_t caught; /* signals our handler saw */
 
 /* The prepared inputs: the kernel only ever reads these. */
@@ -510,6 +528,67 @@ static uint64_t safe_sig(void)
 	return PICK(sigs);
 }
 
+static int in_arena(uint64_t p, size_t len);
+
+/* shm_id - a segment id: one of ours, a small one (maybe another worker's), or junk. */
+static uint64_t shm_id(void)
+{
+	if (nshm && chance(70))
+		return (uint64_t)shm_ids[below(nshm)];
+	return chance(50) ? below(4) : any_val();
+}
+
+/*
+ * prepare_shm_remap - arguments for mremap and the SysV calls. Every range mremap may
+ * create, move to or give up lies in the arena or must fail (mm_range); shmat goes where
+ * the kernel picks, or into an arena hole (without SHM_REMAP: it fails over anything
+ * mapped), never over memory we need. Returns 0 to skip the call.
+ */
+static int prepare_shm_remap(long nr, uint64_t *a)
+{
+	static const uint64_t remap_flags[] = { 0, 1, 1 | 2, 2, 1 | 4, 1 | 2 | 4, 0x40 };
+	static const uint64_t shm_cmds[] = { IPC_STAT, IPC_SET, IPC_RMID, IPC_INFO, SHM_INFO,
+					     SHM_STAT, SHM_STAT_ANY, SHM_LOCK, SHM_UNLOCK, 1000 };
+	static const uint64_t at_flags[] = { 0, SHM_RDONLY, SHM_RND, SHM_EXEC, SHM_REMAP,
+					     SHM_RDONLY | SHM_RND };
+	uint64_t len;
+
+	switch (nr) {
+	case SYS_mremap:
+		mm_range(&a[0], &a[1]);
+		mm_range(&a[4], &len);
+		a[2] = chance(40) ? len : chance(50) ? a[1] / 2 : len_val();
+		a[3] = chance(90) ? PICK(remap_flags) : rnd();
+		if ((a[3] & 2) && !range_safe(a[4], a[2]))
+			a[2] = len;	/* a target we may lose */
+		break;
+	case SYS_shmget:
+		a[0] = chance(80) ? IPC_PRIVATE : rnd() & 0xffff;
+		a[1] = chance(70) ? 1 + below(4 * PAGE_SIZE) : len_val();
+		a[2] = chance(80) ? IPC_CREAT | (chance(30) ? IPC_EXCL : 0) | 0600 : flags_val();
+		break;
+	case SYS_shmat:
+		a[0] = shm_id();
+		a[1] = chance(60) ? 0 : chance(50) ? (uintptr_t)arena + below(ARENA_PAGES) * PAGE_SIZE +
+							 (chance(20) ? 1 + below(PAGE_SIZE - 1) : 0)
+						    : bad_ptr();
+		a[2] = chance(90) ? PICK(at_flags) : rnd() & ~(uint64_t)SHM_REMAP;
+		if (a[1] && !in_arena(a[1], 1) && !range_safe(a[1] & ~(PAGE_SIZE - 1), 1))
+			a[1] = 0;
+		if (a[1])
+			a[2] &= ~(uint64_t)SHM_REMAP;	/* never over what is mapped there */
+		break;
+	case SYS_shmdt:
+		a[0] = chance(60) && shm_addr ? shm_addr : chance(50) ? (uintptr_t)arena : bad_ptr();
+		break;
+	case SYS_shmctl:
+		a[0] = shm_id();
+		a[1] = chance(90) ? PICK(shm_cmds) : any_val();
+		break;
+	}
+	return 1;
+}
+
 /*
  * prepare - apply call c's special rules to the drawn arguments a[]. Returns 0 when the
  * call must be skipped this time.
@@ -659,6 +738,12 @@ static int prepare(const struct call *c, uint64_t *a)
 	case SYS_getrandom:
 		a[2] = flags_val() | 1 /* GRND_NONBLOCK */;
 		break;
+	case SYS_mremap:
+	case SYS_shmget:
+	case SYS_shmat:
+	case SYS_shmdt:
+	case SYS_shmctl:
+		return holstein && prepare_shm_remap(c->nr, a);
 	case SYS_clock_nanosleep: {
 		/* A CPU-time clock of our own would never reach the sleep's end. */
 		static const uint64_t clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME,
@@ -758,6 +843,30 @@ static long issue(long nr, const uint64_t *a)
 	case SYS_munmap:
 		arena_holes |= arena_span(a[0], a[1]);
 		break;
+	case SYS_mremap:
+		/* The old range is gone (unless it stayed); a new place outside the arena too. */
+		if ((uint64_t)r != a[0])
+			arena_holes |= arena_span(a[0], a[1]);
+		else if (a[2] < a[1])
+			arena_holes |= arena_span(a[0] + ((a[2] + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)),
+						  a[1] - a[2]);
+		if ((uint64_t)r != a[0] && !in_arena(r, a[2]))
+			munmap((void *)r, a[2]);
+		arena_holes &= ~arena_span(r, a[2]);
+		break;
+	case SYS_shmget:
+		/* Attached and removed at once: our exit frees it, whatever ends us. */
+		shm_addr = (uintptr_t)shmat((int)r, NULL, 0);
+		if (shm_addr == (uintptr_t)-1)
+			shm_addr = 0;
+		shmctl((int)r, IPC_RMID, NULL);
+		if (nshm < (int)(sizeof(shm_ids) / sizeof(shm_ids[0])))
+			shm_ids[nshm++] = (int)r;
+		break;
+	case SYS_shmat:
+		shm_addr = (uintptr_t)r;
+		arena_holes &= ~arena_span(r, PAGE_SIZE);
+		break;
 	case SYS_brk:
 		syscall(SYS_brk, brk_now);
 		break;
@@ -845,6 +954,22 @@ static void worker_setup(uint64_t seed, const char *self)
 }
 
 #include "fuzz_abi.c"
+
+/*
+ * remove_segments - the parent, once every worker is gone: remove the SysV segments a
+ * worker made but died before removing (nothing is attached any more, so they go at once).
+ */
+static void remove_segments(void)
+{
+	struct shmid_ds d;
+	int top = shmctl(0, IPC_INFO, &d);
+
+	for (int i = 0; i <= top; i++) {
+		int id = shmctl(i, SHM_STAT_ANY, &d);
+		if (id >= 0)
+			shmctl(id, IPC_RMID, NULL);
+	}
+}
 
 /* worker - fuzz iters calls with this seed, recording each in s; never returns. */
 static void worker(struct slot *s, uint64_t seed, long iters, const char *self, int verbose)
@@ -1037,6 +1162,8 @@ static int fuzz_run(const struct fuzz_opts *o, struct fuzz_result *res)
 	if (fork_fails)
 		printf("fuzz: fork failed %d times (out of memory: clean)\n", fork_fails);
 	munmap(slots, sizeof(struct slot) * MAX_CHILDREN);
+	if (on_holstein())
+		remove_segments();
 	res->mem_after = res->mem_before >= 0 ? settled_memfree(res->mem_before) : -1;
 	res->objs_after = res->objs_before >= 0 ? meminfo_kb("KernelObjects") : -1;
 	printf("fuzz: %ld workers, %ld calls, %ld clean deaths, %ld unexpected deaths, %ld hung",

@@ -1,14 +1,17 @@
 /*
  * t_fileio - file descriptors on read-only files: openat/read/lseek/fstat/newfstatat/
  * getdents64 on the test's own binary and its directory, dup/dup3/fcntl, readv/writev,
- * ioctl, and the error paths (EBADF, ENOENT, EFAULT, EINVAL, EISDIR, ENOTTY).
+ * ioctl, the error paths (EBADF, ENOENT, EFAULT, EINVAL, EISDIR, ENOTTY), and RLIMIT_NOFILE
+ * and a descriptor table that grows past it once raised.
  * Nothing is ever written to a file (t_fs_file does that, in a scratch directory).
  */
 #include "ulib.h"
 #include <dirent.h>
 #include <libgen.h>
 #include <sys/ioctl.h>
+#include <poll.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <termios.h>
@@ -242,6 +245,106 @@ static void check_proc_self(void)
 	      "/proc/self/stat begins with our pid (%d)", pid);
 }
 
+/* fill_to_emfile - dup @fd until EMFILE; the highest descriptor made (-1 if none) in *@top. */
+static int fill_to_emfile(int fd, int *top)
+{
+	int n = 0, d;
+
+	*top = -1;
+	while ((d = dup(fd)) >= 0) {
+		*top = d;
+		n++;
+	}
+	return errno == EMFILE ? n : -1;
+}
+
+/* close_above - close every descriptor in [lo, hi]. */
+static void close_above(int lo, int hi)
+{
+	for (int d = lo; d <= hi; d++)
+		close(d);
+}
+
+/*
+ * check_fd_limits - RLIMIT_NOFILE: 1024 of 65536 on Holstein; EMFILE at the soft limit,
+ * EBADF from dup2 and EINVAL from F_DUPFD past it; raised to 4096, the table grows to
+ * thousands of descriptors, which fork copies (close-on-exec bits too) and poll takes.
+ */
+static void check_fd_limits(void)
+{
+	struct rlimit old, r;
+	int top, p[2], st;
+
+	CHECK(dup2(1, 100) == 100 && fcntl(100, F_GETFD) == 0, "dup2(1, 100) works");
+	close(100);
+	if (!CHECK(getrlimit(RLIMIT_NOFILE, &old) == 0, "getrlimit(RLIMIT_NOFILE)"))
+		return;
+	if (on_holstein()) {
+		CHECK(old.rlim_cur == 1024 && old.rlim_max == 65536,
+		      "RLIMIT_NOFILE is 1024 of 65536 (%llu of %llu)",
+		      (unsigned long long)old.rlim_cur, (unsigned long long)old.rlim_max);
+		r = (struct rlimit){ 1024, 65537 };
+		CHECK_ERR(setrlimit(RLIMIT_NOFILE, &r), EPERM, "a hard limit past nr_open -> EPERM");
+	}
+	r = (struct rlimit){ old.rlim_max, old.rlim_cur };
+	if (old.rlim_max > old.rlim_cur)
+		CHECK_ERR(setrlimit(RLIMIT_NOFILE, &r), EINVAL, "soft limit above the hard -> EINVAL");
+
+	r = (struct rlimit){ 64, old.rlim_max };
+	if (!CHECK(setrlimit(RLIMIT_NOFILE, &r) == 0, "lower the soft limit to 64"))
+		return;
+	CHECK(fill_to_emfile(0, &top) > 0 && top == 63, "dup fills the table to 63, then EMFILE");
+	close_above(3, 63);
+	CHECK_ERR(dup2(1, 64), EBADF, "dup2 to the soft limit -> EBADF");
+	CHECK_ERR(fcntl(1, F_DUPFD, 64), EINVAL, "F_DUPFD from the soft limit -> EINVAL");
+	CHECK(fcntl(1, F_DUPFD, 63) == 63, "F_DUPFD just below the limit works");
+	close(63);
+
+	r = (struct rlimit){ 4096, old.rlim_max };
+	if (old.rlim_max < 4096 || setrlimit(RLIMIT_NOFILE, &r) != 0) {
+		t_skip("cannot raise RLIMIT_NOFILE to 4096 here");
+		setrlimit(RLIMIT_NOFILE, &old);
+		return;
+	}
+	CHECK(dup2(1, 4000) == 4000, "dup2(1, 4000) grows the table");
+	CHECK(fcntl(1, F_DUPFD_CLOEXEC, 3500) == 3500 && fcntl(3500, F_GETFD) == FD_CLOEXEC,
+	      "F_DUPFD_CLOEXEC at 3500");
+	close(4000);
+	int ok = 1;
+	for (int i = 0; i < 3000 && ok; i++)
+		ok = dup(0) >= 0;
+	CHECK(ok, "3000 more descriptors");
+	pid_t pid = xfork();
+	if (pid == 0)
+		_exit(fcntl(3001, F_GETFD) == 0 && fcntl(3500, F_GETFD) == FD_CLOEXEC &&
+		      fcntl(4000, F_GETFD) < 0 ? 0 : 1);
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "fork copies the grown table and its close-on-exec bits");
+	close_above(3, 3500);
+
+	if (CHECK(pipe(p) == 0, "pipe")) {
+		enum { N = 700 };	/* more pollfds than one page of them */
+		static struct pollfd pf[N];
+		for (int i = 0; i < N; i++)
+			pf[i] = (struct pollfd){ .fd = dup(p[1]), .events = POLLOUT };
+		CHECK(poll(pf, N, 0) == N && pf[N - 1].revents == POLLOUT,
+		      "poll of %d descriptors", N);
+		for (int i = 0; i < N; i++)
+			close(pf[i].fd);
+		close(p[0]);
+		close(p[1]);
+	}
+	r = (struct rlimit){ 16, old.rlim_max };
+	CHECK(setrlimit(RLIMIT_NOFILE, &r) == 0, "lower the limit below the open descriptors");
+	{
+		struct pollfd pf[17];
+		for (int i = 0; i < 17; i++)
+			pf[i] = (struct pollfd){ .fd = -1 };
+		CHECK_ERR(poll(pf, 17, 0), EINVAL, "poll of more fds than RLIMIT_NOFILE -> EINVAL");
+	}
+	CHECK(setrlimit(RLIMIT_NOFILE, &old) == 0, "restore RLIMIT_NOFILE");
+}
+
 /* main - run every group of checks against our own binary. */
 int main(int argc, char **argv)
 {
@@ -252,6 +355,7 @@ int main(int argc, char **argv)
 	check_read_seek(self);
 	check_getdents(self);
 	check_dup_fcntl(self);
+	check_fd_limits();
 	check_vectors(self);
 	check_devices();
 	check_proc_files();

@@ -1,7 +1,8 @@
 /*
  * t_mem - the address space: anonymous mmap, MAP_FIXED, munmap, mprotect, madvise
  * (MADV_DONTNEED), private file mappings of our own binary, bad arguments, brk growth,
- * and stack overflow ending in SIGSEGV.
+ * mremap (shrink, grow in place, move with the pages, MREMAP_FIXED, shared memory, after
+ * fork) and stack overflow ending in SIGSEGV.
  */
 #include "ulib.h"
 #include <sys/mman.h>
@@ -258,6 +259,204 @@ static void check_brk(void)
 	      "brk(-1), whose page rounding wraps to 0, leaves the break alone");
 }
 
+/* fill_pages - byte i of page k of p is (seed + k). */
+static void fill_pages(char *p, size_t pages, int seed)
+{
+	for (size_t k = 0; k < pages; k++)
+		memset(p + k * PG, (char)(seed + k), PG);
+}
+
+/* pages_hold - does p hold what fill_pages(p, pages, seed) wrote? */
+static int pages_hold(const char *p, size_t pages, int seed)
+{
+	for (size_t k = 0; k < pages; k++)
+		if (!all_bytes(p + k * PG, PG, (char)(seed + k)))
+			return 0;
+	return 1;
+}
+
+/* anon - a private anonymous read-write mapping of pages pages (MAP_FAILED on error). */
+static char *anon(size_t pages)
+{
+	return mmap(NULL, pages * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+/* check_mremap_resize - shrink, grow in place, and a grow that must move. */
+static void check_mremap_resize(void)
+{
+	char *p = anon(8), *q;
+
+	if (!CHECK(p != MAP_FAILED, "map 8 pages"))
+		return;
+	fill_pages(p, 4, 10);
+	CHECK(mremap(p, 8 * PG, 4 * PG, 0) == p, "mremap shrinks in place");
+	CHECK_SIG(run_child(touch_read, p + 4 * PG), SIGSEGV, "the tail is gone");
+	CHECK(mremap(p, 4 * PG, 6 * PG, 0) == p, "mremap grows in place into free room");
+	CHECK(pages_hold(p, 4, 10) && all_bytes(p + 4 * PG, 2 * PG, 0),
+	      "the old pages kept their data, the new ones read zero");
+	q = mmap(p + 6 * PG, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	CHECK(q == p + 6 * PG, "a neighbour right after it");
+	CHECK_ERR(mremap(p, 6 * PG, 8 * PG, 0), ENOMEM, "no room and no MREMAP_MAYMOVE -> ENOMEM");
+	CHECK_ERR(mremap(p, 2 * PG, 3 * PG, 0), ENOMEM,
+		  "growing a range that does not end its area, without MAYMOVE -> ENOMEM");
+	q = mremap(p, 6 * PG, 40 * PG, MREMAP_MAYMOVE);
+	CHECK(q != MAP_FAILED && q != p, "MREMAP_MAYMOVE moves it");
+	if (q != MAP_FAILED) {
+		CHECK(pages_hold(q, 4, 10) && all_bytes(q + 4 * PG, 36 * PG, 0),
+		      "the moved area holds the old pages, then zeros");
+		CHECK_SIG(run_child(touch_read, p), SIGSEGV, "the old address is unmapped");
+		q[39 * PG] = 1;
+		munmap(q, 40 * PG);
+	}
+	munmap(p + 6 * PG, PG);
+}
+
+/* check_mremap_fixed - MREMAP_FIXED replaces the target; a big move across 2 MiB tables. */
+static void check_mremap_fixed(void)
+{
+	size_t big = 3 * MiB / PG;
+	char *p = anon(2), *t = anon(3), *q;
+
+	if (!CHECK(p != MAP_FAILED && t != MAP_FAILED, "map a source and a target"))
+		return;
+	fill_pages(p, 2, 20);
+	fill_pages(t, 3, 90);
+	q = mremap(p, 2 * PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, t);
+	CHECK(q == t && pages_hold(t, 2, 20) && pages_hold(t + 2 * PG, 1, 92),
+	      "MREMAP_FIXED moves onto the target, its third page stays");
+	q = mremap(t, 3 * PG, PG, MREMAP_MAYMOVE | MREMAP_FIXED, p + PG);
+	CHECK(q == p + PG && pages_hold(q, 1, 20), "MREMAP_FIXED with a shrink moves the head");
+	CHECK_SIG(run_child(touch_read, t + 2 * PG), SIGSEGV, "the shrunk tail is gone");
+	munmap(q, PG);
+
+	p = anon(big);
+	if (!CHECK(p != MAP_FAILED, "map 3 MiB"))
+		return;
+	for (size_t k = 0; k < big; k++)
+		*(size_t *)(p + k * PG) = k;
+	q = mremap(p, big * PG, 2 * big * PG, MREMAP_MAYMOVE);
+	int ok = q != MAP_FAILED;
+	for (size_t k = 0; ok && k < big; k++)
+		ok = *(size_t *)(q + k * PG) == k;
+	CHECK(ok, "a 3 MiB area moved to 6 MiB keeps every page");
+	if (q != MAP_FAILED)
+		munmap(q, 2 * big * PG);
+}
+
+/*
+ * check_mremap_fork - after fork the moved pages are still copy-on-write: a child that
+ * moves its copy and writes it leaves the parent's alone, and so does the reverse. A big
+ * area (its level-0 tables shared by fork) moves too.
+ */
+static void check_mremap_fork(void)
+{
+	size_t n = 2 * MiB / PG;
+	char *p = anon(n), *q;
+	pid_t pid;
+	int st;
+
+	if (!CHECK(p != MAP_FAILED, "map 2 MiB"))
+		return;
+	fill_pages(p, n, 3);
+	pid = xfork();
+	if (pid == 0) {
+		char *c = mremap(p, n * PG, (n + 1) * PG, MREMAP_MAYMOVE);
+		if (c == MAP_FAILED || !pages_hold(c, n, 3))
+			_exit(1);
+		fill_pages(c, n, 50);
+		_exit(pages_hold(c, n, 50) ? 0 : 2);
+	}
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "a child moves and writes its copy");
+	CHECK(pages_hold(p, n, 3), "the parent's pages are untouched");
+	pid = xfork();
+	if (pid == 0)
+		_exit(pages_hold(p, n, 3) ? 0 : 1);
+	q = mremap(p, n * PG, n * PG, MREMAP_MAYMOVE | MREMAP_FIXED, p + 2 * n * PG);
+	CHECK(q == p + 2 * n * PG && pages_hold(q, n, 3), "the parent moves its area");
+	fill_pages(q, 1, 77);
+	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "the child still reads the old contents at the old address");
+	munmap(q, n * PG);
+}
+
+/* check_mremap_shared - shared memory keeps its sharing when moved; old_len 0 duplicates it. */
+static void check_mremap_shared(void)
+{
+	char *s = mmap(NULL, 2 * PG, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char *q, *d;
+	int go[2], st;
+	pid_t pid;
+
+	if (!CHECK(s != MAP_FAILED && pipe(go) == 0, "map 2 shared pages, a pipe"))
+		return;
+	s[0] = 1;
+	pid = xfork();
+	if (pid == 0) {
+		char c;
+		close(go[1]);
+		_exit(read(go[0], &c, 1) == 1 && s[0] == 42 && s[PG] == 43 ? 0 : 1);
+	}
+	close(go[0]);
+	q = mremap(s, 2 * PG, 64 * PG, MREMAP_MAYMOVE);
+	CHECK(q != MAP_FAILED && q[0] == 1, "a shared area moves and grows");
+	if (q != MAP_FAILED) {
+		q[0] = 42;
+		q[PG] = 43;
+	}
+	CHECK(write(go[1], "x", 1) == 1 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	      WEXITSTATUS(st) == 0, "a forked child sees stores made through the moved area");
+	close(go[1]);
+	if (!on_holstein()) {
+		t_skip("mremap with old_len 0 (qemu-user refuses it: ENOMEM)");
+		munmap(q, 64 * PG);
+		return;
+	}
+	d = mremap(q, 0, PG, MREMAP_MAYMOVE);
+	CHECK(d != MAP_FAILED && d != q && d[0] == 42, "old_len 0 maps the shared pages again");
+	if (d != MAP_FAILED) {
+		d[0] = 7;
+		CHECK(q[0] == 7, "both mappings are one memory");
+		munmap(d, PG);
+	}
+	munmap(q, 64 * PG);
+}
+
+/* check_mremap_errors - the argument errors. */
+static void check_mremap_errors(void)
+{
+	char *p = anon(4), *hole;
+
+	if (!CHECK(p != MAP_FAILED, "map 4 pages"))
+		return;
+	hole = p + 2 * PG;
+	munmap(hole, 2 * PG);
+	CHECK_ERR(mremap(p + 1, PG, 2 * PG, MREMAP_MAYMOVE), EINVAL, "unaligned address -> EINVAL");
+	CHECK_ERR(mremap(p, PG, PG, 0x40), EINVAL, "an unknown flag -> EINVAL");
+	CHECK_ERR(mremap(p, PG, PG, MREMAP_FIXED, hole), EINVAL,
+		  "MREMAP_FIXED without MREMAP_MAYMOVE -> EINVAL");
+	CHECK_ERR(mremap(p, 2 * PG, 2 * PG, MREMAP_MAYMOVE | MREMAP_FIXED, p + PG), EINVAL,
+		  "MREMAP_FIXED onto an overlapping range -> EINVAL");
+	/* qemu-user checks the lengths itself and says ENOMEM to both */
+	if (on_holstein()) {
+		CHECK_ERR(mremap(p, PG, 0, MREMAP_MAYMOVE), EINVAL, "new length 0 -> EINVAL");
+		CHECK_ERR(mremap(p, 0, PG, MREMAP_MAYMOVE), EINVAL,
+			  "old length 0 on private memory -> EINVAL");
+	} else {
+		t_skip("mremap with a length of 0 (qemu-user: ENOMEM)");
+	}
+	CHECK_ERR(mremap(p, 3 * PG, 4 * PG, MREMAP_MAYMOVE), EFAULT,
+		  "a range past its area's end -> EFAULT");
+	CHECK_ERR(mremap(hole, PG, 2 * PG, MREMAP_MAYMOVE), EFAULT, "an unmapped address -> EFAULT");
+	if (on_holstein())	/* qemu-user checks the old range itself: ENOMEM */
+		CHECK_ERR(mremap(p, 1UL << 58, PG, 0), EINVAL,
+			  "a shrink whose tail leaves the user half -> EINVAL (munmap's check)");
+	else
+		t_skip("mremap of a huge old range (qemu-user: ENOMEM)");
+	CHECK(p[0] == 0, "the area is still there");
+	munmap(p, 2 * PG);
+}
+
 /* Never reached: it only keeps GCC from proving the recursion infinite. */
 static volatile int stop_depth = -1;
 
@@ -294,6 +493,11 @@ int main(int argc, char **argv)
 	check_error_order();
 	check_lock_sync();
 	check_brk();
+	check_mremap_resize();
+	check_mremap_fixed();
+	check_mremap_fork();
+	check_mremap_shared();
+	check_mremap_errors();
 	CHECK_SIG(run_child(overflow, NULL), SIGSEGV, "unbounded recursion dies of SIGSEGV");
 	return t_done("t_mem");
 }

@@ -7,11 +7,16 @@
  *     the page before it waits;
  *   - mprotect grants only what a mapping may ever have: a MAP_SHARED mapping of a file
  *     opened read-only can never be written (EACCES), not even through a private copy,
- *     while a MAP_PRIVATE one may (a copy; the file is untouched).
+ *     while a MAP_PRIVATE one may (a copy; the file is untouched);
+ *   - SysV segments: shmget's keys and errors, shmat (anywhere, at an address, SHM_RND,
+ *     SHM_REMAP, SHM_RDONLY), shm_nattch across attaches, fork and exit, IPC_STAT/IPC_SET,
+ *     and IPC_RMID, which takes the key at once and the memory at the last detach.
  */
 #include "ulib.h"
 #include <linux/futex.h>
+#include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 
 #define PG PAGE_SIZE
 
@@ -296,6 +301,136 @@ static void check_devzero_rdonly(void)
 	close(fd);
 }
 
+/* shm_nattch - segment @id's attach count, or -1 if IPC_STAT fails. */
+static long shm_nattch(int id)
+{
+	struct shmid_ds d;
+
+	return shmctl(id, IPC_STAT, &d) == 0 ? (long)d.shm_nattch : -1;
+}
+
+/* check_sysv_attach - attach twice, across fork, read-only; stat and set. */
+static void check_sysv_attach(void)
+{
+	int id = shmget(IPC_PRIVATE, 10000, IPC_CREAT | 0600);
+	struct shmid_ds d;
+	char *p, *q, *r;
+	pid_t pid;
+
+	if (!CHECK(id >= 0, "shmget(IPC_PRIVATE, 10000)"))
+		return;
+	CHECK(shmctl(id, IPC_STAT, &d) == 0 && d.shm_segsz == 10000 &&
+	      (d.shm_perm.mode & 0777) == 0600 && d.shm_nattch == 0 && d.shm_cpid == getpid(),
+	      "IPC_STAT: size, mode, no attaches, creator");
+	p = shmat(id, NULL, 0);
+	if (!CHECK(p != (void *)-1 && ((uintptr_t)p & (PG - 1)) == 0, "shmat anywhere"))
+		return;
+	CHECK(p[0] == 0 && p[9999] == 0, "a new segment reads zero");
+	strcpy(p, "segment");
+	q = shmat(id, NULL, 0);
+	CHECK(q != (void *)-1 && q != p && strcmp(q, "segment") == 0 && shm_nattch(id) == 2,
+	      "a second attach sees the same memory; nattch 2");
+	CHECK(shmdt(q) == 0 && shm_nattch(id) == 1, "shmdt: nattch 1");
+	CHECK(shmctl(id, IPC_STAT, &d) == 0 && d.shm_lpid == getpid() && d.shm_atime > 0,
+	      "IPC_STAT: last pid and attach time");
+	pid = xfork();
+	if (pid == 0) {
+		int ok = shm_nattch(id) == 2 && strcmp(p, "segment") == 0;
+		p[0] = 'S';
+		_exit(ok ? 0 : 1);
+	}
+	child_reports(pid, "a fork child is attached too (nattch 2) and writes");
+	CHECK(p[0] == 'S' && shm_nattch(id) == 1, "the parent sees its store; nattch 1 after exit");
+	r = shmat(id, NULL, SHM_RDONLY);
+	CHECK(r != (void *)-1 && r[0] == 'S', "SHM_RDONLY attach reads the segment");
+	CHECK_SIG(run_child(store_to, r), SIGSEGV, "a store to a SHM_RDONLY attach -> SIGSEGV");
+	CHECK_ERR(mprotect(r, PG, PROT_READ | PROT_WRITE), EACCES,
+		  "mprotect(PROT_WRITE) of a SHM_RDONLY attach -> EACCES");
+	shmdt(r);
+	d.shm_perm.mode = 0640;
+	CHECK(shmctl(id, IPC_SET, &d) == 0 && shmctl(id, IPC_STAT, &d) == 0 &&
+	      (d.shm_perm.mode & 0777) == 0640, "IPC_SET changes the mode bits");
+	CHECK_ERR(shmdt(p + PG), EINVAL, "shmdt inside a segment -> EINVAL");
+	CHECK_ERR(shmdt(p + 1), EINVAL, "shmdt of an unaligned address -> EINVAL");
+	CHECK(shmdt(p) == 0 && shm_nattch(id) == 0, "shmdt: nattch 0");
+	CHECK_ERR(shmdt(p), EINVAL, "shmdt twice -> EINVAL");
+	CHECK(shmctl(id, IPC_RMID, NULL) == 0, "IPC_RMID of an unattached segment");
+	CHECK_ERR(shmctl(id, IPC_STAT, &d), EINVAL, "its id is gone at once");
+}
+
+/* check_sysv_address - shmat at an address: alignment, SHM_RND, overlaps and SHM_REMAP. */
+static void check_sysv_address(void)
+{
+	int id = shmget(IPC_PRIVATE, 2 * PG, IPC_CREAT | 0600);
+	char *a = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (!CHECK(id >= 0 && a != MAP_FAILED, "a segment and a place for it"))
+		return;
+	CHECK_ERR(shmat(id, a, 0), EINVAL, "shmat over a mapping -> EINVAL");
+	CHECK(shmat(id, a, SHM_REMAP) == a, "SHM_REMAP replaces it");
+	if (on_holstein())	/* qemu-user picks the address itself and passes SHM_REMAP on */
+		CHECK_ERR(shmat(id, NULL, SHM_REMAP), EINVAL, "SHM_REMAP without an address -> EINVAL");
+	else
+		t_skip("shmat(NULL, SHM_REMAP) (qemu-user maps it)");
+	CHECK(shmdt(a) == 0, "shmdt");
+	CHECK_ERR(shmat(id, a + 2 * PG + 5, 0), EINVAL, "an unaligned address -> EINVAL");
+	munmap(a, 4 * PG);
+	CHECK(shmat(id, a + 2 * PG + 5, SHM_RND) == a + 2 * PG, "SHM_RND rounds it down");
+	CHECK(shmdt(a + 2 * PG) == 0, "shmdt");
+	CHECK_ERR(shmat(-1, NULL, 0), EINVAL, "shmat of id -1 -> EINVAL");
+	CHECK(shmctl(id, IPC_RMID, NULL) == 0, "IPC_RMID");
+}
+
+/*
+ * check_sysv_keys - keys, IPC_CREAT and IPC_EXCL; IPC_RMID of an attached segment frees
+ * its key at once and its memory at the last detach, here a fork child's exit.
+ */
+static void check_sysv_keys(void)
+{
+	key_t key = (key_t)(0x4b000000 | (getpid() & 0xffffff)), other = key ^ 0x00800000;
+	int id, id2, go[2];
+	struct shmid_ds d;
+	char *p;
+	pid_t pid;
+
+	shmctl(shmget(key, 0, 0), IPC_RMID, NULL);	/* a leftover of an earlier run */
+	CHECK_ERR(shmget(key, PG, 0600), ENOENT, "shmget of a missing key -> ENOENT");
+	CHECK_ERR(shmget(IPC_PRIVATE, 0, IPC_CREAT | 0600), EINVAL, "size 0 -> EINVAL");
+	id = shmget(key, PG, IPC_CREAT | IPC_EXCL | 0600);
+	if (!CHECK(id >= 0, "shmget(key, IPC_CREAT | IPC_EXCL)"))
+		return;
+	CHECK_ERR(shmget(key, PG, IPC_CREAT | IPC_EXCL | 0600), EEXIST,
+		  "IPC_CREAT | IPC_EXCL of an existing key -> EEXIST");
+	CHECK(shmget(key, PG, 0) == id && shmget(key, 0, IPC_CREAT) == id,
+	      "the key finds the segment");
+	CHECK_ERR(shmget(key, 2 * PG, 0), EINVAL, "asking for more than it has -> EINVAL");
+	CHECK_ERR(shmget(other, PG, 0), ENOENT, "another key -> ENOENT");
+	p = shmat(id, NULL, 0);
+	if (!CHECK(p != (void *)-1 && pipe(go) == 0, "attach it, a pipe"))
+		return;
+	strcpy(p, "kept");
+	pid = xfork();
+	if (pid == 0) {
+		char c;
+		close(go[1]);
+		_exit(read(go[0], &c, 1) == 1 && strcmp(p, "kept") == 0 ? 0 : 1);
+	}
+	close(go[0]);
+	CHECK(shmctl(id, IPC_RMID, NULL) == 0, "IPC_RMID while attached");
+	CHECK(shmctl(id, IPC_STAT, &d) == 0 && (d.shm_perm.mode & SHM_DEST) &&
+	      d.shm_perm.__key == IPC_PRIVATE && d.shm_nattch == 2,
+	      "the id still stats: SHM_DEST, no key, nattch 2");
+	CHECK_ERR(shmget(key, PG, 0), ENOENT, "its key is gone");
+	id2 = shmget(key, PG, IPC_CREAT | 0600);
+	CHECK(id2 >= 0 && id2 != id, "the key makes a new segment");
+	CHECK(shmdt(p) == 0 && shm_nattch(id) == 1, "the parent detaches; the child holds it");
+	CHECK(write(go[1], "x", 1) == 1, "let the child read");
+	child_reports(pid, "the child still reads the removed segment");
+	close(go[1]);
+	CHECK_ERR(shmctl(id, IPC_STAT, &d), EINVAL, "the last detach (an exit) destroyed it");
+	CHECK(shmctl(id2, IPC_RMID, NULL) == 0, "IPC_RMID of the new one");
+}
+
 int main(int argc, char **argv)
 {
 	(void)argc;
@@ -309,5 +444,8 @@ int main(int argc, char **argv)
 	check_futex_untouched();
 	check_may_write();
 	check_devzero_rdonly();
+	check_sysv_attach();
+	check_sysv_address();
+	check_sysv_keys();
 	return t_done("t_shared");
 }
