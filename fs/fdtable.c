@@ -11,6 +11,7 @@
 #include "../vm/kmalloc.h"
 #include "file.h"
 #include "fdtable.h"
+#include "locks.h"
 
 _Static_assert(sizeof(((struct proc *)0)->fd_pins) / sizeof(struct file *) == FD_PINS,
 	       "struct proc's pin array");
@@ -61,6 +62,7 @@ void fd_table_put(struct fdtable *t)
 {
 	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	locks_table_gone(t);	/* the process's record locks, before its files close */
 	for (int fd = 0; fd < t->end; fd++)
 		if (t->fd[fd])
 			file_put(t->fd[fd]);
@@ -120,8 +122,10 @@ void fd_install_at(struct proc *p, int fd, struct file *f, int cloexec)
 	else
 		t->cloexec &= ~(1ULL << fd);
 	spin_unlock(&t->lock);
-	if (old)
+	if (old) {
+		locks_close(old, t);	/* a close: the table's record locks on it go */
 		file_put(old);
+	}
 }
 
 struct file *fd_remove(struct proc *p, int fd)
@@ -137,6 +141,8 @@ struct file *fd_remove(struct proc *p, int fd)
 		t->fd[fd] = 0;
 	t->cloexec &= ~(1ULL << fd);
 	spin_unlock(&t->lock);
+	if (f)
+		locks_close(f, t);	/* any close drops the table's record locks on the file */
 	return f;
 }
 

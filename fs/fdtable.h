@@ -45,7 +45,10 @@ int fd_unshare(struct proc *p);
 int fd_install(struct proc *p, struct file *f, int min, int cloexec);
 /* fd_install_at - put @f (reference taken over) in slot @fd, closing what was there (dup3). */
 void fd_install_at(struct proc *p, int fd, struct file *f, int cloexec);
-/* fd_remove - empty slot @fd and return the file it held (the caller puts it), or NULL. */
+/*
+ * fd_remove - empty slot @fd and return the file it held (the caller puts
+ * it), or NULL.  A close: the table's record locks on the file go (locks.h).
+ */
 struct file *fd_remove(struct proc *p, int fd);
 /* fd_cloexec / fd_set_cloexec - read or set @fd's close-on-exec bit. */
 int fd_cloexec(struct proc *p, int fd);
