@@ -1,5 +1,7 @@
 /*
- * locks.c - advisory locks: flock(2) and fcntl record locks (see locks.h).
+ * locks.c - advisory locks: flock(2) and fcntl record locks (see locks.h):
+ * the lock lists, waiting, and the release hooks.  The system calls and
+ * their argument checks are locks_sys.c's.
  *
  * One spinlock, locks_lock, guards every inode's lock lists and the list
  * of waiting lockers.  Lock calls are rare and short, so one lock costs
@@ -19,27 +21,13 @@
  * neighbours, as Linux merges them (F_GETLK shows the merged range).
  */
 #include "../kernel/kernel.h"
-#include "../kernel/proc.h"
 #include "../kernel/sched.h"
-#include "../kernel/syscall.h"
 #include "../vm/kmalloc.h"
-#include "../vm/uaccess.h"
 #include "file.h"
-#include "fdtable.h"
 #include "inode.h"
 #include "locks.h"
+#include "locks_int.h"
 
-#define F_RDLCK		0
-#define F_WRLCK		1
-#define F_UNLCK		2
-#define LOCK_SH		1
-#define LOCK_EX		2
-#define LOCK_NB		4
-#define LOCK_UN		8
-#define SEEK_SET	0
-#define SEEK_CUR	1
-#define SEEK_END	2
-#define OFFSET_MAX	INT64_MAX
 #define DEADLOCK_STEPS	10	/* how far a chain of waits is followed (Linux's depth) */
 
 /* One lock: a record lock on [start, end], or a flock() lock (the whole file). */
@@ -63,23 +51,12 @@ struct waiter {
 	const void *owner, *blocker;
 };
 
-/* struct flock, as riscv64 Linux lays it out. */
-struct uflock {
-	int16_t l_type, l_whence;
-	int64_t l_start, l_len;
-	int32_t l_pid, pad;
-};
-
 static struct spinlock locks_lock = SPINLOCK_INIT("locks");
 static struct flock_state *all_states;	/* every inode's state: locks_table_gone looks at each */
 static struct waiter *waiters;
 static unsigned long nranges;		/* record locks anywhere; 0 spares a dying table the scan */
 
-/*
- * state_of - @ip's lock state.  Without one, NULL unless @make: then it is
- * made (NULL if memory is short).  The state lives as long as the inode.
- */
-static struct flock_state *state_of(struct inode *ip, int make)
+struct flock_state *locks_state(struct inode *ip, int make)
 {
 	struct flock_state *st = __atomic_load_n(&ip->locks, __ATOMIC_ACQUIRE), *n;
 
@@ -191,15 +168,13 @@ static int wait_on(struct flock_state *st, struct waiter *w)
 }
 
 /*
- * flock_set - open file @f takes a flock() lock of @type (F_UNLCK: drops
- * its lock), waiting unless @nb.  A lock of another type is converted in
- * place when nothing conflicts; otherwise, as on Linux, the old lock goes
- * first (so a refused LOCK_NB conversion leaves none).  0, -EAGAIN (EWOULDBLOCK),
- * -ERESTARTSYS or -ENOLCK.
+ * locks_flock_set - a lock of another type is converted in place when
+ * nothing conflicts; otherwise, as on Linux, the old lock goes first (so a
+ * refused LOCK_NB conversion leaves none).
  */
-static long flock_set(struct file *f, int type, int nb)
+long locks_flock_set(struct file *f, int type, int nb)
 {
-	struct flock_state *st = state_of(f->inode, type != F_UNLCK);
+	struct flock_state *st = locks_state(f->inode, type != F_UNLCK);
 	struct lk *spare = 0, **pp, *mine;
 	long r = 0;
 
@@ -331,13 +306,8 @@ static void range_apply(struct flock_state *st, struct lk *req, struct lk **spar
 	}
 }
 
-/*
- * range_set - @owner (process id @pid, -1 for an OFD lock) sets a record
- * lock of @type on [start, end] of @st's file, waiting for conflicting
- * locks to go if @wait.  0, -EAGAIN, -EDEADLK (a classic lock whose wait
- * would close a circle), -ERESTARTSYS or -ENOLCK.
- */
-static long range_set(struct flock_state *st, const void *owner, int pid, int type,
+/* locks_range_set - waits sleep on @st; a classic lock's wait is checked for deadlock first. */
+long locks_range_set(struct flock_state *st, const void *owner, int pid, int type,
 		      int64_t start, int64_t end, int wait)
 {
 	struct lk *req = kzalloc(sizeof(*req)), *spare = kzalloc(sizeof(*spare)), *c;
@@ -375,124 +345,16 @@ static long range_set(struct flock_state *st, const void *owner, int pid, int ty
 	return r;
 }
 
-/*
- * range_of - the byte range [*start, *end] that @fl names in @f: from
- * l_whence's base plus l_start, l_len bytes on (backwards when negative;
- * 0: to the end and beyond).  0, -EINVAL (bad whence, a start before 0)
- * or -EOVERFLOW (past the largest offset).
- */
-static long range_of(struct file *f, const struct uflock *fl, int64_t *start, int64_t *end)
+int locks_range_test(struct flock_state *st, const void *owner, int type, int64_t start,
+		     int64_t end, struct lock_desc *out)
 {
-	int64_t base, s;
+	struct lk *c;
 
-	switch (fl->l_whence) {
-	case SEEK_SET:
-		base = 0;
-		break;
-	case SEEK_CUR:
-		base = (int64_t)f->pos;
-		break;
-	case SEEK_END:
-		base = (int64_t)inode_size(f->inode);
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (fl->l_start > OFFSET_MAX - base)
-		return -EOVERFLOW;
-	s = base + fl->l_start;
-	if (s < 0)
-		return -EINVAL;
-	if (fl->l_len > 0) {
-		if (fl->l_len - 1 > OFFSET_MAX - s)
-			return -EOVERFLOW;
-		*end = s + fl->l_len - 1;
-	} else if (fl->l_len < 0) {
-		*end = s - 1;
-		s += fl->l_len;
-		if (s < 0)
-			return -EINVAL;
-	} else {
-		*end = OFFSET_MAX;
-	}
-	*start = s;
-	return 0;
-}
-
-/*
- * get_lock - F_GETLK: the first lock in the way of the one *@fl describes
- * (its type, range from SEEK_SET, 0 for "to the end", and owner's process
- * id, -1 for an OFD lock), or l_type F_UNLCK alone; copied out to @uarg.
- */
-static long get_lock(struct file *f, const void *owner, struct uflock *fl, unsigned long uarg)
-{
-	struct flock_state *st = state_of(f->inode, 0);
-	int64_t start, end;
-	struct lk *c = 0;
-	long r;
-
-	if (fl->l_type != F_RDLCK && fl->l_type != F_WRLCK)
-		return -EINVAL;
-	if ((r = range_of(f, fl, &start, &end)))
-		return r;
-	if (st) {
-		spin_lock(&locks_lock);
-		if ((c = first_conflict(st->ranges, owner, fl->l_type, start, end))) {
-			fl->l_type = (int16_t)c->type;
-			fl->l_whence = SEEK_SET;
-			fl->l_start = c->start;
-			fl->l_len = c->end == OFFSET_MAX ? 0 : c->end - c->start + 1;
-			fl->l_pid = c->pid;
-		}
-		spin_unlock(&locks_lock);
-	}
-	if (!c)
-		fl->l_type = F_UNLCK;
-	return uaccess_copy_to_user(uarg, fl, sizeof(*fl));
-}
-
-long locks_fcntl(int fd, struct file *f, unsigned cmd, unsigned long uarg)
-{
-	int ofd = cmd == F_OFD_GETLK || cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
-	const void *owner = ofd ? (const void *)f : (const void *)current()->fdt;
-	int pid = ofd ? -1 : proc_tgid(current());
-	struct flock_state *st;
-	struct uflock fl;
-	int64_t start, end;
-	unsigned acc = f->flags & O_ACCMODE;
-	long r;
-
-	if (f->flags & O_PATH)
-		return -EBADF;
-	if (uaccess_copy_from_user(&fl, uarg, sizeof(fl)))
-		return -EFAULT;
-	if (!f->inode)
-		return -EINVAL;		/* pipes and the like: nothing to hang locks on */
-	if (ofd && fl.l_pid)
-		return -EINVAL;
-	if (cmd == F_GETLK || cmd == F_OFD_GETLK)
-		return get_lock(f, owner, &fl, uarg);
-	if ((r = range_of(f, &fl, &start, &end)))
-		return r;
-	if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK && fl.l_type != F_UNLCK)
-		return -EINVAL;
-	if ((fl.l_type == F_RDLCK && acc == O_WRONLY) || (fl.l_type == F_WRLCK && acc == O_RDONLY))
-		return -EBADF;
-	if (!(st = state_of(f->inode, fl.l_type != F_UNLCK)))
-		return fl.l_type == F_UNLCK ? 0 : -ENOLCK;
-	r = range_set(st, owner, pid, fl.l_type, start, end, cmd == F_SETLKW || cmd == F_OFD_SETLKW);
-	if (!r && !ofd && fl.l_type != F_UNLCK) {
-		/* The descriptor was closed meanwhile: that close missed this lock, so undo it. */
-		struct file *now = fd_get(fd);
-
-		if (now != f) {
-			range_set(st, owner, pid, F_UNLCK, start, end, 0);
-			r = -EBADF;
-		}
-		if (now)
-			file_put(now);
-	}
-	return r;
+	spin_lock(&locks_lock);
+	if ((c = first_conflict(st->ranges, owner, type, start, end)))
+		*out = (struct lock_desc){ c->type, c->pid, c->start, c->end };
+	spin_unlock(&locks_lock);
+	return c != 0;
 }
 
 void locks_close(struct file *f, struct fdtable *t)
@@ -546,32 +408,3 @@ void locks_free(struct flock_state *st)
 	kfree(st);
 }
 
-/*
- * flock(fd, operation) - LOCK_SH, LOCK_EX or LOCK_UN, with LOCK_NB not to
- * wait (then EWOULDBLOCK).  EINVAL for anything else, and for files that
- * have no inode (pipes, eventfds): they have nothing to hang a lock on.
- */
-SYSCALL(flock)
-{
-	struct file *f = fd_file((int)a0);
-	int type;
-
-	if (!f || (f->flags & O_PATH))
-		return -EBADF;
-	switch (a1 & ~(ul)LOCK_NB) {
-	case LOCK_SH:
-		type = F_RDLCK;
-		break;
-	case LOCK_EX:
-		type = F_WRLCK;
-		break;
-	case LOCK_UN:
-		type = F_UNLCK;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (!f->inode)
-		return -EINVAL;
-	return flock_set(f, type, (a1 & LOCK_NB) != 0);
-}

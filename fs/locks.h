@@ -42,7 +42,7 @@ long locks_fcntl(int fd, struct file *f, unsigned cmd, unsigned long uarg);
 void locks_close(struct file *f, struct fdtable *t);
 /* locks_table_gone - @t's last user is gone: its record locks on every file go.  No lock held. */
 void locks_table_gone(struct fdtable *t);
-/* locks_file_gone - the last reference to @f is going: its flock and OFD locks go.  No lock held. */
+/* locks_file_gone - the last reference to @f goes: its flock and OFD locks go.  No lock held. */
 void locks_file_gone(struct file *f);
 /* locks_free - an inode is freed: free its lock state (@st may be NULL). */
 void locks_free(struct flock_state *st);

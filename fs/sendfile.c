@@ -85,9 +85,9 @@ static long copy_to_writer(struct inode *in, uint64_t ipos, struct file *out, si
 		size_t io = ipos % PAGE_SIZE, chunk = MIN(n - done, PAGE_SIZE - io);
 		int e;
 		phys_addr_t src = shmem_page(in->mem, ipos / PAGE_SIZE, 0, &e);
+		const char *from = (const char *)phys_to_virt(src ? src : zero_frame) + io;
 
-		r = out->ops->write_kernel(out, (const char *)phys_to_virt(src ? src : zero_frame) + io,
-					   chunk);
+		r = out->ops->write_kernel(out, from, chunk);
 		if (src)
 			pmm_put(src);
 		if (r <= 0)

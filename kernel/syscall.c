@@ -99,7 +99,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[68] = SC(sys_pwrite64, U, L, L, L),	/* unsigned int fd, buf, size_t count, loff_t pos */
 	[69] = SC(sys_preadv, L, L, L, L, L),	/* unsigned long fd, vec, vlen, pos_l, pos_h */
 	[70] = SC(sys_pwritev, L, L, L, L, L),	/* unsigned long fd, vec, vlen, pos_l, pos_h */
-	[71] = SC(sys_sendfile64, I, I, L, L),	/* int out_fd, int in_fd, loff_t *offset, size_t count */
+	[71] = SC(sys_sendfile64, I, I, L, L),	/* int out_fd, int in_fd, loff_t *offset, size_t */
 	[72] = SC(sys_pselect6, I, L, L, L, L, L),	/* int n, inp, outp, exp, tsp, sig */
 	[73] = SC(sys_ppoll, L, U, L, L, L),	/* ufds, unsigned int nfds, tsp, sigmask, size_t */
 	[78] = SC(sys_readlinkat, I, L, L, I),	/* int dfd, name, buf, int bufsiz */
@@ -184,7 +184,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[276] = SC(sys_renameat2, I, L, I, L, U),
 	[267] = SC(sys_syncfs, I),		/* int fd */
 	[278] = SC(sys_getrandom, L, L, U),	/* buf, size_t len, unsigned int flags */
-	/* copy_file_range: int fd_in, loff_t *off_in, int fd_out, off_out, size_t len, unsigned flags */
+	/* copy_file_range: int fd_in, loff_t *off_in, int fd_out, off_out, size_t len, unsigned */
 	[285] = SC(sys_copy_file_range, I, L, I, L, L, U),
 	/* preadv2, pwritev2: unsigned long fd, vec, vlen, pos_l, pos_h, rwf_t flags */
 	[286] = SC(sys_preadv2, L, L, L, L, L, I),

@@ -452,10 +452,13 @@ static void check_transfer_kinds(void)
 	CHECK_ERR(sendfile(null, app, NULL, 10), EBADF, "sendfile from an O_WRONLY file -> EBADF");
 	CHECK_ERR(sendfile(src, src, NULL, 10), EBADF, "sendfile into an O_RDONLY file -> EBADF");
 	off = -1;
-	CHECK_ERR(sendfile(null, src, &off, 10), EINVAL, "sendfile from a negative offset -> EINVAL");
-	CHECK_ERR(sendfile(null, src, hide_ptr(1), 10), EFAULT, "sendfile with a bad offset pointer");
+	CHECK_ERR(sendfile(null, src, &off, 10), EINVAL,
+		  "sendfile from a negative offset -> EINVAL");
+	CHECK_ERR(sendfile(null, src, hide_ptr(1), 10), EFAULT,
+		  "sendfile with a bad offset pointer -> EFAULT");
 	xpipe(p);
-	CHECK_ERR(sendfile(null, p[0], &off, 10), ESPIPE, "sendfile from a pipe at an offset -> ESPIPE");
+	CHECK_ERR(sendfile(null, p[0], &off, 10), ESPIPE,
+		  "sendfile from a pipe at an offset -> ESPIPE");
 	CHECK_ERR(copy_file_range(src, NULL, p[1], NULL, 10, 0), EINVAL,
 		  "copy_file_range into a pipe -> EINVAL");
 	fcntl(p[1], F_SETFL, O_NONBLOCK);

@@ -267,7 +267,8 @@ static void check_record_shapes(void)
 
 	if (!CHECK(fd >= 0, "open rl"))
 		return;
-	CHECK(set_lock(fd, F_SETLK, F_WRLCK, 0, 10) == 0 && set_lock(fd, F_SETLK, F_WRLCK, 10, 10) == 0,
+	CHECK(set_lock(fd, F_SETLK, F_WRLCK, 0, 10) == 0 &&
+		      set_lock(fd, F_SETLK, F_WRLCK, 10, 10) == 0,
 	      "write locks on [0, 10) and [10, 20)");
 	step = 0;
 	CHECK_EXIT(run_child(rec_child_shapes, &step), 0, "they merge");
