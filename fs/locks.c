@@ -40,7 +40,7 @@ struct lk {
 };
 
 struct flock_state {
-	struct flock_state *next, **pprev;	/* all_states */
+	struct flock_state *next, **pprev;	/* on busy (pprev set) while it has record locks */
 	struct lk *flocks;			/* flock() locks: one per open file at most */
 	struct lk *ranges;			/* record locks, by start */
 };
@@ -52,9 +52,8 @@ struct waiter {
 };
 
 static struct spinlock locks_lock = SPINLOCK_INIT("locks");
-static struct flock_state *all_states;	/* every inode's state: locks_table_gone looks at each */
+static struct flock_state *busy;	/* the states with record locks: locks_table_gone's scan */
 static struct waiter *waiters;
-static unsigned long nranges;		/* record locks anywhere; 0 spares a dying table the scan */
 
 struct flock_state *locks_state(struct inode *ip, int make)
 {
@@ -68,11 +67,6 @@ struct flock_state *locks_state(struct inode *ip, int make)
 	if (!(st = ip->locks)) {
 		st = n;
 		n = 0;
-		st->next = all_states;
-		if (all_states)
-			all_states->pprev = &st->next;
-		st->pprev = &all_states;
-		all_states = st;
 		__atomic_store_n(&ip->locks, st, __ATOMIC_RELEASE);
 	}
 	spin_unlock(&locks_lock);
@@ -80,10 +74,26 @@ struct flock_state *locks_state(struct inode *ip, int make)
 	return st;
 }
 
-/* count_ranges - record locks appeared (+) or went (-).  locks_lock held. */
-static void count_ranges(long d)
+/*
+ * relist - @st's record locks changed: keep it on the busy list exactly
+ * while it has some.  So a dying table scans only files that have record
+ * locks, and an inode is freed (possibly under mm->lock, where locks_lock
+ * may not be taken) with its state off the list.  locks_lock held.
+ */
+static void relist(struct flock_state *st)
 {
-	__atomic_store_n(&nranges, nranges + (unsigned long)d, __ATOMIC_RELAXED);
+	if (st->ranges && !st->pprev) {
+		st->next = busy;
+		if (busy)
+			busy->pprev = &st->next;
+		st->pprev = &busy;
+		__atomic_store_n(&busy, st, __ATOMIC_RELAXED);
+	} else if (!st->ranges && st->pprev) {
+		if (st->next)
+			st->next->pprev = st->pprev;
+		__atomic_store_n(st->pprev, st->next, __ATOMIC_RELAXED);
+		st->pprev = 0;
+	}
 }
 
 /* conflicts - does lock @a stand in the way of @owner's lock of @type on [start, end]? */
@@ -103,7 +113,7 @@ static struct lk *first_conflict(struct lk *list, const void *owner, int type, i
 }
 
 /* drop_owner - free every lock of @owner on list *@pp; whether any went.  locks_lock held. */
-static int drop_owner(struct lk **pp, const void *owner, int ranges)
+static int drop_owner(struct lk **pp, const void *owner)
 {
 	struct lk *r;
 	int gone = 0;
@@ -115,10 +125,8 @@ static int drop_owner(struct lk **pp, const void *owner, int ranges)
 		}
 		*pp = r->next;
 		kfree(r);
-		gone++;
+		gone = 1;
 	}
-	if (ranges)
-		count_ranges(-gone);
 	return gone;
 }
 
@@ -267,7 +275,6 @@ static void range_apply(struct flock_state *st, struct lk *req, struct lk **spar
 			req->start = MIN(req->start, r->start);
 			req->end = MAX(req->end, r->end);
 			kfree(r);
-			count_ranges(-1);
 			continue;
 		}
 		if (r->end < req->start || r->start > req->end) {
@@ -280,7 +287,6 @@ static void range_apply(struct flock_state *st, struct lk *req, struct lk **spar
 			t->start = req->end + 1;
 			t->next = keep;
 			keep = t;
-			count_ranges(1);
 			r->end = req->start - 1;
 		} else if (r->start < req->start) {
 			r->end = req->start - 1;
@@ -288,7 +294,6 @@ static void range_apply(struct flock_state *st, struct lk *req, struct lk **spar
 			r->start = req->end + 1;
 		} else {
 			kfree(r);
-			count_ranges(-1);
 			continue;
 		}
 		r->next = keep;
@@ -298,12 +303,11 @@ static void range_apply(struct flock_state *st, struct lk *req, struct lk **spar
 		next = r->next;
 		range_insert(st, r);
 	}
-	if (req->type == F_UNLCK) {
+	if (req->type == F_UNLCK)
 		kfree(req);
-	} else {
+	else
 		range_insert(st, req);
-		count_ranges(1);
-	}
+	relist(st);
 }
 
 /* locks_range_set - waits sleep on @st; a classic lock's wait is checked for deadlock first. */
@@ -364,19 +368,32 @@ void locks_close(struct file *f, struct fdtable *t)
 	if (!st)
 		return;
 	spin_lock(&locks_lock);
-	if (drop_owner(&st->ranges, t, 1))
+	if (drop_owner(&st->ranges, t)) {
+		relist(st);
 		sched_wakeup(st);
+	}
 	spin_unlock(&locks_lock);
 }
 
+/*
+ * locks_table_gone - only the busy states can hold @t's locks.  An empty
+ * list read without the lock is safe: @t's locks were set by its users,
+ * whose last table_put ordered them before ours.
+ */
 void locks_table_gone(struct fdtable *t)
 {
-	if (!__atomic_load_n(&nranges, __ATOMIC_RELAXED))
+	struct flock_state *st, *next;
+
+	if (!__atomic_load_n(&busy, __ATOMIC_RELAXED))
 		return;
 	spin_lock(&locks_lock);
-	for (struct flock_state *st = all_states; st; st = st->next)
-		if (drop_owner(&st->ranges, t, 1))
+	for (st = busy; st; st = next) {
+		next = st->next;
+		if (drop_owner(&st->ranges, t)) {
+			relist(st);
 			sched_wakeup(st);
+		}
+	}
 	spin_unlock(&locks_lock);
 }
 
@@ -387,24 +404,29 @@ void locks_file_gone(struct file *f)
 	if (!st)
 		return;
 	spin_lock(&locks_lock);
-	if (drop_owner(&st->flocks, f, 0) | drop_owner(&st->ranges, f, 1))
+	if (drop_owner(&st->flocks, f) | drop_owner(&st->ranges, f)) {
+		relist(st);
 		sched_wakeup(st);
+	}
 	spin_unlock(&locks_lock);
 }
 
+/*
+ * locks_free - no lock can be left on a dying inode: a flock or OFD lock
+ * holds its file, which holds the inode, and a classic lock goes with the
+ * close of its table's last descriptor of the file (which locks_fcntl
+ * rechecks after setting one).  So the state is off the busy list and
+ * freed without locks_lock, which inode_put's callers under mm->lock could
+ * not take.  Were a lock left after all (a bug), the state is kept, as
+ * the busy list may still name it.
+ */
 void locks_free(struct flock_state *st)
 {
 	if (!st)
 		return;
-	spin_lock(&locks_lock);
-	*st->pprev = st->next;
-	if (st->next)
-		st->next->pprev = st->pprev;
-	while (st->flocks)
-		drop_owner(&st->flocks, st->flocks->owner, 0);
-	while (st->ranges)
-		drop_owner(&st->ranges, st->ranges->owner, 1);
-	spin_unlock(&locks_lock);
+	if (__atomic_load_n(&st->pprev, __ATOMIC_RELAXED) || st->flocks) {
+		pr_warn("locks: an inode died with locks held; its lock state is kept\n");
+		return;
+	}
 	kfree(st);
 }
-
