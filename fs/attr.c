@@ -237,10 +237,28 @@ SYSCALL(fallocate)
 	return 0;
 }
 
-/* fsync(fd), fdatasync(fd), syncfs(fd) - nothing is ever dirty. */
+/*
+ * fsync(fd), fdatasync(fd) - nothing is ever dirty, but as on Linux only
+ * files with a place to write back may be synced: regular files and
+ * directories.  Pipes, devices, eventfds and /proc files: EINVAL.
+ */
 SYSCALL(fsync)
 {
-	return fd_file((int)a0) ? 0 : -EBADF;
+	struct file *f = fd_file((int)a0);
+
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if (!f->inode || !(S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode)))
+		return -EINVAL;
+	return 0;
+}
+
+/* syncfs(fd), sync_file_range(fd, ...) - any open file will do: nothing is ever dirty. */
+SYSCALL(syncfs)
+{
+	struct file *f = fd_file((int)a0);
+
+	return f && !(f->flags & O_PATH) ? 0 : -EBADF;
 }
 
 /* sync() */

@@ -34,6 +34,17 @@ static long devfs_full_write(struct file *f, unsigned long ubuf, size_t n)
 	return n ? -ENOSPC : 0;
 }
 
+/* devfs_sink_write_kernel / devfs_full_write_kernel - the same, for sendfile. */
+static long devfs_sink_write_kernel(struct file *f, const void *buf, size_t n)
+{
+	return (long)n;
+}
+
+static long devfs_full_write_kernel(struct file *f, const void *buf, size_t n)
+{
+	return n ? -ENOSPC : 0;
+}
+
 /* devfs_fill_read - give @n bytes made by @fill, a bounce buffer at a time. */
 static long devfs_fill_read(unsigned long ubuf, size_t n, void (*fill)(void *, size_t))
 {
@@ -68,11 +79,15 @@ static long devfs_random_read(struct file *f, unsigned long ubuf, size_t n)
 	return devfs_fill_read(ubuf, n, random_bytes);
 }
 
-static const struct file_ops null_ops = { .read = devfs_null_read, .write = devfs_sink_write };
-static const struct file_ops zero_ops = { .read = devfs_zero_read, .write = devfs_sink_write };
-static const struct file_ops full_ops = { .read = devfs_zero_read, .write = devfs_full_write };
+static const struct file_ops null_ops = { .read = devfs_null_read, .write = devfs_sink_write,
+					  .write_kernel = devfs_sink_write_kernel };
+static const struct file_ops zero_ops = { .read = devfs_zero_read, .write = devfs_sink_write,
+					  .write_kernel = devfs_sink_write_kernel };
+static const struct file_ops full_ops = { .read = devfs_zero_read, .write = devfs_full_write,
+					  .write_kernel = devfs_full_write_kernel };
 static const struct file_ops random_ops = { .read = devfs_random_read,
-					    .write = devfs_sink_write };
+					    .write = devfs_sink_write,
+					    .write_kernel = devfs_sink_write_kernel };
 
 /* The character devices, with Linux's numbers; /dev/tty is the console too. */
 static const struct devnode {

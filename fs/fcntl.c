@@ -9,6 +9,7 @@
 #include "../kernel/syscall.h"
 #include "file.h"
 #include "fdtable.h"
+#include "locks.h"
 
 #define F_DUPFD		0
 #define F_GETFD		1
@@ -61,7 +62,8 @@ SYSCALL(dup3)
 
 /*
  * fcntl(fd, cmd, arg) - F_DUPFD(_CLOEXEC), F_GETFD/F_SETFD (close-on-exec)
- * and F_GETFL/F_SETFL (only O_NONBLOCK and O_APPEND can change).
+ * F_GETFL/F_SETFL (only O_NONBLOCK and O_APPEND can change), and the
+ * record locks (locks.c).
  */
 SYSCALL(fcntl)
 {
@@ -93,6 +95,13 @@ SYSCALL(fcntl)
 		f->flags = (f->flags & ~(unsigned)(O_NONBLOCK | O_APPEND)) |
 			   ((unsigned)a2 & (O_NONBLOCK | O_APPEND));
 		return 0;
+	case F_GETLK:
+	case F_SETLK:
+	case F_SETLKW:
+	case F_OFD_GETLK:
+	case F_OFD_SETLK:
+	case F_OFD_SETLKW:
+		return locks_fcntl(fd, f, (unsigned)a1, a2);
 	}
 	return -EINVAL;
 }

@@ -17,6 +17,7 @@
 #include "../vm/kmalloc.h"
 #include "file.h"
 #include "fdtable.h"
+#include "locks.h"
 
 #define SLOT_CLOEXEC	1UL
 
@@ -157,6 +158,7 @@ void fd_table_put(struct fdtable *t)
 {
 	if (__atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL))
 		return;
+	locks_table_gone(t);	/* the process's record locks, before its files close */
 	for (int fd = 0; fd < t->end; fd++)
 		if (*slotp(t, fd))
 			file_put(slot_file(*slotp(t, fd)));
@@ -243,8 +245,10 @@ int fd_install_at(struct proc *p, int fd, struct file *f, int cloexec)
 	old = slot(t, fd);
 	set_slot(t, fd, f, cloexec);
 	spin_unlock(&t->lock);
-	if (old)
+	if (old) {
+		locks_close(old, t);	/* a close: the table's record locks on it go */
 		file_put(old);
+	}
 	return 0;
 }
 
@@ -258,6 +262,8 @@ struct file *fd_remove(struct proc *p, int fd)
 	if (f)
 		clear_slot(t, fd);
 	spin_unlock(&t->lock);
+	if (f)
+		locks_close(f, t);	/* any close drops the table's record locks on the file */
 	return f;
 }
 

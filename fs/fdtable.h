@@ -79,7 +79,10 @@ int fd_install(struct proc *p, struct file *f, int min, int cloexec);
  * -ENOMEM if the table could not grow to @fd (the caller still owns @f).
  */
 int fd_install_at(struct proc *p, int fd, struct file *f, int cloexec);
-/* fd_remove - empty slot @fd and return the file it held (the caller puts it), or NULL. */
+/*
+ * fd_remove - empty slot @fd and return the file it held (the caller puts
+ * it), or NULL.  A close: the table's record locks on the file go (locks.h).
+ */
 struct file *fd_remove(struct proc *p, int fd);
 /* fd_cloexec / fd_set_cloexec - read or set @fd's close-on-exec bit (an open @fd). */
 int fd_cloexec(struct proc *p, int fd);

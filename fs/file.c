@@ -10,6 +10,7 @@
 #include "file.h"
 #include "epoll.h"
 #include "inode.h"
+#include "locks.h"
 
 /*
  * file_alloc - a new open file of kind @ops with open @flags, holding one
@@ -38,8 +39,8 @@ struct file *file_get(struct file *f)
 /*
  * file_put - drop one reference.  The last one first takes @f out of every
  * epoll instance (which hold no reference, so would otherwise keep a
- * dangling pointer), then calls the kind's release (which frees its priv)
- * and frees @f; acquire-release ordering makes every earlier user's writes
+ * dangling pointer), then calls the kind's release (which frees its priv),
+ * drops the locks the open file owns, and frees @f; acquire-release ordering makes every earlier user's writes
  * visible to the releaser.  Call it holding no spinlock.
  */
 void file_put(struct file *f)
@@ -49,7 +50,9 @@ void file_put(struct file *f)
 	epoll_file_gone(f);
 	if (f->ops->release)
 		f->ops->release(f);
-	if (f->inode)
+	if (f->inode) {
+		locks_file_gone(f);	/* its flock and OFD locks */
 		inode_put(f->inode);
+	}
 	kfree(f);
 }

@@ -46,6 +46,8 @@ struct file_ops {
 	void (*release)(struct file *f);
 	unsigned (*poll)(struct file *f);	/* POLLIN etc. now; NULL: never blocks (poll.h) */
 	void (*poll_gen)(struct file *f, unsigned gen[2]);	/* edge counters (poll.h); may be NULL */
+	/* write from kernel memory, as write() would (sendfile's output); may be NULL */
+	long (*write_kernel)(struct file *f, const void *buf, size_t n);
 };
 
 struct epitem;

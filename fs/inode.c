@@ -9,6 +9,7 @@
 #include "../vm/pager.h"
 #include "../vm/shmem.h"
 #include "inode.h"
+#include "locks.h"
 
 struct spinlock vfs_lock = SPINLOCK_INIT("vfs");
 struct inode *vfs_root;
@@ -76,7 +77,7 @@ static void inode_free(struct inode *ip)
 		shmem_put(ip->mem);
 	kfree(ip->link);
 	kfree(ip->path);
-	kfree(ip->locks);
+	locks_free(ip->locks);
 	kfree(ip);
 	spin_lock(&vfs_lock);
 	last = --sb->inodes == 0 && !sb->mnt;

@@ -124,23 +124,26 @@ static long pipe_read(struct file *f, unsigned long ubuf, size_t n)
 }
 
 /*
- * pipe_write - writes of at most PIPE_BUF bytes are atomic: they wait for
- * room for all of it and go in under one lock hold, so concurrent writers
- * never interleave inside such a write.  Larger writes go in pieces.
+ * pipe_put - write @n bytes from user memory at @ubuf or, if @kbuf is
+ * given, from kernel memory there (sendfile).  Writes of at most PIPE_BUF
+ * bytes are atomic: they wait for room for all of it and go in under one
+ * lock hold, so concurrent writers never interleave inside such a write.
+ * Larger writes go in pieces.
  */
-static long pipe_write(struct file *f, unsigned long ubuf, size_t n)
+static long pipe_put(struct file *f, unsigned long ubuf, const char *kbuf, size_t n)
 {
 	struct pipe *p = f->priv;
 	size_t done = 0;
-	char *tmp = kmalloc(PIPE_BUF);
+	char *tmp = kbuf ? 0 : kmalloc(PIPE_BUF);
 
-	if (!tmp)
+	if (!kbuf && !tmp)
 		return -ENOMEM;
 	while (done < n) {
 		size_t chunk = MIN(n - done, (size_t)PIPE_BUF);
 		size_t need = n <= PIPE_BUF ? chunk : 1;	/* atomic: all of it at once */
+		const char *src = kbuf ? kbuf + done : tmp;
 
-		if (uaccess_copy_from_user(tmp, ubuf + done, chunk)) {
+		if (!kbuf && uaccess_copy_from_user(tmp, ubuf + done, chunk)) {
 			kfree(tmp);
 			return done ? (long)done : -EFAULT;
 		}
@@ -166,13 +169,25 @@ static long pipe_write(struct file *f, unsigned long ubuf, size_t n)
 		}
 		size_t put = MIN(chunk, PIPE_SIZE - (p->head - p->tail));
 		for (size_t i = 0; i < put; i++)
-			*pipe_slot(p, p->head++) = tmp[i];
+			*pipe_slot(p, p->head++) = src[i];
 		spin_unlock(&p->lock);
 		pipe_wake(p, PIPE_EDGE_IN);
 		done += put;
 	}
 	kfree(tmp);
 	return (long)done;
+}
+
+/* pipe_write - file_ops.write: from user memory. */
+static long pipe_write(struct file *f, unsigned long ubuf, size_t n)
+{
+	return pipe_put(f, ubuf, 0, n);
+}
+
+/* pipe_write_kernel - file_ops.write_kernel: from kernel memory (sendfile). */
+static long pipe_write_kernel(struct file *f, const void *buf, size_t n)
+{
+	return pipe_put(f, 0, buf, n);
 }
 
 /*
@@ -212,7 +227,7 @@ static void pipe_poll_gen(struct file *f, unsigned gen[2])
 
 static const struct file_ops pipe_ops = {
 	.read = pipe_read, .write = pipe_write, .release = pipe_release, .poll = pipe_poll,
-	.poll_gen = pipe_poll_gen,
+	.poll_gen = pipe_poll_gen, .write_kernel = pipe_write_kernel,
 };
 
 /*

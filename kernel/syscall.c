@@ -61,6 +61,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[24] = SC(sys_dup3, U, U, I),		/* unsigned int oldfd, newfd, int flags */
 	[25] = SC(sys_fcntl, U, U, L),		/* unsigned int fd, cmd, unsigned long arg */
 	[29] = SC(sys_ioctl, U, U, L),		/* unsigned int fd, cmd, unsigned long arg */
+	[32] = SC(sys_flock, U, U),		/* unsigned int fd, unsigned int cmd */
 	[33] = SC(sys_mknodat, I, L, M, U),	/* int dfd, name, umode_t mode, unsigned dev */
 	[34] = SC(sys_mkdirat, I, L, M),	/* int dfd, name, umode_t mode */
 	[35] = SC(sys_unlinkat, I, L, I),	/* int dfd, name, int flag */
@@ -98,6 +99,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[68] = SC(sys_pwrite64, U, L, L, L),	/* unsigned int fd, buf, size_t count, loff_t pos */
 	[69] = SC(sys_preadv, L, L, L, L, L),	/* unsigned long fd, vec, vlen, pos_l, pos_h */
 	[70] = SC(sys_pwritev, L, L, L, L, L),	/* unsigned long fd, vec, vlen, pos_l, pos_h */
+	[71] = SC(sys_sendfile64, I, I, L, L),	/* int out_fd, int in_fd, loff_t *offset, size_t */
 	[72] = SC(sys_pselect6, I, L, L, L, L, L),	/* int n, inp, outp, exp, tsp, sig */
 	[73] = SC(sys_ppoll, L, U, L, L, L),	/* ufds, unsigned int nfds, tsp, sigmask, size_t */
 	[78] = SC(sys_readlinkat, I, L, L, I),	/* int dfd, name, buf, int bufsiz */
@@ -106,7 +108,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[81] = SC0(sys_sync),
 	[82] = SC(sys_fsync, U),		/* unsigned int fd */
 	[83] = SC(sys_fsync, U),		/* fdatasync: unsigned int fd */
-	[84] = SC(sys_fsync, I),		/* sync_file_range: int fd, ...: nothing to write */
+	[84] = SC(sys_syncfs, I),		/* sync_file_range: int fd, ...: nothing to write */
 	[88] = SC(sys_utimensat, I, L, L, I),	/* int dfd, name, utimes, int flags */
 	[93] = SC(sys_exit, I),			/* int error_code */
 	[94] = SC(sys_exit_group, I),		/* int error_code */
@@ -186,8 +188,10 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[261] = SC(sys_prlimit64, I, U, L, L),	/* pid_t pid, unsigned int resource, new, old */
 	/* renameat2: int olddfd, old, int newdfd, new, unsigned int flags */
 	[276] = SC(sys_renameat2, I, L, I, L, U),
-	[267] = SC(sys_fsync, I),		/* syncfs: int fd */
+	[267] = SC(sys_syncfs, I),		/* int fd */
 	[278] = SC(sys_getrandom, L, L, U),	/* buf, size_t len, unsigned int flags */
+	/* copy_file_range: int fd_in, loff_t *off_in, int fd_out, off_out, size_t len, unsigned */
+	[285] = SC(sys_copy_file_range, I, L, I, L, L, U),
 	/* preadv2, pwritev2: unsigned long fd, vec, vlen, pos_l, pos_h, rwf_t flags */
 	[286] = SC(sys_preadv2, L, L, L, L, L, I),
 	[287] = SC(sys_pwritev2, L, L, L, L, L, I),

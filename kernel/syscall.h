@@ -30,6 +30,7 @@ SYSCALL_DECL(mkdirat); SYSCALL_DECL(mknodat); SYSCALL_DECL(symlinkat); SYSCALL_D
 SYSCALL_DECL(fchmodat); SYSCALL_DECL(fchownat); SYSCALL_DECL(truncate); SYSCALL_DECL(renameat2);
 SYSCALL_DECL(linkat); SYSCALL_DECL(utimensat); SYSCALL_DECL(fchmod); SYSCALL_DECL(fchown);
 SYSCALL_DECL(ftruncate); SYSCALL_DECL(fallocate); SYSCALL_DECL(fsync); SYSCALL_DECL(sync);
+SYSCALL_DECL(syncfs); SYSCALL_DECL(flock); SYSCALL_DECL(sendfile64); SYSCALL_DECL(copy_file_range);
 SYSCALL_DECL(mount); SYSCALL_DECL(umount2);
 /* Processes (sys_proc.c) */
 SYSCALL_DECL(clone); SYSCALL_DECL(execve); SYSCALL_DECL(wait4); SYSCALL_DECL(waitid); SYSCALL_DECL(exit);

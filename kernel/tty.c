@@ -223,6 +223,14 @@ static long tty_write(struct file *f, unsigned long ubuf, size_t n)
 	return (long)n;
 }
 
+/* tty_write_kernel - file_ops.write_kernel: sendfile to the console. */
+static long tty_write_kernel(struct file *f, const void *buf, size_t n)
+{
+	(void)f;
+	console_write(buf, n);
+	return (long)n;
+}
+
 static long tty_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 {
 	struct kernel_termios t;
@@ -280,5 +288,5 @@ static void tty_poll_gen(struct file *f, unsigned gen[2])
 
 const struct file_ops tty_ops = {
 	.read = tty_read, .write = tty_write, .ioctl = tty_ioctl, .poll = tty_poll_file,
-	.poll_gen = tty_poll_gen,
+	.poll_gen = tty_poll_gen, .write_kernel = tty_write_kernel,
 };

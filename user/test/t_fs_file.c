@@ -430,6 +430,55 @@ static void check_transfer(void)
 	close(dst);
 }
 
+/* check_transfer_kinds - sendfile into /dev/null and a full pipe; the refusals by file kind. */
+static void check_transfer_kinds(void)
+{
+	static char a[5000];
+	int src = open("src", O_RDONLY), app = open("app", O_CREAT | O_WRONLY | O_APPEND, 0644);
+	int null = open("/dev/null", O_WRONLY), dir = open(".", O_RDONLY | O_DIRECTORY), p[2];
+	off_t off = 0;
+	loff_t in = 0;
+	long n = 0, r;
+
+	if (!CHECK(src >= 0 && app >= 0 && null >= 0 && dir >= 0, "open the files"))
+		return;
+	CHECK(sendfile(null, src, &off, sizeof(a)) == (long)sizeof(a) && off == (off_t)sizeof(a),
+	      "sendfile into /dev/null");
+	CHECK_ERR(sendfile(app, src, NULL, 10), EINVAL, "sendfile into an O_APPEND file -> EINVAL");
+	CHECK_ERR(copy_file_range(src, &in, app, NULL, 10, 0), EBADF,
+		  "copy_file_range into an O_APPEND file -> EBADF");
+	CHECK_ERR(copy_file_range(dir, NULL, app, NULL, 10, 0), EISDIR,
+		  "copy_file_range from a directory -> EISDIR");
+	CHECK_ERR(sendfile(null, app, NULL, 10), EBADF, "sendfile from an O_WRONLY file -> EBADF");
+	CHECK_ERR(sendfile(src, src, NULL, 10), EBADF, "sendfile into an O_RDONLY file -> EBADF");
+	off = -1;
+	CHECK_ERR(sendfile(null, src, &off, 10), EINVAL,
+		  "sendfile from a negative offset -> EINVAL");
+	CHECK_ERR(sendfile(null, src, hide_ptr(1), 10), EFAULT,
+		  "sendfile with a bad offset pointer -> EFAULT");
+	xpipe(p);
+	CHECK_ERR(sendfile(null, p[0], &off, 10), ESPIPE,
+		  "sendfile from a pipe at an offset -> ESPIPE");
+	CHECK_ERR(copy_file_range(src, NULL, p[1], NULL, 10, 0), EINVAL,
+		  "copy_file_range into a pipe -> EINVAL");
+	fcntl(p[1], F_SETFL, O_NONBLOCK);
+	off = 0;
+	while ((r = sendfile(p[1], src, &off, 4096)) >= 0 && n < (1 << 20)) {
+		n += r;
+		if (r == 0)
+			off = 0;	/* the end of src: again from the start */
+	}
+	CHECK(r < 0 && errno == EAGAIN && n >= 4096,
+	      "sendfile fills a non-blocking pipe, then EAGAIN (%ld bytes)", n);
+	close(p[0]);
+	close(p[1]);
+	close(src);
+	close(app);
+	close(null);
+	close(dir);
+	unlink("app");
+}
+
 /*
  * check_far_write - on tmpfs, writes far out make sparse files: Linux's tmpfs takes files up
  * to 2^63-1 bytes (it never gives EFBIG below that), so a byte at 1 TiB is an ordinary
@@ -500,6 +549,7 @@ int main(void)
 	check_fallocate();
 	check_unlinked();
 	check_transfer();
+	check_transfer_kinds();
 	check_bad_offsets();
 	CHECK(scratch_remove(dir) == 0, "the scratch directory %s is removed", dir);
 	return t_done("t_fs_file");

@@ -222,6 +222,180 @@ static void check_record_locks(void)
 	close(fd);
 }
 
+/* getlk_is - F_GETLK (whole file, for a lock of type) in fd reports type on [start, start+len). */
+static int getlk_is(int fd, short type, short want, off_t start, off_t len)
+{
+	struct flock fl = {.l_type = type, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+
+	if (fcntl(fd, F_GETLK, &fl) < 0)
+		return 0;
+	if (want == F_UNLCK)
+		return fl.l_type == F_UNLCK;
+	return fl.l_type == want && fl.l_start == start && fl.l_len == len &&
+	       fl.l_whence == SEEK_SET;
+}
+
+/* rec_child_shapes - in a child: the shapes of the parent's merged and split locks (arg: step). */
+static void rec_child_shapes(void *arg)
+{
+	int step = *(int *)arg, fd = open("rl", O_RDWR);
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 5, .l_len = 10};
+
+	if (step == 0)
+		CHILD_CHECK(getlk_is(fd, F_RDLCK, F_WRLCK, 0, 20),
+			    "two abutting write locks show as one, [0, 20)");
+	if (step == 1) {
+		CHILD_CHECK(getlk_is(fd, F_RDLCK, F_WRLCK, 0, 5),
+			    "a read lock inside it leaves a write lock on [0, 5) first");
+		CHILD_CHECK(fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type == F_RDLCK &&
+				    fl.l_start == 5 && fl.l_len == 10,
+			    "then the read lock on [5, 15)");
+		CHILD_CHECK(set_lock(fd, F_SETLK, F_RDLCK, 5, 10) == 0,
+			    "a read lock there coexists with it");
+	}
+	if (step == 2)
+		CHILD_CHECK(getlk_is(fd, F_RDLCK, F_WRLCK, 25, 0),
+			    "a lock from SEEK_CUR + 5 with l_len 0 runs from 25 to the end");
+	_exit(child_fails);
+}
+
+/* check_record_shapes - merging, splitting, whence and l_len 0, seen from another process. */
+static void check_record_shapes(void)
+{
+	int fd = open("rl", O_RDWR), step;
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_CUR, .l_start = 5, .l_len = 0};
+
+	if (!CHECK(fd >= 0, "open rl"))
+		return;
+	CHECK(set_lock(fd, F_SETLK, F_WRLCK, 0, 10) == 0 &&
+		      set_lock(fd, F_SETLK, F_WRLCK, 10, 10) == 0,
+	      "write locks on [0, 10) and [10, 20)");
+	step = 0;
+	CHECK_EXIT(run_child(rec_child_shapes, &step), 0, "they merge");
+	CHECK(set_lock(fd, F_SETLK, F_RDLCK, 5, 10) == 0, "a read lock on [5, 15) over them");
+	step = 1;
+	CHECK_EXIT(run_child(rec_child_shapes, &step), 0, "it splits the write lock in two");
+	CHECK(set_lock(fd, F_SETLK, F_UNLCK, 0, 0) == 0, "unlock everything");
+	lseek(fd, 20, SEEK_SET);
+	CHECK(fcntl(fd, F_SETLK, &fl) == 0, "a write lock from SEEK_CUR + 5, l_len 0");
+	step = 2;
+	CHECK_EXIT(run_child(rec_child_shapes, &step), 0, "it reaches the end and beyond");
+	close(fd);
+}
+
+/* rec_child_deadlock - in a child: hold [1, 2), then wait for the parent's [0, 1). */
+static void rec_child_deadlock(int ready)
+{
+	int fd = open("rl", O_RDWR);
+
+	CHILD_CHECK(set_lock(fd, F_SETLK, F_WRLCK, 1, 1) == 0, "the child locks [1, 2)");
+	close(ready);
+	CHILD_CHECK(set_lock(fd, F_SETLKW, F_WRLCK, 0, 1) == 0,
+		    "the child's F_SETLKW on [0, 1) is granted once the parent unlocks");
+	_exit(child_fails);
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+/* rec_child_intr - in a child: a blocked F_SETLKW (or flock, if arg) ends with EINTR. */
+static void rec_child_intr(int use_flock)
+{
+	struct sigaction sa = {.sa_handler = on_usr1};	/* no SA_RESTART */
+	int fd = open("rl", O_RDWR), r;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	r = use_flock ? flock(fd, LOCK_EX) : set_lock(fd, F_SETLKW, F_WRLCK, 0, 1);
+	CHILD_CHECK(r < 0 && errno == EINTR, "a signal ends the wait with EINTR");
+	_exit(child_fails);
+}
+
+/* interrupt_child - signal child pid each time it is seen asleep, until it exits; its status. */
+static int interrupt_child(pid_t pid)
+{
+	int st;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+
+		if (r == pid)
+			return st;
+		if (r < 0)
+			return -1;
+		if (proc_state(pid) == 'S')
+			kill(pid, SIGUSR1);
+		sched_yield();
+	}
+}
+
+/* check_record_waits - EDEADLK between two processes; signals interrupt F_SETLKW and flock. */
+static void check_record_waits(void)
+{
+	int fd = open("rl", O_RDWR), p[2];
+	char c;
+	pid_t pid;
+
+	if (!CHECK(fd >= 0, "open rl"))
+		return;
+	CHECK(set_lock(fd, F_SETLK, F_WRLCK, 0, 1) == 0, "the parent locks [0, 1)");
+	xpipe(p);
+	pid = must_fork();
+	if (pid == 0) {
+		close(p[0]);
+		rec_child_deadlock(p[1]);
+	}
+	close(p[1]);
+	CHECK(read(p[0], &c, 1) == 0, "the child holds [1, 2)");
+	close(p[0]);
+	CHECK(wait_asleep(pid) == 'S', "the child waits for [0, 1)");
+	CHECK_ERR(set_lock(fd, F_SETLKW, F_WRLCK, 1, 1), EDEADLK,
+		  "waiting for the child's [1, 2) would deadlock -> EDEADLK");
+	CHECK(set_lock(fd, F_SETLK, F_UNLCK, 0, 1) == 0, "the parent unlocks [0, 1)");
+	CHECK_EXIT(wait_pid(pid), 0, "the child got it");
+
+	CHECK(set_lock(fd, F_SETLK, F_WRLCK, 0, 1) == 0 && flock(fd, LOCK_EX) == 0,
+	      "the parent holds a record lock and a flock");
+	pid = must_fork();
+	if (pid == 0)
+		rec_child_intr(0);
+	CHECK_EXIT(interrupt_child(pid), 0, "F_SETLKW is interrupted");
+	pid = must_fork();
+	if (pid == 0)
+		rec_child_intr(1);
+	CHECK_EXIT(interrupt_child(pid), 0, "flock is interrupted");
+	close(fd);
+}
+
+/* check_ofd_locks - open-file-description locks: per open file, even in one process. */
+static void check_ofd_locks(void)
+{
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 10};
+	int a = open("rl", O_RDWR), b = open("rl", O_RDWR), c;
+
+	if (!CHECK(a >= 0 && b >= 0, "open rl twice"))
+		return;
+	CHECK(fcntl(a, F_OFD_SETLK, &fl) == 0, "F_OFD_SETLK on the first open file");
+	fl.l_start = 5;
+	CHECK_ERR(fcntl(b, F_OFD_SETLK, &fl), EAGAIN, "the second one conflicts, in one process");
+	CHECK(fcntl(b, F_OFD_GETLK, &fl) == 0 && fl.l_type == F_WRLCK && fl.l_pid == -1 &&
+		      fl.l_start == 0 && fl.l_len == 10,
+	      "F_OFD_GETLK reports it with l_pid -1");
+	fl = (struct flock){.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_pid = 1};
+	CHECK_ERR(fcntl(b, F_OFD_SETLK, &fl), EINVAL, "F_OFD_SETLK with l_pid set -> EINVAL");
+	c = dup(a);
+	close(b);
+	close(c);
+	b = open("rl", O_RDWR);
+	fl = (struct flock){.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	CHECK_ERR(fcntl(b, F_OFD_SETLK, &fl), EAGAIN,
+		  "closing other descriptors (even a dup) keeps the OFD lock");
+	close(a);
+	CHECK(fcntl(b, F_OFD_SETLK, &fl) == 0, "the last close of its open file drops it");
+	close(b);
+}
+
 int main(void)
 {
 	const char *dir;
@@ -231,6 +405,9 @@ int main(void)
 	check_flock_basic();
 	check_flock_fork();
 	check_record_locks();
+	check_record_shapes();
+	check_record_waits();
+	check_ofd_locks();
 	CHECK(scratch_remove(dir) == 0, "the scratch directory %s is removed", dir);
 	return t_done("t_fs_lock");
 }
