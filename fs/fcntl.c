@@ -9,6 +9,7 @@
 #include "../kernel/syscall.h"
 #include "file.h"
 #include "fdtable.h"
+#include "memfd.h"
 
 #define F_DUPFD		0
 #define F_GETFD		1
@@ -51,8 +52,9 @@ SYSCALL(dup3)
 }
 
 /*
- * fcntl(fd, cmd, arg) - F_DUPFD(_CLOEXEC), F_GETFD/F_SETFD (close-on-exec)
- * and F_GETFL/F_SETFL (only O_NONBLOCK and O_APPEND can change).
+ * fcntl(fd, cmd, arg) - F_DUPFD(_CLOEXEC), F_GETFD/F_SETFD (close-on-exec),
+ * F_GETFL/F_SETFL (only O_NONBLOCK and O_APPEND can change), and a memfd's
+ * F_ADD_SEALS/F_GET_SEALS (memfd.c).
  */
 SYSCALL(fcntl)
 {
@@ -84,6 +86,9 @@ SYSCALL(fcntl)
 		f->flags = (f->flags & ~(unsigned)(O_NONBLOCK | O_APPEND)) |
 			   ((unsigned)a2 & (O_NONBLOCK | O_APPEND));
 		return 0;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		return memfd_fcntl(f, (unsigned)a1, (unsigned)a2);
 	}
 	return -EINVAL;
 }

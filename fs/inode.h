@@ -93,6 +93,7 @@ struct inode {
 	char *path;			/* the name it was last opened by, for /proc/PID/maps */
 	struct flock_state *locks;	/* advisory locks (locks.c), NULL if none ever */
 	void *priv;			/* file-system private (a FIFO's pipe) */
+	unsigned seals;			/* memfd seals (fs/memfd.h), atomic; 0 for other files */
 };
 
 extern struct spinlock vfs_lock;

@@ -110,14 +110,12 @@ long vfs_open(int dirfd, const char *path, unsigned flags, uint32_t mode, struct
 	if (!r && (r = open_checks(&nd, ip, flags)))
 		inode_put(ip);
 	if (!r && (flags & O_TRUNC) && S_ISREG(ip->mode) && (flags & O_ACCMODE) != O_RDONLY) {
-		if ((r = shmem_set_size(ip->mem, 0)))
+		if ((r = vfs_truncate(ip, 0)))	/* a memfd's F_SEAL_SHRINK may refuse it */
 			inode_put(ip);
-		else
-			inode_touch(ip, TOUCH_M | TOUCH_C);
 	}
 	if (!r) {
 		char *name = 0;
-		phys_addr_t pg = S_ISREG(ip->mode) && !ip->path && nd.dir ? pmm_alloc() : 0;
+		phys_addr_t pg = !S_ISDIR(ip->mode) && !ip->path && nd.dir ? pmm_alloc() : 0;
 		if (pg) {
 			name = phys_to_virt(pg);
 			if (nd_path(&nd, name, PAGE_SIZE) < 0)

@@ -18,6 +18,8 @@
 #include "devfs.h"
 #include "file.h"
 #include "inode.h"
+#include "memfd.h"
+#include "pipe.h"
 #include "readdir.h"
 #include "vfs.h"
 
@@ -52,7 +54,7 @@ long regfile_pread(struct file *f, unsigned long ubuf, size_t n, uint64_t pos)
  * regfile_pwrite - write() of a regular file at @pos, allocating pages as
  * it goes and growing the size: bytes written, or EFBIG past the largest
  * file, ENOSPC when the tmpfs is full, ENOMEM, EFAULT (a short count if
- * some bytes went in first).
+ * some bytes went in first), EPERM when a memfd's seals refuse it.
  */
 long regfile_pwrite(struct file *f, unsigned long ubuf, size_t n, uint64_t pos)
 {
@@ -63,6 +65,12 @@ long regfile_pwrite(struct file *f, unsigned long ubuf, size_t n, uint64_t pos)
 	if (pos >= SHMEM_MAX_SIZE)
 		return n ? -EFBIG : 0;
 	n = MIN(n, SHMEM_MAX_SIZE - pos);
+	if (__atomic_load_n(&f->inode->seals, __ATOMIC_ACQUIRE)) {
+		long ok = memfd_write_ok(f->inode, pos, n, shmem_size(mem));	/* a sealed memfd */
+		if (ok < 0)
+			return ok;
+		n = (size_t)ok;
+	}
 	while (done < n) {
 		size_t in = pos % PAGE_SIZE, chunk = MIN(n - done, PAGE_SIZE - in);
 		int e;
@@ -178,23 +186,48 @@ static long dir_getdents(struct file *f, unsigned long ubuf, size_t n)
 	return (long)used;
 }
 
+/* inode_set_path - remember @path as @ip's name unless another opener got there first. */
+static void inode_set_path(struct inode *ip, const char *path)
+{
+	size_t len = strlen(path) + 1;
+	char *p = kmalloc(len);
+
+	if (!p)
+		return;
+	memcpy(p, path, len);
+	spin_lock(&vfs_lock);
+	if (!ip->path) {
+		ip->path = p;
+		p = 0;
+	}
+	spin_unlock(&vfs_lock);
+	kfree(p);
+}
+
 const struct file_ops regfile_ops = { .read = regfile_read, .write = regfile_write };
 static const struct file_ops dir_ops = { .getdents = dir_getdents };
 static const struct file_ops path_ops = { 0 };
 
 /*
  * vfs_open_inode - the file_ops by the inode's type: a regular file's page
- * cache, a directory's entries, a device's driver (devfs.c) by its number.
- * The file holds the reference on @ip (file_put drops it); regular files
- * remember @path, for /proc/PID/maps.
+ * cache, a directory's entries, a device's driver (devfs.c) by its number,
+ * a FIFO's pipe (pipe.c: the open may wait there for the other side).
+ * The file holds the reference on @ip (file_put drops it).  Files other
+ * than directories remember the first @path they were opened by, for
+ * /proc/PID/maps and /proc/PID/fd (a directory's name is found from its
+ * parent instead).
  */
 long vfs_open_inode(struct inode *ip, const char *path, unsigned flags, struct file **out)
 {
 	const struct file_ops *ops = &path_ops;
 	struct file *f;
 
+	if (path && !S_ISDIR(ip->mode) && !ip->path)
+		inode_set_path(ip, path);
 	if (flags & O_PATH)
 		;
+	else if (S_ISFIFO(ip->mode))
+		return pipe_fifo_open(ip, flags, out);	/* it sets *out only on success */
 	else if (S_ISREG(ip->mode))
 		ops = &regfile_ops;
 	else if (S_ISDIR(ip->mode))
@@ -210,20 +243,6 @@ long vfs_open_inode(struct inode *ip, const char *path, unsigned flags, struct f
 	f->mode = ip->mode;
 	f->ino = ip->ino;
 	f->seekable = S_ISREG(ip->mode);
-	if (path && S_ISREG(ip->mode) && !ip->path) {
-		size_t len = strlen(path) + 1;
-		char *p = kmalloc(len);
-		if (p) {
-			memcpy(p, path, len);
-			spin_lock(&vfs_lock);
-			if (!ip->path) {
-				ip->path = p;
-				p = 0;
-			}
-			spin_unlock(&vfs_lock);
-			kfree(p);
-		}
-	}
 	*out = f;
 	return 0;
 }

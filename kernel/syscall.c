@@ -182,6 +182,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[276] = SC(sys_renameat2, I, L, I, L, U),
 	[267] = SC(sys_fsync, I),		/* syncfs: int fd */
 	[278] = SC(sys_getrandom, L, L, U),	/* buf, size_t len, unsigned int flags */
+	[279] = SC(sys_memfd_create, L, U),	/* const char *uname, unsigned int flags */
 	/* preadv2, pwritev2: unsigned long fd, vec, vlen, pos_l, pos_h, rwf_t flags */
 	[286] = SC(sys_preadv2, L, L, L, L, L, I),
 	[287] = SC(sys_pwritev2, L, L, L, L, L, I),
