@@ -46,6 +46,7 @@ struct file_ops {
 	void (*release)(struct file *f);
 	unsigned (*poll)(struct file *f);	/* POLLIN etc. now; NULL: never blocks (poll.h) */
 	void (*poll_gen)(struct file *f, unsigned gen[2]);	/* edge counters (poll.h); may be NULL */
+	const char *anon_name;	/* a kind without inodes: /proc/PID/fd shows "anon_inode:NAME" */
 };
 
 struct epitem;

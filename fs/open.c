@@ -29,12 +29,18 @@ static unsigned umask_now(void)
 	return current()->fs->umask;
 }
 
-/* open_proc - open /proc path @pp: read-only, O_DIRECTORY checked. */
+/*
+ * open_proc - open /proc path @pp: an fd/N link to a nameless file opens
+ * that file again (procfs_fd.c); the rest is read-only, O_DIRECTORY checked.
+ */
 static long open_proc(const char *pp, unsigned flags, struct file **out)
 {
 	int err = 0;
 	struct file *f;
+	long r = procfs_reopen(pp, flags, out);
 
+	if (r != 1)
+		return r;
 	if ((flags & O_ACCMODE) != O_RDONLY)
 		return -EACCES;
 	f = procfs_open(pp, &err);
@@ -115,7 +121,8 @@ long vfs_open(int dirfd, const char *path, unsigned flags, uint32_t mode, struct
 	}
 	if (!r) {
 		char *name = 0;
-		phys_addr_t pg = !S_ISDIR(ip->mode) && !ip->path && nd.dir ? pmm_alloc() : 0;
+		phys_addr_t pg = (S_ISREG(ip->mode) || S_ISFIFO(ip->mode)) && !ip->path && nd.dir ?
+				 pmm_alloc() : 0;
 		if (pg) {
 			name = phys_to_virt(pg);
 			if (nd_path(&nd, name, PAGE_SIZE) < 0)

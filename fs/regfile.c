@@ -212,17 +212,18 @@ static const struct file_ops path_ops = { 0 };
  * vfs_open_inode - the file_ops by the inode's type: a regular file's page
  * cache, a directory's entries, a device's driver (devfs.c) by its number,
  * a FIFO's pipe (pipe.c: the open may wait there for the other side).
- * The file holds the reference on @ip (file_put drops it).  Files other
- * than directories remember the first @path they were opened by, for
+ * The file holds the reference on @ip (file_put drops it).  Regular files
+ * and FIFOs remember the first @path they were opened by, for
  * /proc/PID/maps and /proc/PID/fd (a directory's name is found from its
- * parent instead).
+ * parent, a device's from devfs by its number: a device node lives for
+ * good, and a name kept for it would count as a leak).
  */
 long vfs_open_inode(struct inode *ip, const char *path, unsigned flags, struct file **out)
 {
 	const struct file_ops *ops = &path_ops;
 	struct file *f;
 
-	if (path && !S_ISDIR(ip->mode) && !ip->path)
+	if (path && (S_ISREG(ip->mode) || S_ISFIFO(ip->mode)) && !ip->path)
 		inode_set_path(ip, path);
 	if (flags & O_PATH)
 		;
