@@ -289,8 +289,12 @@ static long walk(struct walk *w, struct inode *cur, struct nameidata *nd, struct
 	return 0;
 }
 
-/* start - where a walk of @path from @dirfd begins, with a reference. 0 or -errno. */
-static long start(int dirfd, const char *path, struct inode **out)
+/*
+ * start - where a walk of @path from @dirfd begins, with a reference. 0 or
+ * -errno.  A /proc directory has no inode: the walk begins at the root,
+ * with its path in *@prefix to put before @path.
+ */
+static long start(int dirfd, const char *path, struct inode **out, const char **prefix)
 {
 	if (path[0] == '/') {
 		*out = inode_get(vfs_root);
@@ -303,6 +307,10 @@ static long start(int dirfd, const char *path, struct inode **out)
 	struct file *d = fd_file(dirfd);
 	if (!d)
 		return -EBADF;
+	if (!d->inode && (*prefix = procfs_dir_path(d))) {
+		*out = inode_get(vfs_root);
+		return 0;
+	}
 	if (!d->inode || !S_ISDIR(d->inode->mode))
 		return path[0] ? -ENOTDIR : 0;
 	*out = inode_get(d->inode);
@@ -313,6 +321,7 @@ long namei(int dirfd, const char *path, unsigned flags, struct nameidata *nd)
 {
 	struct walk w = { .flags = flags };
 	struct inode *cur = 0, *at = 0;
+	const char *prefix = 0;
 	phys_addr_t p1, p2;
 	long r;
 
@@ -321,7 +330,7 @@ long namei(int dirfd, const char *path, unsigned flags, struct nameidata *nd)
 		return -ENOENT;
 	if (strlen(path) >= PATH_MAX)
 		return -ENAMETOOLONG;
-	if ((r = start(dirfd, path, &cur)))
+	if ((r = start(dirfd, path, &cur, &prefix)))
 		return r;
 	if (!cur) {
 		/* AT_EMPTY_PATH on a file that is not a directory: the file itself. */
@@ -340,6 +349,17 @@ long namei(int dirfd, const char *path, unsigned flags, struct nameidata *nd)
 	w.buf = phys_to_virt(p1);
 	w.tmp = phys_to_virt(p2);
 	strlcpy(w.buf, path, PAGE_SIZE);
+	if (prefix) {
+		/* From a /proc directory (ls -l /proc/self/fd): walk "its path/path". */
+		size_t pl = strlen(prefix), l = strlen(path);
+		if (pl + 1 + l + 1 > PAGE_SIZE) {
+			r = -ENAMETOOLONG;
+			goto out;
+		}
+		memcpy(w.buf, prefix, pl);
+		w.buf[pl] = '/';
+		memcpy(w.buf + pl + 1, path, l + 1);
+	}
 	w.rest = w.buf;
 	for (;;) {
 		spin_lock(&vfs_lock);

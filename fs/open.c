@@ -86,12 +86,14 @@ long vfs_open(int dirfd, const char *path, unsigned flags, uint32_t mode, struct
 		lf &= ~LOOKUP_FOLLOW;	/* O_EXCL: a final symlink is "exists" */
 	if ((r = namei(dirfd, path, lf, &nd)))
 		return r;
-	if (nd.proc) {
-		r = (flags & O_CREAT) && (flags & O_EXCL) ? -EEXIST : open_proc(nd.proc, flags, out);
+	ip = nd.inode;
+	if (nd.proc || (ip && ip == ip->sb->root && !strcmp(ip->sb->type, "proc"))) {
+		/* /proc itself ends the walk on the root of its (empty) mount: generated too. */
+		const char *pp = nd.proc ? nd.proc : "/proc";
+		r = (flags & O_CREAT) && (flags & O_EXCL) ? -EEXIST : open_proc(pp, flags, out);
 		nd_release(&nd);
 		return r;
 	}
-	ip = nd.inode;
 	if (!ip && !(flags & O_CREAT)) {
 		r = -ENOENT;
 	} else if (!ip) {
@@ -240,12 +242,13 @@ static void set_cwd(struct inode *ip)
 SYSCALL(chdir)
 {
 	struct nameidata nd;
+	struct kstat st;
 	long r = namei_user(AT_FDCWD, a0, LOOKUP_FOLLOW, &nd);
 
 	if (r)
 		return r;
-	if (nd.proc)
-		r = -EACCES;		/* /proc's subdirectories have no inodes here */
+	if (nd.proc)		/* /proc's subdirectories have no inodes here: no cwd there */
+		r = procfs_stat(nd.proc, 1, &st) ? -ENOENT : S_ISDIR(st.st_mode) ? -EACCES : -ENOTDIR;
 	else if (!S_ISDIR(nd.inode->mode))
 		r = -ENOTDIR;
 	else

@@ -13,9 +13,10 @@
  *
  * Lifetime: files counts the open files on the pipe.  For a FIFO it
  * changes under vfs_lock, which also guards inode->priv, so an opener
- * either finds the pipe and counts itself in, or finds none; vfs_lock is
- * taken with no pipe lock held, or under one (level 5 under level 1).
- * Every file counts as a reader, a writer or both (pipe->lock).
+ * either finds the pipe and counts itself in, or finds none (vfs_lock is
+ * never held with the pipe's lock); for an anonymous pipe it is atomic,
+ * and only grows while some file holds the pipe.  Every file also counts
+ * as a reader, a writer or both (under pipe->lock).
  */
 #include "../kernel/kernel.h"
 #include "../kernel/proc.h"

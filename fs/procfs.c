@@ -300,6 +300,11 @@ struct file *procfs_open(const char *abs, int *err)
 	return f;
 }
 
+const char *procfs_dir_path(struct file *f)
+{
+	return f->ops == &procfs_dir_ops ? ((struct buffile_text *)f->priv)->buf : 0;
+}
+
 /*
  * procfs_stat - stat by opening (the text's length is the size).  The
  * links (self, thread-self, exe) are links unless followed; a followed

@@ -17,6 +17,9 @@ int procfs_stat(const char *abs, int follow, struct kstat *st);
 /* procfs_readlink - the target of /proc/self, thread-self, an exe or fd/N link; its length, or -errno. */
 long procfs_readlink(const char *abs, char *buf, size_t n);
 
+/* procfs_dir_path - if @f is an open /proc directory, its path ("/proc/42/fd"), else NULL. */
+const char *procfs_dir_path(struct file *f);
+
 struct inode;
 /*
  * procfs_fd_inode - if @abs is a /proc/<pid>/fd/N link to a file with an

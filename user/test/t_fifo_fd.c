@@ -248,6 +248,11 @@ static void check_links(const char *dir)
 	close(fd2);
 	close(fd);
 
+	d = open("/proc/self/fd", O_RDONLY | O_DIRECTORY);
+	snprintf(buf, sizeof(buf), "%d", d);
+	CHECK(d >= 0 && fstatat(d, buf, &st2, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st2.st_mode),
+	      "fstatat relative to an open /proc/self/fd (ls -l): a symlink");
+	close(d);
 	d = open(".", O_RDONLY | O_DIRECTORY);
 	CHECK(d >= 0 && link_of(d, buf, sizeof(buf)) > 0 && !strcmp(buf, dir),
 	      "a directory's link is its path (%s)", buf);
