@@ -40,7 +40,7 @@ void memfd_init(void)
 {
 	memfd_sb = tmpfs_super("tmpfs", 0, 0);
 	if (!memfd_sb)
-		panic("memfd: no memory for its tmpfs");
+		pr_err("memfd: no memory for its tmpfs: memfd_create will fail\n");
 }
 
 /* seals_of - the seals F_GET_SEALS reports for regular file @ip. */
@@ -57,7 +57,9 @@ static unsigned seals_of(struct inode *ip)
  * and not F_SEAL_SEAL'd (EPERM), and F_SEAL_WRITE needs no writable
  * shared mapping (EBUSY).  That last test counts every mapping of the
  * file, private and read-only ones too (shmem_mapcount), so it refuses
- * more than Linux does; no test of Holstein's makes the difference.
+ * more than Linux does; no test of Holstein's makes the difference.  Nor
+ * does it stop an mmap that checked the seals just before: that mapping
+ * may still come to be, as a write() already past its check may go in.
  */
 static long add_seals(struct file *f, unsigned seals)
 {
@@ -141,7 +143,7 @@ SYSCALL(memfd_create)
 	r = uaccess_strncpy_from_user(name + pre, a0, MFD_NAME_MAX + 1);
 	if (r < 0)
 		return r == -EFAULT ? r : -EINVAL;
-	if (!(ip = inode_new(memfd_sb, S_IFREG | 0777)))
+	if (!memfd_sb || !(ip = inode_new(memfd_sb, S_IFREG | 0777)))
 		return -ENOMEM;
 	if (!(ip->mem = shmem_create_file(memfd_sb->quota))) {
 		inode_put(ip);
