@@ -12,6 +12,7 @@
 #include "file.h"
 #include "fdtable.h"
 #include "inode.h"
+#include "memfd.h"
 #include "namei.h"
 #include "vfs.h"
 
@@ -163,6 +164,8 @@ long vfs_truncate(struct inode *ip, int64_t size)
 		return -EINVAL;
 	if (size < 0)
 		return -EINVAL;
+	if ((r = memfd_resize_ok(ip, shmem_size(ip->mem), (uint64_t)size)))
+		return r;
 	if ((r = shmem_set_size(ip->mem, (uint64_t)size)))
 		return r;
 	inode_touch(ip, TOUCH_M | TOUCH_C);
@@ -225,6 +228,10 @@ SYSCALL(fallocate)
 		return -ENODEV;
 	if ((uint64_t)off + (uint64_t)len > SHMEM_MAX_SIZE || off + len < off)
 		return -EFBIG;
+	uint64_t size = shmem_size(f->inode->mem);
+	long r = memfd_resize_ok(f->inode, size, MAX(size, (uint64_t)(off + len)));
+	if (r)
+		return r;
 	for (uint64_t p = (uint64_t)off & ~(PAGE_SIZE - 1); p < (uint64_t)(off + len); p += PAGE_SIZE) {
 		int err;
 		phys_addr_t fr = shmem_page(f->inode->mem, p / PAGE_SIZE, 1, &err);

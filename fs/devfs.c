@@ -114,6 +114,14 @@ uint32_t devfs_rdev(uint64_t ino)
 	return 0;
 }
 
+const char *devfs_name(uint32_t rdev)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(devnodes); i++)
+		if (devnodes[i].rdev == rdev)
+			return devnodes[i].name;
+	return 0;
+}
+
 /* devfs_ops - the driver of character device number @rdev, or NULL if there is none. */
 const struct file_ops *devfs_ops(uint32_t rdev)
 {

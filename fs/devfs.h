@@ -16,6 +16,8 @@ struct file_ops;
 
 /* devfs_ops - the driver of character device number @rdev, or NULL. */
 const struct file_ops *devfs_ops(uint32_t rdev);
+/* devfs_name - the /dev name of character device number @rdev ("null"), or NULL. */
+const char *devfs_name(uint32_t rdev);
 /* devfs_populate - create the device nodes in /dev (a tmpfs mounted there) at boot. */
 void devfs_populate(void);
 /* devfs_rdev - the device number of the /dev entry with inode @ino, 0 if none. */

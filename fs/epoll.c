@@ -219,7 +219,8 @@ static void epoll_release(struct file *f)
 	kfree(ep);
 }
 
-static const struct file_ops epoll_ops = { .release = epoll_release, .poll = epoll_poll };
+static const struct file_ops epoll_ops = { .release = epoll_release, .poll = epoll_poll,
+					   .anon_name = "[eventpoll]" };
 
 /* epoll_create1(flags) - a new, empty epoll instance; EPOLL_CLOEXEC is the only flag. */
 SYSCALL(epoll_create1)

@@ -135,7 +135,7 @@ static void eventfd_release(struct file *f)
 
 static const struct file_ops eventfd_ops = {
 	.read = eventfd_read, .write = eventfd_write, .release = eventfd_release,
-	.poll = eventfd_poll, .poll_gen = eventfd_poll_gen,
+	.poll = eventfd_poll, .poll_gen = eventfd_poll_gen, .anon_name = "[eventfd]",
 };
 
 /*

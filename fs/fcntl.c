@@ -10,6 +10,7 @@
 #include "file.h"
 #include "fdtable.h"
 #include "locks.h"
+#include "memfd.h"
 
 #define F_DUPFD		0
 #define F_GETFD		1
@@ -61,9 +62,9 @@ SYSCALL(dup3)
 }
 
 /*
- * fcntl(fd, cmd, arg) - F_DUPFD(_CLOEXEC), F_GETFD/F_SETFD (close-on-exec)
- * F_GETFL/F_SETFL (only O_NONBLOCK and O_APPEND can change), and the
- * record locks (locks.c).
+ * fcntl(fd, cmd, arg) - F_DUPFD(_CLOEXEC), F_GETFD/F_SETFD (close-on-exec),
+ * F_GETFL/F_SETFL (only O_NONBLOCK and O_APPEND can change), the record
+ * locks (locks.c), and a memfd's F_ADD_SEALS/F_GET_SEALS (memfd.c).
  */
 SYSCALL(fcntl)
 {
@@ -102,6 +103,9 @@ SYSCALL(fcntl)
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
 		return locks_fcntl(fd, f, (unsigned)a1, a2);
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		return memfd_fcntl(f, (unsigned)a1, (unsigned)a2);
 	}
 	return -EINVAL;
 }

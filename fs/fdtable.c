@@ -13,6 +13,7 @@
  */
 #include "../kernel/kernel.h"
 #include "../kernel/proc.h"
+#include "../kernel/sched.h"
 #include "../kernel/tty.h"
 #include "../vm/kmalloc.h"
 #include "file.h"
@@ -175,7 +176,9 @@ int fd_unshare(struct proc *p)
 		return 0;
 	if (!(n = fd_table_copy(t)))
 		return -ENOMEM;
+	spin_lock(&sched_lock);		/* /proc/PID/fd takes its reference under it */
 	p->fdt = n;
+	spin_unlock(&sched_lock);
 	fd_table_put(t);
 	return 0;
 }
@@ -338,6 +341,23 @@ struct file *fd_file(int fd)
 struct file *fd_get(int fd)
 {
 	return lookup(current()->fdt, fd, 1);
+}
+
+struct file *fd_table_file(struct fdtable *t, int fd)
+{
+	return lookup(t, fd, 1);
+}
+
+int fd_table_next(struct fdtable *t, int fd)
+{
+	int r = -1;
+
+	spin_lock(&t->lock);
+	for (fd = MAX(fd, 0); fd < t->end && r < 0; fd++)
+		if (slot(t, fd))
+			r = fd;
+	spin_unlock(&t->lock);
+	return r;
 }
 
 void fd_unpin_all(struct proc *p)

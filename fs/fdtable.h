@@ -95,6 +95,17 @@ struct file *fd_get(int fd);
 /* fd_unpin_all - the system call is over: drop what fd_file pinned. */
 void fd_unpin_all(struct proc *p);
 
+/*
+ * Another process's table (/proc/PID/fd): its reader takes a reference on
+ * the table (refs) under sched_lock while the process's fdt still points
+ * at it (a thread changes its fdt under sched_lock and puts the old table
+ * after), reads it with these, and puts it with fd_table_put.
+ */
+/* fd_table_next - the lowest open descriptor >= @fd of @t, or -1. */
+int fd_table_next(struct fdtable *t, int fd);
+/* fd_table_file - @fd's file in @t with a reference of the caller's (file_put it), or NULL. */
+struct file *fd_table_file(struct fdtable *t, int fd);
+
 /* fd_install_console - fds 0, 1 and 2 of @p on one /dev/console file (the first process). */
 void fd_install_console(struct proc *p);
 /* fd_close_on_exec - exec: close @p's descriptors marked close-on-exec. */

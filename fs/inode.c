@@ -184,6 +184,24 @@ const char *dir_name_of(struct inode *ip)
 	return 0;
 }
 
+/* inode_set_path - remember @path as @ip's name unless another opener got there first. */
+void inode_set_path(struct inode *ip, const char *path)
+{
+	size_t len = strlen(path) + 1;
+	char *p = kmalloc(len);
+
+	if (!p)
+		return;
+	memcpy(p, path, len);
+	spin_lock(&vfs_lock);
+	if (!ip->path) {
+		ip->path = p;
+		p = 0;
+	}
+	spin_unlock(&vfs_lock);
+	kfree(p);
+}
+
 /* pager_hold / pager_release / pager_name - inode_pager: a mapping's hold on its file. */
 static void pager_hold(void *obj)
 {

@@ -93,6 +93,7 @@ struct inode {
 	char *path;			/* the name it was last opened by, for /proc/PID/maps */
 	struct flock_state *locks;	/* advisory locks (locks.c), NULL if none ever */
 	void *priv;			/* file-system private (a FIFO's pipe) */
+	unsigned seals;			/* memfd seals (fs/memfd.h), atomic; 0 for other files */
 };
 
 extern struct spinlock vfs_lock;
@@ -112,6 +113,8 @@ void inode_touch(struct inode *ip, unsigned which);
 #define TOUCH_A	1
 #define TOUCH_M	2
 #define TOUCH_C	4
+/* inode_set_path - remember @path as @ip's name (/proc/PID/maps and fd) unless it has one. */
+void inode_set_path(struct inode *ip, const char *path);
 /* inode_now - the wall clock, as a file time. */
 struct timespec64 inode_now(void);
 

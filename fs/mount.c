@@ -16,6 +16,7 @@
 #include "../vm/uaccess.h"
 #include "devfs.h"
 #include "inode.h"
+#include "memfd.h"
 #include "mount.h"
 #include "namei.h"
 #include "vfs.h"
@@ -328,6 +329,7 @@ void vfs_init(void)
 		panic("vfs: no memory for the root file system");
 	sb->root->mode = S_IFDIR | 0755;
 	vfs_root = sb->root;
+	memfd_init();
 }
 
 void vfs_init_late(void)

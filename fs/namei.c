@@ -34,6 +34,7 @@ struct walk {
 	const char *orig;	/* the caller's path: buf until the first link, never ours to free */
 	int links;		/* symlinks followed so far */
 	unsigned flags;
+	struct inode *jump;	/* a /proc fd link followed: walk on from this inode (a reference) */
 };
 
 struct inode *cwd_get(void)
@@ -95,14 +96,30 @@ static struct inode *down(struct inode *ip)
 
 /*
  * proc_link - component @pp (of n bytes) of a /proc walk is a symlink with
- * @after still to go: a target out of /proc restarts the walk there (1);
- * a relative one ("self" -> "42") replaces the component (0, *n updated);
- * a target that is no path ("pipe:[3]") leads nowhere unless it is last.
+ * @after still to go.  An fd/N link to a file with an inode jumps to that
+ * inode (w->jump), whatever name the link shows (the file may have none):
+ * 2 if it was the last component, else 1, the walk going on from there.
+ * A target out of /proc restarts the walk there (1); a relative one
+ * ("self" -> "42") replaces the component (0, *n updated); a target that
+ * is no path ("pipe:[3]") leads nowhere unless it is last (procfs.c opens
+ * the link itself then).
  */
-static long proc_link(struct walk *w, char *pp, size_t *n, const char *after, int last)
+static long proc_link(struct walk *w, char *pp, size_t *n, char *after, int last)
 {
 	char *t = pp + PAGE_SIZE / 2;	/* the target, in the page's second half */
-	long r = procfs_readlink(pp, t, PAGE_SIZE / 2);
+	struct inode *ip = procfs_fd_inode(pp);
+	long r;
+
+	if (ip) {
+		if (++w->links > SYMLOOP_MAX) {
+			inode_put(ip);
+			return -ELOOP;
+		}
+		w->jump = ip;
+		w->rest = after;
+		return last ? 2 : 1;
+	}
+	r = procfs_readlink(pp, t, PAGE_SIZE / 2);
 
 	if (r < 0)
 		return r;
@@ -125,8 +142,10 @@ static long proc_link(struct walk *w, char *pp, size_t *n, const char *after, in
 
 /*
  * proc_walk - the walk reached /proc's root with @w->rest to go: resolve
- * the rest by name through procfs.c.  0 with nd->proc set, 1 if a symlink
- * out of /proc restarted the walk (w->rest is the new path), or -errno.
+ * the rest by name through procfs.c.  0 with nd->proc set (or nd->inode,
+ * when it ended at an fd link), 1 if a symlink out of /proc restarted the
+ * walk (w->rest is the new path, from w->jump or else from the root), or
+ * -errno.
  */
 static long proc_walk(struct walk *w, struct nameidata *nd)
 {
@@ -176,7 +195,15 @@ static long proc_walk(struct walk *w, struct nameidata *nd)
 		if ((r = procfs_stat(pp, 0, &st)))
 			break;
 		if (S_ISLNK(st.st_mode) && (!last || (w->flags & LOOKUP_FOLLOW) || *e)) {
-			if ((r = proc_link(w, pp, &n, after, last)))
+			if ((r = proc_link(w, pp, &n, after, last)) == 2) {
+				/* Ended at the inode an fd link is open on: the walk's result. */
+				nd->inode = w->jump;
+				nd->trailing = *e == '/';
+				w->jump = 0;
+				pmm_put(pg);
+				return 0;
+			}
+			if (r)
 				break;
 		} else if (!last && !S_ISDIR(st.st_mode)) {
 			r = -ENOTDIR;
@@ -289,8 +316,12 @@ static long walk(struct walk *w, struct inode *cur, struct nameidata *nd, struct
 	return walk_end(w, cur, nd, at);
 }
 
-/* start - where a walk of @path from @dirfd begins, with a reference. 0 or -errno. */
-static long start(int dirfd, const char *path, struct inode **out)
+/*
+ * start - where a walk of @path from @dirfd begins, with a reference. 0 or
+ * -errno.  A /proc directory has no inode: the walk begins at the root,
+ * with its path in *@prefix to put before @path.
+ */
+static long start(int dirfd, const char *path, struct inode **out, const char **prefix)
 {
 	if (path[0] == '/') {
 		*out = inode_get(vfs_root);
@@ -303,6 +334,10 @@ static long start(int dirfd, const char *path, struct inode **out)
 	struct file *d = fd_file(dirfd);
 	if (!d)
 		return -EBADF;
+	if (!d->inode && (*prefix = procfs_dir_path(d))) {
+		*out = inode_get(vfs_root);
+		return 0;
+	}
 	if (!d->inode || !S_ISDIR(d->inode->mode))
 		return path[0] ? -ENOTDIR : 0;
 	*out = inode_get(d->inode);
@@ -313,6 +348,7 @@ long namei(int dirfd, const char *path, unsigned flags, struct nameidata *nd)
 {
 	struct walk w = { .flags = flags };
 	struct inode *cur = 0, *at = 0;
+	const char *prefix = 0;
 	long r;
 
 	memset(nd, 0, sizeof(*nd));
@@ -320,7 +356,7 @@ long namei(int dirfd, const char *path, unsigned flags, struct nameidata *nd)
 		return -ENOENT;
 	if (strlen(path) >= PATH_MAX)
 		return -ENAMETOOLONG;
-	if ((r = start(dirfd, path, &cur)))
+	if ((r = start(dirfd, path, &cur, &prefix)))
 		return r;
 	if (!cur) {
 		/* AT_EMPTY_PATH on a file that is not a directory: the file itself. */
@@ -333,6 +369,19 @@ long namei(int dirfd, const char *path, unsigned flags, struct nameidata *nd)
 	/* The walk reads the caller's string in place; only a symlink makes it copy. */
 	w.orig = path;
 	w.buf = (char *)path;
+	if (prefix) {
+		/* From a /proc directory (ls -l /proc/self/fd): walk "its path/path". */
+		size_t pl = strlen(prefix), l = strlen(path);
+		phys_addr_t pg = pl + 1 + l + 1 <= PAGE_SIZE ? pmm_alloc() : 0;
+		if (!pg) {
+			inode_put(cur);
+			return pl + 1 + l + 1 > PAGE_SIZE ? -ENAMETOOLONG : -ENOMEM;
+		}
+		w.buf = phys_to_virt(pg);
+		memcpy(w.buf, prefix, pl);
+		w.buf[pl] = '/';
+		memcpy(w.buf + pl + 1, path, l + 1);
+	}
 	w.rest = w.buf;
 	for (;;) {
 		spin_lock(&vfs_lock);
@@ -348,7 +397,9 @@ long namei(int dirfd, const char *path, unsigned flags, struct nameidata *nd)
 		if (r != 1)
 			break;
 		inode_put(cur);
-		cur = inode_get(vfs_root);	/* a link out of /proc: start again at "/" */
+		/* A link out of /proc: start again at "/", or at an fd link's inode. */
+		cur = w.jump ? w.jump : inode_get(vfs_root);
+		w.jump = 0;
 		nd_release(nd);
 		memset(nd, 0, sizeof(*nd));
 	}

@@ -31,7 +31,7 @@ void procfs_printf(struct buffile_text *t, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const struct file_ops procfs_dir_ops = { .getdents = procfs_getdents,
+const struct file_ops procfs_dir_ops = { .getdents = procfs_getdents,
 						.release = buffile_release };
 
 /*
@@ -226,7 +226,8 @@ uint64_t procfs_path_ino(const struct procfs_path *pp)
 /*
  * procfs_open_pid - a file or directory below /proc/<pid>: its text into
  * @t (a directory's is its path, self resolved, for procfs_getdents),
- * mode and inode number.  0, or -ENOENT.
+ * mode and inode number.  0, or -ENOENT.  An fd/N link is not opened here
+ * (procfs_fd.c): -ENXIO.
  */
 static int procfs_open_pid(const char *abs, struct buffile_text *t, uint32_t *mode, uint64_t *ino)
 {
@@ -237,13 +238,22 @@ static int procfs_open_pid(const char *abs, struct buffile_text *t, uint32_t *mo
 	if (procfs_parse(abs, &pp) || procfs_snap_take(&pp, &s))
 		return -ENOENT;
 	*ino = procfs_path_ino(&pp);
-	if (!*pp.file) {
+	if (!*pp.file || !strcmp(pp.file, "fd")) {
 		*mode = S_IFDIR | 0555;
 		procfs_printf(t, "/proc/%d", pp.pid);
 		if (pp.level != PROCFS_PID)
 			procfs_printf(t, "/task");
 		if (pp.level == PROCFS_TASK)
 			procfs_printf(t, "/%d", pp.tid);
+		if (*pp.file && pp.level != PROCFS_TASKS) {
+			i = procfs_entry("fd", pp.level == PROCFS_TASK);
+			*ino += 1 + (uint64_t)i;
+			*mode = S_IFDIR | 0500;		/* dr-x------, as Linux's */
+			procfs_printf(t, "/fd");
+		}
+	} else if (procfs_fd_name(pp.file, &i) == 2) {
+		procfs_snap_put(&s);
+		return -ENXIO;		/* an fd/N link: procfs_fd.c opens what it shows */
 	} else if (pp.level != PROCFS_TASKS && (i = procfs_entry(pp.file, pp.level == PROCFS_TASK)) >= 0) {
 		*ino += 1 + (uint64_t)i;
 		procfs_gen_file(t, &s, pp.file);
@@ -290,6 +300,11 @@ struct file *procfs_open(const char *abs, int *err)
 	return f;
 }
 
+const char *procfs_dir_path(struct file *f)
+{
+	return f->ops == &procfs_dir_ops ? ((struct buffile_text *)f->priv)->buf : 0;
+}
+
 /*
  * procfs_stat - stat by opening (the text's length is the size).  The
  * links (self, thread-self, exe) are links unless followed; a followed
@@ -298,9 +313,28 @@ struct file *procfs_open(const char *abs, int *err)
 int procfs_stat(const char *abs, int follow, struct kstat *st)
 {
 	char target[PATH_MAX_K];
-	long n = procfs_readlink(abs, target, sizeof(target));
-	int err = 0;
 	struct file *f;
+	int err = procfs_fd_get(abs, &f);
+	long n;
+
+	if (err < 0)
+		return err;
+	if (err == 2) {
+		/* An fd/N link: followed, the open file itself (a pipe has no path to stat). */
+		n = procfs_fd_link(f, target, sizeof(target));
+		if (follow) {
+			stat_file(f, st);
+		} else {
+			memset(st, 0, sizeof(*st));
+			st->st_mode = S_IFLNK | 0700;	/* lrwx------, as Linux's */
+			st->st_nlink = 1;
+			st->st_size = n < 0 ? 0 : n;
+		}
+		file_put(f);
+		return 0;
+	}
+	n = procfs_readlink(abs, target, sizeof(target));
+	err = 0;
 
 	if (n >= 0 && !follow) {
 		memset(st, 0, sizeof(*st));
@@ -321,8 +355,9 @@ int procfs_stat(const char *abs, int follow, struct kstat *st)
 
 /*
  * procfs_readlink - /proc/self is the caller's pid, /proc/thread-self
- * <pid>/task/<tid>, a process's or thread's exe its program's path: the
- * full length, or -ENOENT, or -EINVAL for a non-link.
+ * <pid>/task/<tid>, a process's or thread's exe its program's path, an
+ * fd/N what that descriptor is open on (procfs_fd.c): the full length, or
+ * -ENOENT, or -EINVAL for a non-link.
  */
 long procfs_readlink(const char *abs, char *buf, size_t n)
 {
@@ -335,6 +370,15 @@ long procfs_readlink(const char *abs, char *buf, size_t n)
 		return snprintf(buf, n, "%d/task/%d", proc_tgid(current()), current()->pid);
 	if (!strcmp(abs, "/proc") || procfs_top_file(abs))
 		return -EINVAL;
+	struct file *f;
+	int k = procfs_fd_get(abs, &f);
+	if (k < 0)
+		return k;
+	if (k == 2) {
+		long r = procfs_fd_link(f, buf, n);
+		file_put(f);
+		return r;
+	}
 	if (procfs_parse(abs, &pp) || procfs_snap_take(&pp, &s))
 		return -ENOENT;
 	procfs_snap_put(&s);

@@ -2,7 +2,8 @@
  * procfs_dir.c - listing /proc's directories: /proc itself (its fixed
  * files, then one directory per process: threads other than a leader are
  * left out, as on Linux), /proc/<pid> and /proc/<pid>/task/<tid> (their
- * files), and /proc/<pid>/task (one directory per thread).
+ * files), and /proc/<pid>/task (one directory per thread); fd/ is
+ * procfs_fd.c's.
  *
  * A directory file's text is its path, self resolved (procfs_open); the
  * ids are collected afresh at each call, and the file position counts
@@ -150,5 +151,7 @@ long procfs_getdents(struct file *f, unsigned long ubuf, size_t n)
 		return 0;
 	if (pp.level == PROCFS_TASKS)
 		return procfs_list_tasks(f, ubuf, n, pp.pid);
+	if (!strcmp(pp.file, "fd"))
+		return procfs_fd_list(f, ubuf, n, &pp);
 	return procfs_list_files(f, ubuf, n, pp.level == PROCFS_TASK);
 }

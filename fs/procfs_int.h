@@ -3,7 +3,8 @@
  *
  * procfs.c owns the top of /proc and turns a path into a struct
  * procfs_path; procfs_pid.c snapshots the thread a path names and writes
- * the per-process and per-thread files; procfs_dir.c lists directories.
+ * the per-process and per-thread files; procfs_dir.c lists directories;
+ * procfs_fd.c is the fd/ directory of open descriptors.
  *
  * A process's directory is /proc/<pid>; its threads' are
  * /proc/<pid>/task/<tid>.  As on Linux, /proc/<tid> of a thread that is
@@ -44,6 +45,8 @@ struct procfs_path {
  */
 #define PROCFS_PID_INO(pid)	(1000 + (uint64_t)(pid) * 16)
 #define PROCFS_TASK_INO(tid)	((1ULL << 32) + (uint64_t)(tid) * 16)
+/* The links in the fd/ of process or thread @id: one number per (id, descriptor). */
+#define PROCFS_FD_INO(id, fd)	((1ULL << 40) + ((uint64_t)(id) << 17) + (uint64_t)(fd))
 
 /* procfs_path_ino - the inode number of the directory @pp is in (or is). */
 uint64_t procfs_path_ino(const struct procfs_path *pp);
@@ -78,6 +81,24 @@ int procfs_tids(int pid, int *tids, int max);
 
 /* procfs_getdents - file_ops.getdents of every /proc directory (procfs_dir.c). */
 long procfs_getdents(struct file *f, unsigned long ubuf, size_t n);
+/* The kind of every /proc directory: its text is its path (procfs.c). */
+extern const struct file_ops procfs_dir_ops;
+
+struct fdtable;
+/*
+ * procfs_fdtable - the descriptor table of what @pp names (a process's
+ * leader, or any live thread of it once the leader is gone; a thread), with
+ * a reference (fd_table_put it); NULL if there is none.
+ */
+struct fdtable *procfs_fdtable(const struct procfs_path *pp);
+/* procfs_fd_name - @file within a pid or task directory: 1 for "fd", 2 for "fd/N" (*@fd = N), 0 else, -ENOENT. */
+int procfs_fd_name(const char *file, int *fd);
+/* procfs_fd_get - if @abs is an fd/N link, its file with a reference into *@out: 2; 0 if no such link; -ENOENT. */
+int procfs_fd_get(const char *abs, struct file **out);
+/* procfs_fd_link - the target /proc shows for open file @f, into @buf of @n: its full length, or -errno. */
+long procfs_fd_link(struct file *f, char *buf, size_t n);
+/* procfs_fd_list - getdents of fd/ of what @pp names, from @dir's position. */
+long procfs_fd_list(struct file *dir, unsigned long ubuf, size_t n, const struct procfs_path *pp);
 /* procfs_top_entry_at - the @i'th name of /proc's fixed part, its d_type and inode; 0 past the end. */
 const char *procfs_top_entry_at(int i, unsigned char *type, uint64_t *ino);
 /* procfs_parse - split a path below /proc/<pid> or thread-self into @pp. 0 or -ENOENT. */

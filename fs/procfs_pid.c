@@ -1,7 +1,7 @@
 /*
  * procfs_pid.c - the files of a process's and a thread's /proc directory:
  * maps, smaps_rollup, stat, status, cmdline, comm, exe (and task/ in the
- * process's), in Linux's formats.
+ * process's), in Linux's formats; fd/ is procfs_fd.c's.
  *
  * A file's text comes from a snapshot of the thread its path names,
  * taken under sched_lock.  What belongs to the process (parent, process
@@ -17,6 +17,7 @@
 #include "../vm/pager.h"
 #include "mount.h"
 #include "../vm/kmalloc.h"
+#include "fdtable.h"
 #include "readdir.h"
 #include "procfs_int.h"
 
@@ -27,7 +28,7 @@ static const struct procfs_entry_def {
 } procfs_entries[] = {
 	{ "maps", DT_REG },   { "smaps_rollup", DT_REG }, { "stat", DT_REG }, { "status", DT_REG },
 	{ "cmdline", DT_REG }, { "exe", DT_LNK },	  { "comm", DT_REG }, { "mounts", DT_REG },
-	{ "mountinfo", DT_REG }, { "task", DT_DIR },
+	{ "mountinfo", DT_REG }, { "fd", DT_DIR },	  { "task", DT_DIR },
 };
 
 /* procfs_entry_count - how many entries a process (@task 0) or thread (@task 1) directory has. */
@@ -222,6 +223,24 @@ int procfs_snap_take(const struct procfs_path *pp, struct procfs_snap *s)
 		mm_get(s->mm);
 	spin_unlock(&sched_lock);
 	return 0;
+}
+
+struct fdtable *procfs_fdtable(const struct procfs_path *pp)
+{
+	struct fdtable *t = 0;
+	struct proc *p;
+
+	spin_lock(&sched_lock);
+	if ((p = procfs_find(pp))) {
+		t = p->fdt;
+		for (struct proc *th = p->group->threads; th && !t && pp->level != PROCFS_TASK;
+		     th = th->thread_next)
+			t = th->fdt;		/* a zombie leader's: any live thread's, as for mm */
+		if (t)
+			__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+	}
+	spin_unlock(&sched_lock);
+	return t;
 }
 
 void procfs_snap_put(struct procfs_snap *s)

@@ -17,6 +17,8 @@
 #include "devfs.h"
 #include "file.h"
 #include "inode.h"
+#include "memfd.h"
+#include "pipe.h"
 #include "readdir.h"
 #include "vfs.h"
 
@@ -51,7 +53,7 @@ long regfile_pread(struct file *f, unsigned long ubuf, size_t n, uint64_t pos)
  * regfile_pwrite - write() of a regular file at @pos, allocating pages as
  * it goes and growing the size: bytes written, or EFBIG past the largest
  * file, ENOSPC when the tmpfs is full, ENOMEM, EFAULT (a short count if
- * some bytes went in first).
+ * some bytes went in first), EPERM when a memfd's seals refuse it.
  */
 long regfile_pwrite(struct file *f, unsigned long ubuf, size_t n, uint64_t pos)
 {
@@ -62,6 +64,12 @@ long regfile_pwrite(struct file *f, unsigned long ubuf, size_t n, uint64_t pos)
 	if (pos >= SHMEM_MAX_SIZE)
 		return n ? -EFBIG : 0;
 	n = MIN(n, SHMEM_MAX_SIZE - pos);
+	if (__atomic_load_n(&f->inode->seals, __ATOMIC_ACQUIRE)) {
+		long ok = memfd_write_ok(f->inode, pos, n, shmem_size(mem));	/* a sealed memfd */
+		if (ok < 0)
+			return ok;
+		n = (size_t)ok;
+	}
 	while (done < n) {
 		size_t in = pos % PAGE_SIZE, chunk = MIN(n - done, PAGE_SIZE - in);
 		int e;
@@ -183,7 +191,8 @@ static const struct file_ops path_ops = { 0 };
 
 /*
  * vfs_open_inode - the file_ops by the inode's type: a regular file's page
- * cache, a directory's entries, a device's driver (devfs.c) by its number.
+ * cache, a directory's entries, a device's driver (devfs.c) by its number,
+ * a FIFO's pipe (pipe.c: the open may wait there for the other side).
  * The file holds the reference on @ip (file_put drops it).
  */
 long vfs_open_inode(struct inode *ip, unsigned flags, struct file **out)
@@ -193,6 +202,8 @@ long vfs_open_inode(struct inode *ip, unsigned flags, struct file **out)
 
 	if (flags & O_PATH)
 		;
+	else if (S_ISFIFO(ip->mode))
+		return pipe_fifo_open(ip, flags, out);	/* it sets *out only on success */
 	else if (S_ISREG(ip->mode))
 		ops = &regfile_ops;
 	else if (S_ISDIR(ip->mode))

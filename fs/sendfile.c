@@ -17,6 +17,7 @@
 #include "../vm/uaccess.h"
 #include "../vm/zero.h"
 #include "file.h"
+#include "memfd.h"
 #include "fdtable.h"
 #include "inode.h"
 
@@ -40,6 +41,9 @@ static long copy_to_file(struct inode *in, uint64_t ipos, struct inode *out, uin
 	if (opos >= SHMEM_MAX_SIZE)
 		return -EFBIG;
 	n = MIN(MIN(n, size - ipos), SHMEM_MAX_SIZE - opos);
+	long ok = memfd_write_ok(out, opos, n, shmem_size(out->mem));	/* a sealed memfd */
+	if (ok < 0)
+		return ok;
 	while (done < n) {
 		size_t io = ipos % PAGE_SIZE, oo = opos % PAGE_SIZE;
 		size_t chunk = MIN(n - done, PAGE_SIZE - MAX(io, oo));

@@ -71,8 +71,8 @@ long vfs_create_in(struct inode *dir, const char *name, uint32_t mode, uint32_t 
 	}
 	if (S_ISREG(mode) && !(ip->mem = shmem_create_file(dir->sb->quota)))
 		r = -ENOMEM;
-	if (S_ISREG(mode) && !r)
-		ip->path = name_in(dir, name);	/* for /proc/PID/maps; none if memory is short */
+	if ((S_ISREG(mode) || S_ISFIFO(mode)) && !r)
+		ip->path = name_in(dir, name);	/* for /proc/PID/maps and fd; none if memory is short */
 	if (link && !(ip->link = kstrdup(link)))
 		r = -ENOMEM;
 	if (!r) {

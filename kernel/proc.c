@@ -221,15 +221,16 @@ void proc_vfork_release(struct proc *p)
 void proc_drop_shared(struct proc *p)
 {
 	struct proc_fs *fs = p->fs;
+	struct fdtable *fdt = p->fdt;
 	struct mm *mm = p->mm;
 
-	if (p->fdt)
-		fd_table_put(p->fdt);
 	spin_lock(&sched_lock);	/* /proc readers take their references under it */
 	p->fdt = 0;
 	p->fs = 0;
 	p->mm = 0;
 	spin_unlock(&sched_lock);
+	if (fdt)
+		fd_table_put(fdt);
 	if (fs && !__atomic_sub_fetch(&fs->refs, 1, __ATOMIC_ACQ_REL)) {
 		inode_put(fs->cwd);
 		kfree(fs);

@@ -9,6 +9,7 @@
 #include "../fs/devfs.h"
 #include "syscall.h"
 #include "../fs/inode.h"
+#include "../fs/memfd.h"
 #include "../vm/pager.h"
 #include "../vm/shmem.h"
 #include "../vm/mm.h"
@@ -94,7 +95,8 @@ SYSCALL(brk)
  * mmap_file - the checks Linux's do_mmap makes of a file mapping, in its
  * order, once the address is chosen; fills in what the VMA needs: which
  * backing, and what it may ever become.  A MAP_SHARED mapping of a file not
- * open for writing can never be written (no VMA_MAYWRITE).  0 or -errno.
+ * open for writing, or of a write-sealed memfd, can never be written (no
+ * VMA_MAYWRITE).  0 or -errno.
  */
 static long mmap_file(struct file *f, ul flags, unsigned prot, struct vma *v)
 {
@@ -127,6 +129,11 @@ static long mmap_file(struct file *f, ul flags, unsigned prot, struct vma *v)
 	}
 	if (!f->inode || !S_ISREG(f->inode->mode))
 		return -ENODEV;
+	if ((v->flags & VMA_SHARED) && memfd_write_sealed(f->inode)) {
+		if (prot & PROT_WRITE)
+			return -EPERM;		/* a write-sealed memfd */
+		v->flags &= ~VMA_MAYWRITE;	/* nor may mprotect make it writable */
+	}
 	v->kind = VMA_FILE;
 	v->mem = f->inode->mem;
 	v->pager = &inode_pager;

@@ -190,6 +190,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[276] = SC(sys_renameat2, I, L, I, L, U),
 	[267] = SC(sys_syncfs, I),		/* int fd */
 	[278] = SC(sys_getrandom, L, L, U),	/* buf, size_t len, unsigned int flags */
+	[279] = SC(sys_memfd_create, L, U),	/* const char *uname, unsigned int flags */
 	/* copy_file_range: int fd_in, loff_t *off_in, int fd_out, off_out, size_t len, unsigned */
 	[285] = SC(sys_copy_file_range, I, L, I, L, L, U),
 	/* preadv2, pwritev2: unsigned long fd, vec, vlen, pos_l, pos_h, rwf_t flags */
