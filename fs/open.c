@@ -30,12 +30,18 @@ static unsigned umask_now(void)
 	return current()->fs->umask;
 }
 
-/* open_proc - open /proc path @pp: read-only, O_DIRECTORY checked. */
+/*
+ * open_proc - open /proc path @pp: an fd/N link to a nameless file opens
+ * that file again (procfs_fd.c); the rest is read-only, O_DIRECTORY checked.
+ */
 static long open_proc(const char *pp, unsigned flags, struct file **out)
 {
 	int err = 0;
 	struct file *f;
+	long r = procfs_reopen(pp, flags, out);
 
+	if (r != 1)
+		return r;
 	if ((flags & O_ACCMODE) != O_RDONLY)
 		return -EACCES;
 	f = procfs_open(pp, &err);
@@ -111,10 +117,8 @@ long vfs_open(int dirfd, const char *path, unsigned flags, uint32_t mode, struct
 	if (!r && (r = open_checks(&nd, ip, flags)))
 		inode_put(ip);
 	if (!r && (flags & O_TRUNC) && S_ISREG(ip->mode) && (flags & O_ACCMODE) != O_RDONLY) {
-		if ((r = shmem_set_size(ip->mem, 0)))
+		if ((r = vfs_truncate(ip, 0)))	/* a memfd's F_SEAL_SHRINK may refuse it */
 			inode_put(ip);
-		else
-			inode_touch(ip, TOUCH_M | TOUCH_C);
 	}
 	if (!r && (r = vfs_open_inode(ip, flags, out)))
 		inode_put(ip);
