@@ -314,6 +314,13 @@ static int run_test(char **argv, int check_leaks, long timeout, char *why, size_
 	running = pid;
 	st = wait_test(pid, timeout, &hung);
 	running = 0;
+	/*
+	 * Whatever a killed test left running in its group (its children, when the OOM killer
+	 * took it under fault injection) goes now: it must not live on into the next test's
+	 * memory count, nor past the run.
+	 */
+	if (st != -1 && WIFSIGNALED(st))
+		kill(-pid, SIGKILL);
 	reap_strays();
 	if (hung) {
 		snprintf(why, whylen, "hung: killed after %ld s", timeout);

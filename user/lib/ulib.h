@@ -117,14 +117,18 @@ static inline long field_value(const char *text, const char *key)
 	return -1;
 }
 
-/* meminfo_kb - a /proc/meminfo field such as "MemFree" in kB, or -1 if unavailable. */
+/*
+ * meminfo_kb - a /proc/meminfo field such as "MemFree" in kB, or -1 if unavailable. Opening
+ * the file takes kernel memory, which fault injection may refuse now and then: try again.
+ */
 static inline long meminfo_kb(const char *key)
 {
 	char buf[4096];
 
-	if (read_small_file("/proc/meminfo", buf, sizeof(buf)) < 0)
-		return -1;
-	return field_value(buf, key);
+	for (int tries = 0; tries < 20; tries++)
+		if (read_small_file("/proc/meminfo", buf, sizeof(buf)) >= 0)
+			return field_value(buf, key);
+	return -1;
 }
 
 /*
