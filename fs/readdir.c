@@ -1,7 +1,7 @@
 /*
  * readdir.c - getdents64 and the record format every directory shares.
  *
- * The directory kinds (initramfs, /dev, /proc) each walk their own entries
+ * The directory kinds (in-memory directories, /proc) each walk their own entries
  * and keep their own cursor in file->pos; only the encoding of one entry,
  * and the checks before calling the kind, are common.
  */

@@ -1,8 +1,9 @@
 /*
  * elf.c - validate an ELF64 RISC-V executable and describe its segments.
  *
- * The header page comes straight from a file anyone could have put in the
- * initramfs, so every offset and size in it is checked before use, with
+ * The header page comes straight from a file anyone could have written
+ * (any user may write a file and exec it), so every offset and size in it
+ * is checked before use, with
  * sums checked for wrap-around, and fields are read byte by byte: the
  * program header table need not be aligned in the buffer.
  */
