@@ -79,8 +79,9 @@ user-oracle: $(USER_TESTS)
 	test $$fail -eq 0
 
 # t_fuzz includes the fuzzer's source, and the fuzzer its ABI mode.
-$(UB)/test/t_fuzz: $(USER_SRC)/bin/fuzz.c $(USER_SRC)/bin/fuzz_abi.c
-$(UB)/bin/fuzz: $(USER_SRC)/bin/fuzz_abi.c
+$(UB)/test/t_fuzz: $(USER_SRC)/bin/fuzz.c $(USER_SRC)/bin/fuzz_abi.c $(USER_SRC)/bin/fuzz_fs.c \
+	$(USER_SRC)/bin/fuzz_fs_ops.c
+$(UB)/bin/fuzz: $(USER_SRC)/bin/fuzz_abi.c $(USER_SRC)/bin/fuzz_fs.c $(USER_SRC)/bin/fuzz_fs_ops.c
 
 user-clean:
 	rm -rf $(UB)

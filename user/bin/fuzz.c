@@ -1,5 +1,5 @@
 /*
- * fuzz - a system call fuzzer: fuzz [-a] [-s SEED] [-n ITERATIONS] [-t SECONDS] [-c CHILDREN] [-v]
+ * fuzz - a system call fuzzer: fuzz [-a|-f] [-s SEED] [-n ITERATIONS] [-t SECONDS] [-c CHILDREN] [-v]
  *
  * The parent forks CHILDREN workers at a time. Worker k of a run gets the seed SEED + k and
  * issues ITERATIONS system calls (default 2000) chosen by a splitmix64 generator from that
@@ -27,9 +27,13 @@
  * every argument Linux types int or unsigned int. The answers must be the same; a worker
  * that sees a difference prints both calls and exits with status 4.
  *
+ * With -f (file-system mode, fuzz_fs.c) the workers share a pool of files, directories,
+ * symlinks and mounts in a scratch directory under /tmp and fuzz the file calls on it at
+ * once (renames race, mapped files shrink). The pool must be removable at the end.
+ *
  * Verdict (exit 0): the parent finishes, no worker dies of an unexpected signal or hangs,
- * no ABI mismatch, and on Holstein MemFree and KernelObjects (/proc/meminfo) are back at
- * their starting values once every worker is reaped.
+ * no ABI mismatch, the pool (-f) unmounted and removed, and on Holstein MemFree and
+ * KernelObjects (/proc/meminfo) are back at their starting values once every worker is reaped.
  * Deaths by SIGPIPE or by the kernel's SIGKILL (out of memory) are clean and only logged.
  *
  * t_fuzz includes this file with FUZZ_NO_MAIN defined and calls fuzz_run() itself.
@@ -57,12 +61,14 @@ struct fuzz_opts {
 	uint64_t seed;
 	long iters, seconds;
 	int children, verbose, abi; /* abi: the ABI mode (-a) */
+	int fs;			    /* the file-system mode (-f) */
 	const char *self; /* a path to our own binary, opened read-only as a file to fuzz */
 };
 
 /* fuzz_result - what a run saw; fuzz_run() fills it. */
 struct fuzz_result {
 	long workers, calls, clean_deaths, bad_deaths, hangs, mismatches;
+	long fs_left; /* -f: mounts or files of the pool that could not be removed (or no pool) */
 	long mem_before, mem_after; /* MemFree in kB, -1 off Holstein */
 	long objs_before, objs_after; /* KernelObjects, -1 off Holstein */
 };
@@ -954,6 +960,7 @@ static void worker_setup(uint64_t seed, const char *self)
 }
 
 #include "fuzz_abi.c"
+#include "fuzz_fs.c"
 
 /*
  * remove_segments - the parent, once every worker is gone: remove the SysV segments a
@@ -1015,6 +1022,8 @@ static void describe(const struct slot *s)
 {
 	const char *name = abi_name((long)s->nr);
 
+	name = name ? name : fs_name((long)s->nr);
+
 	printf("fuzz:   iteration %llu: %s#%llu(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx)\n",
 	       (unsigned long long)s->iter, name ? name : call_name((long)s->nr),
 	       (unsigned long long)s->nr,
@@ -1027,7 +1036,8 @@ static void describe(const struct slot *s)
  * judge - a worker ended with wait status st (hung: we killed it). Count it in res and
  * print what went wrong, with the replay command.
  */
-static void judge(const struct slot *s, int st, int hung, int abi, struct fuzz_result *res)
+static void judge(const struct slot *s, int st, int hung, const struct fuzz_opts *o,
+		  struct fuzz_result *res)
 {
 	const char *what;
 
@@ -1048,7 +1058,7 @@ static void judge(const struct slot *s, int st, int hung, int abi, struct fuzz_r
 		}
 		return;
 	}
-	if (hung) {
+	if (hung || (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)) { /* -f: its own alarm */
 		what = "hung (killed)";
 		res->hangs++;
 	} else if (WIFSIGNALED(st) && (WTERMSIG(st) == SIGPIPE || WTERMSIG(st) == SIGKILL)) {
@@ -1061,7 +1071,7 @@ static void judge(const struct slot *s, int st, int hung, int abi, struct fuzz_r
 	printf("fuzz: worker seed %llu %s: %s\n", (unsigned long long)s->seed, what,
 	       hung ? "timeout" : status_str(st));
 	describe(s);
-	printf("fuzz: replay with %s-s %llu -n %llu -c 1\n", abi ? "-a " : "",
+	printf("fuzz: replay with %s-s %llu -n %llu -c 1\n", o->abi ? "-a " : o->fs ? "-f " : "",
 	       (unsigned long long)s->seed, (unsigned long long)s->iter + 1);
 	fflush(stdout);
 }
@@ -1087,15 +1097,26 @@ static int fuzz_run(const struct fuzz_opts *o, struct fuzz_result *res)
 	}
 	/* Shared memory gets its frames on first touch: touch them before MemFree is read. */
 	memset(slots, 0, sizeof(struct slot) * MAX_CHILDREN);
-	printf("fuzz: %sseed %llu, %ld iterations x %d workers", o->abi ? "ABI mode, " : "",
+	printf("fuzz: %sseed %llu, %ld iterations x %d workers",
+	       o->abi ? "ABI mode, " : o->fs ? "file-system mode, " : "",
 	       (unsigned long long)o->seed,
 	       o->iters, nchild);
 	if (o->seconds)
 		printf(", new workers for %ld s", o->seconds);
 	printf("\n");
 	fflush(stdout);
+	if (o->fs)
+		fs_prepare();
 	res->mem_before = on_holstein() ? settled_memfree(meminfo_kb("MemFree")) : -1;
 	res->objs_before = on_holstein() ? meminfo_kb("KernelObjects") : -1;
+	if (o->fs) {
+		if (fs_pool_make() < 0) {
+			res->fs_left = 1;
+			return 1;
+		}
+		printf("fuzz: the pool is %s\n", fs_root);
+		fflush(stdout);
+	}
 	t0 = now_ns();
 
 	for (;;) {
@@ -1112,8 +1133,8 @@ static int fuzz_run(const struct fuzz_opts *o, struct fuzz_result *res)
 			fflush(NULL);
 			pid = fork();
 			if (pid == 0)
-				(o->abi ? abi_worker : worker)(&slots[i], slots[i].seed, o->iters,
-							       o->self, o->verbose);
+				(o->abi ? abi_worker : o->fs ? fs_worker : worker)(
+					&slots[i], slots[i].seed, o->iters, o->self, o->verbose);
 			if (pid < 0) {
 				fork_fails++; /* out of memory: try again in a moment */
 				break;
@@ -1141,7 +1162,7 @@ static int fuzz_run(const struct fuzz_opts *o, struct fuzz_result *res)
 			for (int i = 0; i < nchild; i++) {
 				if (pids[i] != pid)
 					continue;
-				judge(&slots[i], st, hung[i], o->abi, res);
+				judge(&slots[i], st, hung[i], o, res);
 				if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && !hung[i])
 					completed++;
 				else
@@ -1164,19 +1185,24 @@ static int fuzz_run(const struct fuzz_opts *o, struct fuzz_result *res)
 	munmap(slots, sizeof(struct slot) * MAX_CHILDREN);
 	if (on_holstein())
 		remove_segments();
+	if (o->fs)
+		res->fs_left = fs_pool_remove();
 	res->mem_after = res->mem_before >= 0 ? settled_memfree(res->mem_before) : -1;
 	res->objs_after = res->objs_before >= 0 ? meminfo_kb("KernelObjects") : -1;
 	printf("fuzz: %ld workers, %ld calls, %ld clean deaths, %ld unexpected deaths, %ld hung",
 	       res->workers, res->calls, res->clean_deaths, res->bad_deaths, res->hangs);
 	if (o->abi)
 		printf(", %ld ABI mismatches", res->mismatches);
+	if (o->fs)
+		printf(", pool %s", res->fs_left ? "NOT removed" : "removed");
 	if (res->mem_before >= 0)
 		printf(", MemFree %ld -> %ld kB", res->mem_before, res->mem_after);
 	if (res->objs_before >= 0)
 		printf(", KernelObjects %ld -> %ld", res->objs_before, res->objs_after);
 	printf("\n");
 	fflush(stdout);
-	return res->bad_deaths || res->hangs || res->mismatches || res->mem_after < res->mem_before ||
+	return res->bad_deaths || res->hangs || res->mismatches || res->fs_left ||
+	       res->mem_after < res->mem_before ||
 	       res->objs_after > res->objs_before;
 }
 
@@ -1184,7 +1210,7 @@ static int fuzz_run(const struct fuzz_opts *o, struct fuzz_result *res)
 /* usage - the command line summary, then exit 2. */
 static void usage(void)
 {
-	fprintf(stderr, "usage: fuzz [-a] [-s SEED] [-n ITERATIONS] [-t SECONDS] [-c CHILDREN] [-v]\n");
+	fprintf(stderr, "usage: fuzz [-a|-f] [-s SEED] [-n ITERATIONS] [-t SECONDS] [-c CHILDREN] [-v]\n");
 	exit(2);
 }
 
@@ -1197,7 +1223,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	o.self = self_path(argv[0]);
-	while ((opt = getopt(argc, argv, "as:n:t:c:v")) != -1) {
+	while ((opt = getopt(argc, argv, "afs:n:t:c:v")) != -1) {
 		switch (opt) {
 		case 's': o.seed = strtoull(optarg, NULL, 0); break;
 		case 'n': o.iters = strtol(optarg, NULL, 0); break;
@@ -1205,10 +1231,11 @@ int main(int argc, char **argv)
 		case 'c': o.children = (int)strtol(optarg, NULL, 0); break;
 		case 'v': o.verbose = 1; break;
 		case 'a': o.abi = 1; break;
+		case 'f': o.fs = 1; break;
 		default: usage();
 		}
 	}
-	if (optind != argc || o.iters < 0 || o.seconds < 0)
+	if (optind != argc || o.iters < 0 || o.seconds < 0 || (o.abi && o.fs))
 		usage();
 	bad = fuzz_run(&o, &res);
 	printf("fuzz: %s\n", bad ? "FAIL" : "PASS");
