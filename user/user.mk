@@ -28,7 +28,8 @@ USER_BIN_NAMES := sh echo cat ls ps kill sleep true false free vmstat pmap power
 USER_TEST_NAMES := t_basic t_fileio t_pipe t_proc t_signal t_jobctl t_mem t_faults t_misc \
 	t_cow_big t_cow_gen t_cow_pipe t_cow_storm t_cow_textwrite t_cow_oom t_zero t_fuzz t_isolation \
 	t_smp_stress t_shared t_abi t_thread t_epoll t_futex t_futex_thr t_futex_robust t_procthreads t_cow_race \
-	t_fs_file t_fs_meta t_fs_lock t_fs_dir t_fs_path t_fs_fd t_fmap t_shm t_exec2 t_mount t_fifo_fd
+	t_fs_file t_fs_meta t_fs_lock t_fs_dir t_fs_path t_fs_fd t_fmap t_shm t_exec2 t_mount t_fifo_fd \
+	t_fuzz_fs
 USER_BENCH_NAMES := forkbench
 
 USER_INIT := $(UB)/init
@@ -78,10 +79,9 @@ user-oracle: $(USER_TESTS)
 	echo "oracle: $$pass passed, $$fail failed"; \
 	test $$fail -eq 0
 
-# t_fuzz includes the fuzzer's source, and the fuzzer its ABI mode.
-$(UB)/test/t_fuzz: $(USER_SRC)/bin/fuzz.c $(USER_SRC)/bin/fuzz_abi.c $(USER_SRC)/bin/fuzz_fs.c \
-	$(USER_SRC)/bin/fuzz_fs_ops.c
-$(UB)/bin/fuzz: $(USER_SRC)/bin/fuzz_abi.c $(USER_SRC)/bin/fuzz_fs.c $(USER_SRC)/bin/fuzz_fs_ops.c
+# t_fuzz and t_fuzz_fs include the fuzzer's source, and the fuzzer its ABI and file-system modes.
+FUZZ_SRCS := $(addprefix $(USER_SRC)/bin/,fuzz.c fuzz_abi.c fuzz_fs.c fuzz_fs_ops.c)
+$(UB)/test/t_fuzz $(UB)/test/t_fuzz_fs $(UB)/bin/fuzz: $(FUZZ_SRCS)
 
 user-clean:
 	rm -rf $(UB)

@@ -75,6 +75,8 @@ static const struct { long nr; const char *name; } fs_call_names[] = {
 	{ FS_CHILD, "a forked child died" },
 };
 
+#define P(p) ((uint64_t)(uintptr_t)(p)) /* a pointer as an argument */
+
 /* fs_name - the name of call nr for messages, or NULL if this mode does not know it. */
 static const char *fs_name(long nr)
 {
@@ -94,18 +96,25 @@ static long fs_call(long nr, const uint64_t *a)
 		fs_slot->args[k] = a[k];
 	r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	r = r == -1 ? -errno : r;
-	if (fs_verbose)
-		dprintf(2, "fuzz[%llu] %llu: %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx) = %ld\n",
+	if (fs_verbose) {
+		char strs[600] = "";
+
+		for (int k = 0; k < 6; k++) /* the paths and targets this call was given */
+			if (a[k] == P(fs_pbuf[0]) || a[k] == P(fs_pbuf[1]) || a[k] == P(fs_tbuf) ||
+			    a[k] == P(fs_root))
+				snprintf(strs + strlen(strs), sizeof(strs) - strlen(strs), " \"%.120s\"",
+					 (const char *)(uintptr_t)a[k]);
+		dprintf(2, "fuzz[%llu] %llu: %s(%#llx, %#llx, %#llx, %#llx, %#llx, %#llx) = %ld%s\n",
 			(unsigned long long)fs_slot->seed, (unsigned long long)fs_slot->iter,
 			fs_name(nr) ? fs_name(nr) : call_name(nr), (unsigned long long)a[0],
 			(unsigned long long)a[1], (unsigned long long)a[2], (unsigned long long)a[3],
-			(unsigned long long)a[4], (unsigned long long)a[5], r);
+			(unsigned long long)a[4], (unsigned long long)a[5], r, strs);
+	}
 	return r;
 }
 
 /* FSC(nr, args...) - fs_call with up to six arguments (missing ones are 0). */
 #define FSC(nr, ...) fs_call((nr), (const uint64_t[6]){ __VA_ARGS__ })
-#define P(p) ((uint64_t)(uintptr_t)(p))
 
 /* ---- paths ---------------------------------------------------------------------------- */
 
