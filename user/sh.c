@@ -3,9 +3,13 @@
  *
  *   sh                 interactive when stdin is a terminal (prompt "holstein$ ")
  *   sh -c 'line'       run one command line and exit with its status
- *   sh FILE            run the commands in FILE (and "sh < FILE" works too)
+ *   sh FILE [ARG...]   run the commands in FILE (and "sh < FILE" works too)
+ *   sh -c 'line' [NAME [ARG...]]
  *
  * Supports words with '...' and "..." quoting and backslash escapes, $? $$ $NAME ${NAME},
+ * the positional parameters $0 to $9 and $# (a script's path and arguments, as the
+ * kernel passes them for a "#!/bin/sh" file), assignments NAME=VALUE (alone: for the
+ * shell and every later command; before a command: for that command),
  * pipelines of any length, ';', '&', '&&', '||', '#' comments, redirections ([n]< [n]>
  * [n]>> [n]>&m), and the builtins cd, exit, wait, export, jobs, fg and bg. Every job gets
  * its own process group; a foreground job is also given the terminal so Ctrl-C and Ctrl-Z
@@ -58,6 +62,8 @@ static int interactive;	   /* reading commands from a terminal */
 static int tty_fd = -1;	   /* the terminal we hand to foreground jobs, or -1 */
 static pid_t shell_pgid;   /* our process group, given back the terminal after each job */
 static int exit_requested; /* the exit builtin ran in the shell itself */
+static char **params;	   /* $0, $1, ...: NULL-terminated */
+static int nparams;	   /* $#: how many after $0 */
 static struct job jobs[MAX_JOBS];
 
 /* Signals a job must see with default actions but the shell must survive. */
@@ -116,10 +122,15 @@ static int expand(const char **sp)
 	size_t n = 0;
 	int brace = *s == '{';
 
-	if (*s == '?' || *s == '$') {
-		snprintf(num, sizeof(num), "%d", *s == '?' ? last_status : (int)getpid());
+	if (*s == '?' || *s == '$' || *s == '#') {
+		snprintf(num, sizeof(num), "%d",
+			 *s == '?' ? last_status : *s == '#' ? nparams : (int)getpid());
 		*sp = s + 1;
 		return pool_puts(num);
+	}
+	if (*s >= '0' && *s <= '9') { /* $N: a positional parameter, "" past the last */
+		*sp = s + 1;
+		return *s - '0' <= nparams ? pool_puts(params[*s - '0']) : 0;
 	}
 	s += brace;
 	while ((*s == '_' || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
@@ -553,6 +564,39 @@ static int job_control(struct cmd *c)
 	return wait_fg(job, 1);
 }
 
+/* assignments - how many words at the start of c are NAME=VALUE assignments. */
+static int assignments(const struct cmd *c)
+{
+	int n = 0;
+
+	while (n < c->argc) {
+		const char *w = c->argv[n], *eq = strchr(w, '=');
+
+		if (!eq || eq == w || (*w >= '0' && *w <= '9'))
+			break;
+		for (const char *p = w; p < eq; p++)
+			if (!(*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			      (*p >= '0' && *p <= '9')))
+				return n;
+		n++;
+	}
+	return n;
+}
+
+/* assign - make the first n words of c (NAME=VALUE) variables, and drop them from c. */
+static void assign(struct cmd *c, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char *eq = strchr(c->argv[i], '=');
+
+		*eq = '\0';
+		setenv(c->argv[i], eq + 1, 1);
+		*eq = '=';
+	}
+	memmove(c->argv, c->argv + n, (c->argc - n + 1) * sizeof(c->argv[0]));
+	c->argc -= n;
+}
+
 /* is_builtin - whether name is one of the commands the shell runs itself. */
 static int is_builtin(const char *name)
 {
@@ -644,6 +688,7 @@ static pid_t start_child(struct cmd *c, pid_t pgid, int in_fd, int out_fd, int b
 	}
 	if (apply_redirs(c) < 0)
 		_exit(1);
+	assign(c, assignments(c)); /* NAME=VALUE before a command: for it alone */
 	if (c->argc == 0)
 		_exit(0);
 	if (is_builtin(c->argv[0]))
@@ -662,6 +707,11 @@ static int run_pipeline(struct cmd *cmds, int n, int bg)
 	int in_fd = -1, started = 0, st;
 	struct job fg;
 
+	if (n == 1 && !bg && cmds[0].argc && assignments(&cmds[0]) == cmds[0].argc &&
+	    !cmds[0].nredirs) {
+		assign(&cmds[0], cmds[0].argc); /* only assignments: the shell's own variables */
+		return 0;
+	}
 	if (n == 1 && !bg && cmds[0].argc && is_builtin(cmds[0].argv[0]))
 		return run_builtin(&cmds[0]);
 	fflush(NULL);
@@ -817,15 +867,26 @@ int main(int argc, char **argv)
 
 	set_job_signals(SIG_IGN);
 	shell_pgid = getpgrp();
+	params = argv;
 	if (argc >= 3 && !strcmp(argv[1], "-c")) {
 		in = -1;
+		if (argc > 3) { /* sh -c LINE NAME ARG...: $0 is NAME */
+			params = argv + 3;
+		} else {
+			static char *only_name[2];
+			only_name[0] = argv[0];
+			params = only_name;
+		}
 	} else if (argc >= 2) {
+		params = argv + 1;
 		in = open(argv[1], O_RDONLY | O_CLOEXEC);
 		if (in < 0) {
 			fprintf(stderr, "sh: %s: %s\n", argv[1], strerror(errno));
 			return 127;
 		}
 	}
+	while (params[nparams + 1])
+		nparams++;
 	interactive = in == 0 && isatty(0);
 	if (interactive) {
 		tty_fd = 0;

@@ -24,7 +24,7 @@ USER_HDRS := $(wildcard $(USER_SRC)/lib/*.h)
 UB := $(BUILD)/user
 
 USER_BIN_NAMES := sh echo cat ls ps kill sleep true false free vmstat pmap poweroff testrun fuzz \
-	memcheck df
+	memcheck df rm mkdir mv chmod
 USER_TEST_NAMES := t_basic t_fileio t_pipe t_proc t_signal t_jobctl t_mem t_faults t_misc \
 	t_cow_big t_cow_gen t_cow_pipe t_cow_storm t_cow_textwrite t_cow_oom t_zero t_fuzz t_isolation \
 	t_smp_stress t_shared t_abi t_thread t_epoll t_futex t_futex_thr t_futex_robust t_procthreads t_cow_race \
