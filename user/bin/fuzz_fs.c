@@ -237,8 +237,14 @@ static void fs_keep(long r, int kind)
 	fds[nfds++] = (int)r;
 }
 
-/* Numbers that are never open in a worker (an fd we get at FD_KEEP or above is closed). */
-static const uint64_t fs_closed_fds[] = { (uint64_t)-1, FD_KEEP + 3, 1000, 65536, INT_MAX };
+/*
+ * Numbers never open in a worker (one we get at FD_KEEP or above is closed at once): the
+ * candidates that fs_worker() found closed, since under qemu-user the emulator's own
+ * descriptors share the numbers.
+ */
+static const int64_t fs_closed_cands[] = { -1, FD_KEEP + 3, 1000, 65536, INT_MAX };
+static uint64_t fs_closed_fds[8] = { (uint64_t)-1 };
+static int fs_nclosed = 1;
 
 /* fs_fd - a descriptor: mostly one of ours that is open, else one closed since or never open. */
 static uint64_t fs_fd(void)
@@ -252,7 +258,7 @@ static uint64_t fs_fd(void)
 		return open[below(n)];
 	if (nfds && chance(50))
 		return fds[below(nfds)];
-	return PICK(fs_closed_fds);
+	return fs_closed_fds[below(fs_nclosed)];
 }
 
 /* fs_dirfd - a start point: AT_FDCWD, an FK_START descriptor, or one never open. */
@@ -267,7 +273,7 @@ static uint64_t fs_dirfd(void)
 			starts[n++] = fds[i];
 	if (n && chance(85))
 		return starts[below(n)];
-	return PICK(fs_closed_fds);
+	return fs_closed_fds[below(fs_nclosed)];
 }
 
 /* fs_closed - fd (any number) was closed by a successful call. */
@@ -336,6 +342,9 @@ static void fs_worker(struct slot *s, uint64_t seed, long iters, const char *sel
 	for (int i = 0; i < nfds; i++) /* nothing from outside the pool stays open */
 		close(fds[i]);
 	nfds = 0;
+	for (size_t i = 1; i < sizeof(fs_closed_cands) / sizeof(fs_closed_cands[0]); i++)
+		if (fcntl((int)fs_closed_cands[i], F_GETFD) < 0 && errno == EBADF)
+			fs_closed_fds[fs_nclosed++] = (uint64_t)fs_closed_cands[i];
 	fs_slot = s;
 	fs_verbose = verbose;
 	fs_only = getenv("FUZZ_FS_ONLY");
