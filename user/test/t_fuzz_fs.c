@@ -44,6 +44,7 @@ int main(int argc, char **argv)
 	check_run(&o, "fuzz -f, one worker");
 	o.seed = 20261202;
 	o.children = 4;
+	o.iters = on_holstein() ? 8000 : 1000;
 	check_run(&o, "fuzz -f, four workers at once");
 	return t_done("t_fuzz_fs");
 }
