@@ -80,7 +80,7 @@ user-oracle: $(USER_TESTS)
 	test $$fail -eq 0
 
 # t_fuzz and t_fuzz_fs include the fuzzer's source, and the fuzzer its ABI and file-system modes.
-FUZZ_SRCS := $(addprefix $(USER_SRC)/bin/,fuzz.c fuzz_abi.c fuzz_fs.c fuzz_fs_ops.c)
+FUZZ_SRCS := $(addprefix $(USER_SRC)/bin/,fuzz.c fuzz_abi.c fuzz_fs.c fuzz_fs_ops.c fuzz_fs_pool.c)
 $(UB)/test/t_fuzz $(UB)/test/t_fuzz_fs $(UB)/bin/fuzz: $(FUZZ_SRCS)
 
 user-clean:
