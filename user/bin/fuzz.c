@@ -62,6 +62,7 @@ struct fuzz_opts {
 	long iters, seconds;
 	int children, verbose, abi; /* abi: the ABI mode (-a) */
 	int fs;			    /* the file-system mode (-f) */
+	int fs_no_mount;	    /* -f without mount/umount2 (t_fuzz_fs: see there) */
 	const char *self; /* a path to our own binary, opened read-only as a file to fuzz */
 };
 
@@ -1110,6 +1111,7 @@ static int fuzz_run(const struct fuzz_opts *o, struct fuzz_result *res)
 	res->mem_before = on_holstein() ? settled_memfree(meminfo_kb("MemFree")) : -1;
 	res->objs_before = on_holstein() ? meminfo_kb("KernelObjects") : -1;
 	if (o->fs) {
+		fs_no_mount = o->fs_no_mount;
 		if (fs_pool_make() < 0) {
 			res->fs_left = 1;
 			return 1;

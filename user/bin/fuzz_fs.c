@@ -53,7 +53,7 @@ static char fs_name255[256], fs_name256[257], fs_deep[4200];
 static char fs_pbuf[2][2048], fs_tbuf[4200]; /* one call's paths; a symlink's target */
 static unsigned char fd_kind[FD_KEEP];
 static struct slot *fs_slot, fs_own_slot; /* where steps are recorded (own: in children) */
-static int fs_verbose, fs_mounts;
+static int fs_verbose, fs_mounts, fs_no_mount; /* fs_no_mount: fuzz_opts' */
 static sigjmp_buf fs_jmp;
 static volatile sig_atomic_t fs_in_touch;
 

@@ -263,7 +263,10 @@ static void fs_chdir(void)
 	}
 }
 
-/* fs_mount - Holstein only: mount a small tmpfs (or proc, or junk) on a pool path, or umount2. */
+/*
+ * fs_mount - Holstein only (and unless fuzz_opts.fs_no_mount): mount a small tmpfs (or
+ * proc, or junk) on a pool path, or umount2.
+ */
 static void fs_mount(void)
 {
 	static const char *const types[] = { "tmpfs", "tmpfs", "tmpfs", "proc", "nofs", NULL };
@@ -276,7 +279,7 @@ static void fs_mount(void)
 	uint64_t path = fs_path(fs_pbuf[0], 0, NULL), flags = PICK(mflags);
 	const char *type = PICK(types), *data = PICK(opts);
 
-	if (!holstein) {
+	if (!holstein || fs_no_mount) {
 		fs_meta();
 		return;
 	}
