@@ -34,11 +34,13 @@ struct inode *inode_new(struct super *sb, uint32_t mode)
 		return 0;
 	}
 	sb->inodes++;
+	sb->active++;			/* the new inode's reference */
 	spin_unlock(&vfs_lock);
 	ip = kzalloc(sizeof(*ip));
 	if (!ip) {
 		spin_lock(&vfs_lock);
 		sb->inodes--;
+		sb->active--;
 		spin_unlock(&vfs_lock);
 		return 0;
 	}
@@ -56,15 +58,22 @@ struct inode *inode_new(struct super *sb, uint32_t mode)
 struct inode *inode_get_locked(struct inode *ip)
 {
 	ip->refs++;
+	ip->sb->active++;
 	return ip;
 }
 
 struct inode *inode_get(struct inode *ip)
 {
 	spin_lock(&vfs_lock);
-	ip->refs++;
+	inode_get_locked(ip);
 	spin_unlock(&vfs_lock);
 	return ip;
+}
+
+void inode_unref_locked(struct inode *ip)
+{
+	ip->refs--;
+	ip->sb->active--;
 }
 
 /* inode_free - @ip has no links and no references: give back everything it holds. */
@@ -91,7 +100,8 @@ void inode_put(struct inode *ip)
 	int dead;
 
 	spin_lock(&vfs_lock);
-	dead = --ip->refs == 0 && ip->nlink == 0;
+	inode_unref_locked(ip);
+	dead = ip->refs == 0 && ip->nlink == 0;
 	spin_unlock(&vfs_lock);
 	if (dead)
 		inode_free(ip);
@@ -163,7 +173,7 @@ struct inode *dir_remove(struct inode *dir, struct dentry *d)
 		dir->tail = pp;
 	dir->nentries--;
 	kfree(d);
-	ip->refs++;
+	inode_get_locked(ip);
 	ip->nlink--;
 	if (S_ISDIR(ip->mode)) {
 		dir->nlink--;

@@ -62,6 +62,7 @@ struct super {
 	struct shmem_quota *quota;	/* tmpfs: the size= limit, in pages */
 	/* Inodes alive (vfs_lock), and nr_inodes=.  The last one of an unmounted sb frees it. */
 	unsigned long inodes, max_inodes;
+	unsigned long active;		/* references held on its inodes (vfs_lock): umount's EBUSY */
 	struct inode *root;
 	struct mount *mnt;		/* where it is mounted, NULL once unmounted */
 };
@@ -104,6 +105,8 @@ struct inode *inode_new(struct super *sb, uint32_t mode);
 struct inode *inode_get(struct inode *ip);
 /* inode_get_locked - the same, vfs_lock held. */
 struct inode *inode_get_locked(struct inode *ip);
+/* inode_unref_locked - drop a reference that cannot be the last (the inode stays linked). vfs_lock held. */
+void inode_unref_locked(struct inode *ip);
 /* inode_put - drop a reference; with no links and no references left, free it.  No lock held. */
 void inode_put(struct inode *ip);
 /* inode_size - bytes: a regular file's data, a symlink's target, a directory's entries. */

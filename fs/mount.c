@@ -36,7 +36,9 @@ static int next_mnt_id = 20;
 
 struct super *proc_super(void)
 {
-	return procfs_sb;
+	static struct super none = { .type = "proc", .magic = 0x9fa0 };	/* none mounted */
+
+	return procfs_sb ? procfs_sb : &none;
 }
 
 int mount_attach(struct super *sb, struct inode *at, const char *source, unsigned long flags)
@@ -84,26 +86,37 @@ static void tree_free(struct inode *dir)
 	}
 }
 
+/* child_of - a mount whose mount point lies in @sb's tree, or NULL.  vfs_lock held. */
+static struct mount *child_of(struct super *sb)
+{
+	for (struct mount *m = mounts; m; m = m->next)
+		if (m->mountpoint && m->mountpoint->sb == sb)
+			return m;
+	return 0;
+}
+
 /*
- * mount_detach - take mount @m out of the tree; with @lazy even if files
- * of it are still open (they keep its super block alive).  vfs_lock held
- * on entry, dropped on return.  0 or -EBUSY.
+ * mount_detach - take mount @m out of the tree, its own mounts first (a
+ * lazy umount takes the whole subtree), and unlink its files: those still
+ * open keep their inodes, and the last of them frees the super block.
+ * vfs_lock held on entry, dropped on return.
  */
-static long mount_detach(struct mount *m, struct inode *held, int lazy)
+static void mount_detach(struct mount *m)
 {
 	struct super *sb = m->sb;
-	struct mount **pp;
+	struct mount **pp, *c;
 
-	/* Busy: references beyond the root's own and the caller's walk (@held). */
-	if (!lazy && sb->root->refs > 1 + (held == sb->root)) {
-		spin_unlock(&vfs_lock);
-		return -EBUSY;
+	while ((c = child_of(sb))) {
+		mount_detach(c);
+		spin_lock(&vfs_lock);
 	}
 	for (pp = &mounts; *pp != m; pp = &(*pp)->next)
 		;
 	*pp = m->next;
 	m->mountpoint->mounted = 0;
 	sb->mnt = 0;
+	if (sb == procfs_sb)
+		procfs_sb = 0;
 	spin_unlock(&vfs_lock);
 	inode_put(m->mountpoint);
 	kfree(m);
@@ -112,7 +125,6 @@ static long mount_detach(struct mount *m, struct inode *held, int lazy)
 	sb->root->nlink = 0;
 	spin_unlock(&vfs_lock);
 	inode_put(sb->root);		/* the super block's own reference: the last frees it */
-	return 0;
 }
 
 /* parse_size - a tmpfs size= value: bytes with k/m/g, or a percentage of RAM; in pages. */
@@ -204,10 +216,20 @@ SYSCALL(mount)
 	} else if (!(sb = tmpfs_super(!strcmp(type, "tmpfs") ? "tmpfs" :
 				      !strcmp(type, "proc") ? "proc" : "devtmpfs", 0, 0))) {
 		r = -ENOMEM;
-	} else if ((sb->quota && (r = tmpfs_options(sb, opts))) ||
-		   (r = mount_attach(sb, nd.inode, source[0] ? source : "none", a3))) {
-		sb->root->nlink = 0;
-		inode_put(sb->root);	/* the last inode: frees the super block too */
+	} else {
+		int proc = !strcmp(type, "proc");
+		if (!(r = sb->quota ? tmpfs_options(sb, opts) : 0))
+			r = mount_attach(sb, nd.inode, source[0] ? source : proc ? "proc" : "none", a3);
+		if (r) {
+			sb->root->nlink = 0;
+			inode_put(sb->root);	/* the last inode: frees the super block too */
+		} else if (proc) {
+			spin_lock(&vfs_lock);
+			sb->root->mode = S_IFDIR | 0555;
+			if (!procfs_sb)
+				procfs_sb = sb;	/* statfs and chdir("/proc") use the first one mounted */
+			spin_unlock(&vfs_lock);
+		}
 	}
 	nd_release(&nd);
 out:
@@ -215,10 +237,16 @@ out:
 	return r;
 }
 
-/* umount2(target, flags) - EINVAL unless @target is a mount's root; EBUSY while in use. */
+/*
+ * umount2(target, flags) - EINVAL unless @target is a mount's root; EBUSY
+ * while anything holds a file of it (an open file, a cwd, a mapping, a
+ * mount on one of its directories) unless MNT_DETACH, which takes it and
+ * everything mounted below it out of the tree at once.
+ */
 SYSCALL(umount2)
 {
 	struct nameidata nd;
+	struct inode *root;
 	long r;
 
 	if (a1 & ~(ul)(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
@@ -226,17 +254,18 @@ SYSCALL(umount2)
 	r = namei_user(AT_FDCWD, a0, (a1 & UMOUNT_NOFOLLOW) ? 0 : LOOKUP_FOLLOW, &nd);
 	if (r)
 		return r;
-	if (nd.proc) {
-		nd_release(&nd);
-		return -EINVAL;
-	}
 	spin_lock(&vfs_lock);
-	struct super *sb = nd.inode->sb;
-	if (nd.inode != sb->root || !sb->mnt || !sb->mnt->mountpoint) {
+	/* "/proc" ends its walk as a path for procfs.c: its mount is the proc super block's. */
+	root = nd.proc ? (!strcmp(nd.proc, "/proc") && procfs_sb ? procfs_sb->root : 0) : nd.inode;
+	struct super *sb = root ? root->sb : 0;
+	if (!sb || root != sb->root || !sb->mnt || !sb->mnt->mountpoint) {
 		spin_unlock(&vfs_lock);
 		r = -EINVAL;
+	} else if (!(a1 & MNT_DETACH) && sb->active > 1 + (nd.inode == root)) {
+		spin_unlock(&vfs_lock);		/* more than its root's own and our walk's */
+		r = -EBUSY;
 	} else {
-		r = mount_detach(sb->mnt, nd.inode, (a1 & MNT_DETACH) != 0);
+		mount_detach(sb->mnt);
 	}
 	nd_release(&nd);
 	return r;
@@ -256,7 +285,8 @@ static size_t mount_line(struct mount *m, int info, char *buf, size_t n, char *p
 	if (!info)
 		return (size_t)snprintf(buf, n, "%s %s %s %s%s 0 0\n", m->source, path, sb->type, rw,
 					size);
-	int parent = m->mountpoint ? m->mountpoint->sb->mnt->id : 1;
+	struct mount *up = m->mountpoint ? m->mountpoint->sb->mnt : 0;
+	int parent = up ? up->id : 1;
 	return (size_t)snprintf(buf, n, "%d %d 0:%lu / %s %s,relatime shared:1 - %s %s %s%s\n", m->id,
 				parent, (unsigned long)sb->dev, path, rw, sb->type, m->source, rw,
 				size);

@@ -24,7 +24,7 @@ struct mount {
 int mount_attach(struct super *sb, struct inode *at, const char *source, unsigned long flags);
 /* mount_text - /proc/mounts (@info 0) or /proc/self/mountinfo (1) into a new kmalloc'd text. */
 char *mount_text(int info, size_t *len);
-/* proc_super - the super block of /proc (for statfs). */
+/* proc_super - the super block of the first proc mounted (statfs; one with no root if none is). */
 struct super *proc_super(void);
 /* vfs_init - the root tmpfs, empty, before the initramfs is unpacked into it. */
 void vfs_init(void);

@@ -227,7 +227,7 @@ static long walk_end(struct walk *w, struct inode *cur, struct nameidata *nd, st
 	if (!strcmp(cur->sb->type, "proc")) {
 		*at = cur;		/* "/proc" itself: procfs.c lists and stats it */
 		if (nd->dir)
-			nd->dir->refs--;	/* /proc's parent: linked, so never the last reference */
+			inode_unref_locked(nd->dir);	/* /proc's parent: linked, never the last */
 		nd->dir = 0;
 		return 1;
 	}

@@ -236,7 +236,7 @@ SYSCALL(chdir)
 		struct kstat st;
 		if ((r = procfs_stat(nd.proc, 1, &st)) == 0 && !S_ISDIR(st.st_mode))
 			r = -ENOTDIR;
-		else if (!r && !strcmp(nd.proc, "/proc"))
+		else if (!r && !strcmp(nd.proc, "/proc") && proc_super()->root)
 			set_cwd(inode_get(proc_super()->root));
 		else if (!r)
 			r = -EACCES;	/* /proc's subdirectories have no inodes to hold */

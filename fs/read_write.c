@@ -67,8 +67,9 @@ SYSCALL(pread64)
 	struct file *f = fd_file((int)a0);
 	long r;
 
-	if (f && !f->seekable)
-		return -ESPIPE;		/* before the other checks, as Linux does */
+	/* An O_PATH file is no file to it; a directory reads as EISDIR; then ESPIPE, as Linux. */
+	if (f && !f->seekable && !(f->flags & O_PATH) && !S_ISDIR(f->mode))
+		return -ESPIPE;
 	if ((r = read_check(f, a1, a2)))
 		return r;
 	if ((long)a3 < 0)
@@ -87,8 +88,10 @@ SYSCALL(pwrite64)
 {
 	struct file *f = fd_file((int)a0);
 
-	if (!f)
+	if (!f || (f->flags & O_PATH))
 		return -EBADF;
+	if (S_ISDIR(f->mode))
+		return -EISDIR;
 	if (!f->seekable)
 		return -ESPIPE;
 	if ((long)a3 < 0 || (long)(a3 + a2) < 0)

@@ -190,7 +190,7 @@ static int is_under(struct inode *ip, struct inode *anc)
 }
 
 /* rename_check - may @src's inode replace @dst's (NULL: none) in @ndir? vfs_lock held. */
-static long rename_check(struct inode *s, struct inode *t, struct inode *ndir, unsigned flags)
+static long rename_check(struct inode *s, struct inode *t, struct inode *odir, struct inode *ndir, unsigned flags)
 {
 	if (flags & RENAME_EXCHANGE) {
 		if (!t)
@@ -200,7 +200,7 @@ static long rename_check(struct inode *s, struct inode *t, struct inode *ndir, u
 	}
 	if (S_ISDIR(s->mode) && is_under(ndir, s))
 		return -EINVAL;		/* a directory into itself */
-	if (t && S_ISDIR(t->mode) && (flags & RENAME_EXCHANGE) && is_under(s->parent, t))
+	if (t && S_ISDIR(t->mode) && (flags & RENAME_EXCHANGE) && is_under(odir, t))
 		return -EINVAL;
 	if (!t || (flags & RENAME_EXCHANGE))
 		return busy(s) || (t && busy(t)) ? -EBUSY : 0;
@@ -261,7 +261,7 @@ static long rename_locked(struct inode *odir, struct dentry *sd, struct inode *n
 		return r;
 	/* Named twice for a moment: drop the old name.  s stays linked, so its count is plain. */
 	dir_remove(odir, sd);
-	s->refs--;
+	inode_unref_locked(s);
 	return 0;
 }
 
@@ -298,7 +298,7 @@ long vfs_rename(int olddirfd, const char *oldpath, int newdirfd, const char *new
 	struct dentry *td = dir_find(nn.dir, nn.last, strlen(nn.last));
 	if (!sd || !dir_alive(nn.dir))
 		r = -ENOENT;
-	else if (!(r = rename_check(sd->inode, td ? td->inode : 0, nn.dir, flags)) &&
+	else if (!(r = rename_check(sd->inode, td ? td->inode : 0, on.dir, nn.dir, flags)) &&
 		 !(td && td->inode == sd->inode)) {	/* two names of one file: nothing to do */
 		struct inode *s = sd->inode;
 		r = rename_locked(on.dir, sd, nn.dir, td, nn.last, flags, &gone);
