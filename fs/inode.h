@@ -63,6 +63,7 @@ struct super {
 	/* Inodes alive (vfs_lock), and nr_inodes=.  The last one of an unmounted sb frees it. */
 	unsigned long inodes, max_inodes;
 	unsigned long active;		/* references held on its inodes (vfs_lock): umount's EBUSY */
+	int detached;			/* unmounted: nothing new may be linked into it (vfs_lock) */
 	struct inode *root;
 	struct mount *mnt;		/* where it is mounted, NULL once unmounted */
 };

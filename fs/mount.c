@@ -52,7 +52,7 @@ int mount_attach(struct super *sb, struct inode *at, const char *source, unsigne
 	m->id = next_mnt_id++;
 	strlcpy(m->source, source, sizeof(m->source));
 	spin_lock(&vfs_lock);
-	if (at && (at->mounted || !S_ISDIR(at->mode) || at->nlink == 0)) {
+	if (at && (at->mounted || !S_ISDIR(at->mode) || at->nlink == 0 || at->sb->detached)) {
 		spin_unlock(&vfs_lock);
 		kfree(m);
 		return at->mounted ? -EBUSY : -ENOENT;
@@ -115,6 +115,7 @@ static void mount_detach(struct mount *m)
 	*pp = m->next;
 	m->mountpoint->mounted = 0;
 	sb->mnt = 0;
+	sb->detached = 1;		/* tree_free must not race a create */
 	if (sb == procfs_sb)
 		procfs_sb = 0;
 	spin_unlock(&vfs_lock);
@@ -255,13 +256,13 @@ SYSCALL(umount2)
 	if (r)
 		return r;
 	spin_lock(&vfs_lock);
-	/* "/proc" ends its walk as a path for procfs.c: its mount is the proc super block's. */
-	root = nd.proc ? (!strcmp(nd.proc, "/proc") && procfs_sb ? procfs_sb->root : 0) : nd.inode;
+	/* A proc mount's root ends its walk as the path "/proc", with the root it came through. */
+	root = nd.proc ? (!strcmp(nd.proc, "/proc") ? nd.proc_root : 0) : nd.inode;
 	struct super *sb = root ? root->sb : 0;
 	if (!sb || root != sb->root || !sb->mnt || !sb->mnt->mountpoint) {
 		spin_unlock(&vfs_lock);
 		r = -EINVAL;
-	} else if (!(a1 & MNT_DETACH) && sb->active > 1 + (nd.inode == root)) {
+	} else if (!(a1 & MNT_DETACH) && sb->active > 1UL + (nd.inode == root || nd.proc_root == root)) {
 		spin_unlock(&vfs_lock);		/* more than its root's own and our walk's */
 		r = -EBUSY;
 	} else {

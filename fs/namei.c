@@ -394,6 +394,8 @@ long namei(int dirfd, const char *path, unsigned flags, struct nameidata *nd)
 		inode_put(cur);
 		cur = at;
 		r = proc_walk(&w, nd);
+		if (!r && nd->proc)
+			nd->proc_root = inode_get(cur);	/* which proc mount: umount2 needs it */
 		if (r != 1)
 			break;
 		inode_put(cur);
@@ -440,7 +442,9 @@ void nd_release(struct nameidata *nd)
 		inode_put(nd->dir);
 	if (nd->proc)
 		pmm_put(virt_to_phys(nd->proc));
-	nd->inode = nd->dir = 0;
+	if (nd->proc_root)
+		inode_put(nd->proc_root);
+	nd->inode = nd->dir = nd->proc_root = 0;
 	nd->proc = 0;
 }
 

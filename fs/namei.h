@@ -30,6 +30,7 @@ struct nameidata {
 	enum last_type last_type;
 	int trailing;		/* the path ended in '/' */
 	char *proc;		/* inside /proc: the path for procfs.c ("/proc/..."), inode NULL */
+	struct inode *proc_root;	/* with proc: the root of the proc mount walked into (a reference) */
 };
 
 /*

@@ -49,10 +49,13 @@ static char *name_in(struct inode *dir, const char *name)
 	return r;
 }
 
-/* dir_alive - may @dir still get entries (not removed)? vfs_lock held. */
+/*
+ * dir_alive - may @dir still get entries: not removed, and its file system
+ * not unmounted (whose tree is being emptied)?  vfs_lock held.
+ */
 static int dir_alive(struct inode *dir)
 {
-	return dir->nlink > 0;
+	return dir->nlink > 0 && !dir->sb->detached;
 }
 
 long vfs_create_in(struct inode *dir, const char *name, uint32_t mode, uint32_t rdev,

@@ -269,7 +269,7 @@ static void fs_chdir(void)
  */
 static void fs_mount(void)
 {
-	static const char *const types[] = { "tmpfs", "tmpfs", "tmpfs", "proc", "nofs", NULL };
+	static const char *const types[] = { "tmpfs", "tmpfs", "tmpfs", "nofs", NULL };
 	static const char *const opts[] = { "size=64k", "size=256k", "size=1m", "size=512k,mode=0700",
 					    "nr_inodes=16,size=128k", "size=0", "size=", "size=abc" };
 	static const uint64_t mflags[] = { 0, 0, 0, MS_RDONLY, MS_REMOUNT, MS_NOSUID | MS_NODEV,
