@@ -255,21 +255,23 @@ unsigned long shmem_mapped_pages(void)
 	return __atomic_load_n(&mapped_pages, __ATOMIC_RELAXED);
 }
 
-/* The first mapping and the last unmapping move the object's pages in or out of Mapped. */
+/*
+ * The first mapping and the last unmapping move the object's pages in or
+ * out of Mapped.  Atomics, no lock: fork counts every file area it copies,
+ * and Mapped is a statistic (a page made meanwhile may be missed).
+ */
 void shmem_mapped(struct shmem *s)
 {
-	spin_lock(&s->lock);
-	if (s->mapcount++ == 0)
-		__atomic_add_fetch(&mapped_pages, s->pages, __ATOMIC_RELAXED);
-	spin_unlock(&s->lock);
+	if (__atomic_fetch_add(&s->mapcount, 1, __ATOMIC_RELAXED) == 0)
+		__atomic_add_fetch(&mapped_pages, __atomic_load_n(&s->pages, __ATOMIC_RELAXED),
+				   __ATOMIC_RELAXED);
 }
 
 void shmem_unmapped(struct shmem *s)
 {
-	spin_lock(&s->lock);
-	if (--s->mapcount == 0)
-		__atomic_sub_fetch(&mapped_pages, s->pages, __ATOMIC_RELAXED);
-	spin_unlock(&s->lock);
+	if (__atomic_sub_fetch(&s->mapcount, 1, __ATOMIC_RELAXED) == 0)
+		__atomic_sub_fetch(&mapped_pages, __atomic_load_n(&s->pages, __ATOMIC_RELAXED),
+				   __ATOMIC_RELAXED);
 }
 
 int shmem_mapcount(struct shmem *s)
