@@ -104,14 +104,20 @@ static long regfile_read(struct file *f, unsigned long ubuf, size_t n)
 	return r;
 }
 
-/* regfile_write - file_ops.write: at pos, or at the end with O_APPEND. */
+/*
+ * regfile_write - file_ops.write: at pos, or at the end with O_APPEND.
+ * The end is found and written under the inode's write lock, so appends
+ * by several processes (`cmd >> log &` twice) never land on each other.
+ */
 static long regfile_write(struct file *f, unsigned long ubuf, size_t n)
 {
 	long r;
 
+	inode_wlock(f->inode);
 	if (f->flags & O_APPEND)
 		f->pos = shmem_size(f->inode->mem);
 	r = regfile_pwrite(f, ubuf, n, f->pos);
+	inode_wunlock(f->inode);
 	if (r > 0)
 		f->pos += (uint64_t)r;
 	return r;
