@@ -106,8 +106,10 @@ static long regfile_read(struct file *f, unsigned long ubuf, size_t n)
 
 /*
  * regfile_write - file_ops.write: at pos, or at the end with O_APPEND.
- * The end is found and written under the inode's write lock, so appends
- * by several processes (`cmd >> log &` twice) never land on each other.
+ * The place is found, written and pos moved past it under the inode's
+ * write lock, so neither appends by several processes (`cmd >> log &`
+ * twice) nor writers sharing one open file (`xargs -P4 cmd > out`) land
+ * on each other.
  */
 static long regfile_write(struct file *f, unsigned long ubuf, size_t n)
 {
@@ -117,9 +119,9 @@ static long regfile_write(struct file *f, unsigned long ubuf, size_t n)
 	if (f->flags & O_APPEND)
 		f->pos = shmem_size(f->inode->mem);
 	r = regfile_pwrite(f, ubuf, n, f->pos);
-	inode_wunlock(f->inode);
 	if (r > 0)
 		f->pos += (uint64_t)r;
+	inode_wunlock(f->inode);
 	return r;
 }
 

@@ -403,27 +403,30 @@ static void check_ofd_locks(void)
 #define APPENDS		300
 
 /*
- * check_append_race - APPENDERS processes each open the file O_APPEND anew for every record
- * (as a shell's >> does) and write APPENDS fixed-size records: every record is there, whole,
- * none written over another.
+ * check_append_race - APPENDERS processes each write APPENDS fixed-size records: either each
+ * opens the file O_APPEND anew for every record (@shared 0, as a shell's >> does), or all
+ * write through the one open file they inherited (@shared 1, `xargs -P4 cmd > out`). Every
+ * record is there, whole, none written over another.
  */
-static void check_append_race(void)
+static void check_append_race(int shared)
 {
 	char rec[16], buf[16];
 	int counts[APPENDERS] = {0}, bad = 0, fd, st;
+	int out = open("ap", O_CREAT | O_TRUNC | O_WRONLY, 0644);
 
-	close(open("ap", O_CREAT | O_TRUNC | O_WRONLY, 0644));
 	for (int c = 0; c < APPENDERS; c++) {
 		if (must_fork() == 0) {
 			for (int i = 0; i < APPENDS; i++) {
 				snprintf(rec, sizeof(rec), "%c %04d ......\n", 'A' + c, i);
-				fd = open("ap", O_WRONLY | O_APPEND);
-				CHILD_CHECK(fd >= 0 && write(fd, rec, 14) == 14, "append one record");
-				close(fd);
+				fd = shared ? out : open("ap", O_WRONLY | O_APPEND);
+				CHILD_CHECK(fd >= 0 && write(fd, rec, 14) == 14, "write one record");
+				if (!shared)
+					close(fd);
 			}
 			_exit(child_fails);
 		}
 	}
+	close(out);
 	for (int c = 0; c < APPENDERS; c++)
 		CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "appender %d", c);
 	fd = open("ap", O_RDONLY);
@@ -457,7 +460,8 @@ int main(void)
 	check_record_shapes();
 	check_record_waits();
 	check_ofd_locks();
-	check_append_race();
+	check_append_race(0);
+	check_append_race(1);
 	CHECK(scratch_remove(dir) == 0, "the scratch directory %s is removed", dir);
 	return t_done("t_fs_lock");
 }
