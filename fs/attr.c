@@ -164,12 +164,12 @@ long vfs_truncate(struct inode *ip, int64_t size)
 		return -EINVAL;
 	if (size < 0)
 		return -EINVAL;
-	if ((r = memfd_resize_ok(ip, shmem_size(ip->mem), (uint64_t)size)))
-		return r;
-	if ((r = shmem_set_size(ip->mem, (uint64_t)size)))
-		return r;
-	inode_touch(ip, TOUCH_M | TOUCH_C);
-	return 0;
+	inode_wlock(ip);	/* not in the middle of a write (an append would land past the end) */
+	if (!(r = memfd_resize_ok(ip, shmem_size(ip->mem), (uint64_t)size)) &&
+	    !(r = shmem_set_size(ip->mem, (uint64_t)size)))
+		inode_touch(ip, TOUCH_M | TOUCH_C);
+	inode_wunlock(ip);
+	return r;
 }
 
 /* truncate(path, length) */
@@ -228,20 +228,24 @@ SYSCALL(fallocate)
 		return -ENODEV;
 	if ((uint64_t)off + (uint64_t)len > SHMEM_MAX_SIZE || off + len < off)
 		return -EFBIG;
+	inode_wlock(f->inode);		/* a truncate must not cut the range while it is made */
 	uint64_t size = shmem_size(f->inode->mem);
 	long r = memfd_resize_ok(f->inode, size, MAX(size, (uint64_t)(off + len)));
-	if (r)
-		return r;
-	for (uint64_t p = (uint64_t)off & ~(PAGE_SIZE - 1); p < (uint64_t)(off + len); p += PAGE_SIZE) {
+	for (uint64_t p = (uint64_t)off & ~(PAGE_SIZE - 1); !r && p < (uint64_t)(off + len);
+	     p += PAGE_SIZE) {
 		int err;
 		phys_addr_t fr = shmem_page(f->inode->mem, p / PAGE_SIZE, 1, &err);
 		if (!fr)
-			return err;
-		pmm_put(fr);
+			r = err;
+		else
+			pmm_put(fr);
 	}
-	shmem_extend(f->inode->mem, (uint64_t)(off + len));
-	inode_touch(f->inode, TOUCH_C);
-	return 0;
+	if (!r) {
+		shmem_extend(f->inode->mem, (uint64_t)(off + len));
+		inode_touch(f->inode, TOUCH_C);
+	}
+	inode_wunlock(f->inode);
+	return r;
 }
 
 /*

@@ -4,6 +4,7 @@
  * name a file.
  */
 #include "../kernel/kernel.h"
+#include "../kernel/sched.h"
 #include "../kernel/time.h"
 #include "../vm/kmalloc.h"
 #include "../vm/pager.h"
@@ -12,6 +13,8 @@
 #include "locks.h"
 
 struct spinlock vfs_lock = SPINLOCK_INIT("vfs");
+/* Guards every inode's writing flag; handed to sched_sleep (level 1 of docs/design.md). */
+static struct spinlock inode_wait_lock = SPINLOCK_INIT("inode_wait");
 struct inode *vfs_root;
 
 /* Inode numbers: one sequence for every file system, so (dev, ino) is unique anyway. */
@@ -128,6 +131,23 @@ void inode_touch(struct inode *ip, unsigned which)
 		ip->mtime = now;
 	if (which & TOUCH_C)
 		ip->ctime = now;
+}
+
+void inode_wlock(struct inode *ip)
+{
+	spin_lock(&inode_wait_lock);
+	while (ip->writing)
+		sched_sleep(&ip->writing, &inode_wait_lock);
+	ip->writing = 1;
+	spin_unlock(&inode_wait_lock);
+}
+
+void inode_wunlock(struct inode *ip)
+{
+	spin_lock(&inode_wait_lock);
+	ip->writing = 0;
+	spin_unlock(&inode_wait_lock);
+	sched_wakeup(&ip->writing);
 }
 
 struct dentry *dir_find(struct inode *dir, const char *name, size_t len)

@@ -96,6 +96,7 @@ struct inode {
 	struct flock_state *locks;	/* advisory locks (locks.c), NULL if none ever */
 	void *priv;			/* file-system private (a FIFO's pipe) */
 	unsigned seals;			/* memfd seals (fs/memfd.h), atomic; 0 for other files */
+	int writing;			/* a write or size change holds it (inode_wlock) */
 };
 
 extern struct spinlock vfs_lock;
@@ -119,6 +120,14 @@ void inode_touch(struct inode *ip, unsigned which);
 #define TOUCH_C	4
 /* inode_set_path - remember @path as @ip's name (/proc/PID/maps and fd) unless it has one. */
 void inode_set_path(struct inode *ip, const char *path);
+/*
+ * inode_wlock - wait until no other write or size change of regular file
+ * @ip runs, then hold it: writes are atomic with respect to each other and
+ * an O_APPEND write lands at the end, as under Linux's inode lock.  May
+ * sleep (not interruptibly); no lock held.  inode_wunlock lets the next go.
+ */
+void inode_wlock(struct inode *ip);
+void inode_wunlock(struct inode *ip);
 /* inode_now - the wall clock, as a file time. */
 struct timespec64 inode_now(void);
 

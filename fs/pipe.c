@@ -336,16 +336,20 @@ int pipe_create(struct file **rf, struct file **wf, unsigned flags)
  * until some writer has opened (at once with O_NONBLOCK); for writing,
  * until some reader has (-ENXIO at once with O_NONBLOCK and none there);
  * for both, never.  "Has opened" counts opens, so a partner that came and
- * went already still ends the wait.  0, -ENXIO or -ERESTARTSYS; *@seen
- * gets the writer opens so far (pipe_poll's POLLHUP).
+ * went already still ends the wait.  An anonymous pipe reopened through
+ * /proc/PID/fd never waits nor refuses, as on Linux: its writer is often
+ * gone already (`echo x | cat /dev/stdin`, `<(cmd)`) and none would come.
+ * 0, -ENXIO or -ERESTARTSYS; *@seen gets the writer opens so far
+ * (pipe_poll's POLLHUP).
  */
 static long pipe_attach(struct pipe *p, unsigned flags, uint64_t *seen)
 {
 	int rd = pipe_reads(flags), wr = pipe_writes(flags), nb = (flags & O_NONBLOCK) != 0;
+	int fifo = p->inode != 0;
 	long r = 0;
 
 	spin_lock(&p->lock);
-	if (wr && !rd && nb && p->readers == 0) {
+	if (fifo && wr && !rd && nb && p->readers == 0) {
 		spin_unlock(&p->lock);
 		return -ENXIO;
 	}
@@ -357,7 +361,7 @@ static long pipe_attach(struct pipe *p, unsigned flags, uint64_t *seen)
 	*seen = w0;
 	spin_unlock(&p->lock);
 	sched_wakeup(p);		/* a partner waiting in its open */
-	if (nb || (rd && wr))
+	if (!fifo || nb || (rd && wr))
 		return 0;
 	spin_lock(&p->lock);
 	while (rd ? p->writers == 0 && p->wopens == w0 : p->readers == 0 && p->ropens == r0)

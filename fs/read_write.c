@@ -100,8 +100,12 @@ SYSCALL(pwrite64)
 		return -EBADF;
 	if (!uaccess_ok(a1, a2))
 		return -EFAULT;
-	if (f->ops == &regfile_ops)	/* O_APPEND too: Linux's pwrite appends then */
-		return regfile_pwrite(f, a1, a2, (f->flags & O_APPEND) ? shmem_size(f->inode->mem) : a3);
+	if (f->ops == &regfile_ops) {	/* O_APPEND too: Linux's pwrite appends then */
+		inode_wlock(f->inode);
+		long r = regfile_pwrite(f, a1, a2, (f->flags & O_APPEND) ? shmem_size(f->inode->mem) : a3);
+		inode_wunlock(f->inode);
+		return r;
+	}
 	uint64_t save = f->pos;
 	f->pos = a3;
 	long r = f->ops->write(f, a1, a2);

@@ -104,16 +104,24 @@ static long regfile_read(struct file *f, unsigned long ubuf, size_t n)
 	return r;
 }
 
-/* regfile_write - file_ops.write: at pos, or at the end with O_APPEND. */
+/*
+ * regfile_write - file_ops.write: at pos, or at the end with O_APPEND.
+ * The place is found, written and pos moved past it under the inode's
+ * write lock, so neither appends by several processes (`cmd >> log &`
+ * twice) nor writers sharing one open file (`xargs -P4 cmd > out`) land
+ * on each other.
+ */
 static long regfile_write(struct file *f, unsigned long ubuf, size_t n)
 {
 	long r;
 
+	inode_wlock(f->inode);
 	if (f->flags & O_APPEND)
 		f->pos = shmem_size(f->inode->mem);
 	r = regfile_pwrite(f, ubuf, n, f->pos);
 	if (r > 0)
 		f->pos += (uint64_t)r;
+	inode_wunlock(f->inode);
 	return r;
 }
 

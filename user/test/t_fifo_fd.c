@@ -10,7 +10,8 @@
  *     symlink whose target is the file's path (with " (deleted)" once unlinked), a
  *     directory's path, "/dev/null", "pipe:[ino]", "anon_inode:[eventfd]", "/memfd:NAME";
  *   - opening /proc/self/fd/N opens what N is open on, even unlinked or nameless:
- *     /dev/stdin on a pipe reads what was written, /dev/fd/N of a write end writes.
+ *     /dev/stdin on a pipe reads what was written, /dev/fd/N of a write end writes;
+ *     an anonymous pipe's reopen never waits for a partner (unlike a FIFO's open).
  * Everything happens in a private scratch directory, removed at the end.
  */
 #include "ulib.h"
@@ -302,6 +303,21 @@ static void check_reopen(void)
 	close(p[1]);
 	CHECK(read_all(p[0], buf, sizeof(buf)) == 6 && !strcmp(buf, "via fd"),
 	      "... the read end sees it, then end of file once both write ends closed");
+	close(p[0]);
+
+	/* `echo x | cat /dev/stdin` and `diff <(a) <(b)`: the writer is gone before the open. */
+	xpipe(p);
+	CHECK(write(p[1], "gone", 4) == 4, "write into a pipe");
+	close(p[1]);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
+	fd = open(path, O_RDONLY);
+	CHECK(fd >= 0 && read_all(fd, buf, sizeof(buf)) == 4 && !strcmp(buf, "gone"),
+	      "a read end whose writers all closed reopens at once, data then end of file");
+	close(fd);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
+	fd = open(path, O_WRONLY | O_NONBLOCK);
+	CHECK(fd >= 0, "... and opens for writing with O_NONBLOCK, no ENXIO (not a FIFO)");
+	close(fd);
 	close(p[0]);
 
 	int m = memfd_create("reopen", 0);

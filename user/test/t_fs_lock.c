@@ -7,6 +7,9 @@
  * processes only; F_GETLK names the holder and its range; F_SETLKW waits; closing any fd
  * of the file drops the process's locks on it.
  *
+ * Not a lock a program asks for, but the one Linux takes for it: writes to one file never
+ * interleave, so O_APPEND writes by several processes (`cmd >> log &`) all land whole.
+ *
  * Children report their own FAIL lines and exit with the number of failures. Blocking is
  * synchronised with wait_asleep (the waiter is seen asleep), never with a sleep; if the
  * waiter is not yet asleep when the lock is released, it simply gets the lock at once.
@@ -396,6 +399,55 @@ static void check_ofd_locks(void)
 	close(b);
 }
 
+#define APPENDERS	4
+#define APPENDS		300
+
+/*
+ * check_append_race - APPENDERS processes each write APPENDS fixed-size records: either each
+ * opens the file O_APPEND anew for every record (@shared 0, as a shell's >> does), or all
+ * write through the one open file they inherited (@shared 1, `xargs -P4 cmd > out`). Every
+ * record is there, whole, none written over another.
+ */
+static void check_append_race(int shared)
+{
+	char rec[16], buf[16];
+	int counts[APPENDERS] = {0}, bad = 0, fd, st;
+	int out = open("ap", O_CREAT | O_TRUNC | O_WRONLY, 0644);
+
+	for (int c = 0; c < APPENDERS; c++) {
+		if (must_fork() == 0) {
+			for (int i = 0; i < APPENDS; i++) {
+				snprintf(rec, sizeof(rec), "%c %04d ......\n", 'A' + c, i);
+				fd = shared ? out : open("ap", O_WRONLY | O_APPEND);
+				CHILD_CHECK(fd >= 0 && write(fd, rec, 14) == 14, "write one record");
+				if (!shared)
+					close(fd);
+			}
+			_exit(child_fails);
+		}
+	}
+	close(out);
+	for (int c = 0; c < APPENDERS; c++)
+		CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "appender %d", c);
+	fd = open("ap", O_RDONLY);
+	CHECK(lseek(fd, 0, SEEK_END) == APPENDERS * APPENDS * 14,
+	      "the file holds every record (%ld bytes)", (long)lseek(fd, 0, SEEK_END));
+	lseek(fd, 0, SEEK_SET);
+	while (read(fd, buf, 14) == 14) {
+		int who = buf[0] - 'A';
+		if (who < 0 || who >= APPENDERS || buf[13] != '\n' || memcmp(buf + 6, " ......", 7))
+			bad++;
+		else
+			counts[who]++;
+	}
+	close(fd);
+	CHECK(!bad, "no record was cut or written over (%d bad)", bad);
+	for (int c = 0; c < APPENDERS; c++)
+		CHECK(counts[c] == APPENDS, "all %d of appender %d's records (%d)", APPENDS, c,
+		      counts[c]);
+	unlink("ap");
+}
+
 int main(void)
 {
 	const char *dir;
@@ -408,6 +460,8 @@ int main(void)
 	check_record_shapes();
 	check_record_waits();
 	check_ofd_locks();
+	check_append_race(0);
+	check_append_race(1);
 	CHECK(scratch_remove(dir) == 0, "the scratch directory %s is removed", dir);
 	return t_done("t_fs_lock");
 }
