@@ -21,15 +21,41 @@
 #include "proctree.h"
 #include <limits.h>
 #include <sys/shm.h>
+#include <sys/mount.h>
 
 /*
- * The places a program may leave data that outlives it by design: files in the
- * scratch directories (a test killed before its cleanup, under fault injection) and
+ * The places a program may leave data that outlives it by design: files and mounts in
+ * the scratch directories (a test killed before its cleanup, under fault injection) and
  * SysV segments. They are memory the kernel still holds on purpose, not a leak, so
  * memcheck removes what PROG left there (only on Holstein, where they start empty)
  * before it measures.
  */
 static const char *const scratch_dirs[] = { "/tmp", "/var/tmp", "/dev/shm" };
+
+/*
+ * unmount_leftovers - detach what a killed test left mounted below the scratch
+ * directories (the fuzzer's pool tmpfs, say), newest first, so they can be emptied.
+ */
+static void unmount_leftovers(void)
+{
+	static char mp[64][256];
+	char line[512], dev[64], dir[256];
+	int n = 0;
+	FILE *f = fopen("/proc/self/mounts", "r");
+
+	if (!f)
+		return;
+	while (n < 64 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %255s", dev, dir) == 2)
+			for (size_t i = 0; i < sizeof(scratch_dirs) / sizeof(scratch_dirs[0]); i++) {
+				size_t l = strlen(scratch_dirs[i]);
+				if (!strncmp(dir, scratch_dirs[i], l) && dir[l] == '/')
+					snprintf(mp[n++], sizeof(mp[0]), "%s", dir);
+			}
+	fclose(f);
+	while (n-- > 0)
+		umount2(mp[n], MNT_DETACH);
+}
 
 /* clear_leftovers - empty the scratch directories and remove every SysV segment. */
 static void clear_leftovers(void)
@@ -37,6 +63,8 @@ static void clear_leftovers(void)
 	struct shmid_ds ds;
 	struct shm_info info;
 	int max = shmctl(0, SHM_INFO, (struct shmid_ds *)&info);
+
+	unmount_leftovers();
 
 	for (size_t i = 0; i < sizeof(scratch_dirs) / sizeof(scratch_dirs[0]); i++) {
 		/* Under fault injection a removal may fail for want of memory: try again. */
