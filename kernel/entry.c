@@ -25,6 +25,8 @@
 #include "syscall.h"
 #include "jobctl.h"
 #include "oom.h"
+#include "ratelimit.h"
+#include "signal.h"
 #include "cputime.h"
 #include "../arch/riscv/trapframe.h"
 #include "../arch/riscv/trap.h"
@@ -40,16 +42,22 @@ static inline enum fault_access access_of(int kind)
 	return (enum fault_access)kind;
 }
 
+/* At most 10 fault lines per 5 s: a program can fault in a loop. */
+static struct ratelimit fault_log = RATELIMIT_INIT("fault_log", 5000000000ULL, 10);
+
 /*
- * fault_signal - a U-mode fault the process cannot go on from: log it,
- * deliver @sig now with si_code @code (runtimes such as Go's tell a fault
- * from a kill() by it) and si_addr @addr.
+ * fault_signal - a U-mode fault the process cannot go on from: deliver
+ * @sig now with si_code @code (runtimes such as Go's tell a fault from a
+ * kill() by it) and si_addr @addr.  Logged only when it kills the process
+ * (a program that handles its own SIGSEGV, as garbage collectors and
+ * lmbench do, is not news), and then rate-limited.
  */
 static void fault_signal(struct trapframe *tf, int sig, int code, unsigned long addr)
 {
 	struct proc *p = current();
 
-	pr_info("%s[%d]: %s at address %lx, pc %lx: signal %d\n", p->name, p->pid,
+	if (signal_force_kills(sig) && ratelimit_ok(&fault_log, "fault_log"))
+		pr_info("%s[%d]: %s at address %lx, pc %lx: signal %d\n", p->name, p->pid,
 		trap_cause_name(tf), addr, tf->epc, sig);
 	signal_force(sig, code, addr);
 }

@@ -439,6 +439,16 @@ void signal_restart_syscall(struct trapframe *tf)
 	}
 }
 
+int signal_force_kills(int sig)
+{
+	struct proc *p = current();
+	unsigned long h = p->sighand->action[sig - 1].handler;
+
+	if (h != SIG_DFL && h != SIG_IGN && !(p->sig.blocked & sigbit(sig)))
+		return 0;	/* a handler runs */
+	return !default_ignored(sig) && !default_stops(sig);
+}
+
 void signal_force(int sig, int code, unsigned long addr)
 {
 	struct proc *p = current();

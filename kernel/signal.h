@@ -73,6 +73,13 @@ void signal_send(struct proc *p, int sig);
 void signal_send_locked(struct proc *p, int sig);
 /* signal_dequeue_locked - take into *@sig a pending signal of @set for @p (its own first). 0 if none. */
 int signal_dequeue_locked(struct proc *p, uint64_t set, int *sig);
+/*
+ * signal_force_kills - would signal_force(@sig) end the current process
+ * (no handler runs: none is set, or it is ignored or blocked, which a
+ * forced signal overrides)?  What decides whether a fault is worth a log line.
+ */
+int signal_force_kills(int sig);
+
 /* sig_default_ignored - is doing nothing @sig's default action? */
 int sig_default_ignored(int sig);
 /* signal_discard_locked - @sig is now ignored: drop it from @p's process and all its threads. */
