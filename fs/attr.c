@@ -277,3 +277,21 @@ SYSCALL(sync)
 {
 	return 0;
 }
+
+/*
+ * fadvise64(fd, offset, len, advice) - a hint about future reads.  Every
+ * file here lives in memory, so there is nothing to read ahead or drop:
+ * check the arguments as Linux does for a memory file system and return 0.
+ */
+SYSCALL(fadvise64)
+{
+	struct file *f = fd_file((int)a0);
+
+	if (!f || (f->flags & O_PATH))
+		return -EBADF;
+	if (S_ISFIFO(f->inode ? f->inode->mode : f->mode))
+		return -ESPIPE;
+	if ((long)a2 < 0 || a3 > 5)	/* POSIX_FADV_NORMAL .. POSIX_FADV_NOREUSE */
+		return -EINVAL;
+	return 0;
+}

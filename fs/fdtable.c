@@ -15,6 +15,7 @@
 #include "../kernel/proc.h"
 #include "../kernel/sched.h"
 #include "../kernel/tty.h"
+#include "../kernel/syscall.h"
 #include "../vm/kmalloc.h"
 #include "file.h"
 #include "fdtable.h"
@@ -406,5 +407,45 @@ void fd_close_on_exec(struct proc *p)
 		if (!f)
 			return;
 		file_put(f);
+	}
+}
+
+/*
+ * close_range(first, last, flags) - close every open descriptor in
+ * [first, last] (CLOSE_RANGE_CLOEXEC: mark them close-on-exec instead);
+ * CLOSE_RANGE_UNSHARE first gives the caller a table of its own, so a
+ * thread sharing the old one keeps its descriptors.  A range past the
+ * table's end is fine, as on Linux.
+ */
+#define CLOSE_RANGE_UNSHARE	2
+#define CLOSE_RANGE_CLOEXEC	4
+SYSCALL(close_range)
+{
+	unsigned int first = (unsigned int)a0, last = (unsigned int)a1;
+	struct proc *p = current();
+
+	if ((a2 & ~(ul)(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || first > last)
+		return -EINVAL;
+	if ((a2 & CLOSE_RANGE_UNSHARE) && fd_unshare(p))
+		return -ENOMEM;
+	struct fdtable *t = p->fdt;
+	for (int fd = (int)MIN(first, (unsigned int)FD_NR_OPEN);; fd++) {
+		struct file *f = 0;
+
+		spin_lock(&t->lock);
+		while (fd < t->end && (unsigned int)fd <= last && !slot(t, fd))
+			fd++;
+		int found = fd < t->end && (unsigned int)fd <= last;
+		if (found && (a2 & CLOSE_RANGE_CLOEXEC))
+			*slotp(t, fd) |= SLOT_CLOEXEC;
+		else if (found) {
+			f = slot(t, fd);
+			clear_slot(t, fd);
+		}
+		spin_unlock(&t->lock);
+		if (!found)
+			return 0;
+		if (f)
+			file_put(f);
 	}
 }

@@ -202,6 +202,8 @@ static void copy_registers(struct proc *np, struct proc *p, const struct clone_r
 		np->sig.ss_autodisarm = p->sig.ss_autodisarm;
 	}
 	np->affinity = p->affinity;
+	np->sched_policy = p->sched_policy;
+	np->personality = p->personality;
 	memcpy(np->name, p->name, sizeof(np->name));
 }
 

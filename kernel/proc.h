@@ -111,6 +111,8 @@ struct proc {
 	struct proc *thread_next;	/* next thread of the group */
 	unsigned stop_gen;		/* the group stop this thread last parked for (jobctl.c) */
 	unsigned long affinity;		/* harts (cpus[] indices) it may run on */
+	int sched_policy;		/* SCHED_OTHER, _BATCH or _IDLE (kernel/sys_sched.c) */
+	unsigned int personality;	/* personality(2)'s value; inherited */
 	unsigned long robust_list, robust_len;	/* set_robust_list */
 
 	/* The process: meaningful in the group leader (the tree links point at leaders). */

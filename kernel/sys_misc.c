@@ -13,18 +13,72 @@
 #include "../vm/uaccess.h"
 #include "../drivers/poweroff.h"
 
+/*
+ * The host and domain names uname reports, set by sethostname and
+ * setdomainname (root only on Linux; everyone is root here).  uts_lock
+ * keeps a reader from seeing half a name.
+ */
+#define UTS_LEN 64
+static struct spinlock uts_lock = SPINLOCK_INIT("uts");
+static char uts_host[UTS_LEN + 1] = "holstein", uts_domain[UTS_LEN + 1] = "(none)";
+
 SYSCALL(uname)
 {
 	char u[6][65];
 
 	memset(u, 0, sizeof(u));
 	strlcpy(u[0], "Linux", 65);		/* what programs test for; see u[3] */
-	strlcpy(u[1], "holstein", 65);
 	strlcpy(u[2], "6.1.0-holstein", 65);
 	strlcpy(u[3], "#1 SMP Holstein", 65);
 	strlcpy(u[4], "riscv64", 65);
-	strlcpy(u[5], "(none)", 65);
+	spin_lock(&uts_lock);
+	memcpy(u[1], uts_host, sizeof(uts_host));
+	memcpy(u[5], uts_domain, sizeof(uts_domain));
+	spin_unlock(&uts_lock);
 	return uaccess_copy_to_user(a0, u, sizeof(u));
+}
+
+/* set_uts_name - sethostname/setdomainname: @len bytes at @uname (no NUL needed) into @dst. */
+static long set_uts_name(char *dst, ul uname, ul len)
+{
+	char buf[UTS_LEN + 1];
+
+	if ((long)(int)len < 0 || (int)len > UTS_LEN)
+		return -EINVAL;
+	memset(buf, 0, sizeof(buf));
+	if (uaccess_copy_from_user(buf, uname, (int)len))
+		return -EFAULT;
+	spin_lock(&uts_lock);
+	memcpy(dst, buf, sizeof(buf));
+	spin_unlock(&uts_lock);
+	return 0;
+}
+
+SYSCALL(sethostname)
+{
+	return set_uts_name(uts_host, a0, a1);
+}
+
+SYSCALL(setdomainname)
+{
+	return set_uts_name(uts_domain, a0, a1);
+}
+
+/*
+ * personality(persona) - the execution domain and its flags, kept per
+ * thread and inherited; 0xffffffff only reads it.  Returns the previous
+ * value.  Linux stores any value, and so do we; none changes anything here
+ * (there is no address randomisation to turn off), but programs such as
+ * setarch read back what they set.
+ */
+SYSCALL(personality)
+{
+	struct proc *p = current();
+	unsigned int old = p->personality, want = (unsigned int)a0;
+
+	if (want != 0xffffffffu)
+		p->personality = want;
+	return old;
 }
 
 SYSCALL(getuid)

@@ -64,4 +64,11 @@ SYSCALL_DECL(eventfd2);
 /* Interval timers (itimer.c) */
 SYSCALL_DECL(getitimer); SYSCALL_DECL(setitimer);
 
+/* kernel/sys_sched.c, sys_misc.c, fs/attr.c, fs/fdtable.c */
+SYSCALL_DECL(sched_setparam); SYSCALL_DECL(sched_setscheduler); SYSCALL_DECL(sched_getscheduler);
+SYSCALL_DECL(sched_getparam); SYSCALL_DECL(sched_get_priority_max);
+SYSCALL_DECL(sched_get_priority_min); SYSCALL_DECL(sched_rr_get_interval);
+SYSCALL_DECL(sethostname); SYSCALL_DECL(setdomainname); SYSCALL_DECL(personality);
+SYSCALL_DECL(fadvise64); SYSCALL_DECL(close_range);
+
 #endif

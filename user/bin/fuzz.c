@@ -186,11 +186,12 @@ static const struct call calls[] = {
 /*
  * Numbers the workers must never issue (on Holstein's table, or fatal for the run), and
  * those that junk arguments can leave waiting for good (no timeout, a mask or futex word
- * read from the arena): only issued from calls[] with prepared arguments, if at all.
+ * read from the arena), and close_range, which junk bounds turn into closing the worker's
+ * own pipe to the parent: only issued from calls[] with prepared arguments, if at all.
  */
 static const long forbidden[] = { SYS_exit, SYS_exit_group, SYS_reboot, SYS_rt_sigreturn,
 				  SYS_rt_sigsuspend, SYS_rt_sigtimedwait, SYS_futex, SYS_ppoll,
-				  SYS_pselect6 };
+				  SYS_pselect6, SYS_close_range };
 
 /* ---- the generator --------------------------------------------------------------- */
 
