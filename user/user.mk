@@ -68,7 +68,8 @@ user-oracle: $(USER_TESTS)
 	@pass=0; fail=0; \
 	for t in $(USER_TESTS); do \
 		log=$(UB)/oracle-$$(basename $$t).log; \
-		if timeout $(USER_ORACLE_TIMEOUT) $(USER_QEMU) $$t > $$log 2>&1 < /dev/null; then \
+		L=; readelf -lW $$t 2>/dev/null | grep -q "program interpreter" && L="-L /usr/riscv64-linux-gnu"; \
+		if timeout $(USER_ORACLE_TIMEOUT) $(USER_QEMU) $$L $$t > $$log 2>&1 < /dev/null; then \
 			pass=$$((pass + 1)); echo "PASS $$(basename $$t)"; \
 			grep '^SKIP' $$log | sed 's/^/    /'; \
 		else \
