@@ -210,8 +210,9 @@ static int patched_copy(const char *dst, const char *interp)
 static void check_bad_interp(void)
 {
 	const char *prog = "/tmp/t_dyn.badinterp";
-	/* 32 characters, as the real name */
-	const char *missing = "/lib/ld-linux-riscv64-lp64d.so.9", *text = "/tmp/t_dyn.text-interpreter.xxxx";
+	/* 32 characters each, as the real name */
+	const char *missing = "/lib/ld-linux-riscv64-lp64d.so.9";
+	const char *text = "/tmp/t_dyn.text-interpreter.xxxx";
 	char *argv[] = {"bad", NULL};
 	int fd;
 
