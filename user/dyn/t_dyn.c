@@ -37,8 +37,7 @@ static void check_auxv(int argc, char **argv)
 
 	CHECK(base != 0 && memcmp((void *)base, ELFMAG, SELFMAG) == 0,
 	      "AT_BASE %#lx: the interpreter's ELF header is mapped there", base);
-	CHECK(phdr == (unsigned long)__executable_start + eh->e_phoff &&
-		      phdr < (unsigned long)_end,
+	CHECK(phdr == (unsigned long)__executable_start + eh->e_phoff && phdr < (unsigned long)_end,
 	      "AT_PHDR %#lx: this program's header table, inside the program", phdr);
 	CHECK(getauxval(AT_ENTRY) == (unsigned long)_start, "AT_ENTRY == &_start (%p), relocated",
 	      (void *)_start);
@@ -161,14 +160,15 @@ static void check_exec(void)
 	      "fork, then execve of a dynamic PIE: it runs, with AT_BASE set (\"%s\", %s)", out,
 	      status_str(st));
 	if (!on_holstein()) {
-		/* There a dynamically linked host qemu runs it: the host's ld.so would trace qemu. */
+		/* There a dynamically linked host qemu runs it: the host's ld.so would trace qemu.
+		 */
 		t_skip("under qemu-user LD_TRACE_LOADED_OBJECTS and ld.so run as a program are "
 		       "not checked");
 		return;
 	}
 	st = run(argv, "LD_TRACE_LOADED_OBJECTS=1", out, sizeof(out), &err);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0 && strstr(out, "libc.so.6 => ") &&
-		      strstr(out, "ld-linux-riscv64-lp64d.so.1"),
+		  strstr(out, "ld-linux-riscv64-lp64d.so.1"),
 	      "LD_TRACE_LOADED_OBJECTS=1: ld.so lists libc.so.6 and itself (%s)", status_str(st));
 	{
 		/* ld.so run as a program (what ldd does), loading this one itself. */
@@ -232,8 +232,9 @@ static void check_bad_interp(void)
 	CHECK(execve(prog, argv, environ) == -1 && errno == EIO,
 	      "execve: an interpreter shorter than an ELF header -> EIO");
 	fd = open(text, O_WRONLY | O_APPEND);
-	CHECK(fd >= 0 && write(fd, "#234567890123456789012345678901234567890123456789\n", 51) == 51 &&
-		      close(fd) == 0,
+	CHECK(fd >= 0 &&
+		  write(fd, "#234567890123456789012345678901234567890123456789\n", 51) == 51 &&
+		  close(fd) == 0,
 	      "... 74 bytes");
 	errno = 0;
 	CHECK(execve(prog, argv, environ) == -1 && errno == ELIBBAD,

@@ -154,7 +154,8 @@ static size_t arg_limit(void)
 	struct rlimit rl;
 	size_t lim = 6 * MiB;
 
-	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 4 < lim)
+	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur / 4 < lim)
 		lim = rl.rlim_cur / 4;
 	return lim < 128 * KiB ? 128 * KiB : lim;
 }
@@ -302,9 +303,10 @@ int main(int argc, char **argv, char **envp)
 		run(a, e, &r);
 		riscv_exec = r.err == 0 || on_holstein();
 		if (!riscv_exec)
-			t_skip("exec of a riscv64 binary fails here (errno %d %s: no binfmt_misc?): "
-			       "only the host's verdict on the limits is checked",
-			       r.err, strerror(r.err));
+			t_skip(
+			    "exec of a riscv64 binary fails here (errno %d %s: no binfmt_misc?): "
+			    "only the host's verdict on the limits is checked",
+			    r.err, strerror(r.err));
 	}
 	check_strings();
 	check_totals();
