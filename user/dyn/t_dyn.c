@@ -160,8 +160,7 @@ static void check_exec(void)
 	      "fork, then execve of a dynamic PIE: it runs, with AT_BASE set (\"%s\", %s)", out,
 	      status_str(st));
 	if (!on_holstein()) {
-		/* There a dynamically linked host qemu runs it: the host's ld.so would trace qemu.
-		 */
+		/* A dynamically linked host qemu runs it there: ld.so would trace qemu. */
 		t_skip("under qemu-user LD_TRACE_LOADED_OBJECTS and ld.so run as a program are "
 		       "not checked");
 		return;
