@@ -77,6 +77,7 @@ $(BUILD)/Image: $(BUILD)/holstein.elf
 
 # --- user space and the initramfs ------------------------------------------
 include user/user.mk
+include user/dyn.mk
 include user/ext.mk
 include tests/host/host.mk
 include soak.mk
@@ -84,8 +85,10 @@ include soak.mk
 ROOTFS := $(BUILD)/rootfs
 initramfs: $(BUILD)/initramfs.cpio
 
-$(BUILD)/initramfs.cpio: $(USER_INIT) $(USER_BIN) $(USER_TESTS) $(USER_BENCH) scripts/mkinitramfs
-	scripts/mkinitramfs $@ --init $(USER_INIT) --bin "$(USER_BIN) $(USER_BENCH)" --test "$(USER_TESTS)"
+$(BUILD)/initramfs.cpio: $(USER_INIT) $(USER_BIN) $(USER_TESTS) $(USER_BENCH) scripts/mkinitramfs \
+		$(DYN_LIBS) $(DYN_PLUGIN) $(UB)/dyn/omp
+	scripts/mkinitramfs $@ --init $(USER_INIT) --bin "$(USER_BIN) $(USER_BENCH)" --test "$(USER_TESTS)" \
+		--lib "$(DYN_LIBS)" --to test/lib "$(DYN_PLUGIN)"
 
 # --- running ------------------------------------------------------------------
 deps:

@@ -130,7 +130,7 @@ static uint64_t elf_find_phdr(const struct elf_info *ei, int has_pt_phdr, uint64
 
 int elf_parse(const uint8_t *hdr, size_t hdrlen, uint64_t file_size, struct elf_info *out)
 {
-	uint64_t pt_phdr = 0, lo = UINT64_MAX, hi = 0;
+	uint64_t pt_phdr = 0, lo = UINT64_MAX, hi = 0, align;
 	int has_pt_phdr = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -146,7 +146,12 @@ int elf_parse(const uint8_t *hdr, size_t hdrlen, uint64_t file_size, struct elf_
 		struct elf_segment s;
 
 		if (type == PT_INTERP) {
-			out->has_interp = 1;
+			/* The first one counts, as on Linux; its bytes are checked by the loader. */
+			if (!out->has_interp) {
+				out->has_interp = 1;
+				out->interp_off = elf_le64(ph + 8);
+				out->interp_len = elf_le64(ph + 32);
+			}
 			continue;
 		}
 		if (type == PT_PHDR) {
@@ -165,6 +170,10 @@ int elf_parse(const uint8_t *hdr, size_t hdrlen, uint64_t file_size, struct elf_
 		s.memsz = elf_le64(ph + 40);
 		if (elf_check_load(&s, out->type, file_size))
 			return -ENOEXEC;
+		/* Where a relocatable image may go: its largest power-of-two p_align. */
+		align = elf_le64(ph + 48);
+		if (align > out->align && !(align & (align - 1)) && align <= ELF_DYN_SPAN)
+			out->align = align;
 		if (s.vaddr < lo)
 			lo = s.vaddr;
 		if (s.vaddr + s.memsz > hi)
@@ -174,6 +183,8 @@ int elf_parse(const uint8_t *hdr, size_t hdrlen, uint64_t file_size, struct elf_
 	if (out->nload == 0)
 		return -ENOEXEC;
 
+	if (out->align < ELF_PAGE)
+		out->align = ELF_PAGE;
 	/* elf_check_load left a page of headroom: rounding hi up cannot wrap. */
 	out->lo = lo & ~(ELF_PAGE - 1);
 	out->hi = (hi + ELF_PAGE - 1) & ~(ELF_PAGE - 1);

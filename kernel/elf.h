@@ -34,7 +34,9 @@ struct elf_info {
 	uint64_t phdr_vaddr;
 	int nload;
 	struct elf_segment load[ELF_MAX_LOAD];	/* PT_LOAD in file order */
-	int has_interp;		/* a PT_INTERP exists (dynamic binary: the caller refuses it) */
+	int has_interp;		/* a PT_INTERP exists: a dynamically linked program */
+	uint64_t interp_off, interp_len;	/* the first PT_INTERP's bytes in the file, unchecked */
+	uint64_t align;		/* the largest power-of-two p_align of a PT_LOAD, at least a page */
 	/* Page-aligned span: lo = min vaddr rounded down, hi = max vaddr+memsz rounded up. */
 	uint64_t lo, hi;
 };

@@ -23,6 +23,7 @@
 #define EDEADLK		35
 #define ENOLCK		37
 #define EOVERFLOW	75
+#define ELIBBAD		80	/* a corrupted interpreter (PT_INTERP) */
 #define EIDRM		43
 #define ENODATA		61
 #define EEXIST		17

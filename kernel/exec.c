@@ -1,13 +1,14 @@
 /*
- * exec.c - load a static ELF program into a fresh address space.
+ * exec.c - replace a process's program: execve(2) and init's first exec.
  *
- * Nothing is copied from the file: text is mapped from the file's page
- * cache (shared, read-only), the data segment maps the same pages COW, and
- * bss, heap and stack are demand-zero VMAs.  Only the stack's top pages
- * (arguments, environment, auxv) are written now, through mm_copy_in: exec
- * never touches a page table itself.  The old address space
- * is dropped only once the new one is complete, so a failed exec returns
- * an error to a program that is still intact.
+ * The new image is built complete in a fresh address space that runs
+ * nowhere: the program and its interpreter mapped from the page cache
+ * (exec_elf.c), heap, stack and signal page as demand-zero VMAs, and only
+ * the stack's top pages (arguments, environment, auxv) written now
+ * (exec_args.c), through the new mm's own frames: exec never touches a
+ * page table itself.  The old address space is dropped only once the new
+ * one is complete, so a failed exec returns an error to a program that is
+ * still intact.
  */
 #include "kernel.h"
 #include "proc.h"
@@ -15,267 +16,88 @@
 #include "exec.h"
 #include "elf.h"
 #include "script.h"
+#include "exec_args.h"
+#include "exec_elf.h"
 #include "../fs/fdtable.h"
-#include "../fs/namei.h"
 #include "../fs/inode.h"
-#include "../vm/pager.h"
 #include "../vm/phys.h"
 #include "../vm/pmm.h"
-#include "../vm/shmem.h"
-#include "../vm/zero.h"
 #include "../vm/kmalloc.h"
-#include "random.h"
 #include "../vm/mm.h"
 #include "../vm/uaccess.h"
 #include "../vm/tlb.h"
-
-#define MAX_ARGS	500		/* argv + envp strings: one page of pointers */
-#define MAX_ARG_BYTES	(128 * 1024)
-
-#define AT_NULL		0
-#define AT_PHDR		3
-#define AT_PHENT	4
-#define AT_PHNUM	5
-#define AT_PAGESZ	6
-#define AT_BASE		7
-#define AT_FLAGS	8
-#define AT_ENTRY	9
-#define AT_UID		11
-#define AT_EUID		12
-#define AT_GID		13
-#define AT_EGID		14
-#define AT_HWCAP	16
-#define AT_CLKTCK	17
-#define AT_SECURE	23
-#define AT_RANDOM	25
-#define AT_EXECFN	31
 
 /* HWCAP: one bit per single-letter extension: I, M, A, F, D, C. */
 #define HWCAP_IMAFDC	((1 << ('i' - 'a')) | (1 << ('m' - 'a')) | (1 << ('a' - 'a')) | \
 			 (1 << ('f' - 'a')) | (1 << ('d' - 'a')) | (1 << ('c' - 'a')))
 
 /*
- * Where argv/envp strings come from: the kernel (init) or the old program,
- * from string @skip on, after @npre strings of the kernel's own (a #!
- * script's interpreter, its argument and the script's name).
+ * build_stack - the initial stack of the new image @mm (exec_args_build):
+ * the strings and the auxiliary vector, in Linux 6.1's order, for @prog
+ * and its interpreter @interp (AT_BASE 0 without one).  Sets *@out_sp.
+ * 0 or -errno.
  */
-#define SCRIPT_DEPTH	5	/* scripts whose interpreter is a script, in a row: Linux's limit */
-struct argsrc {
-	char *const *kv;
-	unsigned long uv;
-	const char *pre[3 * SCRIPT_DEPTH + 3];
-	int npre, skip;
-	int done;		/* the source's strings are all used up (a script run with argc 0) */
-};
-
-/* arg_get - string @i of @a into @buf: its length, -1 at the end, or -errno. */
-static long arg_get(const struct argsrc *a, int i, char *buf, size_t size)
+static int build_stack(struct mm *mm, const char *path, struct exec_strings *argv,
+		       struct exec_strings *envp, const struct exec_image *prog,
+		       const struct exec_image *interp, unsigned long *out_sp)
 {
-	if (i < a->npre) {
-		strlcpy(buf, a->pre[i], size);
-		return (long)strlen(buf);
-	}
-	i = i - a->npre + a->skip;
-	if (a->done)
-		return -1;
-	if (a->kv) {
-		if (!a->kv[i])
-			return -1;
-		strlcpy(buf, a->kv[i], size);
-		return (long)strlen(buf);
-	}
-	if (!a->uv)
-		return -1;
-	uint64_t ptr;
-	if (uaccess_get_u64(a->uv + 8UL * i, &ptr))
-		return -EFAULT;
-	if (!ptr)
-		return -1;
-	return uaccess_strncpy_from_user(buf, ptr, size);
-}
-
-/*
- * push_strings - copy every string of @a below *sp into the new image;
- * record their addresses at addrs[*count] on.  0 or -errno.
- */
-static int push_strings(struct mm *mm, const struct argsrc *a, unsigned long *sp,
-			unsigned long *addrs, int *count, size_t *bytes)
-{
-	char buf[PAGE_SIZE / 2];
-
-	for (int i = 0;; i++) {
-		long len = arg_get(a, i, buf, sizeof(buf));
-		if (len == -1)
-			return 0;
-		if (len < 0)
-			return (int)len;
-		if (*count >= MAX_ARGS || (*bytes += (size_t)len + 1) > MAX_ARG_BYTES)
-			return -E2BIG;
-		*sp -= (unsigned long)len + 1;
-		if (mm_copy_in(mm, *sp, buf, (size_t)len + 1))
-			return -ENOMEM;
-		addrs[(*count)++] = *sp;
-	}
-}
-
-/* load_segments - one or two VMAs per PT_LOAD: file-backed, then demand-zero bss. */
-static int load_segments(struct mm *mm, struct inode *ip, const struct elf_info *ei,
-			 unsigned long bias)
-{
-	for (int i = 0; i < ei->nload; i++) {
-		const struct elf_segment *s = &ei->load[i];
-		unsigned prot = ((s->flags & PF_R) ? PROT_READ : 0) |
-				((s->flags & PF_W) ? PROT_WRITE : 0) |
-				((s->flags & PF_X) ? PROT_EXEC : 0);
-		unsigned long start = ALIGN_DOWN(s->vaddr + bias, PAGE_SIZE);
-		unsigned long fend = s->vaddr + bias + s->filesz;
-		unsigned long mend = ALIGN_UP(s->vaddr + bias + s->memsz, PAGE_SIZE);
-		unsigned long fpage_end = ALIGN_UP(fend, PAGE_SIZE);
-		int r;
-
-		if (s->filesz) {
-			r = mm_map(mm, &(struct vma){ .start = start, .end = fpage_end, .prot = prot,
-						      .kind = VMA_FILE, .flags = VMA_MAY_RWX,
-						      .mem = ip->mem, .pager = &inode_pager,
-						      .object = ip,
-						      .file_off = ALIGN_DOWN(s->offset, PAGE_SIZE),
-						      .file_end = fend });
-			if (r)
-				return r;
-		} else {
-			fpage_end = start;
-		}
-		if (mend > fpage_end) {
-			r = mm_map(mm, &(struct vma){ .start = fpage_end, .end = mend, .prot = prot,
-						      .kind = VMA_ANON, .flags = VMA_MAY_RWX });
-			if (r)
-				return r;
-		}
-	}
-	return 0;
-}
-
-/*
- * build_stack - the initial stack of the new image @mm: strings, 16 random
- * bytes, then (from sp up) argc, argv[], NULL, envp[], NULL, auxv pairs.
- * The vector is put together here and copied in with one mm_copy_in.
- * Sets *@out_sp.  0 or -errno.
- */
-static int build_stack(struct mm *mm, const char *path, const struct argsrc *argv,
-		       const struct argsrc *envp, const struct elf_info *ei, unsigned long bias,
-		       unsigned long *out_sp)
-{
-	/* argc, argv[], NULL, envp[], NULL: the strings' addresses go straight into place */
-	unsigned long *vec = kmalloc((MAX_ARGS + 3) * sizeof(unsigned long));
-	unsigned long sp = mm->stack_top, execfn, rnd;
-	int argc = 0, total = 0, r;
-	size_t bytes = 0, nvec;
-	uint8_t rb[16];
-
-	if (!vec)
-		return -ENOMEM;
-	sp -= strlen(path) + 1;
-	if ((r = mm_copy_in(mm, sp, path, strlen(path) + 1)))
-		goto out;
-	execfn = sp;
-	if ((r = push_strings(mm, argv, &sp, vec + 1, &total, &bytes)))
-		goto out;
-	argc = total;
-	if ((r = push_strings(mm, envp, &sp, vec + 2, &total, &bytes)))
-		goto out;
-	random_bytes(rb, sizeof(rb));
-	sp = (sp - sizeof(rb)) & ~15UL;
-	rnd = sp;
-	if ((r = mm_copy_in(mm, sp, rb, sizeof(rb))))
-		goto out;
-
+	const struct elf_info *ei = &prog->ei;
 	unsigned long aux[] = {
-		AT_PHDR, ei->phdr_vaddr ? ei->phdr_vaddr + bias : 0,
-		AT_PHENT, ei->phentsize, AT_PHNUM, ei->phnum, AT_PAGESZ, PAGE_SIZE,
-		AT_BASE, 0, AT_FLAGS, 0, AT_ENTRY, ei->entry + bias,
-		AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0,
-		AT_HWCAP, HWCAP_IMAFDC, AT_CLKTCK, 100, AT_SECURE, 0,
-		AT_RANDOM, rnd, AT_EXECFN, execfn, AT_NULL, 0,
+		/* AT_SYSINFO_EHDR (the vDSO) goes here, first, as Linux's ARCH_DLINFO puts it */
+		AT_HWCAP, HWCAP_IMAFDC, AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100,
+		AT_PHDR, ei->phdr_vaddr ? ei->phdr_vaddr + prog->bias : 0,
+		AT_PHENT, ei->phentsize, AT_PHNUM, ei->phnum,
+		AT_BASE, interp->ip ? interp->bias : 0,	/* ld.so's load address */
+		AT_FLAGS, 0, AT_ENTRY, ei->entry + prog->bias,
+		AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0, AT_SECURE, 0,
+		AT_RANDOM, 0, AT_EXECFN, 0, AT_NULL, 0,
 	};
-	vec[0] = (unsigned long)argc;
-	vec[1 + argc] = 0;	/* argv's NULL */
-	vec[2 + total] = 0;	/* envp's NULL */
-	nvec = (size_t)total + 3;
-	sp = (sp - (nvec + ARRAY_SIZE(aux)) * 8) & ~15UL;
-	if ((r = mm_copy_in(mm, sp, vec, nvec * 8)))
-		goto out;
-	r = mm_copy_in(mm, sp + nvec * 8, aux, sizeof(aux));
-	*out_sp = sp;
-out:
-	kfree(vec);
-	return r;
+
+	return exec_args_build(mm, argv, envp, path, aux, ARRAY_SIZE(aux), out_sp);
 }
 
 /*
  * open_program - find @path and read its header: the inode (a reference)
- * in *@ipp, and either the parsed ELF header in @ei with the load bias of a
- * static-pie program in *@bias, or a #! line (return 1, interpreter and
- * argument in @interp, @arg).  0, 1, or -ENOENT, -EACCES, -ENOEXEC...
+ * in img->ip and either the parsed ELF header in img->ei, or a #! line
+ * (return 1, interpreter and argument in @interp, @arg).  0, 1, or
+ * -ENOENT, -EACCES, -ENOEXEC...
  */
-static int open_program(const char *path, struct inode **ipp, struct elf_info *ei,
-			unsigned long *bias, char *interp, char *arg, char *abs)
+static int open_program(const char *path, struct exec_image *img, char *interp, char *arg,
+			char *abs)
 {
-	struct nameidata nd;
-	struct inode *ip;
-	uint8_t *hdr;
-	long r = namei(AT_FDCWD, path, LOOKUP_FOLLOW | LOOKUP_PARENT, &nd);
+	phys_addr_t f;
+	size_t hl;
+	uint64_t size;
+	const uint8_t *hdr;
+	int r = exec_lookup(path, &img->ip, abs);
 
 	if (r)
-		return (int)r;
-	if (!nd.inode) {
-		r = nd.proc ? -EACCES : -ENOENT;	/* /proc's files are never programs */
-		nd_release(&nd);
-		return (int)r;
-	}
-	ip = inode_get(nd.inode);
-	if (nd_path(&nd, abs, PAGE_SIZE) < 0)
-		strlcpy(abs, path, PAGE_SIZE);
-	nd_release(&nd);
-	if (!S_ISREG(ip->mode) || !(ip->mode & 0111)) {
-		inode_put(ip);
-		return -EACCES;
-	}
-	/* The header is read in place, from the page cache: the frame is ours while we hold it. */
-	int err;
-	uint64_t size = shmem_size(ip->mem);
-	phys_addr_t f = shmem_page(ip->mem, 0, 0, &err);
-	size_t hl = (size_t)MIN(size, (uint64_t)PAGE_SIZE);
-	hdr = f ? phys_to_virt(f) : phys_to_virt(zero_frame);
+		return r;
+	hdr = exec_header(img->ip, &f, &hl, &size);
 	r = script_line((const char *)hdr, hl, interp, arg);
 	if (!r)
-		r = elf_parse(hdr, hl, size, ei) ? -ENOEXEC : 0;
+		r = elf_parse(hdr, hl, size, &img->ei) ? -ENOEXEC : 0;
 	if (f)
 		pmm_put(f);
-	if (!r && ei->has_interp)
-		r = -ENOEXEC;	/* dynamically linked: no loader here */
 	if (r < 0) {
-		inode_put(ip);
-		return (int)r;
+		inode_put(img->ip);
+		img->ip = 0;
 	}
-	if (!r)
-		*bias = ei->type == 3 ? USER_ET_DYN_BASE - ei->lo : 0;
-	*ipp = ip;
-	return (int)r;
+	return r;
 }
 
 /*
- * map_program - the new image's areas: the segments of @ip, the heap's
- * start, the stack and the signal page.  Nothing is mapped yet but VMAs.
- * 0 or -ENOMEM.
+ * map_program - the new image's areas: the program and its interpreter
+ * (exec_elf_map), the stack and the signal page.  Nothing is mapped yet
+ * but VMAs.  The entry point in *@entry.  0 or -ENOMEM.
  */
-static int map_program(struct mm *mm, struct inode *ip, const struct elf_info *ei,
-		       unsigned long bias)
+static int map_program(struct mm *mm, struct exec_image *prog, struct exec_image *interp,
+		       unsigned long *entry)
 {
 	int r;
 
-	if ((r = load_segments(mm, ip, ei, bias)))
+	if ((r = exec_elf_map(mm, prog, interp, entry)))
 		return r;
-	mm->brk_start = mm->brk = ALIGN_UP(ei->hi + bias, PAGE_SIZE);
 	if ((r = mm_map(mm, &(struct vma){ .start = mm->stack_top - USER_STACK_SIZE,
 					   .end = mm->stack_top, .prot = PROT_READ | PROT_WRITE,
 					   .kind = VMA_ANON, .flags = VMA_STACK | VMA_MAY_RWX })))
@@ -316,58 +138,24 @@ static int exec_leave_old(struct proc *p)
 }
 
 /*
- * do_exec - the common path of execve and init: open the program, build
- * its address space (map_program, build_stack), and only then, past the
- * point of no return, drop the old one.  On success the process runs the
- * new program from its entry point on return to user mode.
- */
-/*
- * script_argv - @a runs script @path through @interp (@arg optional): the
- * new argument list is interp, [arg,] path, then the old list without its
- * first string, as Linux builds it.
- */
-static void script_argv(struct argsrc *a, const char *interp, const char *arg, const char *path)
-{
-	const char *rest[ARRAY_SIZE(a->pre)];
-	int nrest = 0, n = 0;
-
-	if (a->npre > 0) {
-		for (int i = 1; i < a->npre; i++)
-			rest[nrest++] = a->pre[i];
-	} else {
-		char c[2];
-		if (arg_get(a, 0, c, sizeof(c)) == -1)
-			a->done = 1;	/* no argv[0] to drop: the script's args are none */
-		a->skip++;
-	}
-	a->pre[n++] = interp;
-	if (*arg)
-		a->pre[n++] = arg;
-	a->pre[n++] = path;
-	for (int i = 0; i < nrest; i++)
-		a->pre[n++] = rest[i];
-	a->npre = n;
-}
-
-/*
  * open_image - open the program @path names, following #! lines: each
- * script's interpreter is opened in turn (at most SCRIPT_DEPTH of them) and
- * @argv rewritten as Linux does.  The ELF's inode in *@ipp, its header in
- * @ei, its absolute name in @abs; the interpreters' names live in @names
+ * script's interpreter is opened in turn (at most EXEC_SCRIPT_DEPTH of them) and
+ * @argv rewritten as Linux does.  The ELF's inode and header in @img,
+ * its absolute name in @abs; the interpreters' names live in @names
  * (a page made at the first script, in *@names_pg), which @argv points
  * into.  0 or -errno (ELOOP: too many scripts).
  */
-static int open_image(const char *path, struct argsrc *argv, struct inode **ipp,
-		      struct elf_info *ei, unsigned long *bias, char *abs, phys_addr_t *names_pg)
+static int open_image(const char *path, struct exec_strings *argv, struct exec_image *img,
+		      char *abs, phys_addr_t *names_pg)
 {
 	char line[2][NAME_MAX + 1], *names = line[0];
 	const char *name = path;
 	int r, depth = 0;
 
-	while ((r = open_program(name, ipp, ei, bias, names, names + NAME_MAX + 1, abs)) == 1) {
-		inode_put(*ipp);
-		*ipp = 0;
-		if (++depth > SCRIPT_DEPTH)
+	while ((r = open_program(name, img, names, names + NAME_MAX + 1, abs)) == 1) {
+		inode_put(img->ip);
+		img->ip = 0;
+		if (++depth > EXEC_SCRIPT_DEPTH)
 			return -ELOOP;
 		if (!*names_pg) {
 			/* The first script: its names move to a page the argument list can point into. */
@@ -377,19 +165,24 @@ static int open_image(const char *path, struct argsrc *argv, struct inode **ipp,
 			memcpy(names, line, sizeof(line));
 		}
 		/* The script's name stays where the argument list points: the caller's, or a level's. */
-		script_argv(argv, names, names + NAME_MAX + 1, name);
+		exec_args_script(argv, names, names + NAME_MAX + 1, name);
 		name = names;
 		names += 2 * (NAME_MAX + 1);
 	}
 	return r;
 }
 
-static int do_exec(struct proc *p, const char *path, struct argsrc *argv,
-		   const struct argsrc *envp)
+/*
+ * do_exec - the common path of execve and init: open the program, build
+ * its address space (map_program, build_stack), and only then, past the
+ * point of no return, drop the old one.  On success the process runs the
+ * new program from its entry point on return to user mode.
+ */
+static int do_exec(struct proc *p, const char *path, struct exec_strings *argv,
+		   struct exec_strings *envp)
 {
-	struct inode *ip = 0;
-	struct elf_info ei;
-	unsigned long bias = 0, sp;
+	struct exec_image prog = { 0 }, interp = { 0 };
+	unsigned long sp, entry;
 	struct mm *mm = 0;
 	int r;
 	phys_addr_t pg = pmm_alloc(), pg2 = 0;
@@ -397,15 +190,17 @@ static int do_exec(struct proc *p, const char *path, struct argsrc *argv,
 	if (!pg)
 		return -ENOMEM;
 	char *abs = phys_to_virt(pg);		/* the program's absolute name, for /proc/PID/exe */
-	if ((r = open_image(path, argv, &ip, &ei, &bias, abs, &pg2)))
+	if ((r = open_image(path, argv, &prog, abs, &pg2)) ||
+	    (prog.ei.has_interp && (r = exec_elf_interp(&prog, &interp))) ||
+	    (r = exec_args_measure(argv, envp, path)))
 		goto fail;
 	mm = mm_create();
 	r = -ENOMEM;
 	if (!mm)
 		goto fail;
-	if ((r = map_program(mm, ip, &ei, bias)))
+	if ((r = map_program(mm, &prog, &interp, &entry)))
 		goto fail;
-	if ((r = build_stack(mm, path, argv, envp, &ei, bias, &sp)))
+	if ((r = build_stack(mm, path, argv, envp, &prog, &interp, &sp)))
 		goto fail;
 
 	if (p == current() && (r = exec_leave_old(p)))
@@ -442,21 +237,19 @@ static int do_exec(struct proc *p, const char *path, struct argsrc *argv,
 	spin_unlock(&sched_lock);
 	proc_set_name(p, path);
 	strlcpy(p->group->exe, abs, sizeof(p->group->exe));
-	inode_put(ip);
-	pmm_put(pg);
-	if (pg2)
-		pmm_put(pg2);
 	memset(&p->fp, 0, sizeof(p->fp));
 	memset(p->tf, 0, sizeof(*p->tf));
-	p->tf->epc = ei.entry + bias;
+	p->tf->epc = entry;
 	p->tf->sp = sp;
 	p->tf->sstatus = arch_user_status_new();
-	return 0;
+	mm = 0;		/* the process's now */
 fail:
 	if (mm)
 		mm_put(mm);
-	if (ip)
-		inode_put(ip);
+	if (prog.ip)
+		inode_put(prog.ip);	/* the VMAs hold the files they map */
+	if (interp.ip)
+		inode_put(interp.ip);
 	pmm_put(pg);
 	if (pg2)
 		pmm_put(pg2);
@@ -466,14 +259,14 @@ fail:
 int exec_kernel(struct proc *p, const char *path, char *const argv[])
 {
 	static char *const envp[] = { "HOME=/", "PATH=/bin", "TERM=vt100", 0 };
-	struct argsrc a = { .kv = argv }, e = { .kv = envp };
+	struct exec_strings a = { .kv = argv }, e = { .kv = envp };
 
 	return do_exec(p, path, &a, &e);
 }
 
 long exec_user(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 {
-	struct argsrc a = { .uv = uargv }, e = { .uv = uenvp };
+	struct exec_strings a = { .uv = uargv }, e = { .uv = uenvp };
 	phys_addr_t pg = pmm_alloc();
 	long r;
 

@@ -507,11 +507,24 @@ static void test_hand_good(void **state)
 	assert_int_equal(hb_parse(&h, &ei), 0);
 	assert_int_equal(ei.phdr_vaddr, 0x10040);
 
-	/* PT_INTERP is reported, not refused (exec refuses it). */
+	/* PT_INTERP is reported with where its name lies (exec reads and checks the name). */
 	hb_default(&h);
 	h.ph[2].type = 3;
+	h.ph[2].offset = 0x120;
+	h.ph[2].filesz = 33;
 	assert_int_equal(hb_parse(&h, &ei), 0);
 	assert_int_equal(ei.has_interp, 1);
+	assert_int_equal(ei.interp_off, 0x120);
+	assert_int_equal(ei.interp_len, 33);
+	assert_int_equal(ei.align, 0x1000);
+	/* Only the first PT_INTERP counts, as on Linux. */
+	h.nph = 4;
+	h.ph[3].type = 3;
+	h.ph[3].offset = 0x200;
+	h.ph[3].filesz = 5;
+	assert_int_equal(hb_parse(&h, &ei), 0);
+	assert_int_equal(ei.interp_off, 0x120);
+	assert_int_equal(ei.interp_len, 33);
 
 	/* A zero-sized PT_LOAD, and the very end of the user half. */
 	hb_default(&h);
