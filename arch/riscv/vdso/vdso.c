@@ -1,0 +1,123 @@
+/*
+ * vdso.c - the vDSO's functions: user-mode code the kernel maps into every
+ * process (vm/vdso.c), found by glibc and Go through AT_SYSINFO_EHDR and
+ * the symbol version LINUX_4.15 (vdso.map).  Position independent, no data
+ * of its own, no libc: it reads the data page (../vdso_data.h) the linker
+ * script places one page below the text, and the time CSR, which the kernel
+ * lets user mode read (scounteren.TM).  Whatever it cannot answer from the
+ * page goes to the system call, so every error (EINVAL, EFAULT) is the
+ * kernel's.
+ */
+#include <stddef.h>
+#include "../vdso_data.h"
+
+#define NSEC_PER_SEC 1000000000ULL
+
+/* vdso_vvar - the data page (vdso.lds: one page below the image). */
+extern const struct vdso_data vdso_vvar __attribute__((visibility("hidden")));
+
+/* The user's structures on riscv64 (LP64). */
+struct vdso_timespec { int64_t tv_sec, tv_nsec; };
+struct vdso_timeval { int64_t tv_sec, tv_usec; };
+struct vdso_timezone { int32_t tz_minuteswest, tz_dsttime; };
+
+int __vdso_clock_gettime(int clk, struct vdso_timespec *ts);
+int __vdso_gettimeofday(struct vdso_timeval *tv, struct vdso_timezone *tz);
+int __vdso_clock_getres(int clk, struct vdso_timespec *res);
+int __vdso_getcpu(unsigned *cpu, unsigned *node, void *unused);
+int __vdso_flush_icache(void *start, void *end, unsigned long flags);
+
+/* ecall3 - system call @nr with three arguments; the kernel's return value (-errno on failure). */
+static inline long ecall3(long nr, long a, long b, long c)
+{
+	register long a0 __asm__("a0") = a;
+	register long a1 __asm__("a1") = b;
+	register long a2 __asm__("a2") = c;
+	register long a7 __asm__("a7") = nr;
+
+	__asm__ volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a7) : "memory");
+	return a0;
+}
+
+/* is_fast - whether clock @clk is answered from the data page. */
+static inline int is_fast(int clk)
+{
+	return (unsigned)clk < VDSO_NCLOCKS && ((VDSO_FAST_CLOCKS >> clk) & 1);
+}
+
+/*
+ * clock_ns - clock @clk (a fast one) in ns: a consistent snapshot of the
+ * page (retry while the kernel writes, see vdso_data.h), then the same
+ * arithmetic as kernel/time.c.
+ */
+static inline uint64_t clock_ns(int clk)
+{
+	const volatile struct vdso_data *vd = &vdso_vvar;
+	uint64_t t, base, mult, off;
+	uint32_t seq;
+
+	do {
+		while ((seq = vd->seq) & 1)
+			;
+		__asm__ volatile("fence r, r" ::: "memory");
+		__asm__ volatile("rdtime %0" : "=r"(t));
+		base = vd->cycle_base;
+		mult = vd->mult;
+		off = vd->offset_ns[clk];
+		__asm__ volatile("fence r, r" ::: "memory");
+	} while (vd->seq != seq);
+	return (uint64_t)(((unsigned __int128)(t - base) * mult) >> VDSO_SHIFT) + off;
+}
+
+/* __vdso_clock_gettime - clock_gettime(2); no trap for the fast clocks with a non-NULL @ts. */
+int __vdso_clock_gettime(int clk, struct vdso_timespec *ts)
+{
+	uint64_t ns;
+
+	if (!is_fast(clk) || !ts)
+		return (int)ecall3(113, clk, (long)ts, 0);
+	ns = clock_ns(clk);
+	ts->tv_sec = (int64_t)(ns / NSEC_PER_SEC);
+	ts->tv_nsec = (int64_t)(ns % NSEC_PER_SEC);
+	return 0;
+}
+
+/* __vdso_gettimeofday - gettimeofday(2): REALTIME in us; @tz gets what settimeofday set. */
+int __vdso_gettimeofday(struct vdso_timeval *tv, struct vdso_timezone *tz)
+{
+	if (tv) {
+		uint64_t ns = clock_ns(0);
+
+		tv->tv_sec = (int64_t)(ns / NSEC_PER_SEC);
+		tv->tv_usec = (int64_t)(ns % NSEC_PER_SEC / 1000);
+	}
+	if (tz) {
+		tz->tz_minuteswest = vdso_vvar.tz_minuteswest;
+		tz->tz_dsttime = vdso_vvar.tz_dsttime;
+	}
+	return 0;
+}
+
+/* __vdso_clock_getres - clock_getres(2): the page's resolution for the fast clocks; @res may be NULL. */
+int __vdso_clock_getres(int clk, struct vdso_timespec *res)
+{
+	if (!is_fast(clk))
+		return (int)ecall3(114, clk, (long)res, 0);
+	if (res) {
+		res->tv_sec = 0;
+		res->tv_nsec = vdso_vvar.res_ns;
+	}
+	return 0;
+}
+
+/* __vdso_getcpu - getcpu(2), a system call (as Linux's riscv vDSO). */
+int __vdso_getcpu(unsigned *cpu, unsigned *node, void *unused)
+{
+	return (int)ecall3(168, (long)cpu, (long)node, (long)unused);
+}
+
+/* __vdso_flush_icache - riscv_flush_icache(2), a system call. */
+int __vdso_flush_icache(void *start, void *end, unsigned long flags)
+{
+	return (int)ecall3(259, (long)start, (long)end, (long)flags);
+}
