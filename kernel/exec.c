@@ -28,6 +28,7 @@
 #include "../vm/mm.h"
 #include "../vm/uaccess.h"
 #include "../vm/tlb.h"
+#include "../vm/vdso.h"
 
 #define MAX_ARGS	500		/* argv + envp strings: one page of pointers */
 #define MAX_ARG_BYTES	(128 * 1024)
@@ -49,6 +50,7 @@
 #define AT_SECURE	23
 #define AT_RANDOM	25
 #define AT_EXECFN	31
+#define AT_SYSINFO_EHDR	33
 
 /* HWCAP: one bit per single-letter extension: I, M, A, F, D, C. */
 #define HWCAP_IMAFDC	((1 << ('i' - 'a')) | (1 << ('m' - 'a')) | (1 << ('a' - 'a')) | \
@@ -190,6 +192,7 @@ static int build_stack(struct mm *mm, const char *path, const struct argsrc *arg
 		goto out;
 
 	unsigned long aux[] = {
+		AT_SYSINFO_EHDR, USER_VDSO,
 		AT_PHDR, ei->phdr_vaddr ? ei->phdr_vaddr + bias : 0,
 		AT_PHENT, ei->phentsize, AT_PHNUM, ei->phnum, AT_PAGESZ, PAGE_SIZE,
 		AT_BASE, 0, AT_FLAGS, 0, AT_ENTRY, ei->entry + bias,
@@ -265,7 +268,7 @@ static int open_program(const char *path, struct inode **ipp, struct elf_info *e
 
 /*
  * map_program - the new image's areas: the segments of @ip, the heap's
- * start, the stack and the signal page.  Nothing is mapped yet but VMAs.
+ * start, the stack, [vvar] and [vdso].  Nothing is mapped yet but VMAs.
  * 0 or -ENOMEM.
  */
 static int map_program(struct mm *mm, struct inode *ip, const struct elf_info *ei,
@@ -280,9 +283,7 @@ static int map_program(struct mm *mm, struct inode *ip, const struct elf_info *e
 					   .end = mm->stack_top, .prot = PROT_READ | PROT_WRITE,
 					   .kind = VMA_ANON, .flags = VMA_STACK | VMA_MAY_RWX })))
 		return r;
-	return mm_map(mm, &(struct vma){ .start = USER_SIGPAGE, .end = USER_SIGPAGE + PAGE_SIZE,
-					 .prot = PROT_READ | PROT_EXEC, .kind = VMA_SIGPAGE,
-					 .flags = VMA_MAYREAD | VMA_MAYEXEC });
+	return vdso_map(mm);
 }
 
 /*

@@ -180,8 +180,9 @@ static long move_area(struct mm *mm, struct vma *v, unsigned long addr, unsigned
 /*
  * check_resize - may [addr, addr + old_len) of area @v change size or
  * place?  Linux's vma_to_resize: 0, -EINVAL (a second mapping of private
- * memory) or -EFAULT (the range leaves the area; the signal page, which
- * stays where signal delivery looks for it).
+ * memory) or -EFAULT (the range leaves the area; [vvar] and [vdso], which
+ * stay where signal delivery looks for them: Linux grows neither, but
+ * would move them).
  */
 static int check_resize(struct vma *v, unsigned long addr, unsigned long old_len)
 {
@@ -189,8 +190,8 @@ static int check_resize(struct vma *v, unsigned long addr, unsigned long old_len
 		return -EINVAL;
 	if (old_len > v->end - addr)
 		return -EFAULT;
-	if (v->kind == VMA_SIGPAGE)
-		return -EFAULT;		/* the trampoline stays where signal delivery looks */
+	if (v->kind == VMA_VVAR || v->kind == VMA_VDSO)
+		return -EFAULT;		/* the vDSO stays where signal delivery looks */
 	return 0;
 }
 
