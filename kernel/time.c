@@ -25,14 +25,40 @@ static struct vdso_data boot_data;
 static struct vdso_data *vd = &boot_data;
 static struct spinlock time_lock = SPINLOCK_INIT("time");	/* the writers */
 
+/*
+ * mult_for - the multiplier of vdso_data.h for @hz ticks per second:
+ * 1e9 / hz as whole ns and 64 bits of fraction, by long division in two
+ * 32-bit steps (no 128-bit division in the kernel): hz < 2^32, so each
+ * step's dividend fits 64 bits.
+ */
+static void mult_for(uint64_t hz, uint64_t *mult_ns, uint64_t *mult_frac)
+{
+	uint64_t r = NSEC_PER_SEC % hz, hi, lo;
+
+	*mult_ns = NSEC_PER_SEC / hz;
+	hi = (r << 32) / hz;
+	r = (r << 32) % hz;
+	lo = (r << 32) / hz;
+	*mult_frac = hi << 32 | lo;
+}
+
+/* ticks_ns - vdso_data.h's ticks_ns of the time CSR value @t. */
+static uint64_t ticks_ns(uint64_t t)
+{
+	return vdso_ticks_ns(t, vd->mult_ns, vd->mult_frac);
+}
+
 void time_init(uint64_t hz)
 {
-	if (hz)
+	if (hz && hz < (1ULL << 32))
 		timebase_hz = hz;
+	mult_for(timebase_hz, &vd->mult_ns, &vd->mult_frac);
 	vd->cycle_base = arch_read_time();
-	vd->mult = (NSEC_PER_SEC << VDSO_SHIFT) / timebase_hz;
 	vd->res_ns = 1;		/* what clock_getres says of every clock (sys_misc.c) */
-	vd->offset_ns[CLOCK_REALTIME] = vd->offset_ns[CLOCK_REALTIME_COARSE] = FALLBACK_EPOCH_NS;
+	for (int c = 0; c < VDSO_NCLOCKS; c++)
+		vd->offset_ns[c] = -ticks_ns(vd->cycle_base);	/* 0 at boot */
+	vd->offset_ns[CLOCK_REALTIME] += FALLBACK_EPOCH_NS;
+	vd->offset_ns[CLOCK_REALTIME_COARSE] += FALLBACK_EPOCH_NS;
 }
 
 void time_vdso_publish(struct vdso_data *page)
@@ -43,12 +69,12 @@ void time_vdso_publish(struct vdso_data *page)
 
 uint64_t time_ticks_to_ns(uint64_t t)
 {
-	return (uint64_t)(((unsigned __int128)t * vd->mult) >> VDSO_SHIFT);
+	return ticks_ns(t);
 }
 
 uint64_t time_now_ns(void)
 {
-	return time_ticks_to_ns(arch_read_time() - vd->cycle_base);
+	return ticks_ns(arch_read_time()) + vd->offset_ns[CLOCK_MONOTONIC];	/* never rewritten */
 }
 
 /*
@@ -85,15 +111,15 @@ static void write_end(void)
 
 uint64_t time_clock_ns(int clk)
 {
-	uint64_t off, now;
+	uint64_t off, t;
 	uint32_t seq;
 
 	do {
 		seq = read_begin();
+		t = arch_read_time();
 		off = __atomic_load_n(&vd->offset_ns[clk], __ATOMIC_RELAXED);
-		now = time_now_ns();
 	} while (read_retry(seq));
-	return off + now;
+	return ticks_ns(t) + off;
 }
 
 uint64_t time_realtime_ns(void)
@@ -104,13 +130,13 @@ uint64_t time_realtime_ns(void)
 int time_set_realtime(uint64_t epoch_ns)
 {
 	spin_lock(&time_lock);
-	uint64_t up = time_now_ns();
-	if (epoch_ns < up) {
+	uint64_t now = ticks_ns(arch_read_time());
+	if (epoch_ns < now + vd->offset_ns[CLOCK_MONOTONIC]) {
 		spin_unlock(&time_lock);
 		return -EINVAL;		/* before boot: Linux refuses it too */
 	}
 	write_begin();
-	vd->offset_ns[CLOCK_REALTIME] = vd->offset_ns[CLOCK_REALTIME_COARSE] = epoch_ns - up;
+	vd->offset_ns[CLOCK_REALTIME] = vd->offset_ns[CLOCK_REALTIME_COARSE] = epoch_ns - now;
 	write_end();
 	spin_unlock(&time_lock);
 	return 0;

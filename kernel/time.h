@@ -8,6 +8,7 @@
 #define HZ 100		/* scheduler ticks per second */
 
 #define CLOCK_REALTIME		0
+#define CLOCK_MONOTONIC		1
 #define CLOCK_REALTIME_COARSE	5
 
 /* The user's struct timespec on riscv64. */

@@ -4,21 +4,24 @@
  * text.  A format, like the PTE format: kernel/time.c is its only writer,
  * arch/riscv/vdso/vdso.c (user mode, no trap) and time.c itself read it.
  *
- * Time since boot, in ns, is ((time CSR - cycle_base) * mult) >> VDSO_SHIFT,
- * the product taken to 128 bits; a clock's value is that plus its
- * offset_ns[] (the epoch at boot for the REALTIME clocks, 0 for the rest).
- * The kernel computes its own clock_gettime the very same way, so a program
- * that mixes the vDSO and the system call never sees time go back.
+ * The clocks: with t the time CSR, ticks_ns(t) = t * (mult_ns + mult_frac /
+ * 2^64), that is (t * M) >> 64 for the 128-bit multiplier M = mult_ns:mult_frac,
+ * taken modulo 2^64 (t * mult_ns + the high half of t * mult_frac), and clock
+ * @clk reads ticks_ns(t) + offset_ns[clk].  The offsets fold in the boot
+ * instant (MONOTONIC's is -ticks_ns(cycle_base), so it starts at 0) and,
+ * for the REALTIME clocks, the epoch.  The kernel computes its own
+ * clock_gettime the very same way, so a program that mixes the vDSO and
+ * the system call never sees time go back.
  *
  * The sequence count (seqcount): the writer makes seq odd, stores, then
- * makes it even again, with fences between; a reader takes seq, waits while
- * it is odd, reads, and starts over if seq changed meanwhile.  So a reader
- * never sees half an update of settimeofday or clock_settime.
+ * makes it even again, with fences between; a reader takes seq, reads, and
+ * starts over unless seq, read again, equals what it took with bit 0
+ * cleared (which fails both if the writer was busy and if it came by).  So
+ * a reader never sees half an update of settimeofday or clock_settime.
  */
 #ifndef HOLSTEIN_VDSO_DATA_H
 #define HOLSTEIN_VDSO_DATA_H
 
-#define VDSO_SHIFT	32	/* fixed: mult = (1e9 << 32) / timebase fits 64 bits for any timebase >= 1 Hz */
 #define VDSO_NCLOCKS	8	/* clock ids 0..7 (REALTIME .. BOOTTIME) have an offset slot */
 
 /*
@@ -37,13 +40,20 @@
 #include <stdint.h>
 
 struct vdso_data {
+	uint64_t offset_ns[VDSO_NCLOCKS];	/* per clock id, added to ticks_ns(time CSR) */
+	uint64_t mult_ns;		/* whole ns per tick */
+	uint64_t mult_frac;		/* and the fraction, in units of 2^-64 ns */
 	uint32_t seq;			/* odd while the kernel writes */
 	uint32_t res_ns;		/* clock_getres of the fast clocks */
-	uint64_t cycle_base;		/* the time CSR at boot */
-	uint64_t mult;			/* ns per tick << VDSO_SHIFT */
-	uint64_t offset_ns[VDSO_NCLOCKS];	/* per clock id, added to ns since boot */
+	uint64_t cycle_base;		/* the time CSR at boot (MONOTONIC's 0) */
 	int32_t tz_minuteswest, tz_dsttime;	/* what gettimeofday's tz gets (settimeofday) */
 };
+
+/* vdso_ticks_ns - ticks_ns(@t) above, for the multiplier @mult_ns:@mult_frac. */
+static inline uint64_t vdso_ticks_ns(uint64_t t, uint64_t mult_ns, uint64_t mult_frac)
+{
+	return t * mult_ns + (uint64_t)(((unsigned __int128)t * mult_frac) >> 64);
+}
 #endif
 
 #endif

@@ -39,34 +39,62 @@ static inline long ecall3(long nr, long a, long b, long c)
 	return a0;
 }
 
+/*
+ * FAST_TOP - VDSO_FAST_CLOCKS bit-reversed into the top byte of a 32-bit
+ * word (clock 0 at bit 31): shifting it left by a clock id below 32 brings
+ * that clock's bit into the sign.
+ */
+#define FAST_BIT(i)	((VDSO_FAST_CLOCKS >> (i) & 1u) << (31 - (i)))
+#define FAST_TOP	(FAST_BIT(0) | FAST_BIT(1) | FAST_BIT(2) | FAST_BIT(3) | FAST_BIT(4) | \
+			 FAST_BIT(5) | FAST_BIT(6) | FAST_BIT(7))
+_Static_assert(VDSO_NCLOCKS == 8, "FAST_TOP covers clock ids 0..7");
+
 /* is_fast - whether clock @clk is answered from the data page. */
 static inline int is_fast(int clk)
 {
-	return (unsigned)clk < VDSO_NCLOCKS && ((VDSO_FAST_CLOCKS >> clk) & 1);
+	return (unsigned)clk < VDSO_NCLOCKS && (int32_t)(FAST_TOP << clk) < 0;
+}
+
+/*
+ * seq_begin/seq_end - the sequence count, with the fences that order the
+ * reads of the page between them (vdso_data.h).  In asm for the loads
+ * too: lw sign-extends, and the compare needs nothing more.
+ */
+static inline long seq_begin(void)
+{
+	long seq;
+
+	__asm__ volatile("lw %0, %1\n\tfence r, r" : "=r"(seq) : "m"(vdso_vvar.seq) : "memory");
+	return seq;
+}
+
+static inline long seq_end(void)
+{
+	long seq;
+
+	__asm__ volatile("fence r, r\n\tlw %0, %1" : "=r"(seq) : "m"(vdso_vvar.seq) : "memory");
+	return seq;
 }
 
 /*
  * clock_ns - clock @clk (a fast one) in ns: a consistent snapshot of the
- * page (retry while the kernel writes, see vdso_data.h), then the same
- * arithmetic as kernel/time.c.
+ * page (start over while the kernel writes), then the same arithmetic as
+ * kernel/time.c.
  */
 static inline uint64_t clock_ns(int clk)
 {
 	const volatile struct vdso_data *vd = &vdso_vvar;
-	uint64_t t, base, mult, off;
-	uint32_t seq;
+	uint64_t t, mult_ns, mult_frac, off;
+	long seq;
 
 	do {
-		while ((seq = vd->seq) & 1)
-			;
-		__asm__ volatile("fence r, r" ::: "memory");
+		seq = seq_begin();
 		__asm__ volatile("rdtime %0" : "=r"(t));
-		base = vd->cycle_base;
-		mult = vd->mult;
 		off = vd->offset_ns[clk];
-		__asm__ volatile("fence r, r" ::: "memory");
-	} while (vd->seq != seq);
-	return (uint64_t)(((unsigned __int128)(t - base) * mult) >> VDSO_SHIFT) + off;
+		mult_ns = vd->mult_ns;
+		mult_frac = vd->mult_frac;
+	} while (seq_end() != (seq & ~1L));
+	return vdso_ticks_ns(t, mult_ns, mult_frac) + off;
 }
 
 /* __vdso_clock_gettime - clock_gettime(2); no trap for the fast clocks with a non-NULL @ts. */
