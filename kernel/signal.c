@@ -329,7 +329,7 @@ static int setup_frame(struct trapframe *tf, int sig, int code, struct k_sigacti
 		return -EFAULT;
 	tf->sp = sp;
 	tf->epc = a->handler;
-	tf->ra = vdso_sigreturn();	/* as Linux: riscv has no sa_restorer */
+	tf->ra = vdso_sigreturn(p->mm);	/* as Linux: riscv has no sa_restorer */
 	tf->a0 = (unsigned long)sig;
 	tf->a1 = sp + offsetof(struct rt_sigframe, info);
 	tf->a2 = sp + offsetof(struct rt_sigframe, uc);

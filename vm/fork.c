@@ -193,6 +193,7 @@ struct mm *mm_fork(struct mm *parent)
 	child->brk_start = parent->brk_start;
 	child->brk = parent->brk;
 	child->stack_top = parent->stack_top;
+	child->vdso_base = parent->vdso_base;
 	tail = &child->vmas;
 	for (struct vma *v = parent->vmas; v; v = v->next) {
 		struct vma *n = vma_dup(v);

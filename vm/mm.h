@@ -101,6 +101,12 @@ struct mm {
 	struct vma *vmas;
 	unsigned long brk_start, brk;
 	unsigned long stack_top;
+	/*
+	 * Where [vdso] begins (vdso.h), for signal delivery: set by exec,
+	 * inherited by fork, moved by mremap; munmap leaves it (a handler
+	 * then returns into nothing, as on Linux).
+	 */
+	unsigned long vdso_base;
 	struct mm *all_next, *all_prev;	/* every mm, for mm_zap_object (mm_list_lock) */
 };
 

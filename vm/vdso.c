@@ -50,6 +50,7 @@ int vdso_map(struct mm *mm)
 
 	if (r)
 		return r;
+	mm->vdso_base = USER_VDSO;
 	return mm_map(mm, &(struct vma){ .start = USER_VDSO,
 					 .end = USER_VDSO + vdso_text_pages * PAGE_SIZE,
 					 .prot = PROT_READ | PROT_EXEC, .kind = VMA_VDSO,
@@ -75,7 +76,7 @@ int vdso_is_frame(phys_addr_t pa)
 	return 0;
 }
 
-unsigned long vdso_sigreturn(void)
+unsigned long vdso_sigreturn(const struct mm *mm)
 {
-	return USER_VDSO + vdso_rt_sigreturn_offset;
+	return __atomic_load_n(&mm->vdso_base, __ATOMIC_RELAXED) + vdso_rt_sigreturn_offset;
 }

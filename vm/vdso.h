@@ -5,7 +5,9 @@
  * at USER_VVAR, [vdso] read+exec at USER_VDSO (arch/riscv/vdso_data.h).
  * The frames are shared by every process and hold one reference of their
  * own, so they are never freed and never copied: no area of them may ever
- * be written (no VMA_MAYWRITE), a store is SIGSEGV.
+ * be written (no VMA_MAYWRITE), a store is SIGSEGV.  munmap removes them;
+ * mremap moves them (not grows), and a moved [vdso] takes mm->vdso_base
+ * along.
  */
 #ifndef HOLSTEIN_VDSO_H
 #define HOLSTEIN_VDSO_H
@@ -30,7 +32,7 @@ int vdso_map(struct mm *mm);
 phys_addr_t vdso_frame(const struct vma *v, unsigned long va);
 /* vdso_is_frame - whether @pa is one of the vDSO's frames (never private to a process). */
 int vdso_is_frame(phys_addr_t pa);
-/* vdso_sigreturn - where a signal handler returns: __vdso_rt_sigreturn in every process. */
-unsigned long vdso_sigreturn(void);
+/* vdso_sigreturn - where a signal handler of @mm returns: its vDSO's __vdso_rt_sigreturn. */
+unsigned long vdso_sigreturn(const struct mm *mm);
 
 #endif

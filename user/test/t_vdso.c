@@ -299,6 +299,47 @@ static void on_usr1(int sig)
 }
 
 /*
+ * moved_child - in a child: move [vvar] and [vdso] together to a free range (as CRIU
+ * does); the clock read through the moved image, and a signal handler returning through
+ * the moved __vdso_rt_sigreturn; growing either is EFAULT.  Exits 0, or the failed step.
+ */
+static void moved_child(unsigned long vvar_at, unsigned long vdso_at, unsigned long vdso_end)
+{
+	size_t len = vdso_end - vdso_at;
+	char *to = mmap(NULL, 4096 + len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	long off = (long)((uintptr_t)vdso_sym("__vdso_clock_gettime", "LINUX_4.15") - vdso_at);
+	struct timespec t;
+	gettime_fn moved;
+
+	if (to == MAP_FAILED)
+		_exit(2);
+	if (mremap((void *)vdso_at, len, len + 4096, 0) != MAP_FAILED || errno != EFAULT)
+		_exit(3);
+	if (mremap((void *)vvar_at, 4096, 4096, MREMAP_MAYMOVE | MREMAP_FIXED, to) != to ||
+	    mremap((void *)vdso_at, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to + 4096) != to + 4096)
+		_exit(4);
+	moved = (gettime_fn)(uintptr_t)(to + 4096 + off);
+	if (moved(CLOCK_MONOTONIC, &t) != 0 || ts_ns(&t) > sys_ns(CLOCK_MONOTONIC))
+		_exit(5);
+	handler_ra = NULL;
+	signal(SIGUSR1, on_usr1);
+	raise(SIGUSR1);
+	ehdr_addr = (uintptr_t)to + 4096;
+	_exit(handler_ra == vdso_sym("__vdso_rt_sigreturn", "LINUX_4.15") ? 0 : 6);
+}
+
+/* check_mremap - moved_child's verdict. */
+static void check_mremap(unsigned long vvar_at, unsigned long vdso_at, unsigned long vdso_end)
+{
+	pid_t pid = xfork();
+
+	if (pid == 0)
+		moved_child(vvar_at, vdso_at, vdso_end);
+	CHECK_EXIT(wait_pid(pid), 0, "mremap moves [vvar] and [vdso] (not grows them): the clock "
+				     "and a handler's return follow");
+}
+
+/*
  * check_mapping - [vvar] r--p just below [vdso] r-xp at AT_SYSINFO_EHDR; a store to either
  * is SIGSEGV, mprotect cannot make them writable; fork keeps them; a handler returns to
  * __vdso_rt_sigreturn; munmap takes them away.
@@ -353,6 +394,7 @@ static void check_mapping(gettime_fn vgettime)
 		_exit(maps_line("[vdso]", l, sizeof(l), &at) || maps_line("[vvar]", l, sizeof(l), &at));
 	}
 	CHECK_EXIT(wait_pid(pid), 0, "munmap of [vvar] and [vdso] works and they are gone");
+	check_mremap(vvar_at, vdso_at, vdso_end);
 }
 
 /* check_flush_icache - code written, made executable and flushed runs; rewritten runs anew. */
