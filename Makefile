@@ -67,6 +67,43 @@ $(BUILD)/k/%.o: %.S
 	@mkdir -p $(@D)
 	$(KCC) $(KCFLAGS) -D__ASSEMBLER__ -Iarch/riscv -c $< -o $@
 
+# --- the vDSO (arch/riscv/vdso/): a shared object linked at 0, mapped in every
+# process, embedded in the kernel by arch/riscv/vdso/image.S.  Kernel-like code
+# (rv64imac, lp64: only integer arguments cross its ABI), no stack protector,
+# no unwind tables, stripped of everything but its dynamic tables.
+NM       := $(CROSS)nm
+READELF  := $(CROSS)readelf
+VDSO_DIR := arch/riscv/vdso
+VDSO_SRCS := $(VDSO_DIR)/vdso.c $(VDSO_DIR)/sigreturn.S
+VDSO_CFLAGS := -fPIC -O2 -march=rv64imac_zicsr_zifencei -mabi=lp64 -ffreestanding -fno-builtin \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-plt \
+	-Wall -Wextra -Werror -Wmissing-prototypes
+VDSO_LDFLAGS := -shared -nostdlib -Wl,-soname=linux-vdso.so.1 -Wl,--hash-style=both \
+	-Wl,--build-id=none -Wl,-T,$(VDSO_DIR)/vdso.lds -Wl,--version-script=$(VDSO_DIR)/vdso.map \
+	-Wl,-Bsymbolic -Wl,--no-undefined -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
+
+$(BUILD)/vdso/vdso.dbg: $(VDSO_SRCS) $(VDSO_DIR)/vdso.lds $(VDSO_DIR)/vdso.map arch/riscv/vdso_data.h
+	@mkdir -p $(@D)
+	$(KCC) $(VDSO_CFLAGS) $(VDSO_LDFLAGS) $(VDSO_SRCS) -o $@
+
+# Shared by every process as it is: no relocation to apply, nothing writable.
+$(BUILD)/vdso/vdso.so: $(BUILD)/vdso/vdso.dbg
+	$(OBJCOPY) -S -R .comment $< $@
+	@$(READELF) -rW $@ | grep -q 'no relocations' || { echo "vdso: relocations in $@" >&2; exit 1; }
+	@! $(READELF) -lW $@ | grep -q 'LOAD.*RW' || { echo "vdso: writable segment in $@" >&2; exit 1; }
+	@max=$$(awk '$$2 == "VDSO_MAX_PAGES" { print $$3 * 4096 }' arch/riscv/vdso_data.h); \
+	test "$$(stat -c %s $@)" -le "$$max" || { echo "vdso: $@ outgrew VDSO_MAX_PAGES" >&2; exit 1; }
+
+$(BUILD)/vdso/vdso_syms.h: $(BUILD)/vdso/vdso.dbg
+	@$(NM) $< | awk '$$3 == "__vdso_rt_sigreturn" { print "#define VDSO_SYM_rt_sigreturn 0x" $$1; n++ } \
+		END { exit n != 1 }' > $@.tmp || { echo "vdso: no __vdso_rt_sigreturn" >&2; exit 1; }
+	@mv $@.tmp $@
+
+KOBJS += $(BUILD)/k/$(VDSO_DIR)/image.o
+$(BUILD)/k/$(VDSO_DIR)/image.o: $(VDSO_DIR)/image.S $(BUILD)/vdso/vdso.so $(BUILD)/vdso/vdso_syms.h
+	@mkdir -p $(@D)
+	$(KCC) $(KCFLAGS) -D__ASSEMBLER__ -I$(BUILD)/vdso -c $< -o $@
+
 $(BUILD)/holstein.elf: $(KOBJS) arch/riscv/kernel.ld
 	$(KCC) $(KCFLAGS) $(KLDFLAGS) $(KOBJS) -o $@
 

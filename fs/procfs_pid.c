@@ -56,8 +56,10 @@ const char *procfs_entry_at(int i, int task, unsigned char *type)
 /* procfs_vma_name - the last column of /proc/<pid>/maps for @v, as Linux names it. */
 static const char *procfs_vma_name(struct mm *mm, struct vma *v)
 {
-	if (v->kind == VMA_SIGPAGE)
-		return "[sigpage]";
+	if (v->kind == VMA_VVAR)
+		return "[vvar]";
+	if (v->kind == VMA_VDSO)
+		return "[vdso]";
 	if (v->flags & VMA_STACK)
 		return "[stack]";
 	if ((v->flags & VMA_HEAP) || (v->start >= mm->brk_start && v->end <= ALIGN_UP(mm->brk, 4096) &&

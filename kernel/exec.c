@@ -26,6 +26,7 @@
 #include "../vm/mm.h"
 #include "../vm/uaccess.h"
 #include "../vm/tlb.h"
+#include "../vm/vdso.h"
 
 /* HWCAP: one bit per single-letter extension: I, M, A, F, D, C. */
 #define HWCAP_IMAFDC	((1 << ('i' - 'a')) | (1 << ('m' - 'a')) | (1 << ('a' - 'a')) | \
@@ -43,7 +44,7 @@ static int build_stack(struct mm *mm, const char *path, struct exec_strings *arg
 {
 	const struct elf_info *ei = &prog->ei;
 	unsigned long aux[] = {
-		/* AT_SYSINFO_EHDR (the vDSO) goes here, first, as Linux's ARCH_DLINFO puts it */
+		AT_SYSINFO_EHDR, USER_VDSO,	/* first, as Linux's ARCH_DLINFO puts it */
 		AT_HWCAP, HWCAP_IMAFDC, AT_PAGESZ, PAGE_SIZE, AT_CLKTCK, 100,
 		AT_PHDR, ei->phdr_vaddr ? ei->phdr_vaddr + prog->bias : 0,
 		AT_PHENT, ei->phentsize, AT_PHNUM, ei->phnum,
@@ -88,7 +89,7 @@ static int open_program(const char *path, struct exec_image *img, char *interp, 
 
 /*
  * map_program - the new image's areas: the program and its interpreter
- * (exec_elf_map), the stack and the signal page.  Nothing is mapped yet
+ * (exec_elf_map), the stack, [vvar] and [vdso].  Nothing is mapped yet
  * but VMAs.  The entry point in *@entry.  0 or -ENOMEM.
  */
 static int map_program(struct mm *mm, struct exec_image *prog, struct exec_image *interp,
@@ -102,9 +103,7 @@ static int map_program(struct mm *mm, struct exec_image *prog, struct exec_image
 					   .end = mm->stack_top, .prot = PROT_READ | PROT_WRITE,
 					   .kind = VMA_ANON, .flags = VMA_STACK | VMA_MAY_RWX })))
 		return r;
-	return mm_map(mm, &(struct vma){ .start = USER_SIGPAGE, .end = USER_SIGPAGE + PAGE_SIZE,
-					 .prot = PROT_READ | PROT_EXEC, .kind = VMA_SIGPAGE,
-					 .flags = VMA_MAYREAD | VMA_MAYEXEC });
+	return vdso_map(mm);
 }
 
 /*

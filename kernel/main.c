@@ -31,7 +31,7 @@
 #include "../vm/pmm.h"
 #include "../vm/kvm.h"
 #include "../vm/zero.h"
-#include "../vm/sigpage.h"
+#include "../vm/vdso.h"
 #include "../vm/mm.h"
 
 static struct dt_info dt;
@@ -171,7 +171,8 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 	cpu_setup(c, &dt, hartid);
 	c->sched_stack = 0;	/* the boot stack in the image */
 	zero_frame_init();
-	sigpage_init();
+	vdso_init();
+	time_vdso_publish(vdso_data());
 	pr_info("Frames: %lu total, %lu free (%lu KiB free)\n", pmm_total_frames(),
 		pmm_free_frames(), pmm_free_frames() * 4);
 

@@ -1,7 +1,7 @@
 /*
  * signal.c - posting, default actions, and handler frames in the Linux
  * riscv64 layout (struct rt_sigframe: siginfo then ucontext), returning
- * through the trampoline page at USER_SIGPAGE (li a7, 139; ecall).
+ * through the vDSO's __vdso_rt_sigreturn (li a7, 139; ecall).
  */
 #include "kernel.h"
 #include "proc.h"
@@ -13,6 +13,7 @@
 #include "../arch/riscv/thread.h"
 #include "../vm/mm.h"
 #include "../vm/uaccess.h"
+#include "../vm/vdso.h"
 
 #define UNBLOCKABLE (sigbit(SIGKILL) | sigbit(SIGSTOP))
 
@@ -328,7 +329,7 @@ static int setup_frame(struct trapframe *tf, int sig, int code, struct k_sigacti
 		return -EFAULT;
 	tf->sp = sp;
 	tf->epc = a->handler;
-	tf->ra = USER_SIGPAGE;
+	tf->ra = vdso_sigreturn(p->mm);	/* as Linux: riscv has no sa_restorer */
 	tf->a0 = (unsigned long)sig;
 	tf->a1 = sp + offsetof(struct rt_sigframe, info);
 	tf->a2 = sp + offsetof(struct rt_sigframe, uc);

@@ -1,5 +1,5 @@
 /*
- * sys_mem.c - brk, mmap, munmap, mprotect, madvise.  These only shape the
+ * sys_mem.c - brk, mmap, munmap, mprotect, madvise, riscv_flush_icache.  These only shape the
  * VMA list; pages arrive on first touch (vm/fault.c).
  */
 #include "kernel.h"
@@ -13,6 +13,7 @@
 #include "../vm/pager.h"
 #include "../vm/shmem.h"
 #include "../vm/mm.h"
+#include "../vm/tlb.h"
 #include "../vm/shmem.h"
 
 #define MAP_SHARED		0x01
@@ -341,4 +342,18 @@ SYSCALL(mremap)
 	r = mm_remap(mm, a0, a1, a2, a3, a4);
 	spin_unlock(&mm->map_lock);
 	return r;
+}
+
+/*
+ * riscv_flush_icache(start, end, flags) - what was stored into this address
+ * space is fetched as code from now on, on every hart running it.  The
+ * range is a hint Linux ignores too; flags may only be
+ * SYS_RISCV_FLUSH_ICACHE_LOCAL (1), which asks for less than we do.
+ */
+SYSCALL(riscv_flush_icache)
+{
+	if (a2 & ~1UL)
+		return -EINVAL;
+	tlb_icache_mm(current()->mm);
+	return 0;
 }

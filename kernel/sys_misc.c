@@ -209,23 +209,22 @@ SYSCALL(getrandom)
 
 static int clock_now(ul clk, struct ktimespec *ts)
 {
-	uint64_t ns = time_now_ns();
+	uint64_t ns;
 	struct cputime t;
 
 	switch (clk) {
 	case 0:		/* REALTIME */
 	case 5:		/* REALTIME_COARSE */
-		ns = time_realtime_ns();
+	case 1:		/* MONOTONIC */
+	case 4:		/* MONOTONIC_RAW */
+	case 6:		/* MONOTONIC_COARSE */
+	case 7:		/* BOOTTIME */
+		ns = time_clock_ns((int)clk);	/* the vDSO's very arithmetic (time.c) */
 		break;
 	case 2:		/* PROCESS_CPUTIME_ID */
 	case 3:		/* THREAD_CPUTIME_ID */
 		t = clk == 2 ? cputime_group() : cputime_self();
 		ns = cputime_total_ns(&t);
-		break;
-	case 1:		/* MONOTONIC */
-	case 4:		/* MONOTONIC_RAW */
-	case 6:		/* MONOTONIC_COARSE */
-	case 7:		/* BOOTTIME */
 		break;
 	default:
 		return -EINVAL;
@@ -247,7 +246,7 @@ SYSCALL(clock_gettime)
 
 SYSCALL(clock_getres)
 {
-	struct ktimespec ts = { 0, 1 };
+	struct ktimespec ts = { 0, 1 };	/* the vDSO's data page says the same (res_ns) */
 
 	if (a0 > 7)
 		return -EINVAL;
@@ -267,7 +266,8 @@ SYSCALL(gettimeofday)
 			return -EFAULT;
 	}
 	if (a1) {
-		int32_t tz[2] = { 0, 0 };
+		int32_t tz[2];
+		time_get_tz(tz);
 		if (uaccess_copy_to_user(a1, tz, sizeof(tz)))
 			return -EFAULT;
 	}

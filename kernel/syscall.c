@@ -121,6 +121,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[101] = SC(sys_nanosleep, L, L),	/* rqtp, rmtp */
 	[102] = SC(sys_getitimer, I, L),	/* int which, value */
 	[103] = SC(sys_setitimer, I, L, L),	/* int which, value, ovalue */
+	[112] = SC(sys_clock_settime, I, L),	/* clockid_t which_clock, tp */
 	[113] = SC(sys_clock_gettime, I, L),	/* clockid_t which_clock, tp */
 	[114] = SC(sys_clock_getres, I, L),	/* clockid_t which_clock, tp */
 	[115] = SC(sys_clock_nanosleep, I, I, L, L),	/* clockid_t, int flags, rqtp, rmtp */
@@ -165,6 +166,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[167] = SC(sys_prctl, I, L, L, L, L),	/* int option, unsigned long arg2..arg5 */
 	[168] = SC(sys_getcpu, L, L, L),	/* cpup, nodep, unused */
 	[169] = SC(sys_gettimeofday, L, L),	/* tv, tz */
+	[170] = SC(sys_settimeofday, L, L),	/* tv, tz */
 	[172] = SC0(sys_getpid),
 	[173] = SC0(sys_getppid),
 	[174] = SC0(sys_getuid),		/* getuid */
@@ -195,6 +197,8 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[230] = SC(sys_mlockall, I),		/* int flags */
 	[231] = SC0(sys_munlockall),
 	[233] = SC(sys_madvise, L, L, I),	/* unsigned long start, size_t len, int behavior */
+	/* uintptr_t start, uintptr_t end, uintptr_t flags */
+	[259] = SC(sys_riscv_flush_icache, L, L, L),
 	[260] = SC(sys_wait4, I, L, I, L),	/* pid_t upid, stat_addr, int options, ru */
 	[261] = SC(sys_prlimit64, I, U, L, L),	/* pid_t pid, unsigned int resource, new, old */
 	/* renameat2: int olddfd, old, int newdfd, new, unsigned int flags */

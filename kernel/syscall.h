@@ -56,6 +56,8 @@ SYSCALL_DECL(shmget); SYSCALL_DECL(shmctl); SYSCALL_DECL(shmat); SYSCALL_DECL(sh
 SYSCALL_DECL(uname); SYSCALL_DECL(getuid); SYSCALL_DECL(getgroups); SYSCALL_DECL(getresuid); SYSCALL_DECL(umask); SYSCALL_DECL(sysinfo);
 SYSCALL_DECL(reboot); SYSCALL_DECL(getrandom); SYSCALL_DECL(clock_gettime);
 SYSCALL_DECL(clock_getres); SYSCALL_DECL(gettimeofday); SYSCALL_DECL(nanosleep);
+/* sys_time.c; sys_mem.c: riscv_flush_icache */
+SYSCALL_DECL(clock_settime); SYSCALL_DECL(settimeofday); SYSCALL_DECL(riscv_flush_icache);
 SYSCALL_DECL(clock_nanosleep); SYSCALL_DECL(times); SYSCALL_DECL(futex);
 /* Waiting on files (fs/poll.c, fs/epoll.c), eventfd (fs/eventfd.c) */
 SYSCALL_DECL(ppoll); SYSCALL_DECL(pselect6);

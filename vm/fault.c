@@ -30,7 +30,8 @@
  *     fault_absent         vma_find (mm.c): no area, or its protection
  *                          forbids the access: SIGSEGV.  ptshare_walk_private
  *                          makes the tables (OOM).  Then by the area's kind:
- *       VMA_SIGPAGE        the signal page (sigpage.c), shared read-only
+ *       VMA_VVAR, VMA_VDSO the vDSO's data page and code (vdso.c), shared,
+ *                          never writable
  *       VMA_ANON, no store the zero frame (zero.c), read-only; COW
  *                          (cow_wrprotect, cow.h) if the area is writable
  *       VMA_ANON, store    a fresh zeroed frame, writable (zero_fill; OOM)
@@ -66,7 +67,7 @@
 #include "shmem.h"
 #include "vmstat.h"
 #include "zero.h"
-#include "sigpage.h"
+#include "vdso.h"
 #include "pager.h"
 
 static int access_allowed(unsigned prot, enum fault_access access)
@@ -161,8 +162,10 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, s
 	if (!e)
 		return FAULT_OOM;
 
-	if (v->kind == VMA_SIGPAGE) {
-		frame = sigpage_frame;
+	if (v->kind == VMA_VVAR || v->kind == VMA_VDSO) {
+		frame = vdso_frame(v, va);
+		if (!frame)
+			return FAULT_SIGBUS;
 		pmm_get(frame);
 	} else if (v->kind == VMA_ANON && access != FAULT_WRITE) {
 		frame = zero_frame;

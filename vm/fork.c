@@ -3,7 +3,8 @@
  *
  *   mm_fork                  a new mm; the parent's brk, stack and VMAs
  *                            (vma_dup, mm.c), under the parent's lock
- *     -> fork_tables         for each VMA, each 2 MiB region it has mapped:
+ *     -> fork_tables         for each VMA but [vvar] and [vdso] (refaulted),
+ *                            each 2 MiB region it has mapped:
  *        -> share_or_copy    the first time a region is seen, decide:
  *             ptshare_share_table   share the parent's level-0 table: its
  *                                   private writable entries are made COW
@@ -132,6 +133,14 @@ static __attribute__((noinline)) int fork_tables(struct mm *parent, struct mm *c
 	int shared = 0;
 
 	for (struct vma *v = parent->vmas; v; v = v->next) {
+		/*
+		 * The vDSO's pages are the same frames in every process: the
+		 * child faults them in if it uses them (as Linux, which copies
+		 * no PTE a fault refills).  Most children exec or exit first,
+		 * and their top region needs no table then.
+		 */
+		if (v->kind == VMA_VVAR || v->kind == VMA_VDSO)
+			continue;
 		for (unsigned long va = v->mapped_lo; va < v->mapped_hi;) {
 			unsigned long r = ALIGN_DOWN(va, REGION), end = MIN(r + REGION, v->mapped_hi);
 			pte_t *pl1e = pt_entry(parent->root, va, 1, 0), *cl1e;
@@ -188,6 +197,7 @@ struct mm *mm_fork(struct mm *parent)
 	child->arg_end = parent->arg_end;
 	child->env_start = parent->env_start;
 	child->env_end = parent->env_end;
+	child->vdso_base = parent->vdso_base;
 	tail = &child->vmas;
 	for (struct vma *v = parent->vmas; v; v = v->next) {
 		struct vma *n = vma_dup(v);

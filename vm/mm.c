@@ -11,7 +11,6 @@
 #include "ptshare.h"
 #include "shmem.h"
 #include "zero.h"
-#include "sigpage.h"
 #include "kmalloc.h"
 #include "pager.h"
 #include "../arch/riscv/layout.h"
@@ -309,7 +308,7 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned pr
 	tlb_batch_init(&b, mm);
 	for (unsigned long a = addr; a < end;) {
 		struct vma *v = vma_find(mm, a);
-		if (!v || v->kind == VMA_SIGPAGE) {
+		if (!v) {
 			r = -ENOMEM;
 			goto out;
 		}

@@ -22,7 +22,8 @@ enum vma_kind {
 	VMA_ANON,	/* demand-zero */
 	VMA_FILE,	/* private: vma->mem's pages copy-on-write (a file's page cache) */
 	VMA_SHMEM,	/* shared: vma->mem's pages writable by every mapper (shmem.h) */
-	VMA_SIGPAGE,	/* the shared signal-return trampoline */
+	VMA_VVAR,	/* the vDSO's data page (vdso.h), shared read-only */
+	VMA_VDSO,	/* the vDSO's code (vdso.h), shared read+exec */
 };
 
 /* vma->file_end of a mapping whose file data ends where the object does. */
@@ -102,12 +103,18 @@ struct mm {
 	unsigned long stack_top;
 	/* Where exec put argv's and envp's strings (Linux's names): /proc/PID/cmdline, environ. */
 	unsigned long arg_start, arg_end, env_start, env_end;
+	/*
+	 * Where [vdso] begins (vdso.h), for signal delivery: set by exec,
+	 * inherited by fork, moved by mremap; munmap leaves it (a handler
+	 * then returns into nothing, as on Linux).
+	 */
+	unsigned long vdso_base;
 	struct mm *all_next, *all_prev;	/* every mm, for mm_zap_object (mm_list_lock) */
 };
 
 #define USER_STACK_TOP		0x3fff000000UL
 #define USER_STACK_SIZE		(8UL << 20)		/* RLIMIT_STACK */
-#define USER_SIGPAGE		0x3ffffff000UL		/* the rt_sigreturn trampoline */
+/* [vvar] and [vdso] lie at USER_VVAR and USER_VDSO, the top of user memory (vdso.h). */
 #define USER_MMAP_BASE		0x2000000000UL		/* mmap searches upward from here */
 #define USER_ET_DYN_BASE	0x2aaaaaa000UL		/* load bias of static-pie programs */
 

@@ -9,7 +9,7 @@
 #include "ptshare.h"
 #include "shmem.h"
 #include "zero.h"
-#include "sigpage.h"
+#include "vdso.h"
 
 unsigned long mm_find_free(struct mm *mm, unsigned long hint, unsigned long len)
 {
@@ -59,7 +59,7 @@ void mm_rss(struct mm *mm, struct mm_rss *r)
 			if (!(*e & PTE_V))
 				continue;
 			phys_addr_t pa = pte_to_pa(*e);
-			int clean = pa == zero_frame || pa == sigpage_frame ||
+			int clean = pa == zero_frame || vdso_is_frame(pa) ||
 				    (v->kind == VMA_FILE &&
 				     pa == shmem_lookup(v->mem, (v->file_off + va - v->start) / PAGE_SIZE));
 			/* A shared-memory object holds a reference of its own on each frame. */

@@ -174,23 +174,26 @@ static long move_area(struct mm *mm, struct vma *v, unsigned long addr, unsigned
 	v->mapped_hi = hi;
 	vma_move_to(v, to, to + new_len);
 	vma_insert(mm, v);
+	if (v->kind == VMA_VDSO && !v->file_off)
+		__atomic_store_n(&mm->vdso_base, to, __ATOMIC_RELAXED);	/* signals follow (vdso.h) */
 	return (long)to;
 }
 
 /*
- * check_resize - may [addr, addr + old_len) of area @v change size or
- * place?  Linux's vma_to_resize: 0, -EINVAL (a second mapping of private
- * memory) or -EFAULT (the range leaves the area; the signal page, which
- * stays where signal delivery looks for it).
+ * check_resize - may [addr, addr + old_len) of area @v become @new_len
+ * bytes, here or elsewhere?  Linux's vma_to_resize: 0, -EINVAL (a second
+ * mapping of private memory) or -EFAULT (the range leaves the area, or
+ * it would grow [vvar] or [vdso], which Linux never expands).
  */
-static int check_resize(struct vma *v, unsigned long addr, unsigned long old_len)
+static int check_resize(struct vma *v, unsigned long addr, unsigned long old_len,
+			unsigned long new_len)
 {
 	if (!old_len && !(v->flags & VMA_SHARED))
 		return -EINVAL;
 	if (old_len > v->end - addr)
 		return -EFAULT;
-	if (v->kind == VMA_SIGPAGE)
-		return -EFAULT;		/* the trampoline stays where signal delivery looks */
+	if ((v->kind == VMA_VVAR || v->kind == VMA_VDSO) && new_len > old_len)
+		return -EFAULT;
 	return 0;
 }
 
@@ -224,7 +227,7 @@ static long remap_locked(struct mm *mm, unsigned long addr, unsigned long old_le
 		}
 		if (!(v = vma_find(mm, addr)))
 			return -EFAULT;		/* old_len 0, and the target began at addr */
-		if ((r = check_resize(v, addr, old_len)))
+		if ((r = check_resize(v, addr, old_len, new_len)))
 			return r;
 		return move_area(mm, v, addr, old_len, to, new_len, b);
 	}
@@ -233,7 +236,7 @@ static long remap_locked(struct mm *mm, unsigned long addr, unsigned long old_le
 			return r;
 		return (long)addr;
 	}
-	if ((r = check_resize(v, addr, old_len)))
+	if ((r = check_resize(v, addr, old_len, new_len)))
 		return r;
 	if (old_len && addr + old_len == v->end && room_after(v, new_len - old_len)) {
 		v->end = addr + new_len;	/* the new pages arrive on first touch */

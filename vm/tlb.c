@@ -206,3 +206,20 @@ void tlb_batch_flush(struct tlb_batch *b)
 	b->flags = 0;
 	b->n = 0;
 }
+
+/*
+ * tlb_icache_mm - riscv_flush_icache: a round with nothing but fence.i, on
+ * this hart and every hart in @mm's mask.  A hart that enters the mm later
+ * runs its own fence.i when it switches (kernel/sched.c).
+ */
+void tlb_icache_mm(struct mm *mm)
+{
+	struct tlb_batch b;
+
+	spin_lock(&mm->lock);
+	tlb_batch_init(&b, mm);
+	b.start = b.end = 0;
+	tlb_batch_icache(&b);
+	tlb_batch_flush(&b);
+	spin_unlock(&mm->lock);
+}

@@ -133,6 +133,8 @@ static inline void tlb_batch_icache(struct tlb_batch *b) { b->flags |= TLB_B_ICA
  * was held.  The batch is empty again afterwards.  Cheap when empty.
  */
 void tlb_batch_flush(struct tlb_batch *b);	/* the round itself, even for an empty batch */
+/* tlb_icache_mm - make code stored into @mm visible to instruction fetch on every hart running it. */
+void tlb_icache_mm(struct mm *mm);
 static inline void tlb_batch_finish(struct tlb_batch *b)
 {
 	if (b->flags || b->n)

@@ -38,6 +38,8 @@
 #define EXC_LOAD_PAGE		13
 #define EXC_STORE_PAGE		15
 
+#define SCOUNTEREN_TM	(1UL << 1)	/* user mode may read the time CSR */
+
 #define SATP_MODE_SV39	(8UL << 60)
 #define SATP_PPN_MASK	((1UL << 44) - 1)
 

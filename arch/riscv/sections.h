@@ -1,7 +1,7 @@
 /*
  * sections.h - symbols the linker script (kernel.ld) and the assembly
  * files define: where the image's parts begin and end, the boot stack,
- * the signal trampoline's code.  Declared once here, for C.
+ * the trap vector.  Declared once here, for C.
  */
 #ifndef HOLSTEIN_SECTIONS_H
 #define HOLSTEIN_SECTIONS_H
@@ -12,7 +12,5 @@ extern char _start[], _etext[], _rodata[], _erodata[], _data[], _end[];
 extern char boot_stack_guard[], boot_stack_bottom[];
 /* entry.S: where every trap enters (stvec). */
 void trap_vector(void);
-/* sigtramp.S: the rt_sigreturn trampoline's machine code lies between these. */
-extern const char sigtramp_start[], sigtramp_end[];
 
 #endif

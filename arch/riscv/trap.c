@@ -17,6 +17,7 @@ void trap_init_hart(void)
 	csr_write(stvec, (unsigned long)trap_vector);
 	csr_write(sscratch, 0);
 	csr_set(sie, SIE_SSIE | SIE_STIE | SIE_SEIE);
+	csr_set(scounteren, SCOUNTEREN_TM);	/* the vDSO reads time with rdtime, no trap */
 }
 
 /* handle_interrupt - interrupt @code arrived (from U- or S-mode alike). */

@@ -4,7 +4,11 @@
 
 struct trapframe;
 
-/* trap_init_hart - point this hart's trap vector at entry.S; enable its interrupt sources. */
+/*
+ * trap_init_hart - point this hart's trap vector at entry.S; enable its
+ * interrupt sources; let user mode read the time CSR (scounteren.TM, for
+ * the vDSO).  Every hart, as it comes up.
+ */
 void trap_init_hart(void);
 /* trap_kernel / trap_user - a trap from S-mode / U-mode (not the hot ones), its frame at @tf (entry.S). */
 void trap_kernel(struct trapframe *tf);

@@ -62,12 +62,15 @@ void panic(const char *fmt, ...)
 }
 
 /*
- * sigtramp_start/sigtramp_end - arch/riscv/sigtramp.S's symbols, which
- * vm/sigpage.c copies between: the same two instructions, as data.
+ * vdso_image_start/vdso_image_end, vdso_rt_sigreturn_offset -
+ * arch/riscv/vdso/image.S's symbols, which vm/vdso.c copies between: a
+ * one-page stand-in holding the rt_sigreturn instructions at offset 0.
  */
-__asm__(".section .rodata\n.balign 4\n"
-	".globl sigtramp_start\nsigtramp_start:\n.4byte 0x08b00893, 0x00000073\n"
-	".globl sigtramp_end\nsigtramp_end:\n.previous");
+__asm__(".section .rodata\n.balign 4096\n"
+	".globl vdso_image_start\nvdso_image_start:\n.4byte 0x08b00893, 0x00000073\n"
+	".balign 4096\n.globl vdso_image_end\nvdso_image_end:\n"
+	".balign 8\n.globl vdso_rt_sigreturn_offset\nvdso_rt_sigreturn_offset:\n.quad 0\n"
+	".previous");
 
 /* kmalloc - as the kernel's: NULL above a page or when failure is injected. */
 void *kmalloc(size_t size)

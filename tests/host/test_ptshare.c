@@ -288,13 +288,13 @@ static void check_world(struct mm **mms, int n)
 			want = w_owners[i];
 			break;
 		default:
-			want = w_maps[i] + (pa == zero_frame) + (pa == sigpage_frame);
+			want = w_maps[i] + (pa == zero_frame) + vdso_is_frame(pa);
 			break;
 		}
 		if (pmm_refcount(pa) != want)
 			fail_msg("frame %#lx (kind %d): count %u, expected %u", (unsigned long)pa,
 				 w_kind[i], pmm_refcount(pa), want);
-		if (pa != zero_frame && pa != sigpage_frame)
+		if (pa != zero_frame && !vdso_is_frame(pa))
 			used++;
 	}
 	/* Private writable entries: their frame is mapped by that table alone. */

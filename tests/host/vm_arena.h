@@ -6,7 +6,7 @@
  *   group_setup / group_teardown   the arena, once per test group
  *   vm_arena_boot()                a fresh allocator over the whole arena,
  *                                  then what boot does before any process:
- *                                  the kernel table, the zero and signal frames
+ *                                  the kernel table, the zero frame, the vDSO's frames
  *   vm_arena_setup, assert_baseline  (with VM_ARENA_BASELINE defined) boot,
  *                                  then check that every frame and kmalloc
  *                                  object taken since has come back
@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include "vm/vmstat.h"
 #include "vm/zero.h"
-#include "vm/sigpage.h"
+#include "vm/vdso.h"
 
 /* host_stubs.c */
 extern jmp_buf *host_panic_jmp;
@@ -71,7 +71,7 @@ static int vm_arena_boot(void)
 	if (!kvm_root)
 		return -1;
 	zero_frame_init();
-	sigpage_init();
+	vdso_init();
 	cow_enabled = 1;
 	return 0;
 }

@@ -9,6 +9,7 @@
  *   bench reuse_fault N   the parent's first store to a page once the child is gone
  *   bench fork_exec N     fork + execve("/bin/true") + wait4
  *   bench getppid N       one trivial syscall, for scale
+ *   bench clock_gettime N glibc's clock_gettime(CLOCK_MONOTONIC): through the vDSO, no trap
  *   bench fork_4thr N     fork_16k with 4 more threads in the process (blocked in a futex)
  *
  * With the argument "smp" (run on two or more harts, without icount) it measures in
@@ -233,6 +234,26 @@ static void bench_syscall(void)
 	printf("bench getppid %llu\n", (unsigned long long)median(v, 15));
 }
 
+/*
+ * bench_clock - the cost of glibc's clock_gettime(CLOCK_MONOTONIC), median of 15, counted
+ * as getppid is (the call and its argument set-up between the two counter reads).  The
+ * first call, not counted, faults in [vvar] and [vdso].
+ */
+static void bench_clock(void)
+{
+	struct timespec ts;
+	uint64_t v[15];
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	for (int i = 0; i < 15; i++) {
+		uint64_t t0 = counter();
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		v[i] = counter() - t0;
+	}
+	printf("bench clock_gettime %llu\n", (unsigned long long)median(v, 15));
+}
+
 static uint32_t gate;			/* futex word the helper threads park on */
 static volatile int spin_stop;
 
@@ -347,6 +368,7 @@ int main(int argc, char **argv)
 	}
 	choose_unit();
 	bench_syscall();
+	bench_clock();
 	bench_fork("fork_16k", 0, 11);
 	bench_fork("fork_1m", 1 * MiB, 9);
 	bench_fork("fork_4m", 4 * MiB, 7);

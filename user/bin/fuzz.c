@@ -54,7 +54,7 @@
 #define FD_KEEP 24		   /* fds the fuzzer gets at or above this are closed again */
 #define HANG_NS (120ULL * 1000000000ULL) /* a worker running longer than this is hung */
 #define USER_TOP 0x4000000000UL	   /* end of Holstein's user half */
-#define SIGPAGE 0x3ffffff000UL	   /* Holstein's signal trampoline page */
+#define TOP_PAGE 0x3ffffff000UL	   /* the last user page, by [vdso] on Holstein */
 
 /* fuzz_opts - what to run; see the usage at the top. */
 struct fuzz_opts {
@@ -501,7 +501,7 @@ static void mm_range(uint64_t *a, uint64_t *len)
 		*len = chance(50) ? SIZE_MAX - below(PAGE_SIZE) : 1UL << (32 + below(32));
 		break;
 	case 3: /* kernel half, straddling, or unmapped */
-		*a = chance(50) ? 0xffffffc000000000UL : chance(50) ? SIGPAGE : (uint64_t)-PAGE_SIZE;
+		*a = chance(50) ? 0xffffffc000000000UL : chance(50) ? TOP_PAGE : (uint64_t)-PAGE_SIZE;
 		*len = chance(50) ? 2 * PAGE_SIZE : len_val();
 		break;
 	default:
@@ -926,7 +926,7 @@ static void open_own(const char *path, int flags)
 static void worker_setup(uint64_t seed, const char *self)
 {
 	static const uintptr_t candidates[] = { 0x1000, 0x8000, 0x10000000, 0x1000000000,
-						0x2fff000000, 0x3ffff00000, SIGPAGE };
+						0x2fff000000, 0x3ffff00000, TOP_PAGE };
 	char maps[8192];
 	int p[2];
 
