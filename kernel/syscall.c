@@ -123,6 +123,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[113] = SC(sys_clock_gettime, I, L),	/* clockid_t which_clock, tp */
 	[114] = SC(sys_clock_getres, I, L),	/* clockid_t which_clock, tp */
 	[115] = SC(sys_clock_nanosleep, I, I, L, L),	/* clockid_t, int flags, rqtp, rmtp */
+	[116] = SC(sys_syslog, I, L, I),	/* int type, char *buf, int len */
 	[122] = SC(sys_sched_setaffinity, I, U, L),	/* pid_t pid, unsigned int len, mask */
 	[123] = SC(sys_sched_getaffinity, I, U, L),	/* pid_t pid, unsigned int len, mask */
 	[124] = SC0(sys_sched_yield),
