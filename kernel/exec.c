@@ -32,23 +32,10 @@
 #define MAX_ARGS	500		/* argv + envp strings: one page of pointers */
 #define MAX_ARG_BYTES	(128 * 1024)
 
-#define AT_NULL		0
-#define AT_PHDR		3
-#define AT_PHENT	4
-#define AT_PHNUM	5
-#define AT_PAGESZ	6
-#define AT_BASE		7
-#define AT_FLAGS	8
-#define AT_ENTRY	9
-#define AT_UID		11
-#define AT_EUID		12
-#define AT_GID		13
-#define AT_EGID		14
-#define AT_HWCAP	16
-#define AT_CLKTCK	17
-#define AT_SECURE	23
-#define AT_RANDOM	25
-#define AT_EXECFN	31
+/* The auxv entries exec gives (Linux's AT_* numbers). */
+enum { AT_NULL = 0, AT_PHDR = 3, AT_PHENT, AT_PHNUM, AT_PAGESZ, AT_BASE, AT_FLAGS, AT_ENTRY,
+       AT_UID = 11, AT_EUID, AT_GID, AT_EGID, AT_HWCAP = 16, AT_CLKTCK, AT_SECURE = 23,
+       AT_RANDOM = 25, AT_EXECFN = 31 };
 
 /* HWCAP: one bit per single-letter extension: I, M, A, F, D, C. */
 #define HWCAP_IMAFDC	((1 << ('i' - 'a')) | (1 << ('m' - 'a')) | (1 << ('a' - 'a')) | \
@@ -94,28 +81,47 @@ static long arg_get(const struct argsrc *a, int i, char *buf, size_t size)
 	return uaccess_strncpy_from_user(buf, ptr, size);
 }
 
+/* arg_count - how many strings @a holds (its kernel ones included; past MAX_ARGS is E2BIG). */
+static long arg_count(const struct argsrc *a)
+{
+	uint64_t ptr = 0;
+	long n = 0;
+
+	for (int i = a->skip; !a->done && n <= MAX_ARGS; i++, n++) {
+		if (a->kv)
+			ptr = (uint64_t)(unsigned long)a->kv[i];
+		else if (a->uv && uaccess_get_u64(a->uv + 8UL * i, &ptr))
+			return -EFAULT;
+		if (!ptr)
+			break;
+	}
+	return n + a->npre;
+}
+
 /*
- * push_strings - copy every string of @a below *sp into the new image;
- * record their addresses at addrs[*count] on.  0 or -errno.
+ * push_strings - copy every string of @a below *sp into the new image, the last one
+ * highest, so that they lie in order from the lowest address up as on Linux
+ * (/proc/PID/cmdline reads them); record their addresses at addrs[*count] on.
  */
 static int push_strings(struct mm *mm, const struct argsrc *a, unsigned long *sp,
 			unsigned long *addrs, int *count, size_t *bytes)
 {
 	char buf[PAGE_SIZE / 2];
+	long n = arg_count(a), len;
 
-	for (int i = 0;; i++) {
-		long len = arg_get(a, i, buf, sizeof(buf));
-		if (len == -1)
-			return 0;
-		if (len < 0)
-			return (int)len;
-		if (*count >= MAX_ARGS || (*bytes += (size_t)len + 1) > MAX_ARG_BYTES)
+	if (n >= 0 && *count + n > MAX_ARGS)
+		return -E2BIG;
+	for (long i = n - 1; i >= 0; i--, *sp -= (unsigned long)len + 1) {
+		if ((len = arg_get(a, (int)i, buf, sizeof(buf))) < 0)
+			return len == -1 ? -EFAULT : (int)len;	/* -1: the vector changed */
+		if ((*bytes += (size_t)len + 1) > MAX_ARG_BYTES)
 			return -E2BIG;
-		*sp -= (unsigned long)len + 1;
-		if (mm_copy_in(mm, *sp, buf, (size_t)len + 1))
+		if (mm_copy_in(mm, *sp - (unsigned long)len - 1, buf, (size_t)len + 1))
 			return -ENOMEM;
-		addrs[(*count)++] = *sp;
+		addrs[*count + i] = *sp - (unsigned long)len - 1;
 	}
+	*count += (int)n;
+	return n < 0 ? (int)n : 0;
 }
 
 /* load_segments - one or two VMAs per PT_LOAD: file-backed, then demand-zero bss. */
@@ -168,7 +174,7 @@ static int build_stack(struct mm *mm, const char *path, const struct argsrc *arg
 	/* argc, argv[], NULL, envp[], NULL: the strings' addresses go straight into place */
 	unsigned long *vec = kmalloc((MAX_ARGS + 3) * sizeof(unsigned long));
 	unsigned long sp = mm->stack_top, execfn, rnd;
-	int argc = 0, total = 0, r;
+	int argc = 0, total = 0, nargs = 0, r;
 	size_t bytes = 0, nvec;
 	uint8_t rb[16];
 
@@ -178,11 +184,15 @@ static int build_stack(struct mm *mm, const char *path, const struct argsrc *arg
 	if ((r = mm_copy_in(mm, sp, path, strlen(path) + 1)))
 		goto out;
 	execfn = sp;
-	if ((r = push_strings(mm, argv, &sp, vec + 1, &total, &bytes)))
+	/* The environment above the arguments, as Linux: argc is counted first. */
+	total = argc = (int)MIN(arg_count(argv), MAX_ARGS + 1L);
+	mm->env_end = sp;
+	if ((r = argc < 0 ? argc : push_strings(mm, envp, &sp, vec + 2, &total, &bytes)))
 		goto out;
-	argc = total;
-	if ((r = push_strings(mm, envp, &sp, vec + 2, &total, &bytes)))
+	mm->env_start = mm->arg_end = sp;
+	if ((r = push_strings(mm, argv, &sp, vec + 1, &nargs, &bytes)))
 		goto out;
+	mm->arg_start = sp;
 	random_bytes(rb, sizeof(rb));
 	sp = (sp - sizeof(rb)) & ~15UL;
 	rnd = sp;

@@ -142,6 +142,19 @@ int proc_each(int (*fn)(struct proc *p, void *arg), void *arg)
 	return n;
 }
 
+void proc_count(int *running, int *threads, int *last_pid)
+{
+	*running = *threads = 0;
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = procs[i];
+		if (!p || p->state == P_EMBRYO || p->state == P_UNUSED || p->state == P_DEAD)
+			continue;
+		(*threads)++;
+		*running += p->state == P_RUNNING || p->state == P_RUNNABLE;
+	}
+	*last_pid = next_pid - 1;
+}
+
 void proc_set_name(struct proc *p, const char *path)
 {
 	const char *s = path;

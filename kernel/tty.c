@@ -360,6 +360,11 @@ static long tty_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 	return -ENOTTY;
 }
 
+int tty_fg_pgrp(void)
+{
+	return __atomic_load_n(&fg_pgrp, __ATOMIC_RELAXED);
+}
+
 /* tty_poll_file - readable once a line (or EOF) is waiting; always writable. */
 static unsigned tty_poll_file(struct file *f)
 {

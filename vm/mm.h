@@ -100,6 +100,8 @@ struct mm {
 	struct vma *vmas;
 	unsigned long brk_start, brk;
 	unsigned long stack_top;
+	/* Where exec put argv's and envp's strings (Linux's names): /proc/PID/cmdline, environ. */
+	unsigned long arg_start, arg_end, env_start, env_end;
 	struct mm *all_next, *all_prev;	/* every mm, for mm_zap_object (mm_list_lock) */
 };
 
@@ -185,6 +187,14 @@ int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t fl
  * bytes of the pages before the failing one are copied.
  */
 int mm_copy_in(struct mm *mm, unsigned long va, const void *src, size_t len);
+
+/*
+ * mm_copy_out - copy up to @len bytes at @va in @mm (any address space, running or not) to
+ * kernel memory @dst: what /proc/PID/cmdline and environ read.  Only pages that are there
+ * and readable count: the copy stops at the first that is not.  Takes mm->lock.  The bytes
+ * copied.
+ */
+size_t mm_copy_out(struct mm *mm, unsigned long va, void *dst, size_t len);
 
 /*
  * mm_rss - resident pages, in pages.  Shared means the frame has another
