@@ -108,7 +108,8 @@ int main(int argc, char **argv)
 	int st;
 
 	(void)argc;
-	setenv("PATH", "/sbin:/usr/sbin:/bin:/usr/bin", 0);
+	/* The kernel passes PATH=/bin; BusyBox has applets in /sbin and /usr/bin too. */
+	setenv("PATH", "/sbin:/usr/sbin:/bin:/usr/bin", 1);
 	setenv("HOME", "/", 0);
 	setenv("TERM", "vt100", 0);
 	set_tty_signals(SIG_IGN);
@@ -131,17 +132,26 @@ int main(int argc, char **argv)
 	}
 	/* Orphans are re-parented to us: reap them all, and stop when the main one ends. */
 	for (;;) {
+		/* First: a poweroff that was the main command sent its signal before it ended. */
+		if (stop_cmd)
+			stop_machine(stop_cmd);
 		pid = wait4(-1, &st, WNOHANG, NULL);
 		if (pid < 0 && errno != EINTR) {
 			fprintf(stderr, "init: wait4: %s\n", strerror(errno));
 			return 1;
 		}
-		if (pid == main_pid)
+		if (pid == main_pid) {
+			/* A stop signal it sent may still be pending (blocked outside sigsuspend). */
+			sigset_t pend;
+			sigpending(&pend);
+			for (int sig = 1; sig < NSIG && !stop_cmd; sig++)
+				if (sig != SIGCHLD && sigismember(&waited, sig) && sigismember(&pend, sig))
+					on_stop_signal(sig);
+			if (stop_cmd)
+				stop_machine(stop_cmd);
 			return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
-		if (pid > 0)
-			continue;
-		if (stop_cmd)
-			stop_machine(stop_cmd);
-		sigsuspend(&others);
+		}
+		if (pid <= 0)
+			sigsuspend(&others);
 	}
 }
