@@ -127,27 +127,31 @@ static long syslog_read_all(unsigned long ubuf, size_t len, int clear)
 
 /*
  * syslog_read - READ: wait for unread bytes, then hand over up to @len of
- * them, consumed.  The wait looks again at each tick: printk may run under
- * any lock, the scheduler's too, so it wakes nobody.
+ * them, consumed.  syslog_lock is a leaf (printk takes it under any lock,
+ * the scheduler's too), so the wait holds only syslog_wait_lock, and it
+ * looks again at each tick: printk wakes nobody.
  */
 static long syslog_read(unsigned long ubuf, size_t len)
 {
+	static struct spinlock syslog_wait_lock = SPINLOCK_INIT("syslog_wait");
 	uint64_t from, to;
-	long r;
 
-	spin_lock(&syslog_lock);
-	while ((log_read = log_oldest(log_read)) == log_head) {
-		if (sched_sleep_intr((void *)&jiffies, &syslog_lock)) {
-			spin_unlock(&syslog_lock);
+	for (;;) {
+		spin_lock(&syslog_lock);
+		if ((log_read = log_oldest(log_read)) != log_head)
+			break;
+		spin_unlock(&syslog_lock);
+		spin_lock(&syslog_wait_lock);
+		long r = sched_sleep_intr((void *)&jiffies, &syslog_wait_lock);
+		spin_unlock(&syslog_wait_lock);
+		if (r)
 			return -ERESTARTSYS;
-		}
 	}
 	from = log_read;
 	to = MIN(log_head, from + len);
 	log_read = to;
 	spin_unlock(&syslog_lock);
-	r = syslog_copy(ubuf, from, to);
-	return r;
+	return syslog_copy(ubuf, from, to);
 }
 
 /*
