@@ -221,9 +221,13 @@ static void check_syslog(void)
 	CHECK(buf[0] == '<' && buf[1] >= '0' && buf[1] <= '7' && buf[2] == '>' && buf[3] == '[' &&
 		      strstr(buf, "] "),
 	      "lines are \"<level>[seconds.micro] text\": %.40s", buf);
-	if (on_holstein())
+	/* Tests before us may have logged enough to wrap the ring: then the boot lines are gone. */
+	if (on_holstein() && n < size - 4096)
 		CHECK(strstr(buf, "Holstein riscv64 kernel") && strstr(buf, "harts online"),
 		      "it holds the boot lines");
+	else if (on_holstein())
+		CHECK(strchr(buf, '\n') && buf[n - 1] == '\n',
+		      "the ring wrapped: it starts and ends at whole lines (%ld bytes)", n);
 	n = syscall(SYS_syslog, 3, buf, 16);
 	CHECK(n >= 0 && n <= 16, "READ_ALL with 16 bytes returns at most 16 (%ld)", n);
 	CHECK(syscall(SYS_syslog, 9, NULL, 0) >= 0, "SIZE_UNREAD answers");
