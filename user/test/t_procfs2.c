@@ -14,6 +14,7 @@
 #include "ulib.h"
 #include <pthread.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 
 #define NTHREADS 2
 
@@ -81,6 +82,35 @@ static void check_loadavg(void)
 	      "then running/total and the last pid: %d/%d %d", run, all, last);
 }
 
+/*
+ * check_sysinfo_loads - sysinfo's loads (16-bit fixed point) are /proc/loadavg's, which
+ * uptime prints; read between two equal loadavg texts (it changes every 5 s), so a change
+ * meanwhile makes it look again instead of failing.
+ */
+static void check_sysinfo_loads(void)
+{
+	char a[128], b[128], mine[64];
+	struct sysinfo si;
+	int tries = 0, same = 0;
+
+	do {
+		read_small_file("/proc/loadavg", a, sizeof(a));
+		CHECK(sysinfo(&si) == 0 || tries, "sysinfo");
+		read_small_file("/proc/loadavg", b, sizeof(b));
+		same = !strcmp(a, b);
+	} while (!same && ++tries < 10);
+	/* Linux's loads are its 11-bit averages shifted by 5; loadavg rounds to 1/100 so. */
+	unsigned long l[3];
+	for (int i = 0; i < 3; i++)
+		l[i] = (si.loads[i] >> 5) + 2048 / 200;
+	snprintf(mine, sizeof(mine), "%lu.%02lu %lu.%02lu %lu.%02lu ", l[0] >> 11,
+		 ((l[0] & 2047) * 100) >> 11, l[1] >> 11, ((l[1] & 2047) * 100) >> 11, l[2] >> 11,
+		 ((l[2] & 2047) * 100) >> 11);
+	CHECK(same && !strncmp(a, mine, strlen(mine)),
+	      "sysinfo's loads are /proc/loadavg's: %s vs %.*s", mine, (int)strcspn(a, "\n"), a);
+	CHECK(si.procs >= 1, "sysinfo counts %u processes", si.procs);
+}
+
 /* thread_main - a thread that waits on the barrier until the checks are done. */
 static void *thread_main(void *arg)
 {
@@ -111,8 +141,12 @@ static void check_self_stat(void)
 	pthread_barrier_wait(&bar);
 	for (int i = 0; i < NTHREADS; i++)
 		pthread_join(th[i], NULL);
-	n = stat_fields("/proc/self/stat", &state, f);
-	CHECK(n == 52 && f[20] == 1, "num_threads 1 once they are joined (%lld)", f[20]);
+	/* A joined thread's tid is cleared before it has quite gone (on Linux too): yield. */
+	uint64_t give_up = now_ns() + 60000000000ULL;	/* a hang guard, not a timing condition */
+	while ((n = stat_fields("/proc/self/stat", &state, f)) == 52 && f[20] != 1 &&
+	       now_ns() < give_up)
+		sched_yield();
+	CHECK(n == 52 && f[20] == 1, "num_threads 1 once they are joined and gone (%lld)", f[20]);
 }
 
 /* uptime_ticks - /proc/uptime's first number in clock ticks (1/100 s), rounded up. */
@@ -251,6 +285,7 @@ int main(int argc, char **argv)
 	t_init();
 	check_stat_file();
 	check_loadavg();
+	check_sysinfo_loads();
 	if (on_holstein())
 		check_self_stat();
 	else
