@@ -273,15 +273,19 @@ static void process_dead_locked(struct proc *l)
 	/*
 	 * Orphans go to init; init reaps the zombies among them.  As on Linux
 	 * they report with SIGCHLD from now on, so that init's plain wait sees
-	 * even a child made with another exit signal (or none).
+	 * even a child made with another exit signal (or none), and one that
+	 * is a zombie already is announced to init at once (an init that waits
+	 * for SIGCHLD, as BusyBox's does, would never hear of it otherwise).
 	 */
 	while (l->children) {
 		struct proc *c = l->children;
 		l->children = c->sibling;
 		c->exit_signal = SIGCHLD;
 		proc_link_child(init_proc, c);
-		if (proc_group_is_dead(c))
+		if (proc_group_is_dead(c)) {
+			signal_send_locked(init_proc, SIGCHLD);
 			sched_wakeup_locked(init_proc);
+		}
 		jobctl_orphaned_locked(c);
 	}
 	itimer_cancel_locked(l);
