@@ -41,7 +41,7 @@ KOBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KSRCS)) $(patsubst %.S,$(BUILD)/k/%.o,$
 .DEFAULT_GOAL := all
 .PHONY: all kernel run gdb test bench clean deps initramfs compile_commands.json sdcard
 
-all: kernel user initramfs
+all: kernel user busybox initramfs
 
 kernel: $(BUILD)/Image
 
@@ -115,6 +115,7 @@ $(BUILD)/Image: $(BUILD)/holstein.elf
 # --- user space and the initramfs ------------------------------------------
 include user/user.mk
 include user/dyn.mk
+include user/busybox.mk
 include user/ext.mk
 include tests/host/host.mk
 include soak.mk
@@ -122,9 +123,11 @@ include soak.mk
 ROOTFS := $(BUILD)/rootfs
 initramfs: $(BUILD)/initramfs.cpio
 
-$(BUILD)/initramfs.cpio: $(USER_INIT) $(USER_BIN) $(USER_TESTS) $(USER_BENCH) scripts/mkinitramfs \
-		$(DYN_LIBS) $(DYN_PLUGIN) $(UB)/dyn/omp
+USER_ETC := $(wildcard user/etc/*)
+$(BUILD)/initramfs.cpio: $(USER_INIT) $(USER_BIN) $(USER_TESTS) $(USER_BENCH) $(BUSYBOX) $(USER_ETC) \
+		scripts/mkinitramfs $(DYN_LIBS) $(DYN_PLUGIN) $(UB)/dyn/omp
 	scripts/mkinitramfs $@ --init $(USER_INIT) --bin "$(USER_BIN) $(USER_BENCH)" --test "$(USER_TESTS)" \
+		--busybox $(BUSYBOX) $(BUSYBOX_LINKS) --etc user/etc \
 		--lib "$(DYN_LIBS)" --to test/lib "$(DYN_PLUGIN)"
 
 # --- running ------------------------------------------------------------------

@@ -62,6 +62,13 @@ void console_write(const char *s, size_t n)
 	}
 }
 
+/* console_write_raw - send @n bytes as they are (a terminal without ONLCR: vi's raw mode). */
+void console_write_raw(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		con->putc(s[i]);
+}
+
 int console_getc(void)
 {
 	return con->getc();

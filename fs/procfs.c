@@ -1,7 +1,7 @@
 /*
  * procfs.c - /proc, with Linux's file names and formats: the top level
- * (meminfo, vmstat, uptime, version, cpuinfo, the self and thread-self
- * links), and the parsing of paths below /proc/<pid>, whose files
+ * (meminfo, vmstat, version, cpuinfo, mounts, the self and thread-self
+ * links; stat, loadavg, uptime and filesystems are procfs_sys.c's), and the parsing of paths below /proc/<pid>, whose files
  * procfs_pid.c writes and whose directories procfs_dir.c lists.
  * Each file's text is generated when it is opened.
  */
@@ -19,6 +19,8 @@
 #include "stat.h"
 #include "procfs.h"
 #include "procfs_int.h"
+#include "namei.h"
+#include "../vm/phys.h"
 
 /* procfs_printf - append to @t; text past PROCFS_TEXT_MAX is cut (vsnprintf's NUL always fits). */
 void procfs_printf(struct buffile_text *t, const char *fmt, ...)
@@ -57,14 +59,6 @@ static void procfs_gen_meminfo(struct buffile_text *t)
 	procfs_printf(t, "Shmem:          %8lu kB\n", shmem_total_pages() * 4);
 	procfs_printf(t, "Slab:           %8lu kB\n", kmalloc_pages() * 4);
 	procfs_printf(t, "KernelObjects:  %8lu\n", kmalloc_objects());
-}
-
-/* procfs_gen_uptime - seconds since boot; the idle column is not kept (0). */
-static void procfs_gen_uptime(struct buffile_text *t)
-{
-	uint64_t cs = time_now_ns() / 10000000ULL;
-
-	procfs_printf(t, "%lu.%02lu 0.00\n", (unsigned long)(cs / 100), (unsigned long)(cs % 100));
 }
 
 /* procfs_gen_version - the same release uname() reports. */
@@ -121,6 +115,8 @@ static const struct procfs_top {
 	{ "meminfo", procfs_gen_meminfo }, { "vmstat", procfs_gen_vmstat }, { "self", 0 },
 	{ "uptime", procfs_gen_uptime },   { "version", procfs_gen_version },
 	{ "cpuinfo", procfs_gen_cpuinfo }, { "thread-self", 0 }, { "mounts", procfs_gen_mounts },
+	{ "stat", procfs_gen_stat_sys },   { "loadavg", procfs_gen_loadavg },
+	{ "filesystems", procfs_gen_filesystems },
 };
 
 /* procfs_top_file - the generated top-level file @abs names, or NULL. */
@@ -353,11 +349,43 @@ int procfs_stat(const char *abs, int follow, struct kstat *st)
 	return 0;
 }
 
+/* procfs_cwd_link - the path of snapshot @s's working directory into @buf of @n: its length. */
+static long procfs_cwd_link(const struct procfs_snap *s, char *buf, size_t n)
+{
+	phys_addr_t pg;
+	long r;
+
+	if (!s->cwd)
+		return -ENOENT;
+	if (!(pg = pmm_alloc()))
+		return -ENOMEM;
+	r = path_of(s->cwd, phys_to_virt(pg), PAGE_SIZE);
+	if (r >= 0)
+		r = (long)strlcpy(buf, phys_to_virt(pg), n);
+	pmm_put(pg);
+	return r;
+}
+
+/* procfs_pid_link - the target of link @pp->file below /proc/<pid> (snapshot @s), or -errno. */
+static long procfs_pid_link(const struct procfs_path *pp, const struct procfs_snap *s,
+			    char *buf, size_t n)
+{
+	if (pp->level != PROCFS_TASKS && !strcmp(pp->file, "exe"))
+		return (long)strlcpy(buf, s->exe, n);
+	if (pp->level != PROCFS_TASKS && !strcmp(pp->file, "root"))
+		return (long)strlcpy(buf, "/", n);
+	if (pp->level != PROCFS_TASKS && !strcmp(pp->file, "cwd"))
+		return procfs_cwd_link(s, buf, n);
+	if (*pp->file && procfs_entry(pp->file, pp->level == PROCFS_TASK) < 0)
+		return -ENOENT;
+	return -EINVAL;
+}
+
 /*
  * procfs_readlink - /proc/self is the caller's pid, /proc/thread-self
- * <pid>/task/<tid>, a process's or thread's exe its program's path, an
- * fd/N what that descriptor is open on (procfs_fd.c): the full length, or
- * -ENOENT, or -EINVAL for a non-link.
+ * <pid>/task/<tid>, a process's or thread's exe its program's path, cwd its
+ * working directory, root "/", an fd/N what that descriptor is open on
+ * (procfs_fd.c): the full length, or -ENOENT, or -EINVAL for a non-link.
  */
 long procfs_readlink(const char *abs, char *buf, size_t n)
 {
@@ -381,10 +409,7 @@ long procfs_readlink(const char *abs, char *buf, size_t n)
 	}
 	if (procfs_parse(abs, &pp) || procfs_snap_take(&pp, &s))
 		return -ENOENT;
+	long r = procfs_pid_link(&pp, &s, buf, n);
 	procfs_snap_put(&s);
-	if (pp.level != PROCFS_TASKS && !strcmp(pp.file, "exe"))
-		return (long)strlcpy(buf, s.exe, n);
-	if (*pp.file && procfs_entry(pp.file, pp.level == PROCFS_TASK) < 0)
-		return -ENOENT;
-	return -EINVAL;
+	return r;
 }

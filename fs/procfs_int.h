@@ -61,8 +61,12 @@ struct procfs_snap {
 	int nthreads;			/* the process's threads, as Linux counts them */
 	char state, name[PROC_NAME], exe[PATH_MAX_K];
 	struct mm *mm;			/* NULL once every thread dropped it */
+	struct inode *cwd;		/* a reference, or NULL */
 	uint64_t start;
 	struct cputime cpu, kids;	/* as last charged: a running thread's current stint is not in */
+	int tty_nr, tpgid;		/* the console (5:1) if in its session, else 0 and -1 */
+	int exit_signal, cpu_last, exit_code;
+	uint64_t sigpending, sigblocked, sigignored, sigcaught;
 };
 
 /* procfs_snap_take - snapshot what @pp names into @s. 0, or -ENOENT if no such process or thread. */
@@ -78,6 +82,12 @@ const char *procfs_entry_at(int i, int task, unsigned char *type);
 void procfs_gen_file(struct buffile_text *t, const struct procfs_snap *s, const char *which);
 /* procfs_tids - the ids of process @pid's threads into @tids (at most @max): how many, or -ENOENT. */
 int procfs_tids(int pid, int *tids, int max);
+
+/* The system-wide files of procfs_sys.c: /proc/stat, loadavg, uptime, filesystems. */
+void procfs_gen_stat_sys(struct buffile_text *t);
+void procfs_gen_loadavg(struct buffile_text *t);
+void procfs_gen_uptime(struct buffile_text *t);
+void procfs_gen_filesystems(struct buffile_text *t);
 
 /* procfs_getdents - file_ops.getdents of every /proc directory (procfs_dir.c). */
 long procfs_getdents(struct file *f, unsigned long ubuf, size_t n);

@@ -1,7 +1,8 @@
 /*
  * procfs_pid.c - the files of a process's and a thread's /proc directory:
- * maps, smaps_rollup, stat, status, cmdline, comm, exe (and task/ in the
- * process's), in Linux's formats; fd/ is procfs_fd.c's.
+ * maps, smaps_rollup, stat, status, cmdline, environ, comm, the exe, cwd
+ * and root links (and task/ in the process's), in Linux's formats; fd/ is
+ * procfs_fd.c's.
  *
  * A file's text comes from a snapshot of the thread its path names,
  * taken under sched_lock.  What belongs to the process (parent, process
@@ -13,6 +14,8 @@
 #include "../kernel/kernel.h"
 #include "../kernel/proc.h"
 #include "../kernel/sched.h"
+#include "../kernel/tty.h"
+#include "inode.h"
 #include "../vm/mm.h"
 #include "../vm/pager.h"
 #include "mount.h"
@@ -28,7 +31,8 @@ static const struct procfs_entry_def {
 } procfs_entries[] = {
 	{ "maps", DT_REG },   { "smaps_rollup", DT_REG }, { "stat", DT_REG }, { "status", DT_REG },
 	{ "cmdline", DT_REG }, { "exe", DT_LNK },	  { "comm", DT_REG }, { "mounts", DT_REG },
-	{ "mountinfo", DT_REG }, { "fd", DT_DIR },	  { "task", DT_DIR },
+	{ "mountinfo", DT_REG }, { "environ", DT_REG },  { "cwd", DT_LNK },  { "root", DT_LNK },
+	{ "fd", DT_DIR },      { "task", DT_DIR },
 };
 
 /* procfs_entry_count - how many entries a process (@task 0) or thread (@task 1) directory has. */
@@ -195,6 +199,46 @@ static struct proc *procfs_find(const struct procfs_path *pp)
 	return t && t->group == p->group ? t : 0;
 }
 
+/* procfs_sig_actions - the signals @p ignores and catches, as bit masks (bit n-1: signal n). */
+static void procfs_sig_actions(struct proc *p, uint64_t *ign, uint64_t *caught)
+{
+	*ign = *caught = 0;
+	for (int i = 0; i < NSIG - 1 && i < 64; i++) {
+		unsigned long h = p->sighand->action[i].handler;
+		if (h == SIG_IGN)
+			*ign |= 1ULL << i;
+		else if (h != SIG_DFL)
+			*caught |= 1ULL << i;
+	}
+}
+
+/*
+ * procfs_snap_more - what stat and status show beyond the ids: the
+ * terminal, signals, exit and hart numbers, the cwd.  Holstein has one
+ * terminal, the console, and no controlling-terminal bookkeeping: a
+ * process has it if it is in the session of the console's foreground
+ * group.  sched_lock held; @l is @p's leader.
+ */
+static void procfs_snap_more(struct procfs_snap *s, struct proc *p, struct proc *l)
+{
+	int fg = tty_fg_pgrp();
+	struct proc *fgp = proc_by_pid(fg);
+
+	s->tty_nr = 0;
+	s->tpgid = -1;
+	if (fgp && proc_leader(fgp)->sid == l->sid) {
+		s->tty_nr = (5 << 8) | 1;	/* /dev/console, in Linux's encoding */
+		s->tpgid = fg;
+	}
+	s->exit_signal = l->exit_signal;
+	s->cpu_last = p->last_cpu;
+	s->exit_code = p->state == P_ZOMBIE ? l->exit_status : 0;
+	s->sigpending = p->sig.pending | p->group->pending;
+	s->sigblocked = p->sig.blocked;
+	procfs_sig_actions(p, &s->sigignored, &s->sigcaught);
+	s->cwd = p->fs ? inode_get(p->fs->cwd) : 0;
+}
+
 int procfs_snap_take(const struct procfs_path *pp, struct procfs_snap *s)
 {
 	struct proc *p, *l;
@@ -218,6 +262,7 @@ int procfs_snap_take(const struct procfs_path *pp, struct procfs_snap *s)
 	s->kids = l->cpu_children;
 	memcpy(s->name, p->name, sizeof(s->name));
 	memcpy(s->exe, p->group->exe, sizeof(s->exe));
+	procfs_snap_more(s, p, l);
 	s->mm = p->mm;
 	for (struct proc *t = p->group->threads; t && !s->mm; t = t->thread_next)
 		s->mm = t->mm;		/* a zombie leader's: any live thread's */
@@ -250,6 +295,9 @@ void procfs_snap_put(struct procfs_snap *s)
 	if (s->mm)
 		mm_put(s->mm);
 	s->mm = 0;
+	if (s->cwd)
+		inode_put(s->cwd);
+	s->cwd = 0;
 }
 
 /* procfs_snap_rss - resident pages of snapshot @s's address space (0 without one). */
@@ -262,27 +310,118 @@ static unsigned long procfs_snap_rss(const struct procfs_snap *s)
 	return r.shared_clean + r.shared_dirty + r.private_clean + r.private_dirty;
 }
 
+/* The address-space numbers of stat's fields 23 to 51 (0 without an address space). */
+struct procfs_vm {
+	unsigned long vsize, code_start, code_end, data_start, data_end, brk_start;
+};
+
 /*
- * procfs_gen_stat - the first 24 fields of Linux's stat line: field 1 is
- * the thread's id, field 20 the process's thread count.
+ * procfs_vm_of - @mm's size and layout: the code is the lowest executable
+ * area (the program's text), its data the writable area right after it.
+ */
+static void procfs_vm_of(struct mm *mm, struct procfs_vm *vm)
+{
+	struct vma *code = 0;
+
+	memset(vm, 0, sizeof(*vm));
+	if (!mm)
+		return;
+	spin_lock(&mm->lock);
+	for (struct vma *v = mm->vmas; v; v = v->next) {
+		vm->vsize += v->end - v->start;
+		if (!code && (v->prot & PROT_EXEC) && v->kind == VMA_FILE)
+			code = v;
+	}
+	if (code) {
+		vm->code_start = code->start;
+		vm->code_end = code->end;
+		if (code->next && (code->next->prot & PROT_WRITE)) {
+			vm->data_start = code->next->start;
+			vm->data_end = code->next->end;
+		}
+	}
+	vm->brk_start = mm->brk_start;
+	spin_unlock(&mm->lock);
+}
+
+/*
+ * procfs_gen_stat - Linux 6.1's 52 fields.  Field 1 is the thread's id,
+ * field 20 the process's thread count; times are in clock ticks (1/100 s).
+ * What Holstein does not keep is 0, as Linux shows it without the feature:
+ * fault counts, kernel stack pointers, wchan, real-time priority; the
+ * start of the stack too.  nice is 0 (one priority); rsslim is infinity.
  */
 static void procfs_gen_stat(struct buffile_text *t, const struct procfs_snap *s)
 {
-	procfs_printf(t, "%d (%s) %c %d %d %d 0 -1 0 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 %lu 0 %lu\n",
-		      s->tid, s->name, s->state, s->ppid, s->pgid, s->sid,
+	struct mm *mm = s->mm;
+	struct procfs_vm vm;
+
+	procfs_vm_of(mm, &vm);
+	procfs_printf(t, "%d (%s) %c %d %d %d %d %d %u 0 0 0 0 %lu %lu %lu %lu 20 0 %d 0 %lu %lu %lu "
+		      "18446744073709551615 %lu %lu 0 0 0 ",
+		      s->tid, s->name, s->state, s->ppid, s->pgid, s->sid, s->tty_nr, s->tpgid,
+		      s->state == 'Z' ? 0x4U : 0x0U,	/* PF_EXITING */
 		      (unsigned long)cputime_clock_t(s->cpu.user),
 		      (unsigned long)cputime_clock_t(s->cpu.sys),
 		      (unsigned long)cputime_clock_t(s->kids.user),
 		      (unsigned long)cputime_clock_t(s->kids.sys), s->nthreads,
-		      (unsigned long)(s->start / 10000000ULL), procfs_snap_rss(s));
+		      (unsigned long)(s->start / 10000000ULL), vm.vsize, procfs_snap_rss(s),
+		      vm.code_start, vm.code_end);
+	/* signal, blocked, sigignore, sigcatch: decimal, as Linux's obsolete fields are */
+	procfs_printf(t, "%lu %lu %lu %lu 0 0 0 %d %d 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu %d\n",
+		      (unsigned long)s->sigpending, (unsigned long)s->sigblocked,
+		      (unsigned long)s->sigignored, (unsigned long)s->sigcaught, s->exit_signal,
+		      s->cpu_last, vm.data_start, vm.data_end, vm.brk_start,
+		      mm ? mm->arg_start : 0UL, mm ? mm->arg_end : 0UL, mm ? mm->env_start : 0UL,
+		      mm ? mm->env_end : 0UL, s->exit_code);
 }
 
 /* procfs_gen_status - the lines of Linux's status we keep, in its order; Pid is the thread's id. */
 static void procfs_gen_status(struct buffile_text *t, const struct procfs_snap *s)
 {
-	procfs_printf(t, "Name:\t%s\nState:\t%c (%s)\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n", s->name,
-		      s->state, procfs_state_name(s->state), s->tgid, s->tid, s->ppid);
+	struct procfs_vm vm;
+
+	procfs_vm_of(s->mm, &vm);
+	procfs_printf(t, "Name:\t%s\nUmask:\t0022\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\n"
+		      "Pid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", s->name, s->state,
+		      procfs_state_name(s->state), s->tgid, s->tid, s->ppid);
+	procfs_printf(t, "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nGroups:\t\n"
+		      "NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n",
+		      s->tgid, s->tid, s->pgid, s->sid);
+	if (s->mm)
+		procfs_printf(t, "VmSize:\t%8lu kB\n", vm.vsize / 1024);
 	procfs_printf(t, "VmRSS:\t%lu kB\nThreads:\t%d\n", procfs_snap_rss(s) * 4, s->nthreads);
+	procfs_printf(t, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\n"
+		      "SigCgt:\t%016lx\n", (unsigned long)s->sigpending, 0UL,
+		      (unsigned long)s->sigblocked, (unsigned long)s->sigignored,
+		      (unsigned long)s->sigcaught);
+}
+
+/*
+ * procfs_gen_strings - the bytes of [@start, @end) in @mm: cmdline's argv
+ * and environ's strings, as the process has them now.  For cmdline, as
+ * Linux: if the program wrote over the NUL that ended its arguments
+ * (setproctitle), the text goes on into the environment up to a NUL.
+ */
+static void procfs_gen_strings(struct buffile_text *t, struct mm *mm, unsigned long start,
+			       unsigned long end, int cmdline)
+{
+	size_t room = PROCFS_TEXT_MAX - 1 - t->len, n = MIN(end - start, room), got;
+
+	if (!mm || end <= start)
+		return;
+	got = mm_copy_out(mm, start, t->buf + t->len, n);
+	t->len += got;
+	if (!cmdline || got != end - start || !got || t->buf[t->len - 1] == 0)
+		return;
+	room = PROCFS_TEXT_MAX - 1 - t->len;
+	n = mm_copy_out(mm, mm->env_start, t->buf + t->len, MIN(room, mm->env_end - mm->env_start));
+	for (size_t i = 0; i < n; i++)
+		if (!t->buf[t->len + i]) {
+			n = i;
+			break;
+		}
+	t->len += n;
 }
 
 void procfs_gen_file(struct buffile_text *t, const struct procfs_snap *s, const char *which)
@@ -304,9 +443,10 @@ void procfs_gen_file(struct buffile_text *t, const struct procfs_snap *s, const 
 			procfs_printf(t, "%s", m);
 			kfree(m);
 		}
-	} else if (!strcmp(which, "cmdline")) {
-		procfs_printf(t, "%s", s->exe);
-		t->len++;	/* the NUL that ends argv[0] */
+	} else if (!strcmp(which, "cmdline") && s->mm) {
+		procfs_gen_strings(t, s->mm, s->mm->arg_start, s->mm->arg_end, 1);
+	} else if (!strcmp(which, "environ") && s->mm) {
+		procfs_gen_strings(t, s->mm, s->mm->env_start, s->mm->env_end, 0);
 	}
 }
 

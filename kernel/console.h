@@ -19,6 +19,7 @@ struct console_ops {
 
 void console_init(const struct dt_info *dt);
 void console_write(const char *s, size_t n);
+void console_write_raw(const char *s, size_t n);	/* no "\n" -> "\r\n" */
 int console_getc(void);
 int console_irq(void);			/* PLIC source of the console, 0 if polled */
 void console_irq_enable(void);

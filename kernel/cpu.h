@@ -26,6 +26,8 @@ struct cpu {
 	struct context sched_ctx;	/* the scheduler loop's context */
 	unsigned long sched_stack;	/* bottom of the scheduler stack */
 	int plic_ctx;			/* PLIC S-mode context, -1 if none */
+	/* /proc/stat's: time-CSR units spent in user and system mode and idle, switches, interrupts. */
+	uint64_t stat_user, stat_sys, stat_idle, nr_switches, nr_irqs;
 };
 
 _Static_assert(offsetof(struct cpu, arch) == 0, "tp points at struct cpu and its arch block");

@@ -11,6 +11,7 @@
 #include "itimer.h"
 #include "../fs/poll.h"
 #include "console.h"
+#include "sysstat.h"
 #include "panic.h"
 #include "time.h"
 #include "../arch/riscv/hart.h"
@@ -41,9 +42,11 @@ void irq_timer(void)
 	struct cpu *c = this_cpu();
 
 	tick_rearm();
+	c->nr_irqs++;
 	if (c->id == 0) {
 		jiffies++;
 		sched_wakeup((void *)&jiffies);
+		loadavg_tick();
 		itimer_tick();
 		poll_tick();
 		/* Consoles without a usable interrupt (the SBI console) are polled here. */
@@ -63,6 +66,7 @@ void irq_external(void)
 	if (!plic_present() || c->plic_ctx < 0)
 		return;
 	while ((irq = plic_claim(c->plic_ctx)) != 0) {
+		c->nr_irqs++;
 		if ((int)irq == console_irq())
 			tty_poll();
 		plic_complete(c->plic_ctx, irq);

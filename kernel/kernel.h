@@ -33,6 +33,11 @@ extern int loglevel;		/* printk.c; boot switch loglevel= */
 #define KERN_DEBUG	7
 
 int printk(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * syslog_store - keep @n bytes of message @text, logged at @ns since boot, in
+ * the ring syslog(2) and dmesg read (kernel/syslog.c); printk calls it.
+ */
+void syslog_store(int level, uint64_t ns, const char *text, size_t n);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 #define pr_emerg(...)	printk(KERN_EMERG, __VA_ARGS__)

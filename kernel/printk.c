@@ -1,6 +1,7 @@
 /*
  * printk.c - the kernel log: a small vsnprintf and Linux-like lines
- * "[    1.234567] message" written to the console.
+ * "[    1.234567] message" written to the console, and kept in the ring
+ * dmesg reads (syslog.c).
  */
 #include "kernel.h"
 #include "spinlock.h"
@@ -198,28 +199,35 @@ void printk_bust_lock(void)
 }
 
 /*
- * printk - log one message at @level.  Each line gets a timestamp; the
- * whole message goes out under one lock so lines from different harts do
- * not interleave.
+ * printk - log one message at @level.  It is shown on the console if
+ * @level < loglevel, and kept in the ring unless it is debug output that is
+ * not shown either (Linux builds its pr_debug out).  Each line gets a
+ * timestamp; the whole message goes out under one lock so lines from
+ * different harts do not interleave.
  */
 int printk(int level, const char *fmt, ...)
 {
 	char buf[512];
 	uint64_t ns = time_now_ns();
-	int n;
+	int n, start, shown = level < loglevel;
 	va_list ap;
 
-	if (level >= loglevel)
+	if (!shown && level >= KERN_DEBUG)
 		return 0;
-	n = snprintf(buf, sizeof(buf), "[%5u.%06u] ", (unsigned)(ns / 1000000000),
-		     (unsigned)(ns / 1000 % 1000000));
+	n = start = snprintf(buf, sizeof(buf), "[%5u.%06u] ", (unsigned)(ns / 1000000000),
+			     (unsigned)(ns / 1000 % 1000000));
 	va_start(ap, fmt);
 	n += vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	va_end(ap);
+	n = MIN(n, (int)sizeof(buf) - 1);	/* vsnprintf counts only what it wrote */
 	if (log_busted) {
-		console_write(buf, n);
+		if (shown)
+			console_write(buf, n);
 		return n;
 	}
+	syslog_store(level, ns, buf + start, (size_t)(n - start));
+	if (!shown)
+		return 0;
 	spin_lock(&log_lock);
 	console_write(buf, n);
 	spin_unlock(&log_lock);

@@ -142,6 +142,19 @@ int proc_each(int (*fn)(struct proc *p, void *arg), void *arg)
 	return n;
 }
 
+void proc_count(int *running, int *threads, int *last_pid)
+{
+	*running = *threads = 0;
+	for (int i = 0; i < NPROC; i++) {
+		struct proc *p = procs[i];
+		if (!p || p->state == P_EMBRYO || p->state == P_UNUSED || p->state == P_DEAD)
+			continue;
+		(*threads)++;
+		*running += p->state == P_RUNNING || p->state == P_RUNNABLE;
+	}
+	*last_pid = next_pid - 1;
+}
+
 void proc_set_name(struct proc *p, const char *path)
 {
 	const char *s = path;
@@ -260,15 +273,19 @@ static void process_dead_locked(struct proc *l)
 	/*
 	 * Orphans go to init; init reaps the zombies among them.  As on Linux
 	 * they report with SIGCHLD from now on, so that init's plain wait sees
-	 * even a child made with another exit signal (or none).
+	 * even a child made with another exit signal (or none), and one that
+	 * is a zombie already is announced to init at once (an init that waits
+	 * for SIGCHLD, as BusyBox's does, would never hear of it otherwise).
 	 */
 	while (l->children) {
 		struct proc *c = l->children;
 		l->children = c->sibling;
 		c->exit_signal = SIGCHLD;
 		proc_link_child(init_proc, c);
-		if (proc_group_is_dead(c))
+		if (proc_group_is_dead(c)) {
+			signal_send_locked(init_proc, SIGCHLD);
 			sched_wakeup_locked(init_proc);
+		}
 		jobctl_orphaned_locked(c);
 	}
 	itimer_cancel_locked(l);

@@ -139,6 +139,7 @@ struct proc {
 	struct fpstate fp;
 	int fp_dirty_saved;
 	uint64_t start_time;
+	int last_cpu;			/* the hart it ran on last: /proc/PID/stat's processor */
 	/* CPU time of our reaped children, summed when each is reaped (cputime.h). */
 	struct cputime cpu_children;
 	uint64_t alarm_at, alarm_every;	/* ITIMER_REAL, time_now_ns(); itimer.c */
@@ -186,6 +187,11 @@ void proc_first_run(struct proc *p);	/* entry_thread_start: @p's first moments o
 struct proc *proc_by_pid(int pid);
 /* proc_by_tgid - the leader of process @pid (NULL if @pid is no process's id). sched_lock held. */
 struct proc *proc_by_tgid(int pid);
+/*
+ * proc_count - the threads that run or wait for a hart, all threads (zombies too), and the
+ * last pid handed out: /proc/loadavg's and /proc/stat's counts.  sched_lock held.
+ */
+void proc_count(int *running, int *threads, int *last_pid);
 /* proc_each - @fn on every process (group leader), summing what it returns. sched_lock held. */
 int proc_each(int (*fn)(struct proc *p, void *arg), void *arg);
 void proc_start_init(const char *path, char **argv);

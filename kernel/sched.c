@@ -90,15 +90,18 @@ void sched_loop(void)
 		struct proc *p = runq_pop(c->id);
 		if (!p) {
 			/* Sleep until a tick or an IPI from runq_push. */
+			uint64_t t0 = arch_read_time();
 			c->idle = 1;
 			spin_unlock(&sched_lock);
 			arch_irq_enable();
 			if (c->idle)
 				arch_wait_for_interrupt();
 			c->idle = 0;
+			c->stat_idle += arch_read_time() - t0;
 			continue;
 		}
 		p->state = P_RUNNING;
+		p->last_cpu = c->id;
 		c->proc = p;
 		c->arch.kstack_top = p->kstack + KSTACK_SIZE;
 		sched_need_resched[c->id] = 0;
@@ -107,8 +110,13 @@ void sched_loop(void)
 		fpu_restore(&p->fp);
 		arch_fpu_mark_clean(p->tf);
 		cputime_switch_in(&p->cpu);
+		struct cputime before = p->cpu.used;
 		switch_to(&c->sched_ctx, &p->ctx);
 		cputime_switch_out(&p->cpu);	/* before the lock goes: then p may be reaped */
+		/* The stint's charges are this hart's in /proc/stat. */
+		c->stat_user += p->cpu.used.user - before.user;
+		c->stat_sys += p->cpu.used.sys - before.sys;
+		c->nr_switches++;
 		/* p stopped running: leave its address space before anything else. */
 		tlb_mm_leave();
 		c->proc = 0;

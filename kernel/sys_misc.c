@@ -10,6 +10,8 @@
 #include "irq.h"
 #include "random.h"
 #include "../vm/pmm.h"
+#include "../vm/shmem.h"
+#include "sysstat.h"
 #include "../vm/uaccess.h"
 #include "../drivers/poweroff.h"
 
@@ -127,12 +129,24 @@ SYSCALL(sysinfo)
 		char pad3[4];
 	} si;
 
+	unsigned long avg[3];
+	int running, threads, last;
+	uint64_t up = time_now_ns();
+
 	memset(&si, 0, sizeof(si));
-	si.uptime = (long)(time_now_ns() / 1000000000ULL);
+	/* As Linux: a started second counts, loads in 16-bit fixed point, procs are threads. */
+	si.uptime = (long)((up + 999999999ULL) / 1000000000ULL);
+	loadavg_get(avg);
+	for (int i = 0; i < 3; i++)
+		si.loads[i] = avg[i] << (16 - LOADAVG_FSHIFT);
 	si.totalram = pmm_total_frames() * 4096UL;
 	si.freeram = pmm_free_frames() * 4096UL;
+	si.sharedram = shmem_total_pages() * 4096UL;
 	si.mem_unit = 1;
-	si.procs = 1;
+	spin_lock(&sched_lock);
+	proc_count(&running, &threads, &last);
+	spin_unlock(&sched_lock);
+	si.procs = (uint16_t)threads;
 	return uaccess_copy_to_user(a0, &si, sizeof(si));
 }
 

@@ -125,6 +125,7 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	[113] = SC(sys_clock_gettime, I, L),	/* clockid_t which_clock, tp */
 	[114] = SC(sys_clock_getres, I, L),	/* clockid_t which_clock, tp */
 	[115] = SC(sys_clock_nanosleep, I, I, L, L),	/* clockid_t, int flags, rqtp, rmtp */
+	[116] = SC(sys_syslog, I, L, I),	/* int type, char *buf, int len */
 	[118] = SC(sys_sched_setparam, I, L),	/* pid_t pid, param */
 	[119] = SC(sys_sched_setscheduler, I, I, L),	/* pid_t pid, int policy, param */
 	[120] = SC(sys_sched_getscheduler, I),	/* pid_t pid */

@@ -54,7 +54,7 @@ SYSCALL_DECL(munlockall); SYSCALL_DECL(mremap);
 SYSCALL_DECL(shmget); SYSCALL_DECL(shmctl); SYSCALL_DECL(shmat); SYSCALL_DECL(shmdt);
 /* Misc (sys_misc.c) */
 SYSCALL_DECL(uname); SYSCALL_DECL(getuid); SYSCALL_DECL(getgroups); SYSCALL_DECL(getresuid); SYSCALL_DECL(umask); SYSCALL_DECL(sysinfo);
-SYSCALL_DECL(reboot); SYSCALL_DECL(getrandom); SYSCALL_DECL(clock_gettime);
+SYSCALL_DECL(reboot); SYSCALL_DECL(syslog); SYSCALL_DECL(getrandom); SYSCALL_DECL(clock_gettime);
 SYSCALL_DECL(clock_getres); SYSCALL_DECL(gettimeofday); SYSCALL_DECL(nanosleep);
 /* sys_time.c; sys_mem.c: riscv_flush_icache */
 SYSCALL_DECL(clock_settime); SYSCALL_DECL(settimeofday); SYSCALL_DECL(riscv_flush_icache);

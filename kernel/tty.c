@@ -1,8 +1,11 @@
 /*
- * tty.c - /dev/console: canonical line editing with echo; Ctrl-C, Ctrl-Z and
- * Ctrl-\ (SIGINT, SIGTSTP and SIGQUIT to the foreground process group);
- * Ctrl-D (end of file), Ctrl-U, and the termios/winsize/pgrp ioctls glibc
- * and a shell need.
+ * tty.c - /dev/console: the termios line discipline as Linux's N_TTY does it
+ * for what shells and editors use.  Canonical mode (ICANON) edits lines with
+ * echo (ERASE, KILL, WERASE, EOF); without ICANON a read returns bytes as
+ * VMIN and VTIME say, which is how BusyBox's line editing and vi read keys.
+ * ISIG makes the INTR, QUIT and SUSP keys signal the foreground process
+ * group; ICRNL, INLCR and IGNCR map the carriage return.  The special keys
+ * are the termios's c_cc, so a program that changes them is obeyed.
  */
 #include "kernel.h"
 #include "../fs/file.h"
@@ -13,6 +16,8 @@
 #include "jobctl.h"
 #include "console.h"
 #include "../vm/uaccess.h"
+#include "irq.h"
+#include "time.h"
 
 #define TTY_BUF 1024
 #define TCGETS		0x5401
@@ -21,12 +26,29 @@
 #define TCSETSF		0x5404
 #define TIOCGPGRP	0x540f
 #define TIOCSPGRP	0x5410
+#define TCFLSH		0x540b
 #define TIOCGWINSZ	0x5413
 #define TIOCSWINSZ	0x5414
+#define FIONREAD	0x541b
 
+#define OPOST	0000001
+#define ONLCR	0000004
 #define ICANON	0000002
 #define ECHO	0000010
 #define ISIG	0000001
+#define INLCR	0000100
+#define IGNCR	0000200
+#define ICRNL	0000400
+/* c_cc indices (asm-generic/termbits.h) */
+#define VINTR 0
+#define VQUIT 1
+#define VERASE 2
+#define VKILL 3
+#define VEOF 4
+#define VTIME 5
+#define VMIN 6
+#define VSUSP 10
+#define VWERASE 14
 
 struct kernel_termios {
 	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
@@ -40,6 +62,7 @@ static size_t r, w, e;		/* read, committed (readable), edit positions */
 static int eof_pending;
 static unsigned tty_in_gen;	/* input edges for epoll (poll.h's poll_gen) */
 static int fg_pgrp = 1;
+static uint64_t last_input_ns;	/* when the last byte came: VTIME's inter-byte timer */
 static struct kernel_termios termios = {
 	.c_iflag = 0x500,		/* ICRNL | IXON */
 	.c_oflag = 0x5,			/* OPOST | ONLCR */
@@ -58,19 +81,54 @@ static void echo(const char *s, size_t n)
 /* isig_key - the signal control key @c sends the foreground group (0: none), and its echo. */
 static int isig_key(int c, const char **shown)
 {
-	switch (c) {
-	case 3:
+	if (c == termios.c_cc[VINTR]) {
 		*shown = "^C\n";
 		return SIGINT;
-	case 26:
+	}
+	if (c == termios.c_cc[VSUSP]) {
 		*shown = "^Z";		/* the shell reports the stop on a line of its own */
 		return SIGTSTP;
-	case 28:
+	}
+	if (c == termios.c_cc[VQUIT]) {
 		*shown = "^\\\n";
 		return SIGQUIT;
-	default:
+	}
+	return 0;
+}
+
+/* tty_rubout - take back the last character of the line being edited, on the screen too. */
+static int tty_rubout(void)
+{
+	if (e == w)
+		return 0;
+	e--;
+	echo("\b \b", 3);
+	return 1;
+}
+
+/* tty_edit_key - canonical mode's editing keys: 1 if @c was one (and is done), else 0. */
+static int tty_edit_key(int c)
+{
+	const uint8_t *cc = termios.c_cc;
+
+	if (c == cc[VERASE] || c == 8) {
+		tty_rubout();
+	} else if (c == cc[VKILL]) {
+		while (tty_rubout())
+			;
+	} else if (c == cc[VWERASE]) {
+		while (e != w && buf[(e - 1) % TTY_BUF] == ' ')
+			tty_rubout();
+		while (e != w && buf[(e - 1) % TTY_BUF] != ' ')
+			tty_rubout();
+	} else if (c == cc[VEOF]) {
+		if (e == w)	/* end of file if the line is empty, else flush it */
+			eof_pending = 1;
+		w = e;
+	} else {
 		return 0;
 	}
+	return 1;
 }
 
 /* tty_input - one byte from the keyboard. tty_lock held. */
@@ -79,9 +137,14 @@ static void tty_input(int c)
 	const char *shown;
 	int sig;
 
-	if (c == '\r')
+	last_input_ns = time_now_ns();
+	if (c == '\r' && (termios.c_iflag & IGNCR))
+		return;
+	if (c == '\r' && (termios.c_iflag & ICRNL))
 		c = '\n';
-	if ((termios.c_lflag & ISIG) && (sig = isig_key(c, &shown))) {
+	else if (c == '\n' && (termios.c_iflag & INLCR))
+		c = '\r';
+	if ((termios.c_lflag & ISIG) && c && (sig = isig_key(c, &shown))) {
 		echo(shown, strlen(shown));
 		e = w;
 		int pg = fg_pgrp;
@@ -98,26 +161,8 @@ static void tty_input(int c)
 		}
 		return;
 	}
-	switch (c) {
-	case 127:
-	case 8:
-		if (e != w) {
-			e--;
-			echo("\b \b", 3);
-		}
+	if (c && tty_edit_key(c))
 		return;
-	case 21:		/* ^U */
-		while (e != w) {
-			e--;
-			echo("\b \b", 3);
-		}
-		return;
-	case 4:			/* ^D: end of file if the line is empty, else flush it */
-		if (e == w)
-			eof_pending = 1;
-		w = e;
-		return;
-	}
 	if (e - r >= TTY_BUF - 1)
 		return;
 	buf[e++ % TTY_BUF] = (char)c;
@@ -167,10 +212,34 @@ static long tty_may_read(void)
 	return 0;
 }
 
+/*
+ * tty_ready - may a read return now, and with how much (*@avail)?  Canonical
+ * mode: a line or end of file.  Otherwise VMIN and VTIME, as Linux: MIN>0
+ * waits for MIN bytes (or @n), and with TIME also returns once TIME tenths
+ * of a second passed after the last byte; MIN=0 returns what is there,
+ * waiting at most TIME since @start.  1 to return, 0 to wait.  tty_lock held.
+ */
+static int tty_ready(size_t n, uint64_t start, size_t *avail)
+{
+	uint64_t vtime = termios.c_cc[VTIME] * 100000000ULL, now;
+	size_t vmin = termios.c_cc[VMIN];
+
+	*avail = w - r;
+	if ((termios.c_lflag & ICANON) || eof_pending)
+		return *avail || eof_pending;
+	if (vmin == 0)
+		return *avail || !vtime || time_now_ns() >= start + vtime;
+	if (*avail >= MIN(vmin, n))
+		return 1;
+	now = time_now_ns();
+	return *avail && vtime && now >= last_input_ns + vtime;
+}
+
 static long tty_read(struct file *f, unsigned long ubuf, size_t n)
 {
 	char tmp[TTY_BUF];
-	size_t got = 0;
+	size_t got = 0, avail;
+	uint64_t start = time_now_ns();
 	long err;
 
 	if (!n)
@@ -180,13 +249,15 @@ static long tty_read(struct file *f, unsigned long ubuf, size_t n)
 		if ((err = tty_may_read()))
 			return err;
 		spin_lock(&tty_lock);
-		if (r != w || eof_pending)
+		if (tty_ready(n, start, &avail))
 			break;
-		if (f->flags & O_NONBLOCK) {
+		if ((f->flags & O_NONBLOCK) && !avail) {
 			spin_unlock(&tty_lock);
 			return -EAGAIN;
 		}
-		err = sched_sleep_intr(&buf, &tty_lock);
+		/* A VTIME wait looks at the clock each tick; others wait for input. */
+		err = sched_sleep_intr(termios.c_cc[VTIME] && !(termios.c_lflag & ICANON) ?
+				       (void *)&jiffies : (void *)&buf, &tty_lock);
 		spin_unlock(&tty_lock);
 		if (err)
 			return -ERESTARTSYS;
@@ -203,7 +274,7 @@ static long tty_read(struct file *f, unsigned long ubuf, size_t n)
 			break;
 	}
 	spin_unlock(&tty_lock);
-	if (uaccess_copy_to_user(ubuf, tmp, got))
+	if (got && uaccess_copy_to_user(ubuf, tmp, got))
 		return -EFAULT;
 	return (long)got;
 }
@@ -217,7 +288,10 @@ static long tty_write(struct file *f, unsigned long ubuf, size_t n)
 		size_t chunk = MIN(n - done, sizeof(tmp));
 		if (uaccess_copy_from_user(tmp, ubuf + done, chunk))
 			return done ? (long)done : -EFAULT;
-		console_write(tmp, chunk);
+		if ((termios.c_oflag & (OPOST | ONLCR)) == (OPOST | ONLCR))
+			console_write(tmp, chunk);
+		else
+			console_write_raw(tmp, chunk);
 		done += chunk;
 	}
 	return (long)n;
@@ -246,8 +320,29 @@ static long tty_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 			return -EFAULT;
 		spin_lock(&tty_lock);
 		termios = t;
+		if (cmd == TCSETSF)
+			r = w = e;	/* TCSAFLUSH: typed-ahead input is dropped */
+		else if (termios.c_lflag & ICANON)
+			;		/* a line being edited stays where it is */
+		else
+			w = e;		/* raw: what was typed is readable at once */
+		spin_unlock(&tty_lock);
+		sched_wakeup(&buf);
+		poll_notify();
+		return 0;
+	case TCFLSH:		/* TCIFLUSH 0, TCOFLUSH 1, TCIOFLUSH 2: output is never queued */
+		if (arg > 2)
+			return -EINVAL;
+		spin_lock(&tty_lock);
+		if (arg != 1)
+			r = w = e;
 		spin_unlock(&tty_lock);
 		return 0;
+	case FIONREAD:
+		spin_lock(&tty_lock);
+		pg = (int)(w - r);
+		spin_unlock(&tty_lock);
+		return uaccess_put_u32(arg, (uint32_t)pg);
 	case TIOCGWINSZ:
 		return uaccess_copy_to_user(arg, &winsize, sizeof(winsize));
 	case TIOCSWINSZ:
@@ -263,6 +358,11 @@ static long tty_ioctl(struct file *f, unsigned long cmd, unsigned long arg)
 		return 0;
 	}
 	return -ENOTTY;
+}
+
+int tty_fg_pgrp(void)
+{
+	return __atomic_load_n(&fg_pgrp, __ATOMIC_RELAXED);
 }
 
 /* tty_poll_file - readable once a line (or EOF) is waiting; always writable. */

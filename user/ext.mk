@@ -44,8 +44,9 @@ $(EB)/%.test: user/ext.mk
 	$(EXT_GO_ENV) $(EXT_GO) test -c -trimpath -ldflags='-s -w' -o $@ $(subst _,/,$*)
 
 # init, /bin and /ext: the in-guest tests (/test) are left out to keep it small.
-$(EXT_INITRAMFS): $(USER_INIT) $(USER_BIN) $(EXT_PROGS) $(EXT_MANIFEST) scripts/mkinitramfs
-	scripts/mkinitramfs $@ --init $(USER_INIT) --bin "$(USER_BIN)" --to ext "$(EXT_PROGS) $(EXT_MANIFEST)"
+$(EXT_INITRAMFS): $(USER_INIT) $(USER_BIN) $(BUSYBOX) $(EXT_PROGS) $(EXT_MANIFEST) scripts/mkinitramfs
+	scripts/mkinitramfs $@ --init $(USER_INIT) --bin "$(USER_BIN)" --busybox $(BUSYBOX) $(BUSYBOX_LINKS) \
+		--to ext "$(EXT_PROGS) $(EXT_MANIFEST)"
 
 print-ext-dir:
 	@echo $(EB)

@@ -1,5 +1,9 @@
 # user.mk - builds Holstein's user space: init, the shell and tools, the tests and benchmarks.
 #
+# The shell and the common tools are BusyBox's (user/busybox.mk); Holstein keeps only what
+# BusyBox has nothing equal to: vmstat (COW counters), pmap (BusyBox's needs /proc/PID/smaps),
+# the test runner, the fuzzer, memcheck, forkbench, and init (PID 1 of the test harness).
+#
 # Included by the top-level Makefile, or run alone from the repository root:
 #     make -f user/user.mk user BUILD=build
 #     make -f user/user.mk user-oracle      # run every test under qemu-riscv64 (Linux semantics)
@@ -23,13 +27,12 @@ USER_LDLIBS := -lm
 USER_HDRS := $(wildcard $(USER_SRC)/lib/*.h)
 UB := $(BUILD)/user
 
-USER_BIN_NAMES := sh echo cat ls ps kill sleep true false free vmstat pmap poweroff testrun fuzz \
-	memcheck df rm mkdir mv chmod
+USER_BIN_NAMES := vmstat pmap testrun fuzz memcheck
 USER_TEST_NAMES := t_basic t_fileio t_pipe t_proc t_signal t_jobctl t_mem t_faults t_misc \
 	t_cow_big t_cow_gen t_cow_pipe t_cow_storm t_cow_textwrite t_cow_oom t_zero t_fuzz t_isolation \
 	t_smp_stress t_shared t_abi t_thread t_epoll t_futex t_futex_thr t_futex_robust t_procthreads t_cow_race \
 	t_fs_file t_fs_meta t_fs_lock t_fs_dir t_fs_path t_fs_fd t_fmap t_shm t_exec2 t_mount t_fifo_fd \
-	t_fuzz_fs t_script t_sysmisc t_exec_args t_vdso
+	t_fuzz_fs t_script t_sysmisc t_exec_args t_vdso t_procfs2
 USER_BENCH_NAMES := forkbench
 
 USER_INIT := $(UB)/init
@@ -41,12 +44,8 @@ USER_BENCH := $(addprefix $(UB)/bench/,$(USER_BENCH_NAMES))
 
 user: $(USER_INIT) $(USER_BIN) $(USER_TESTS) $(USER_BENCH)
 
-# init and sh live at the top of user/, the rest in one directory per destination.
+# init lives at the top of user/, the rest in one directory per destination.
 $(UB)/init: $(USER_SRC)/init.c $(USER_HDRS)
-	@mkdir -p $(@D)
-	$(USER_CC) $(USER_CFLAGS) -o $@ $< $(USER_LDLIBS)
-
-$(UB)/bin/sh: $(USER_SRC)/sh.c $(USER_HDRS)
 	@mkdir -p $(@D)
 	$(USER_CC) $(USER_CFLAGS) -o $@ $< $(USER_LDLIBS)
 

@@ -204,6 +204,14 @@ int mm_copy_in(struct mm *mm, unsigned long va, const void *src, size_t len);
 void *mm_new_page(struct mm *mm, unsigned long va, int *err);
 
 /*
+ * mm_copy_out - copy up to @len bytes at @va in @mm (any address space, running or not) to
+ * kernel memory @dst: what /proc/PID/cmdline and environ read.  Only pages that are there
+ * and readable count: the copy stops at the first that is not.  Takes mm->lock.  The bytes
+ * copied.
+ */
+size_t mm_copy_out(struct mm *mm, unsigned long va, void *dst, size_t len);
+
+/*
  * mm_rss - resident pages, in pages.  Shared means the frame has another
  * owner (count > 1); clean means it still holds what the file or the zero
  * page holds (the page-cache frame or the zero frame itself).

@@ -1,7 +1,8 @@
 /*
  * mm_query.c - questions about an address space that change nothing:
  * where a new mapping fits (mm_find_free), how a shared futex word is
- * named (mm_shared_key), and what is resident (mm_rss).  See mm.h.
+ * named (mm_shared_key), what is resident (mm_rss), and what a page
+ * holds (mm_copy_out).  See mm.h.
  */
 #include "mm.h"
 #include "pt.h"
@@ -73,4 +74,26 @@ void mm_rss(struct mm *mm, struct mm_rss *r)
 				r->anon++;
 		}
 	spin_unlock(&mm->lock);
+}
+
+size_t mm_copy_out(struct mm *mm, unsigned long va, void *dst, size_t len)
+{
+	char *d = dst;
+	size_t done = 0;
+
+	spin_lock(&mm->lock);
+	while (done < len) {
+		unsigned long page = va & PAGE_MASK;
+		size_t chunk = MIN(len - done, PAGE_SIZE - (va - page));
+		struct vma *v = vma_find(mm, page);
+		pte_t *e = v && (v->prot & PROT_READ) ? pt_walk(mm->root, page, 0) : 0;
+
+		if (!e || !(*e & PTE_V))
+			break;
+		memcpy(d + done, (char *)phys_to_virt(pte_to_pa(*e)) + (va - page), chunk);
+		va += chunk;
+		done += chunk;
+	}
+	spin_unlock(&mm->lock);
+	return done;
 }

@@ -1,7 +1,0 @@
-/* true - do nothing, successfully. */
-
-/* main - exit with status 0. */
-int main(void)
-{
-	return 0;
-}
