@@ -12,10 +12,12 @@
 #include "entry.h"
 #include "proc.h"
 #include "sched.h"
+#include "bootargs.h"
 #include "../arch/riscv/sbi.h"
 #include "../arch/riscv/hart.h"
 #include "../arch/riscv/trap.h"
 #include "../arch/riscv/layout.h"
+#include "../arch/riscv/sections.h"
 #include "../drivers/plic.h"
 #include "../vm/kvm.h"
 #include "../vm/kstack.h"
@@ -93,18 +95,26 @@ static int smp_wait_online(struct cpu *c, unsigned long hartid)
  * the target jumps to the cold boot's entry and hands itself back.  A second
  * start cannot lose the same way: the firmware stored our address and
  * opaque before the first hart_start returned, so even a target that runs
- * ahead again finds the right ones.  Returns as smp_wait_online, or -2 if
- * the firmware refused the start.
+ * ahead again finds the right ones.  The boot switch smp_stale_start sends
+ * every first start where the race does, so that a test can see the way
+ * back work.  Returns as smp_wait_online, or -2 if the firmware refused
+ * the start.
  */
 static int smp_start_one(struct cpu *c, unsigned long hartid, unsigned long satp)
 {
+	int stale = bootarg("smp_stale_start") != 0;
 	int up = 0;
 
 	for (int tries = 0; tries < 3 && up == 0; tries++) {
 		if (tries)
 			pr_warn("smp: hart %lu went back to the firmware; starting it again\n",
 				hartid);
-		long err = sbi_hart_start(hartid, kvm_pa_of(secondary_entry), satp);
+		unsigned long entry = kvm_pa_of(secondary_entry), opaque = satp;
+		if (stale && !tries) {
+			entry = kvm_pa_of(_start);
+			opaque = 0;
+		}
+		long err = sbi_hart_start(hartid, entry, opaque);
 		if (err) {
 			pr_warn("smp: hart %lu failed to start (%ld)\n", hartid, err);
 			return -2;
