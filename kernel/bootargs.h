@@ -3,7 +3,8 @@
  *
  * "key=value" and bare "key" switches; everything after "--" is handed to
  * init as its arguments.  Double quotes group words: -- sh -c "exit 3".  Known switches: init=, loglevel=, cow=,
- * fail_alloc=, panic=.  Unknown ones are ignored (and listed at boot).
+ * fail_alloc=, panic=, smp_stale_start (a test of kernel/smp.c).  Unknown ones are
+ * ignored (and listed at boot).
  */
 #ifndef HOLSTEIN_BOOTARGS_H
 #define HOLSTEIN_BOOTARGS_H

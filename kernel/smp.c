@@ -12,10 +12,12 @@
 #include "entry.h"
 #include "proc.h"
 #include "sched.h"
+#include "bootargs.h"
 #include "../arch/riscv/sbi.h"
 #include "../arch/riscv/hart.h"
 #include "../arch/riscv/trap.h"
 #include "../arch/riscv/layout.h"
+#include "../arch/riscv/sections.h"
 #include "../drivers/plic.h"
 #include "../vm/kvm.h"
 #include "../vm/kstack.h"
@@ -65,6 +67,63 @@ void secondary_start(void)
 	sched_loop();
 }
 
+/*
+ * smp_wait_online - wait for hart @hartid, just started as @c, to come
+ * online.  Returns 1 once it is; 0 if the firmware reports it STOPPED again
+ * (it never ran secondary_start, so it may be started again with the same
+ * stack and cpu); -1 if it is neither by the deadline.  Under an emulator
+ * on a busy host a hart can take seconds to be scheduled at all, so the
+ * limit is generous.
+ */
+static int smp_wait_online(struct cpu *c, unsigned long hartid)
+{
+	uint64_t deadline = time_now_ns() + 30000000000ULL;
+
+	while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE)) {
+		if (sbi_hart_status(hartid) == SBI_HSM_STOPPED)
+			return 0;
+		if (time_now_ns() >= deadline)
+			return -1;
+	}
+	return 1;
+}
+
+/*
+ * smp_start_one - start hart @hartid as @c and wait for it, starting it
+ * again if it comes back stopped.  That happens under OpenSBI 1.1 when its
+ * hart_start loses a race with the target (see head.S, .Lnot_boot_hart):
+ * the target jumps to the cold boot's entry and hands itself back.  A second
+ * start cannot lose the same way: the firmware stored our address and
+ * opaque before the first hart_start returned, so even a target that runs
+ * ahead again finds the right ones.  The boot switch smp_stale_start sends
+ * every first start where the race does, so that a test can see the way
+ * back work.  Returns as smp_wait_online, or -2 if the firmware refused
+ * the start.
+ */
+static int smp_start_one(struct cpu *c, unsigned long hartid, unsigned long satp)
+{
+	int stale = bootarg("smp_stale_start") != 0;
+	int up = 0;
+
+	for (int tries = 0; tries < 3 && up == 0; tries++) {
+		if (tries)
+			pr_warn("smp: hart %lu went back to the firmware; starting it again\n",
+				hartid);
+		unsigned long entry = kvm_pa_of(secondary_entry), opaque = satp;
+		if (stale && !tries) {
+			entry = kvm_pa_of(_start);
+			opaque = 0;
+		}
+		long err = sbi_hart_start(hartid, entry, opaque);
+		if (err) {
+			pr_warn("smp: hart %lu failed to start (%ld)\n", hartid, err);
+			return -2;
+		}
+		up = smp_wait_online(c, hartid);
+	}
+	return up;
+}
+
 void smp_boot(const struct dt_info *dt, unsigned long boot_hartid)
 {
 	unsigned long satp = arch_mmu_current();
@@ -90,23 +149,18 @@ void smp_boot(const struct dt_info *dt, unsigned long boot_hartid)
 		smp_boot_sp = stack + KSTACK_SIZE;
 		smp_boot_cpu = c;
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
-		long err = sbi_hart_start(h->hartid, kvm_pa_of(secondary_entry), satp);
-		if (err) {
-			pr_warn("smp: hart %u failed to start (%ld)\n", h->hartid, err);
+		int up = smp_start_one(c, h->hartid, satp);
+		if (up == -2 || up == 0) {
+			/* Not running our code: its stacks and slot can be reused. */
+			if (up == 0)
+				pr_warn("smp: hart %u did not stay started; giving up on it\n",
+					h->hartid);
 			kstack_free(stack);
+			kstack_free(c->arch.overflow_sp - KSTACK_SIZE);
 			continue;
 		}
-		/*
-		 * Wait until it is online.  Under an emulator on a busy host a hart can
-		 * take seconds to be scheduled at all, so the limit is generous; a hart
-		 * the firmware reports stopped again has failed and is not waited for.
-		 */
-		uint64_t deadline = time_now_ns() + 30000000000ULL;
-		while (!__atomic_load_n(&c->online, __ATOMIC_ACQUIRE) && time_now_ns() < deadline &&
-		       sbi_hart_status(h->hartid) != SBI_HSM_STOPPED)
-			;
 		ncpus++;	/* even if late: the slot stays its own */
-		if (!c->online) {
+		if (up < 0) {
 			/*
 			 * It may still come up, reading smp_boot_sp and smp_boot_cpu: starting
 			 * another hart would hand it that one's stack and cpu.

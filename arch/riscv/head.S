@@ -35,13 +35,12 @@ _start_kernel:
 	csrw	sscratch, zero
 	/*
 	 * Boot lottery: some loaders release every hart here.  The first
-	 * one through is the boot hart; the others park for good (SBI HSM
-	 * cannot start them later because they are already running).
+	 * one through is the boot hart; the others go back to the firmware.
 	 */
 	lla	t0, boot_lottery
 	li	t1, 1
 	amoadd.w t1, t1, (t0)
-	bnez	t1, .Lpark
+	bnez	t1, .Lnot_boot_hart
 
 	mv	s0, a0
 	mv	s1, a1
@@ -78,6 +77,20 @@ _start_kernel:
 	call	start_kernel
 	j	.Lpark
 
+/*
+ * A hart that lost the lottery.  Besides loaders that release every hart,
+ * OpenSBI 1.1 itself sends one here now and then: its HSM hart_start marks
+ * the target START_PENDING before it stores the start address and opaque,
+ * and a target already spinning in the firmware's wait loop can run ahead
+ * with the old values, those of the cold boot (this entry, a1 = DTB).
+ * Handing the hart back with HSM hart_stop makes it STOPPED again, which
+ * smp_boot sees and answers with a second hart_start (see smp.c).  The
+ * call returns only if the firmware refuses (no HSM): then park for good.
+ */
+.Lnot_boot_hart:
+	li	a7, 0x48534D		/* SBI_EXT_HSM */
+	li	a6, 1			/* hart_stop */
+	ecall
 .Lpark:
 	wfi
 	j	.Lpark
