@@ -15,6 +15,7 @@
 #include "exec.h"
 #include "elf.h"
 #include "script.h"
+#include "exec_args.h"
 #include "../fs/fdtable.h"
 #include "../fs/namei.h"
 #include "../fs/inode.h"
@@ -29,94 +30,9 @@
 #include "../vm/uaccess.h"
 #include "../vm/tlb.h"
 
-#define MAX_ARGS	500		/* argv + envp strings: one page of pointers */
-#define MAX_ARG_BYTES	(128 * 1024)
-
-#define AT_NULL		0
-#define AT_PHDR		3
-#define AT_PHENT	4
-#define AT_PHNUM	5
-#define AT_PAGESZ	6
-#define AT_BASE		7
-#define AT_FLAGS	8
-#define AT_ENTRY	9
-#define AT_UID		11
-#define AT_EUID		12
-#define AT_GID		13
-#define AT_EGID		14
-#define AT_HWCAP	16
-#define AT_CLKTCK	17
-#define AT_SECURE	23
-#define AT_RANDOM	25
-#define AT_EXECFN	31
-
 /* HWCAP: one bit per single-letter extension: I, M, A, F, D, C. */
 #define HWCAP_IMAFDC	((1 << ('i' - 'a')) | (1 << ('m' - 'a')) | (1 << ('a' - 'a')) | \
 			 (1 << ('f' - 'a')) | (1 << ('d' - 'a')) | (1 << ('c' - 'a')))
-
-/*
- * Where argv/envp strings come from: the kernel (init) or the old program,
- * from string @skip on, after @npre strings of the kernel's own (a #!
- * script's interpreter, its argument and the script's name).
- */
-#define SCRIPT_DEPTH	5	/* scripts whose interpreter is a script, in a row: Linux's limit */
-struct argsrc {
-	char *const *kv;
-	unsigned long uv;
-	const char *pre[3 * SCRIPT_DEPTH + 3];
-	int npre, skip;
-	int done;		/* the source's strings are all used up (a script run with argc 0) */
-};
-
-/* arg_get - string @i of @a into @buf: its length, -1 at the end, or -errno. */
-static long arg_get(const struct argsrc *a, int i, char *buf, size_t size)
-{
-	if (i < a->npre) {
-		strlcpy(buf, a->pre[i], size);
-		return (long)strlen(buf);
-	}
-	i = i - a->npre + a->skip;
-	if (a->done)
-		return -1;
-	if (a->kv) {
-		if (!a->kv[i])
-			return -1;
-		strlcpy(buf, a->kv[i], size);
-		return (long)strlen(buf);
-	}
-	if (!a->uv)
-		return -1;
-	uint64_t ptr;
-	if (uaccess_get_u64(a->uv + 8UL * i, &ptr))
-		return -EFAULT;
-	if (!ptr)
-		return -1;
-	return uaccess_strncpy_from_user(buf, ptr, size);
-}
-
-/*
- * push_strings - copy every string of @a below *sp into the new image;
- * record their addresses at addrs[*count] on.  0 or -errno.
- */
-static int push_strings(struct mm *mm, const struct argsrc *a, unsigned long *sp,
-			unsigned long *addrs, int *count, size_t *bytes)
-{
-	char buf[PAGE_SIZE / 2];
-
-	for (int i = 0;; i++) {
-		long len = arg_get(a, i, buf, sizeof(buf));
-		if (len == -1)
-			return 0;
-		if (len < 0)
-			return (int)len;
-		if (*count >= MAX_ARGS || (*bytes += (size_t)len + 1) > MAX_ARG_BYTES)
-			return -E2BIG;
-		*sp -= (unsigned long)len + 1;
-		if (mm_copy_in(mm, *sp, buf, (size_t)len + 1))
-			return -ENOMEM;
-		addrs[(*count)++] = *sp;
-	}
-}
 
 /* load_segments - one or two VMAs per PT_LOAD: file-backed, then demand-zero bss. */
 static int load_segments(struct mm *mm, struct inode *ip, const struct elf_info *ei,
@@ -156,59 +72,24 @@ static int load_segments(struct mm *mm, struct inode *ip, const struct elf_info 
 }
 
 /*
- * build_stack - the initial stack of the new image @mm: strings, 16 random
- * bytes, then (from sp up) argc, argv[], NULL, envp[], NULL, auxv pairs.
- * The vector is put together here and copied in with one mm_copy_in.
- * Sets *@out_sp.  0 or -errno.
+ * build_stack - the initial stack of the new image @mm (exec_args_build):
+ * the strings and the auxiliary vector Linux passes.  Sets *@out_sp.
+ * 0 or -errno.
  */
-static int build_stack(struct mm *mm, const char *path, const struct argsrc *argv,
-		       const struct argsrc *envp, const struct elf_info *ei, unsigned long bias,
+static int build_stack(struct mm *mm, const char *path, struct exec_strings *argv,
+		       struct exec_strings *envp, const struct elf_info *ei, unsigned long bias,
 		       unsigned long *out_sp)
 {
-	/* argc, argv[], NULL, envp[], NULL: the strings' addresses go straight into place */
-	unsigned long *vec = kmalloc((MAX_ARGS + 3) * sizeof(unsigned long));
-	unsigned long sp = mm->stack_top, execfn, rnd;
-	int argc = 0, total = 0, r;
-	size_t bytes = 0, nvec;
-	uint8_t rb[16];
-
-	if (!vec)
-		return -ENOMEM;
-	sp -= strlen(path) + 1;
-	if ((r = mm_copy_in(mm, sp, path, strlen(path) + 1)))
-		goto out;
-	execfn = sp;
-	if ((r = push_strings(mm, argv, &sp, vec + 1, &total, &bytes)))
-		goto out;
-	argc = total;
-	if ((r = push_strings(mm, envp, &sp, vec + 2, &total, &bytes)))
-		goto out;
-	random_bytes(rb, sizeof(rb));
-	sp = (sp - sizeof(rb)) & ~15UL;
-	rnd = sp;
-	if ((r = mm_copy_in(mm, sp, rb, sizeof(rb))))
-		goto out;
-
 	unsigned long aux[] = {
 		AT_PHDR, ei->phdr_vaddr ? ei->phdr_vaddr + bias : 0,
 		AT_PHENT, ei->phentsize, AT_PHNUM, ei->phnum, AT_PAGESZ, PAGE_SIZE,
 		AT_BASE, 0, AT_FLAGS, 0, AT_ENTRY, ei->entry + bias,
 		AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0,
 		AT_HWCAP, HWCAP_IMAFDC, AT_CLKTCK, 100, AT_SECURE, 0,
-		AT_RANDOM, rnd, AT_EXECFN, execfn, AT_NULL, 0,
+		AT_RANDOM, 0, AT_EXECFN, 0, AT_NULL, 0,
 	};
-	vec[0] = (unsigned long)argc;
-	vec[1 + argc] = 0;	/* argv's NULL */
-	vec[2 + total] = 0;	/* envp's NULL */
-	nvec = (size_t)total + 3;
-	sp = (sp - (nvec + ARRAY_SIZE(aux)) * 8) & ~15UL;
-	if ((r = mm_copy_in(mm, sp, vec, nvec * 8)))
-		goto out;
-	r = mm_copy_in(mm, sp + nvec * 8, aux, sizeof(aux));
-	*out_sp = sp;
-out:
-	kfree(vec);
-	return r;
+
+	return exec_args_build(mm, argv, envp, path, aux, ARRAY_SIZE(aux), out_sp);
 }
 
 /*
@@ -316,48 +197,14 @@ static int exec_leave_old(struct proc *p)
 }
 
 /*
- * do_exec - the common path of execve and init: open the program, build
- * its address space (map_program, build_stack), and only then, past the
- * point of no return, drop the old one.  On success the process runs the
- * new program from its entry point on return to user mode.
- */
-/*
- * script_argv - @a runs script @path through @interp (@arg optional): the
- * new argument list is interp, [arg,] path, then the old list without its
- * first string, as Linux builds it.
- */
-static void script_argv(struct argsrc *a, const char *interp, const char *arg, const char *path)
-{
-	const char *rest[ARRAY_SIZE(a->pre)];
-	int nrest = 0, n = 0;
-
-	if (a->npre > 0) {
-		for (int i = 1; i < a->npre; i++)
-			rest[nrest++] = a->pre[i];
-	} else {
-		char c[2];
-		if (arg_get(a, 0, c, sizeof(c)) == -1)
-			a->done = 1;	/* no argv[0] to drop: the script's args are none */
-		a->skip++;
-	}
-	a->pre[n++] = interp;
-	if (*arg)
-		a->pre[n++] = arg;
-	a->pre[n++] = path;
-	for (int i = 0; i < nrest; i++)
-		a->pre[n++] = rest[i];
-	a->npre = n;
-}
-
-/*
  * open_image - open the program @path names, following #! lines: each
- * script's interpreter is opened in turn (at most SCRIPT_DEPTH of them) and
+ * script's interpreter is opened in turn (at most EXEC_SCRIPT_DEPTH of them) and
  * @argv rewritten as Linux does.  The ELF's inode in *@ipp, its header in
  * @ei, its absolute name in @abs; the interpreters' names live in @names
  * (a page made at the first script, in *@names_pg), which @argv points
  * into.  0 or -errno (ELOOP: too many scripts).
  */
-static int open_image(const char *path, struct argsrc *argv, struct inode **ipp,
+static int open_image(const char *path, struct exec_strings *argv, struct inode **ipp,
 		      struct elf_info *ei, unsigned long *bias, char *abs, phys_addr_t *names_pg)
 {
 	char line[2][NAME_MAX + 1], *names = line[0];
@@ -367,7 +214,7 @@ static int open_image(const char *path, struct argsrc *argv, struct inode **ipp,
 	while ((r = open_program(name, ipp, ei, bias, names, names + NAME_MAX + 1, abs)) == 1) {
 		inode_put(*ipp);
 		*ipp = 0;
-		if (++depth > SCRIPT_DEPTH)
+		if (++depth > EXEC_SCRIPT_DEPTH)
 			return -ELOOP;
 		if (!*names_pg) {
 			/* The first script: its names move to a page the argument list can point into. */
@@ -377,15 +224,21 @@ static int open_image(const char *path, struct argsrc *argv, struct inode **ipp,
 			memcpy(names, line, sizeof(line));
 		}
 		/* The script's name stays where the argument list points: the caller's, or a level's. */
-		script_argv(argv, names, names + NAME_MAX + 1, name);
+		exec_args_script(argv, names, names + NAME_MAX + 1, name);
 		name = names;
 		names += 2 * (NAME_MAX + 1);
 	}
 	return r;
 }
 
-static int do_exec(struct proc *p, const char *path, struct argsrc *argv,
-		   const struct argsrc *envp)
+/*
+ * do_exec - the common path of execve and init: open the program, build
+ * its address space (map_program, build_stack), and only then, past the
+ * point of no return, drop the old one.  On success the process runs the
+ * new program from its entry point on return to user mode.
+ */
+static int do_exec(struct proc *p, const char *path, struct exec_strings *argv,
+		   struct exec_strings *envp)
 {
 	struct inode *ip = 0;
 	struct elf_info ei;
@@ -397,7 +250,8 @@ static int do_exec(struct proc *p, const char *path, struct argsrc *argv,
 	if (!pg)
 		return -ENOMEM;
 	char *abs = phys_to_virt(pg);		/* the program's absolute name, for /proc/PID/exe */
-	if ((r = open_image(path, argv, &ip, &ei, &bias, abs, &pg2)))
+	if ((r = open_image(path, argv, &ip, &ei, &bias, abs, &pg2)) ||
+	    (r = exec_args_measure(argv, envp, path)))
 		goto fail;
 	mm = mm_create();
 	r = -ENOMEM;
@@ -466,14 +320,14 @@ fail:
 int exec_kernel(struct proc *p, const char *path, char *const argv[])
 {
 	static char *const envp[] = { "HOME=/", "PATH=/bin", "TERM=vt100", 0 };
-	struct argsrc a = { .kv = argv }, e = { .kv = envp };
+	struct exec_strings a = { .kv = argv }, e = { .kv = envp };
 
 	return do_exec(p, path, &a, &e);
 }
 
 long exec_user(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 {
-	struct argsrc a = { .uv = uargv }, e = { .uv = uenvp };
+	struct exec_strings a = { .uv = uargv }, e = { .uv = uenvp };
 	phys_addr_t pg = pmm_alloc();
 	long r;
 

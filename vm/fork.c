@@ -184,6 +184,10 @@ struct mm *mm_fork(struct mm *parent)
 	child->brk_start = parent->brk_start;
 	child->brk = parent->brk;
 	child->stack_top = parent->stack_top;
+	child->arg_start = parent->arg_start;
+	child->arg_end = parent->arg_end;
+	child->env_start = parent->env_start;
+	child->env_end = parent->env_end;
 	tail = &child->vmas;
 	for (struct vma *v = parent->vmas; v; v = v->next) {
 		struct vma *n = vma_dup(v);

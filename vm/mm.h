@@ -100,6 +100,8 @@ struct mm {
 	struct vma *vmas;
 	unsigned long brk_start, brk;
 	unsigned long stack_top;
+	/* Where exec put argv's and envp's strings (Linux's names): /proc/PID/cmdline, environ. */
+	unsigned long arg_start, arg_end, env_start, env_end;
 	struct mm *all_next, *all_prev;	/* every mm, for mm_zap_object (mm_list_lock) */
 };
 
@@ -185,6 +187,14 @@ int mm_install_page(struct mm *mm, unsigned long va, phys_addr_t pa, uint64_t fl
  * bytes of the pages before the failing one are copied.
  */
 int mm_copy_in(struct mm *mm, unsigned long va, const void *src, size_t len);
+/*
+ * mm_new_page - the kernel address of the page holding @va in @mm, an
+ * address space that runs nowhere (exec's new image), to write it directly
+ * (exec copies the caller's strings straight in): the same rules as
+ * mm_copy_in.  The frame stays @mm's: the address is good until @mm is
+ * changed or freed.  NULL with *@err = -EFAULT or -ENOMEM.
+ */
+void *mm_new_page(struct mm *mm, unsigned long va, int *err);
 
 /*
  * mm_rss - resident pages, in pages.  Shared means the frame has another
