@@ -5,7 +5,8 @@
  *
  * A mount hangs a super block's root on a directory (inode->mounted); the
  * path walk crosses it both ways (namei.c).  One super block is mounted
- * once (no bind mounts), so a super block knows its mount.
+ * once (no bind mounts), so a super block knows its mount.  The
+ * propagation types (MS_SHARED...) are mount_prop.c's.
  */
 #include "../kernel/kernel.h"
 #include "../kernel/syscall.h"
@@ -25,6 +26,7 @@
 #define MS_REMOUNT	32
 #define MS_BIND		4096
 #define MS_MOVE		8192
+#define MS_PROPAGATION	(0xfUL << 17)	/* MS_UNBINDABLE, MS_PRIVATE, MS_SLAVE, MS_SHARED */
 #define MNT_FORCE	1
 #define MNT_DETACH	2
 #define MNT_EXPIRE	4
@@ -39,6 +41,16 @@ struct super *proc_super(void)
 	static struct super none = { .type = "proc", .magic = 0x9fa0 };	/* none mounted */
 
 	return procfs_sb ? procfs_sb : &none;
+}
+
+struct mount *mount_list(void)
+{
+	return mounts;
+}
+
+struct mount *mount_parent(struct mount *m)
+{
+	return m->mountpoint ? m->mountpoint->sb->mnt : 0;
 }
 
 int mount_attach(struct super *sb, struct inode *at, const char *source, unsigned long flags)
@@ -60,6 +72,7 @@ int mount_attach(struct super *sb, struct inode *at, const char *source, unsigne
 	m->mountpoint = at ? inode_get_locked(at) : 0;
 	if (at)
 		at->mounted = m;
+	mount_prop_new(m, at ? at->sb->mnt : 0);
 	sb->mnt = m;
 	for (pp = &mounts; *pp; pp = &(*pp)->next)
 		;
@@ -113,6 +126,7 @@ static void mount_detach(struct mount *m)
 	for (pp = &mounts; *pp != m; pp = &(*pp)->next)
 		;
 	*pp = m->next;
+	mount_prop_detach(m);
 	m->mountpoint->mounted = 0;
 	sb->mnt = 0;
 	sb->detached = 1;		/* tree_free must not race a create */
@@ -181,10 +195,33 @@ static long copy_str(ul u, char *buf, size_t n)
 	return r < 0 ? r : 0;
 }
 
+/* mount_propagation - mount(2)'s MS_SHARED...: on the mount whose root the user path @upath names. */
+static long mount_propagation(ul upath, ul flags)
+{
+	struct nameidata nd;
+	struct inode *root;
+	long r = namei_user(AT_FDCWD, upath, LOOKUP_FOLLOW, &nd);
+
+	if (r)
+		return r;
+	spin_lock(&vfs_lock);
+	/* A proc mount's root ends its walk as the path "/proc" (see umount2). */
+	root = nd.proc ? (!strcmp(nd.proc, "/proc") ? nd.proc_root : 0) : nd.inode;
+	if (!root || root != root->sb->root || !root->sb->mnt)
+		r = -EINVAL;
+	else
+		r = mount_prop_change(root->sb->mnt, flags);
+	spin_unlock(&vfs_lock);
+	nd_release(&nd);
+	return r;
+}
+
 /*
  * mount(source, target, type, flags, data) - a new tmpfs (size=,
  * nr_inodes=, mode=) or proc on a directory; MS_REMOUNT changes a tmpfs's
- * size.  Bind and move mounts are EINVAL here.
+ * size; MS_SHARED, MS_PRIVATE, MS_SLAVE or MS_UNBINDABLE (with MS_REC)
+ * sets the propagation type of the mount whose root @target is (else
+ * EINVAL).  Bind and move mounts are EINVAL here.
  */
 SYSCALL(mount)
 {
@@ -198,6 +235,8 @@ SYSCALL(mount)
 		return r == -ENAMETOOLONG ? -ENODEV : r;
 	if (a3 & (MS_BIND | MS_MOVE))
 		return -EINVAL;
+	if (!(a3 & MS_REMOUNT) && (a3 & MS_PROPAGATION))
+		return mount_propagation(a1, a3);
 	if (!(pg = pmm_alloc()))
 		return -ENOMEM;
 	opts = phys_to_virt(pg);
@@ -288,9 +327,11 @@ static size_t mount_line(struct mount *m, int info, char *buf, size_t n, char *p
 					size);
 	struct mount *up = m->mountpoint ? m->mountpoint->sb->mnt : 0;
 	int parent = up ? up->id : 1;
-	return (size_t)snprintf(buf, n, "%d %d 0:%lu / %s %s,relatime shared:1 - %s %s %s%s\n", m->id,
-				parent, (unsigned long)sb->dev, path, rw, sb->type, m->source, rw,
-				size);
+	char prop[48];
+	mount_prop_fields(m, prop, sizeof(prop));
+	return (size_t)snprintf(buf, n, "%d %d 0:%lu / %s %s,relatime%s - %s %s %s%s\n", m->id,
+				parent, (unsigned long)sb->dev, path, rw, prop, sb->type, m->source,
+				rw, size);
 }
 
 char *mount_text(int info, size_t *len)
