@@ -315,11 +315,12 @@ static int run_test(char **argv, int check_leaks, long timeout, char *why, size_
 	st = wait_test(pid, timeout, &hung);
 	running = 0;
 	/*
-	 * Whatever a killed test left running in its group (its children, when the OOM killer
-	 * took it under fault injection) goes now: it must not live on into the next test's
-	 * memory count, nor past the run.
+	 * Whatever a killed or failed test left running in its group goes now: its children,
+	 * when the OOM killer took it under fault injection, or waiters it never woke because
+	 * it gave up at a failed fork. They must not live on into the next test's memory
+	 * count, nor past the run. A test that passed must have left nothing: that is checked.
 	 */
-	if (st != -1 && WIFSIGNALED(st))
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		kill(-pid, SIGKILL);
 	reap_strays();
 	if (hung) {
