@@ -159,10 +159,62 @@ static int kill_group(pid_t pgid)
 	return left;
 }
 
+/* Init's children before PROG started: memcheck itself and whatever runs beside it. */
+static struct proc_tree before;
+
+/* init_children - add to t each child of init (PID 1) that skip (or NULL) does not hold. */
+static void init_children(struct proc_tree *t, const struct proc_tree *skip)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) && t->n < PROC_TREE_MAX) {
+		pid_t pid = (pid_t)strtol(e->d_name, NULL, 10), ppid;
+		char state;
+
+		if (pid > 1 && proc_stat_fields(pid, &ppid, &state) == 0 && ppid == 1 &&
+		    !(skip && proc_tree_has(skip, pid)) && !proc_tree_has(t, pid))
+			t->pid[t->n++] = pid;
+	}
+	closedir(d);
+}
+
+/*
+ * kill_orphans - kill what the run left to init, outside PROG's tree: the processes init
+ * adopted since PROG started (children of a test that failed or died before reaping them,
+ * or a whole test when the OOM killer took the runner itself under fault injection) and
+ * everything descended from them; then wait (up to 10 s) until init has reaped them all.
+ * Returns how many init had adopted.
+ */
+static int kill_orphans(void)
+{
+	static struct proc_tree t;
+	int adopted, alive = 1;
+
+	t.n = 0;
+	init_children(&t, &before);
+	adopted = t.n;
+	for (int i = 0; i < adopted; i++)
+		kill(t.pid[i], SIGSTOP);
+	proc_tree_stop(&t);
+	for (int i = 0; i < t.n; i++)
+		kill(t.pid[i], SIGKILL);
+	for (int i = 0; i < 1000 && alive; i++) {
+		alive = 0;
+		for (int j = 0; j < t.n; j++)
+			alive |= kill(t.pid[j], 0) == 0;
+		if (alive)
+			sleep_ns(10000000); /* polling for init to reap them, not synchronisation */
+	}
+	return adopted;
+}
+
 /* main - run the command and judge the memory afterwards. */
 int main(int argc, char **argv)
 {
-	int check = on_holstein(), st, code, timed_out;
+	int check = on_holstein(), st, code, timed_out, n;
 	long mem0 = -1, obj0 = -1, mem1, obj1, seconds = 0;
 	pid_t pid;
 
@@ -184,6 +236,7 @@ int main(int argc, char **argv)
 	 */
 	proc_tree_kill(&tree, INT_MAX);
 	tree.n = 0;
+	init_children(&before, NULL);
 	if (check) {
 		mem0 = settle(meminfo_kb("MemFree"));
 		obj0 = meminfo_kb("KernelObjects");
@@ -206,6 +259,8 @@ int main(int argc, char **argv)
 		       seconds);
 	if (kill_group(pid))
 		printf("memcheck: processes of %s's group outlived it: killed\n", argv[1]);
+	if ((n = kill_orphans()))
+		printf("memcheck: %d processes left to init by the run: killed\n", n);
 	code = st == -1 ? 127 : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 	if (!check) {
 		printf("memcheck: not checked (not Holstein); %s %s\n", argv[1], status_str(st));
