@@ -18,6 +18,18 @@ static void set_tty_signals(void (*handler)(int))
 }
 
 /*
+ * Tries of a fork or exec that failed for want of memory: under fault injection
+ * (fail_alloc=N) one of them fails now and then, and the run must still start.
+ */
+#define START_TRIES 100
+
+/* out_of_memory - whether the last call failed for want of memory, worth another try. */
+static int out_of_memory(void)
+{
+	return errno == ENOMEM || errno == EAGAIN;
+}
+
+/*
  * start_main - fork and exec the main command (argv, or /bin/sh when argv is empty).
  * The child gets its own process group and the console, so Ctrl-C reaches it and not
  * init. Returns the child's pid; exec failure makes the child exit 127.
@@ -27,6 +39,8 @@ static pid_t start_main(char **argv)
 	static char *shell[] = {"sh", NULL};
 	pid_t pid = fork();
 
+	for (int i = 1; pid < 0 && out_of_memory() && i < START_TRIES; i++)
+		pid = fork();
 	if (pid != 0)
 		return pid;
 	if (!argv[0])
@@ -36,6 +50,8 @@ static pid_t start_main(char **argv)
 	tcsetpgrp(0, getpid());
 	set_tty_signals(SIG_DFL);
 	execvp(argv[0], argv);
+	for (int i = 1; out_of_memory() && i < START_TRIES; i++)
+		execvp(argv[0], argv);
 	fprintf(stderr, "init: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
 }
