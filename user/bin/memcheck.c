@@ -159,6 +159,19 @@ static int kill_group(pid_t pgid)
 	return left;
 }
 
+/*
+ * fork_retry - fork, tried again while it fails for want of memory: under fault injection
+ * (fail_alloc=N) a fork fails now and then, and the run must still start and be measured.
+ */
+static pid_t fork_retry(void)
+{
+	pid_t pid = fork();
+
+	for (int i = 1; pid < 0 && (errno == ENOMEM || errno == EAGAIN) && i < 100; i++)
+		pid = fork();
+	return pid;
+}
+
 /* Init's children before PROG started: memcheck itself and whatever runs beside it. */
 static struct proc_tree before;
 
@@ -241,7 +254,7 @@ int main(int argc, char **argv)
 		mem0 = settle(meminfo_kb("MemFree"));
 		obj0 = meminfo_kb("KernelObjects");
 	}
-	pid = fork();
+	pid = fork_retry();
 	if (pid < 0) {
 		printf("memcheck: fork: %s\n", strerror(errno));
 		return 127;
@@ -267,7 +280,7 @@ int main(int argc, char **argv)
 		return code;
 	}
 	/* In a child: the directory scans' buffers must not grow memcheck's own heap. */
-	pid_t c = fork();
+	pid_t c = fork_retry();
 	if (c == 0) {
 		clear_leftovers();
 		_exit(0);
