@@ -279,14 +279,20 @@ int main(int argc, char **argv)
 		printf("memcheck: not checked (not Holstein); %s %s\n", argv[1], status_str(st));
 		return code;
 	}
-	/* In a child: the directory scans' buffers must not grow memcheck's own heap. */
-	pid_t c = fork_retry();
-	if (c == 0) {
-		clear_leftovers();
-		_exit(0);
+	/*
+	 * In a child: the directory scans' buffers must not grow memcheck's own heap. Under
+	 * fault injection the OOM killer may take that child too: then it runs again.
+	 */
+	for (int tries = 0; tries < 20; tries++) {
+		pid_t c = fork_retry();
+		if (c == 0) {
+			clear_leftovers();
+			_exit(0);
+		}
+		int cst = wait_pid(c);
+		if (cst == -1 || !WIFSIGNALED(cst))
+			break;
 	}
-	if (c > 0)
-		wait_pid(c);
 	mem1 = settle(mem0);
 	obj1 = meminfo_kb("KernelObjects");
 	printf("memcheck: MemFree %ld -> %ld kB, KernelObjects %ld -> %ld: %s\n", mem0, mem1, obj0,
