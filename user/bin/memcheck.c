@@ -172,23 +172,36 @@ static pid_t fork_retry(void)
 	return pid;
 }
 
-/* Init's children before PROG started: memcheck itself and whatever runs beside it. */
-static struct proc_tree before;
+/*
+ * Init's children before PROG started (whatever runs beside memcheck), and those it
+ * adopted during the run. Touched whole before anything is measured: their pages are
+ * memcheck's, not the kernel's.
+ */
+static struct proc_tree before, orphans;
 
-/* init_children - add to t each child of init (PID 1) that skip (or NULL) does not hold. */
+/*
+ * init_children - add to t each child of init (PID 1) but memcheck itself and those skip
+ * (or NULL) holds. Opening /proc is tried again while it fails (for want of memory, under
+ * fault injection): a snapshot that missed some of init's children would have them killed.
+ */
 static void init_children(struct proc_tree *t, const struct proc_tree *skip)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 
+	for (int i = 0; !d && i < 100; i++)
+		d = opendir("/proc");
 	if (!d)
 		return;
 	while ((e = readdir(d)) && t->n < PROC_TREE_MAX) {
-		pid_t pid = (pid_t)strtol(e->d_name, NULL, 10), ppid;
+		pid_t pid = (pid_t)strtol(e->d_name, NULL, 10), ppid = 0;
 		char state;
+		int r = -1;
 
-		if (pid > 1 && proc_stat_fields(pid, &ppid, &state) == 0 && ppid == 1 &&
-		    !(skip && proc_tree_has(skip, pid)) && !proc_tree_has(t, pid))
+		for (int i = 0; pid > 1 && r < 0 && i < 100 && kill(pid, 0) == 0; i++)
+			r = proc_stat_fields(pid, &ppid, &state);
+		if (r == 0 && ppid == 1 && pid != getpid() && !(skip && proc_tree_has(skip, pid)) &&
+		    !proc_tree_has(t, pid))
 			t->pid[t->n++] = pid;
 	}
 	closedir(d);
@@ -203,21 +216,21 @@ static void init_children(struct proc_tree *t, const struct proc_tree *skip)
  */
 static int kill_orphans(void)
 {
-	static struct proc_tree t;
+	struct proc_tree *t = &orphans;
 	int adopted, alive = 1;
 
-	t.n = 0;
-	init_children(&t, &before);
-	adopted = t.n;
+	t->n = 0;
+	init_children(t, &before);
+	adopted = t->n;
 	for (int i = 0; i < adopted; i++)
-		kill(t.pid[i], SIGSTOP);
-	proc_tree_stop(&t);
-	for (int i = 0; i < t.n; i++)
-		kill(t.pid[i], SIGKILL);
+		kill(t->pid[i], SIGSTOP);
+	proc_tree_stop(t);
+	for (int i = 0; i < t->n; i++)
+		kill(t->pid[i], SIGKILL);
 	for (int i = 0; i < 1000 && alive; i++) {
 		alive = 0;
-		for (int j = 0; j < t.n; j++)
-			alive |= kill(t.pid[j], 0) == 0;
+		for (int j = 0; j < t->n; j++)
+			alive |= kill(t->pid[j], 0) == 0;
 		if (alive)
 			sleep_ns(10000000); /* polling for init to reap them, not synchronisation */
 	}
@@ -248,7 +261,9 @@ int main(int argc, char **argv)
 	 * anything is measured.
 	 */
 	proc_tree_kill(&tree, INT_MAX);
-	tree.n = 0;
+	memset(&tree, 0, sizeof(tree));
+	memset(&orphans, 0, sizeof(orphans));
+	memset(&before, 0, sizeof(before));
 	init_children(&before, NULL);
 	if (check) {
 		mem0 = settle(meminfo_kb("MemFree"));
