@@ -11,7 +11,9 @@
  * signal N killed it, 127 if it could not run), or 99 if memory leaked.
  *
  * PROG runs in its own process group. Whatever of that group is still running when PROG
- * ends (its children, when PROG itself was killed) is killed before memory is measured.
+ * ends (its children, when PROG itself was killed) is killed before memory is measured,
+ * and so is every process init adopted during the run (orphans of a test that died or
+ * failed, outside PROG's tree): "memcheck: N processes left to init by the run: killed".
  * With -t, if PROG is still running after SECONDS the whole group is killed ("memcheck:
  * PROG timed out"): a test stuck in user space (say, under fault injection) then ends the
  * run cleanly, and its memory is checked too.
