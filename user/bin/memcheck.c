@@ -279,6 +279,8 @@ int main(int argc, char **argv)
 	if (pid == 0) {
 		setpgid(0, 0);
 		execvp(argv[1], argv + 1);
+		for (int i = 1; (errno == ENOMEM || errno == EAGAIN) && i < 100; i++)
+			execvp(argv[1], argv + 1); /* as fork_retry, under fault injection */
 		fprintf(stderr, "memcheck: %s: %s\n", argv[1], strerror(errno));
 		_exit(127);
 	}
