@@ -69,6 +69,18 @@ static void stop_machine(int cmd)
 }
 
 /*
+ * Tries of a fork or exec that failed for want of memory: under fault injection
+ * (fail_alloc=N) one of them fails now and then, and the run must still start.
+ */
+#define START_TRIES 100
+
+/* out_of_memory - whether the last call failed for want of memory, worth another try. */
+static int out_of_memory(void)
+{
+	return errno == ENOMEM || errno == EAGAIN;
+}
+
+/*
  * start_main - fork and exec the main command (argv, or a login shell when argv is empty).
  * The child gets its own process group and the console, so Ctrl-C reaches it and not
  * init. Returns the child's pid; exec failure makes the child exit 127.
@@ -78,6 +90,8 @@ static pid_t start_main(char **argv)
 	static char *shell[] = {"-sh", NULL};
 	pid_t pid = fork();
 
+	for (int i = 1; pid < 0 && out_of_memory() && i < START_TRIES; i++)
+		pid = fork();
 	if (pid != 0)
 		return pid;
 	/* Errors are fine: without a terminal there is nothing to hand over. */
@@ -88,10 +102,12 @@ static pid_t start_main(char **argv)
 	signal(SIGUSR2, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &(sigset_t){ 0 }, NULL);
-	if (!argv[0])
-		execv("/bin/sh", shell);	/* "-sh": a login shell, which reads /etc/profile */
-	else
-		execvp(argv[0], argv);
+	for (int i = 0; i < START_TRIES && (i == 0 || out_of_memory()); i++) {
+		if (!argv[0])
+			execv("/bin/sh", shell);	/* "-sh": a login shell: /etc/profile */
+		else
+			execvp(argv[0], argv);
+	}
 	fprintf(stderr, "init: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
 }

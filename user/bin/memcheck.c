@@ -11,7 +11,9 @@
  * signal N killed it, 127 if it could not run), or 99 if memory leaked.
  *
  * PROG runs in its own process group. Whatever of that group is still running when PROG
- * ends (its children, when PROG itself was killed) is killed before memory is measured.
+ * ends (its children, when PROG itself was killed) is killed before memory is measured,
+ * and so is every process init adopted during the run (orphans of a test that died or
+ * failed, outside PROG's tree): "memcheck: N processes left to init by the run: killed".
  * With -t, if PROG is still running after SECONDS the whole group is killed ("memcheck:
  * PROG timed out"): a test stuck in user space (say, under fault injection) then ends the
  * run cleanly, and its memory is checked too.
@@ -159,10 +161,88 @@ static int kill_group(pid_t pgid)
 	return left;
 }
 
+/*
+ * fork_retry - fork, tried again while it fails for want of memory: under fault injection
+ * (fail_alloc=N) a fork fails now and then, and the run must still start and be measured.
+ */
+static pid_t fork_retry(void)
+{
+	pid_t pid = fork();
+
+	for (int i = 1; pid < 0 && (errno == ENOMEM || errno == EAGAIN) && i < 100; i++)
+		pid = fork();
+	return pid;
+}
+
+/*
+ * Init's children before PROG started (whatever runs beside memcheck), and those it
+ * adopted during the run. Touched whole before anything is measured: their pages are
+ * memcheck's, not the kernel's.
+ */
+static struct proc_tree before, orphans;
+
+/*
+ * init_children - add to t each child of init (PID 1) but memcheck itself and those skip
+ * (or NULL) holds. Opening /proc is tried again while it fails (for want of memory, under
+ * fault injection): a snapshot that missed some of init's children would have them killed.
+ */
+static void init_children(struct proc_tree *t, const struct proc_tree *skip)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+
+	for (int i = 0; !d && i < 100; i++)
+		d = opendir("/proc");
+	if (!d)
+		return;
+	while ((e = readdir(d)) && t->n < PROC_TREE_MAX) {
+		pid_t pid = (pid_t)strtol(e->d_name, NULL, 10), ppid = 0;
+		char state;
+		int r = -1;
+
+		for (int i = 0; pid > 1 && r < 0 && i < 100 && kill(pid, 0) == 0; i++)
+			r = proc_stat_fields(pid, &ppid, &state);
+		if (r == 0 && ppid == 1 && pid != getpid() && !(skip && proc_tree_has(skip, pid)) &&
+		    !proc_tree_has(t, pid))
+			t->pid[t->n++] = pid;
+	}
+	closedir(d);
+}
+
+/*
+ * kill_orphans - kill what the run left to init, outside PROG's tree: the processes init
+ * adopted since PROG started (children of a test that failed or died before reaping them,
+ * or a whole test when the OOM killer took the runner itself under fault injection) and
+ * everything descended from them; then wait (up to 10 s) until init has reaped them all.
+ * Returns how many init had adopted.
+ */
+static int kill_orphans(void)
+{
+	struct proc_tree *t = &orphans;
+	int adopted, alive = 1;
+
+	t->n = 0;
+	init_children(t, &before);
+	adopted = t->n;
+	for (int i = 0; i < adopted; i++)
+		kill(t->pid[i], SIGSTOP);
+	proc_tree_stop(t);
+	for (int i = 0; i < t->n; i++)
+		kill(t->pid[i], SIGKILL);
+	for (int i = 0; i < 1000 && alive; i++) {
+		alive = 0;
+		for (int j = 0; j < t->n; j++)
+			alive |= kill(t->pid[j], 0) == 0;
+		if (alive)
+			sleep_ns(10000000); /* polling for init to reap them, not synchronisation */
+	}
+	return adopted;
+}
+
 /* main - run the command and judge the memory afterwards. */
 int main(int argc, char **argv)
 {
-	int check = on_holstein(), st, code, timed_out;
+	int check = on_holstein(), st, code, timed_out, n;
 	long mem0 = -1, obj0 = -1, mem1, obj1, seconds = 0;
 	pid_t pid;
 
@@ -183,12 +263,15 @@ int main(int argc, char **argv)
 	 * anything is measured.
 	 */
 	proc_tree_kill(&tree, INT_MAX);
-	tree.n = 0;
+	memset(&tree, 0, sizeof(tree));
+	memset(&orphans, 0, sizeof(orphans));
+	memset(&before, 0, sizeof(before));
+	init_children(&before, NULL);
 	if (check) {
 		mem0 = settle(meminfo_kb("MemFree"));
 		obj0 = meminfo_kb("KernelObjects");
 	}
-	pid = fork();
+	pid = fork_retry();
 	if (pid < 0) {
 		printf("memcheck: fork: %s\n", strerror(errno));
 		return 127;
@@ -196,6 +279,8 @@ int main(int argc, char **argv)
 	if (pid == 0) {
 		setpgid(0, 0);
 		execvp(argv[1], argv + 1);
+		for (int i = 1; (errno == ENOMEM || errno == EAGAIN) && i < 100; i++)
+			execvp(argv[1], argv + 1); /* as fork_retry, under fault injection */
 		fprintf(stderr, "memcheck: %s: %s\n", argv[1], strerror(errno));
 		_exit(127);
 	}
@@ -206,19 +291,27 @@ int main(int argc, char **argv)
 		       seconds);
 	if (kill_group(pid))
 		printf("memcheck: processes of %s's group outlived it: killed\n", argv[1]);
+	if ((n = kill_orphans()))
+		printf("memcheck: %d processes left to init by the run: killed\n", n);
 	code = st == -1 ? 127 : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 	if (!check) {
 		printf("memcheck: not checked (not Holstein); %s %s\n", argv[1], status_str(st));
 		return code;
 	}
-	/* In a child: the directory scans' buffers must not grow memcheck's own heap. */
-	pid_t c = fork();
-	if (c == 0) {
-		clear_leftovers();
-		_exit(0);
+	/*
+	 * In a child: the directory scans' buffers must not grow memcheck's own heap. Under
+	 * fault injection the OOM killer may take that child too: then it runs again.
+	 */
+	for (int tries = 0; tries < 20; tries++) {
+		pid_t c = fork_retry();
+		if (c == 0) {
+			clear_leftovers();
+			_exit(0);
+		}
+		int cst = wait_pid(c);
+		if (cst == -1 || !WIFSIGNALED(cst))
+			break;
 	}
-	if (c > 0)
-		wait_pid(c);
 	mem1 = settle(mem0);
 	obj1 = meminfo_kb("KernelObjects");
 	printf("memcheck: MemFree %ld -> %ld kB, KernelObjects %ld -> %ld: %s\n", mem0, mem1, obj0,

@@ -132,11 +132,19 @@ static char **list_tests(const char *dir, int *n)
 	int cap = 0;
 
 	*n = 0;
+	/* Under fault injection (fail_alloc=N) these fail now and then: try again. */
+	for (int i = 0; !d && errno == ENOMEM && i < 100; i++)
+		d = opendir(dir);
 	if (!d)
 		die("testrun: %s: %s", dir, strerror(errno));
 	while ((e = readdir(d))) {
+		int r = -1;
+
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (e->d_name[0] == '.' || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		for (int i = 0; e->d_name[0] != '.' && r < 0 && i < 100; i++)
+			if ((r = stat(path, &st)) < 0 && errno != ENOMEM)
+				break;
+		if (e->d_name[0] == '.' || r < 0 || !S_ISREG(st.st_mode))
 			continue;
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 32;
@@ -315,11 +323,12 @@ static int run_test(char **argv, int check_leaks, long timeout, char *why, size_
 	st = wait_test(pid, timeout, &hung);
 	running = 0;
 	/*
-	 * Whatever a killed test left running in its group (its children, when the OOM killer
-	 * took it under fault injection) goes now: it must not live on into the next test's
-	 * memory count, nor past the run.
+	 * Whatever a killed or failed test left running in its group goes now: its children,
+	 * when the OOM killer took it under fault injection, or waiters it never woke because
+	 * it gave up at a failed fork. They must not live on into the next test's memory
+	 * count, nor past the run. A test that passed must have left nothing: that is checked.
 	 */
-	if (st != -1 && WIFSIGNALED(st))
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		kill(-pid, SIGKILL);
 	reap_strays();
 	if (hung) {
