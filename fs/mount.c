@@ -68,15 +68,27 @@ int mount_attach(struct super *sb, struct inode *at, const char *source, unsigne
 	return 0;
 }
 
-/* tree_free - unlink everything under directory @dir, depth first (an unmounted tmpfs). */
+/*
+ * tree_free - unlink everything under directory @dir, depth first (an
+ * unmounted tmpfs).  Each directory taken out is marked removed at once, as
+ * rmdir would leave it: a process may still stand in it.
+ */
 static void tree_free(struct inode *dir)
 {
 	for (;;) {
 		struct inode *ip = 0;
 
 		spin_lock(&vfs_lock);
-		if (dir->entries)
+		if (dir->entries) {
 			ip = dir_remove(dir, dir->entries);
+			/*
+			 * Out of the tree now, though its own entries (removed
+			 * next) still keep nlink above 0, so dir_remove left
+			 * its ".." on @dir, which may be freed before a cwd or
+			 * an open directory in @ip lets go of it.
+			 */
+			ip->parent = ip;
+		}
 		spin_unlock(&vfs_lock);
 		if (!ip)
 			return;
