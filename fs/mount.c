@@ -81,15 +81,27 @@ int mount_attach(struct super *sb, struct inode *at, const char *source, unsigne
 	return 0;
 }
 
-/* tree_free - unlink everything under directory @dir, depth first (an unmounted tmpfs). */
+/*
+ * tree_free - unlink everything under directory @dir, depth first (an
+ * unmounted tmpfs).  Each directory taken out is marked removed at once, as
+ * rmdir would leave it: a process may still stand in it.
+ */
 static void tree_free(struct inode *dir)
 {
 	for (;;) {
 		struct inode *ip = 0;
 
 		spin_lock(&vfs_lock);
-		if (dir->entries)
+		if (dir->entries) {
 			ip = dir_remove(dir, dir->entries);
+			/*
+			 * Out of the tree now, though its own entries (removed
+			 * next) still keep nlink above 0, so dir_remove left
+			 * its ".." on @dir, which may be freed before a cwd or
+			 * an open directory in @ip lets go of it.
+			 */
+			ip->parent = ip;
+		}
 		spin_unlock(&vfs_lock);
 		if (!ip)
 			return;
@@ -311,13 +323,13 @@ SYSCALL(umount2)
 	return r;
 }
 
-/* mount_line - one line of /proc/mounts (@info 0) or mountinfo (1) for @m at @buf. */
+/* mount_line - one line of /proc/mounts (@info 0) or mountinfo (1) for @m at @buf. vfs_lock held. */
 static size_t mount_line(struct mount *m, int info, char *buf, size_t n, char *path)
 {
 	struct super *sb = m->sb;
 	char size[48] = "";
 
-	if (!m->mountpoint || path_of(m->mountpoint, path, PAGE_SIZE) < 0)
+	if (!m->mountpoint || path_of_locked(m->mountpoint, path, PAGE_SIZE) < 0)
 		strlcpy(path, "/", PAGE_SIZE);
 	if (sb->quota)
 		snprintf(size, sizeof(size), ",size=%luk", sb->quota->max * 4);
@@ -346,18 +358,24 @@ char *mount_text(int info, size_t *len)
 			pmm_put(pg);
 		return 0;
 	}
-	/* The table is short: walked with the lock dropped per line (path_of takes it). */
+	/*
+	 * The table is short: walked again for each line, and each line made
+	 * under vfs_lock, since an umount2 frees its mount and may free the
+	 * mount point and the super block as soon as the lock is dropped.
+	 */
 	for (int i = 0;; i++) {
 		struct mount *m;
+		char line[256];
+		size_t l = 0;
 		spin_lock(&vfs_lock);
 		m = mounts;
 		for (int j = 0; m && j < i; j++)
 			m = m->next;
+		if (m)
+			l = mount_line(m, info, line, sizeof(line), phys_to_virt(pg));
 		spin_unlock(&vfs_lock);
 		if (!m)
 			break;
-		char line[256];
-		size_t l = mount_line(m, info, line, sizeof(line), phys_to_virt(pg));
 		l = MIN(l, sizeof(line) - 1);
 		if (n + l + 1 > cap)
 			break;

@@ -46,6 +46,8 @@ void nd_release(struct nameidata *nd);
 
 /* path_of - the absolute name of directory @dir into @buf of @n bytes: its length, or -ERANGE/-ENOENT. */
 long path_of(struct inode *dir, char *buf, size_t n);
+/* path_of_locked - the same, vfs_lock held (the caller keeps what it read stable). */
+long path_of_locked(struct inode *dir, char *buf, size_t n);
 
 /* nd_path - the absolute name of what a LOOKUP_PARENT walk @nd found, into @buf: its length or -errno. */
 long nd_path(struct nameidata *nd, char *buf, size_t n);

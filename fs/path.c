@@ -9,13 +9,12 @@
 #include "mount.h"
 #include "namei.h"
 
-long path_of(struct inode *dir, char *buf, size_t n)
+long path_of_locked(struct inode *dir, char *buf, size_t n)
 {
 	size_t len = 0;
 	long r = 0;
 
 	/* Built backwards from the end of buf, then moved to the front. */
-	spin_lock(&vfs_lock);
 	for (struct inode *ip = dir; ip != vfs_root;) {
 		while (ip == ip->sb->root && ip->sb->mnt && ip->sb->mnt->mountpoint)
 			ip = ip->sb->mnt->mountpoint;
@@ -36,7 +35,6 @@ long path_of(struct inode *dir, char *buf, size_t n)
 		memcpy(buf + n - len + 1, name, nl);
 		ip = ip->parent;
 	}
-	spin_unlock(&vfs_lock);
 	if (r)
 		return r;
 	if (!len) {
@@ -48,6 +46,16 @@ long path_of(struct inode *dir, char *buf, size_t n)
 	memmove(buf, buf + n - len, len);
 	buf[len] = 0;
 	return (long)len;
+}
+
+long path_of(struct inode *dir, char *buf, size_t n)
+{
+	long r;
+
+	spin_lock(&vfs_lock);
+	r = path_of_locked(dir, buf, n);
+	spin_unlock(&vfs_lock);
+	return r;
 }
 
 long nd_path(struct nameidata *nd, char *buf, size_t n)

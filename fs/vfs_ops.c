@@ -256,6 +256,8 @@ static long rename_locked(struct inode *odir, struct dentry *sd, struct inode *n
 		struct inode *t = td->inode;
 		relink(ndir, td, s);
 		relink(odir, sd, t);
+		if (S_ISDIR(s->mode))
+			s->parent = ndir;	/* the second relink took s for gone: it lives on in ndir */
 		return 0;
 	}
 	if (td)

@@ -4,7 +4,8 @@
  * directories (relative to the link's own directory; ".." after a link is physical), ELOOP
  * for loops and long chains, dangling symlinks (ENOENT to open, lstat works, O_CREAT
  * creates the target, O_EXCL refuses), and bad paths: empty, a 256-byte component, a path
- * of 4096 bytes, a file used as a directory, trailing slashes, "." and "..".
+ * of 4096 bytes, a file used as a directory, trailing slashes, "." and "..", and ".."
+ * after RENAME_EXCHANGE moved a directory.
  *
  * Runs in a fresh scratch directory under /tmp (user/lib/scratch.h), removed at the end.
  */
@@ -247,6 +248,41 @@ static void check_dots(void)
 	CHECK_ERR(open("dd/in/f/..", O_RDONLY), ENOTDIR, "\"file/..\" -> ENOTDIR");
 }
 
+/*
+ * check_exchange - RENAME_EXCHANGE of a directory leaves ".." of both names
+ * on the directory each now stands in, and getcwd finds them; the walk up
+ * that refuses to move a directory under itself still works across them.
+ */
+static void check_exchange(const char *top)
+{
+	char buf[512], want[512];
+
+	mkdir("xa", 0755);
+	mkdir("xa/d1", 0755);
+	mkdir("xa/d1/sub", 0755);
+	mkdir("xb", 0755);
+	mkdir("xb/d2", 0755);
+	touch("xb/f");
+	if (renameat2(AT_FDCWD, "xa/d1", AT_FDCWD, "xb/d2", RENAME_EXCHANGE) < 0 && errno == EINVAL &&
+	    !on_holstein()) {
+		t_skip("RENAME_EXCHANGE (the host's /tmp refuses it)");
+		return;
+	}
+	CHECK(ino("xb/d2/sub/..") == ino("xb/d2") && ino("xa/d1/sub") == 0,
+	      "two directories exchanged: each name now holds the other");
+	CHECK(ino("xa/d1/..") == ino("xa") && ino("xb/d2/..") == ino("xb"),
+	      "and \"..\" of each is the directory it now stands in");
+	CHECK(chdir("xb/d2") == 0 && getcwd(buf, sizeof(buf)) &&
+		      snprintf(want, sizeof(want), "%s/xb/d2", top) > 0 && !strcmp(buf, want),
+	      "getcwd in a directory moved by an exchange");
+	CHECK(chdir(top) == 0, "back");
+	CHECK_ERR(rename("xb", "xb/d2/sub/x"), EINVAL,
+		  "a directory into a subdirectory of what an exchange put in it -> EINVAL");
+	CHECK(renameat2(AT_FDCWD, "xa/d1", AT_FDCWD, "xb/f", RENAME_EXCHANGE) == 0 &&
+		      ino("xb/f/..") == ino("xb") && ino("xa/d1/..") == 0,
+	      "a directory exchanged with a file: its \"..\" follows it");
+}
+
 int main(void)
 {
 	const char *dir;
@@ -259,6 +295,7 @@ int main(void)
 	check_dangling();
 	check_bad_paths();
 	check_dots();
+	check_exchange(dir);
 	CHECK(scratch_remove(dir) == 0, "the scratch directory %s is removed", dir);
 	return t_done("t_fs_path");
 }

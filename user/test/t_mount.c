@@ -96,6 +96,37 @@ static void check_mounted(const char *dir)
 }
 
 
+/*
+ * check_detach_cwd - a lazy umount while we stand two levels down in the
+ * tmpfs, in a directory that has a subdirectory of its own: the files are
+ * unlinked as by rmdir, so our directory is a removed one (getcwd ENOENT,
+ * ".." is itself) and never leads back to its old parent, which is freed
+ * unless something holds it (here an fd does, so a wrong ".." is seen, not
+ * read from freed memory: the fs fuzzer's panic in getcwd).
+ */
+static void check_detach_cwd(const char *dir)
+{
+	char mnt[300], buf[300];
+	int pfd;
+
+	snprintf(mnt, sizeof(mnt), "%s/lazy", dir);
+	if (!CHECK(mkdir("lazy", 0755) == 0 && mount("none", "lazy", "tmpfs", 0, "size=64k") == 0 &&
+			   mkdir("lazy/p", 0755) == 0 && mkdir("lazy/p/a", 0755) == 0 &&
+			   mkdir("lazy/p/a/b", 0755) == 0,
+		   "a tmpfs with p/a/b on \"lazy\""))
+		return;
+	pfd = open("lazy/p", O_RDONLY | O_DIRECTORY);
+	CHECK(pfd >= 0 && chdir("lazy/p/a") == 0, "an fd on p, the cwd in p/a");
+	CHECK(umount2(mnt, MNT_DETACH) == 0, "umount2 MNT_DETACH while we are inside");
+	CHECK_ERR(syscall(SYS_getcwd, buf, sizeof(buf)), ENOENT,
+		  "getcwd in the detached tree -> ENOENT, as in a removed directory");
+	CHECK(ino_of("..") == ino_of(".") && ino_of("..") != 0, "\"..\" of it is itself");
+	struct stat st;
+	CHECK(fstat(pfd, &st) == 0 && st.st_nlink == 0 && ino_of("..") != st.st_ino,
+	      "not its old parent p (removed too, kept by our fd)");
+	CHECK(chdir(dir) == 0 && close(pfd) == 0 && rmdir("lazy") == 0, "out again; lazy is a plain directory");
+}
+
 int main(void)
 {
 	struct statfs s;
@@ -120,6 +151,7 @@ int main(void)
 	      "/etc/mtab links to /proc/self/mounts (%s)", target);
 	const char *dir = scratch_make("t_mount");
 	check_mounted(dir);
+	check_detach_cwd(dir);
 	scratch_remove(dir);
 	return t_done("t_mount");
 }
