@@ -101,19 +101,30 @@ SYSCALL(sched_getscheduler)
 	return r;
 }
 
+/*
+ * answer_for - copy @len bytes at @v to @uaddr for a question about thread
+ * @pid: EINVAL for a negative pid, ESRCH for none, EFAULT for a bad address.
+ */
+static long answer_for(long pid, ul uaddr, const void *v, size_t len)
+{
+	if (pid < 0)
+		return -EINVAL;
+	spin_lock(&sched_lock);
+	struct proc *t = policy_target(pid);
+	spin_unlock(&sched_lock);
+	if (!t)
+		return -ESRCH;
+	return uaccess_copy_to_user(uaddr, v, len) ? -EFAULT : 0;
+}
+
 /* sched_getparam(pid, param) - priority 0: no thread has a real-time policy. */
 SYSCALL(sched_getparam)
 {
 	int prio = 0;
 
-	if ((long)(int)a0 < 0 || !a1)
+	if (!a1)
 		return -EINVAL;
-	spin_lock(&sched_lock);
-	struct proc *t = policy_target((long)(int)a0);
-	spin_unlock(&sched_lock);
-	if (!t)
-		return -ESRCH;
-	return uaccess_copy_to_user(a1, &prio, sizeof(prio)) ? -EFAULT : 0;
+	return answer_for((long)(int)a0, a1, &prio, sizeof(prio));
 }
 
 /* sched_get_priority_max(policy) and _min: 1..99 for the real-time ones, 0 for the rest. */
@@ -142,12 +153,5 @@ SYSCALL(sched_rr_get_interval)
 {
 	struct ktimespec ts = { 0, 1000000000 / HZ };
 
-	if ((long)(int)a0 < 0)
-		return -EINVAL;
-	spin_lock(&sched_lock);
-	struct proc *t = policy_target((long)(int)a0);
-	spin_unlock(&sched_lock);
-	if (!t)
-		return -ESRCH;
-	return uaccess_copy_to_user(a1, &ts, sizeof(ts)) ? -EFAULT : 0;
+	return answer_for((long)(int)a0, a1, &ts, sizeof(ts));
 }
