@@ -40,7 +40,10 @@ void mount_prop_new(struct mount *m, struct mount *parent);
 long mount_prop_change(struct mount *m, unsigned long flags);
 /* mount_prop_detach - @m leaves the tree: its slaves get another master.  vfs_lock held. */
 void mount_prop_detach(struct mount *m);
-/* mount_prop_fields - mountinfo's optional fields of @m (" shared:N master:N unbindable") into @buf. */
+/*
+ * mount_prop_fields - mountinfo's optional fields of @m (" shared:N master:N unbindable")
+ * into @buf.  vfs_lock held (mount_text builds each line under it).
+ */
 void mount_prop_fields(struct mount *m, char *buf, size_t n);
 /* mount_text - /proc/mounts (@info 0) or /proc/self/mountinfo (1) into a new kmalloc'd text. */
 char *mount_text(int info, size_t *len);

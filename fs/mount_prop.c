@@ -109,14 +109,12 @@ void mount_prop_fields(struct mount *m, char *buf, size_t n)
 	size_t l = 0;
 
 	buf[0] = 0;
-	spin_lock(&vfs_lock);
 	if (m->group)
 		l += (size_t)snprintf(buf + l, n - l, " shared:%d", m->group);
 	if (m->master && m->master->group && l < n)
 		l += (size_t)snprintf(buf + l, n - l, " master:%d", m->master->group);
 	if (m->unbindable && l < n)
 		snprintf(buf + l, n - l, " unbindable");
-	spin_unlock(&vfs_lock);
 }
 
 void mount_prop_detach(struct mount *m)
