@@ -257,21 +257,37 @@ unsigned long shmem_mapped_pages(void)
 
 /*
  * The first mapping and the last unmapping move the object's pages in or
- * out of Mapped.  Atomics, no lock: fork counts every file area it copies,
- * and Mapped is a statistic (a page made meanwhile may be missed).
+ * out of Mapped.  Only those two transitions take the object's lock, so
+ * that the pages counted in are the pages counted out (shmem_page and
+ * uncharge read mapcount under it); every other mapping, such as fork's
+ * copy of an area that is mapped already, just counts.
  */
 void shmem_mapped(struct shmem *s)
 {
+	int c = __atomic_load_n(&s->mapcount, __ATOMIC_RELAXED);
+
+	while (c > 0)
+		if (__atomic_compare_exchange_n(&s->mapcount, &c, c + 1, 0, __ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
+			return;
+	spin_lock(&s->lock);
 	if (__atomic_fetch_add(&s->mapcount, 1, __ATOMIC_RELAXED) == 0)
-		__atomic_add_fetch(&mapped_pages, __atomic_load_n(&s->pages, __ATOMIC_RELAXED),
-				   __ATOMIC_RELAXED);
+		__atomic_add_fetch(&mapped_pages, s->pages, __ATOMIC_RELAXED);
+	spin_unlock(&s->lock);
 }
 
 void shmem_unmapped(struct shmem *s)
 {
+	int c = __atomic_load_n(&s->mapcount, __ATOMIC_RELAXED);
+
+	while (c > 1)
+		if (__atomic_compare_exchange_n(&s->mapcount, &c, c - 1, 0, __ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
+			return;
+	spin_lock(&s->lock);
 	if (__atomic_sub_fetch(&s->mapcount, 1, __ATOMIC_RELAXED) == 0)
-		__atomic_sub_fetch(&mapped_pages, __atomic_load_n(&s->pages, __ATOMIC_RELAXED),
-				   __ATOMIC_RELAXED);
+		__atomic_sub_fetch(&mapped_pages, s->pages, __ATOMIC_RELAXED);
+	spin_unlock(&s->lock);
 }
 
 int shmem_mapcount(struct shmem *s)
