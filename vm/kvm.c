@@ -93,6 +93,10 @@ void kvm_init(const struct kvm_layout *l)
 	     va += PT_LEVEL_SIZE(1))
 		if (!pt_walk(kvm_root, va, 1))
 			panic("kvm: out of memory");
+	for (unsigned long va = VMAP_AREA; va < VMAP_AREA + VMAP_NSLOTS * VMAP_SLOT;
+	     va += PT_LEVEL_SIZE(1))
+		if (!pt_walk(kvm_root, va, 1))
+			panic("kvm: out of memory");
 
 	pte_t *root = phys_to_virt(kvm_root);
 	for (int i = 256; i < 512; i++)

@@ -1,0 +1,107 @@
+/*
+ * vmap.c - virtually contiguous kernel buffers (vmap.h).  VMAP_NSLOTS
+ * slots in the kernel's address space (VMAP_AREA), each room for
+ * VMAP_SLOT_PAGES pages and an unmapped guard page above.  The level-0
+ * tables of the area exist from kvm_init on, so mapping never changes a
+ * root entry that the user page tables copied.
+ *
+ * The TLB: kernel mappings are global, and another hart may still hold a
+ * translation of a freed buffer's page.  vmap_free therefore fences every
+ * online hart (this one included) for the slot's range before its frames go back, so a slot
+ * handed out again can never be read through a stale entry.
+ */
+#include "vmap.h"
+#include "kvm.h"
+#include "pt.h"
+#include "phys.h"
+#include "../kernel/kernel.h"
+#include "../kernel/spinlock.h"
+#include "../kernel/cpu.h"
+#include "../arch/riscv/layout.h"
+#include "../arch/riscv/csr.h"
+#include "../arch/riscv/sbi.h"
+
+static struct spinlock vmap_lock = SPINLOCK_INIT("vmap");
+static uint8_t slot_pages[VMAP_NSLOTS];		/* pages mapped in each slot; 0: free */
+
+static unsigned long slot_va(int s)
+{
+	return VMAP_AREA + (unsigned long)s * VMAP_SLOT;
+}
+
+/* unmap_slot - take @n pages of slot @s out of the table, giving their frames back. */
+static void unmap_slot(int s, unsigned n)
+{
+	for (unsigned p = 0; p < n; p++) {
+		pte_t *e = pt_walk(kvm_root, slot_va(s) + p * PAGE_SIZE, 0);
+		phys_addr_t pa = pte_to_pa(*e);
+
+		*e = 0;
+		pmm_put(pa);
+	}
+}
+
+void *vmap_alloc(size_t bytes)
+{
+	unsigned n = (unsigned)((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
+	int s = -1;
+
+	if (!n || bytes > VMAP_SLOT_PAGES * PAGE_SIZE)
+		return 0;
+	spin_lock(&vmap_lock);
+	for (int i = 0; i < VMAP_NSLOTS && s < 0; i++)
+		if (!slot_pages[i]) {
+			slot_pages[i] = (uint8_t)n;
+			s = i;
+		}
+	spin_unlock(&vmap_lock);
+	if (s < 0)
+		return 0;
+	for (unsigned p = 0; p < n; p++) {
+		phys_addr_t pa = pmm_alloc_zeroed();
+
+		if (!pa || pt_map(kvm_root, slot_va(s) + p * PAGE_SIZE, pa, KVM_PTE_RW)) {
+			if (pa)
+				pmm_put(pa);
+			unmap_slot(s, p);
+			__atomic_store_n(&slot_pages[s], 0, __ATOMIC_RELEASE);
+			return 0;
+		}
+		local_flush_tlb_page(slot_va(s) + p * PAGE_SIZE);
+	}
+	return (void *)slot_va(s);
+}
+
+int vmap_owns(const void *p)
+{
+	unsigned long va = (unsigned long)p;
+
+	return va >= VMAP_AREA && va < VMAP_AREA + VMAP_NSLOTS * VMAP_SLOT;
+}
+
+void vmap_free(void *p)
+{
+	unsigned long ids[NCPU];
+	int s, n = 0;
+	unsigned pages;
+
+	if (!p)
+		return;
+	s = (int)(((unsigned long)p - VMAP_AREA) / VMAP_SLOT);
+	pages = slot_pages[s];
+	for (unsigned q = 0; q < pages; q++)
+		*pt_walk(kvm_root, slot_va(s) + q * PAGE_SIZE, 0) &= ~(pte_t)PTE_V;
+	for (int i = 0; i < ncpus; i++)
+		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			ids[n++] = cpus[i].hartid;	/* this hart too: we may migrate meanwhile */
+	if (n && sbi_rfence_harts(ids, n, slot_va(s), pages * PAGE_SIZE, 0) < 0)
+		panic("vmap: the firmware refused a remote fence");
+	/* The entries are invalid now; give the frames back, then the slot. */
+	for (unsigned q = 0; q < pages; q++) {
+		pte_t *e = pt_walk(kvm_root, slot_va(s) + q * PAGE_SIZE, 0);
+
+		pmm_put(pte_to_pa(*e));
+		*e = 0;
+	}
+	__atomic_store_n(&slot_pages[s], 0, __ATOMIC_RELEASE);
+}
