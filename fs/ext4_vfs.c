@@ -1,0 +1,356 @@
+/*
+ * ext4_vfs.c - ext4 as the VFS sees it: mount, the hooks the VFS calls
+ * when a file is created, changed, freed or opened, statfs, and filling a
+ * file's page cache from the disk.  The model and the locks are in
+ * ext4_vfs.h; the tree's load is ext4_load.c, write-back ext4_sync.c.
+ */
+#include "../kernel/kernel.h"
+#include "../kernel/sched.h"
+#include "../drivers/blk.h"
+#include "../vm/kmalloc.h"
+#include "../vm/pmm.h"
+#include "../vm/phys.h"
+#include "../vm/shmem.h"
+#include "ext4_vfs.h"
+#include "mount.h"
+
+#define MS_RDONLY	1
+
+void ext4_lock(struct ext4_mount *m)
+{
+	spin_lock(&m->mutex_lock);
+	while (m->busy)
+		sched_sleep(&m->busy, &m->mutex_lock);
+	m->busy = 1;
+	spin_unlock(&m->mutex_lock);
+}
+
+void ext4_unlock(struct ext4_mount *m)
+{
+	spin_lock(&m->mutex_lock);
+	m->busy = 0;
+	spin_unlock(&m->mutex_lock);
+	sched_wakeup(&m->busy);
+}
+
+void *ext4_buf_alloc(void)
+{
+	phys_addr_t pa = pmm_alloc();
+
+	return pa ? phys_to_virt(pa) : 0;
+}
+
+void ext4_buf_free(void *buf)
+{
+	if (buf)
+		pmm_put(virt_to_phys(buf));
+}
+
+/* The library's device: whole file-system blocks (1 KiB until it says), as 512-byte sectors. */
+static int io_read(void *ctx, uint64_t blk, uint32_t n, void *buf)
+{
+	struct ext4_mount *m = ctx;
+	uint64_t spb = m->io_bs / 512;
+
+	return blk_read(m->bd, blk * spb, buf, (uint32_t)(n * spb)) ? -EIO : 0;
+}
+
+static int io_write(void *ctx, uint64_t blk, uint32_t n, const void *buf)
+{
+	struct ext4_mount *m = ctx;
+	uint64_t spb = m->io_bs / 512;
+
+	return blk_write(m->bd, blk * spb, buf, (uint32_t)(n * spb)) ? -EIO : 0;
+}
+
+static int io_flush(void *ctx)
+{
+	struct ext4_mount *m = ctx;
+
+	return blk_flush(m->bd) ? -EIO : 0;
+}
+
+static int io_set_block_size(void *ctx, uint32_t bytes)
+{
+	struct ext4_mount *m = ctx;
+
+	if (bytes < 1024 || bytes > PAGE_SIZE)
+		return -EINVAL;		/* Linux 6.1 too mounts no block larger than a page */
+	m->io_bs = bytes;
+	return 0;
+}
+
+void ext4_io_init(struct ext4_io *io, struct ext4_mount *m)
+{
+	m->io_bs = 1024;
+	*io = (struct ext4_io){ .read = io_read, .write = io_write, .flush = io_flush,
+				.set_block_size = io_set_block_size, .ctx = m };
+}
+
+void ext4_inode_to_vfs(const struct ext4_inode *di, struct inode *ip)
+{
+	uint32_t r = di->rdev;
+
+	ip->mode = di->mode;
+	ip->uid = di->uid;
+	ip->gid = di->gid;
+	ip->atime = (struct timespec64){ di->atime, di->atime_ns };
+	ip->mtime = (struct timespec64){ di->mtime, di->mtime_ns };
+	ip->ctime = (struct timespec64){ di->ctime, di->ctime_ns };
+	ip->btime = (struct timespec64){ di->crtime, di->crtime_ns };
+	/* Linux's new device encoding on disk; the VFS keeps major << 8 | minor. */
+	ip->rdev = ((r >> 8) & 0xfff) << 8 | (r & 0xff);
+}
+
+/*
+ * fill_page - read the blocks of page @idx of @ip from extents @e into the
+ * page cache (a page with no block stays a hole).  0 or -errno.
+ */
+static int fill_page(struct ext4_mount *m, struct inode *ip, const struct ext4_extents *e,
+		     unsigned long idx, uint64_t nblocks)
+{
+	uint32_t bs = m->fs.block_size, bpp = PAGE_SIZE / bs;
+	phys_addr_t fr = 0;
+	int err = 0;
+
+	for (uint32_t j = 0; j < bpp; j++) {
+		uint64_t lb = (uint64_t)idx * bpp + j;
+		uint64_t pb = lb < nblocks ? ext4_extents_map(e, (uint32_t)lb) : 0;
+
+		if (!pb)
+			continue;
+		if (!fr && !(fr = shmem_page(ip->mem, idx, 1, &err)))
+			return err ? err : -ENOMEM;
+		if (m->fs.io.read(m->fs.io.ctx, pb, 1, (char *)phys_to_virt(fr) + j * bs)) {
+			err = -EIO;
+			break;
+		}
+	}
+	if (fr)
+		pmm_put(fr);
+	return err;
+}
+
+int ext4_fill(struct ext4_mount *m, struct inode *ip)
+{
+	struct ext4_node *n = ext4_node_of(ip);
+	struct ext4_inode *di;
+	struct ext4_extents e = { 0 };
+	int r;
+
+	if (!n || (n->flags & (N_FILLED | N_NEW | N_GONE)) || !S_ISREG(ip->mode)) {
+		if (n)
+			n->flags |= N_FILLED;
+		return 0;
+	}
+	if (!(di = kmalloc(sizeof(*di))))
+		return -ENOMEM;
+	r = ext4_inode_read(&m->fs, (uint32_t)ip->ino, di);
+	if (!r)
+		r = ext4_extents_read(&m->fs, di, &e);
+	if (!r) {
+		/* Only what the disk holds: a truncate since then already shrank the cache. */
+		uint64_t size = di->size < shmem_size(ip->mem) ? di->size : shmem_size(ip->mem);
+		uint64_t nblocks = (size + m->fs.block_size - 1) / m->fs.block_size;
+		unsigned long npages = (unsigned long)((size + PAGE_SIZE - 1) / PAGE_SIZE);
+
+		for (unsigned long i = 0; i < npages && !r; i++)
+			if (!shmem_lookup(ip->mem, i))
+				r = fill_page(m, ip, &e, i, nblocks);
+	}
+	ext4_extents_free(&e);
+	kfree(di);
+	if (!r)
+		n->flags |= N_FILLED;
+	else
+		pr_err("EXT4-fs (%s): error %d reading inode %lu\n", m->bd->name, r,
+		       (unsigned long)ip->ino);
+	return r;
+}
+
+/* --- The hooks (struct super_ops) ------------------------------------------ */
+
+struct ext4_node *ext4_node_new(struct inode *ip, unsigned flags)
+{
+	struct ext4_node *n = kzalloc(sizeof(*n));
+
+	if (n) {
+		n->ip = ip;
+		n->flags = flags;
+		ip->fsdata = n;
+	}
+	return n;
+}
+
+/* op_create - a new inode in @dir: an inode number from the bitmaps, and a node. */
+static int op_create(struct inode *dir, struct inode *ip)
+{
+	struct ext4_mount *m = ext4_mount_of(dir->sb);
+	uint32_t ino = 0;
+	int r;
+
+	if (!ext4_node_new(ip, N_NEW | N_FILLED))
+		return -ENOMEM;
+	ext4_lock(m);
+	r = ext4_inode_alloc(&m->fs, (uint32_t)dir->ino, S_ISDIR(ip->mode), &ino);
+	ext4_unlock(m);
+	if (r) {
+		kfree(ip->fsdata);
+		ip->fsdata = 0;
+		return r;
+	}
+	ip->ino = ino;
+	return 0;
+}
+
+/* op_dirty - @ip changed (DIRTY_* bits): queue it for the next sync.  Never sleeps. */
+static void op_dirty(struct inode *ip, unsigned what)
+{
+	struct ext4_node *n = ext4_node_of(ip);
+	struct ext4_mount *m = ext4_mount_of(ip->sb);
+
+	if (!n || ip->sb->detached)
+		return;
+	spin_lock(&m->list_lock);
+	n->flags |= (what & DIRTY_ATTR ? N_ATTR : 0) | (what & DIRTY_DATA ? N_DATA : 0) |
+		    (what & DIRTY_ENTRIES ? N_ENTRIES : 0);
+	if (!(n->flags & N_ONLIST)) {
+		n->flags |= N_ONLIST;
+		n->next_dirty = m->dirty;
+		m->dirty = n;
+	}
+	spin_unlock(&m->list_lock);
+}
+
+/* op_evict - @ip is being freed: its on-disk inode and blocks go at the next sync. */
+static void op_evict(struct inode *ip)
+{
+	struct ext4_node *n = ext4_node_of(ip), **pp;
+	struct ext4_mount *m = ext4_mount_of(ip->sb);
+	struct ext4_gone *g = 0;
+
+	if (!n)
+		return;
+	if (!ip->sb->detached && !(n->flags & N_GONE) && (g = kzalloc(sizeof(*g)))) {
+		g->ino = (uint32_t)ip->ino;
+		g->dir = S_ISDIR(ip->mode);
+		g->fresh = !!(n->flags & N_NEW);
+	}
+	spin_lock(&m->list_lock);
+	if (n->flags & N_ONLIST)	/* on the dirty list, or on the one a sync is taking */
+		for (int l = 0; l < 2; l++)
+			for (pp = l ? &m->syncing : &m->dirty; *pp; pp = &(*pp)->next_dirty)
+				if (*pp == n) {
+					*pp = n->next_dirty;
+					l = 2;
+					break;
+				}
+	if (g) {
+		g->next = m->gone;
+		m->gone = g;
+	}
+	spin_unlock(&m->list_lock);
+	ip->fsdata = 0;
+	kfree(n);
+}
+
+/* op_open - a regular file is being opened: bring its data in. */
+static int op_open(struct inode *ip)
+{
+	struct ext4_mount *m = ext4_mount_of(ip->sb);
+	struct ext4_node *n = ext4_node_of(ip);
+	int r;
+
+	if (!n || (n->flags & N_FILLED))
+		return 0;
+	ext4_lock(m);
+	r = ext4_fill(m, ip);
+	ext4_unlock(m);
+	return r;
+}
+
+static int op_sync(struct super *sb)
+{
+	struct ext4_mount *m = ext4_mount_of(sb);
+	int r;
+
+	if (m->fs.rdonly)
+		return 0;
+	ext4_lock(m);
+	r = ext4_sync_all(m);
+	ext4_unlock(m);
+	return r;
+}
+
+/* op_fsync - everything of the file system: the file's data and every name leading to it. */
+static int op_fsync(struct inode *ip, int datasync)
+{
+	(void)datasync;
+	return op_sync(ip->sb);
+}
+
+static int op_statfs(struct super *sb, uint64_t *blocks, uint64_t *bfree, uint64_t *bavail,
+		     uint64_t *files, uint64_t *ffree, uint32_t *bsize)
+{
+	struct ext4_fs *fs = &ext4_mount_of(sb)->fs;
+	/* s_r_blocks_count: root's reserve (lo at 0x8, hi at 0x154 with 64bit). */
+	uint64_t resv = (uint64_t)fs->sb[8] | (uint64_t)fs->sb[9] << 8 | (uint64_t)fs->sb[10] << 16 |
+			(uint64_t)fs->sb[11] << 24;
+
+	*bsize = fs->block_size;
+	*blocks = fs->blocks_count;
+	*bfree = fs->free_blocks;
+	*bavail = fs->free_blocks > resv ? fs->free_blocks - resv : 0;
+	*files = fs->inodes_count;
+	*ffree = fs->free_inodes;
+	return 0;
+}
+
+/* op_put_super - the last sync has run (umount): from now on nothing reaches the disk. */
+static void op_put_super(struct super *sb)
+{
+	struct ext4_mount *m = ext4_mount_of(sb);
+
+	ext4_lock(m);
+	m->fs.rdonly = 1;
+	ext4_unlock(m);
+}
+
+/* op_free_super - the super block's last inode is gone: free the mount itself. */
+static void op_free_super(struct super *sb)
+{
+	struct ext4_mount *m = ext4_mount_of(sb);
+
+	while (m->gone) {
+		struct ext4_gone *g = m->gone;
+
+		m->gone = g->next;
+		kfree(g);
+	}
+	ext4_fs_close(&m->fs);
+	kfree(m);
+	kfree(sb->quota);
+	kfree(sb);
+}
+
+void ext4_unload(struct ext4_mount *m)
+{
+	struct super *sb = m->sb;
+
+	sb->detached = 1;		/* the hooks stay quiet while the tree goes */
+	if (!sb->root) {
+		op_free_super(sb);
+		return;
+	}
+	vfs_tree_free(sb->root);
+	spin_lock(&vfs_lock);
+	sb->root->nlink = 0;
+	spin_unlock(&vfs_lock);
+	inode_put(sb->root);		/* the last inode: the super block and @m go with it */
+}
+
+const struct super_ops ext4_super_ops = {
+	.create = op_create, .dirty = op_dirty, .evict = op_evict, .open = op_open,
+	.sync = op_sync, .fsync = op_fsync, .statfs = op_statfs, .put_super = op_put_super,
+	.free_super = op_free_super,
+};

@@ -1,0 +1,122 @@
+/*
+ * ext4_vfs.h - the glue between the VFS's in-memory tree and the ext4
+ * library (ext4.h): what ext4_vfs.c (mount, the tree's load, filling the
+ * page cache, the hooks) and ext4_sync.c (write-back) share.
+ *
+ * The model.  A mount loads the whole tree: every directory's entries and
+ * every inode's attributes and symlink become VFS inodes and dentries, as
+ * tmpfs would hold them.  A regular file's data comes in from the disk the
+ * first time it is opened (the page cache then holds all of it).  Changes
+ * only mark inodes dirty; sync writes back what changed: data with blocks
+ * allocated then (delayed allocation), extent trees rebuilt, changed
+ * directories rewritten whole as linear blocks, inodes, then the bitmaps,
+ * descriptors and super block.  Deleted inodes are freed on disk at the
+ * next sync too.
+ *
+ * Locking: `mutex` (a sleeping lock, taken with no spinlock held)
+ * serialises every use of the library: a mount's load, each fill, each
+ * sync, and the inode allocation of a create.  `list_lock` is a leaf
+ * spinlock guarding the dirty list and the list of inodes to free; the
+ * hooks take it under vfs_lock.
+ */
+#ifndef HOLSTEIN_EXT4_VFS_H
+#define HOLSTEIN_EXT4_VFS_H
+
+#include "../kernel/kernel.h"
+#include "../kernel/spinlock.h"
+#include "ext4.h"
+#include "inode.h"
+
+struct blkdev;
+
+/* An ext4 inode in memory: the VFS inode's fsdata. */
+struct ext4_node {
+	struct inode *ip;
+	unsigned flags;			/* N_* below */
+	struct ext4_node *next_dirty;	/* on the mount's dirty list (list_lock) */
+};
+
+#define N_NEW		1	/* not on the disk yet: no inode, no blocks */
+#define N_FILLED	2	/* the page cache holds the whole file */
+#define N_ATTR		4	/* attributes, links changed (dirty) */
+#define N_DATA		8	/* contents or size changed */
+#define N_ENTRIES	16	/* a directory's entries changed */
+#define N_ONLIST	32	/* on the dirty list */
+#define N_GONE		64	/* freed on the disk already (unlinked, still open) */
+#define N_DIRTY		(N_ATTR | N_DATA | N_ENTRIES)
+
+/* An inode to free on the disk at the next sync. */
+struct ext4_gone {
+	uint32_t ino;
+	uint8_t dir, fresh;		/* was a directory; never reached the disk */
+	struct ext4_gone *next;
+};
+
+struct ext4_mount {
+	struct ext4_fs fs;
+	struct blkdev *bd;
+	struct super *sb;
+	struct spinlock mutex_lock;	/* guards `busy` (level 1: handed to sched_sleep) */
+	int busy;
+	struct spinlock list_lock;	/* leaf: dirty and gone */
+	struct ext4_node *dirty;
+	struct ext4_node *syncing;	/* taken by the sync in progress, not yet written */
+	uint32_t io_bs;			/* the library's block size for the device */
+	struct ext4_gone *gone;
+	int error;			/* the last write-back error, for the next fsync */
+};
+
+#define EXT4_SUPER_MAGIC	0xEF53
+
+/* ext4_lock/ext4_unlock - the mount's sleeping mutex.  No spinlock held. */
+void ext4_lock(struct ext4_mount *m);
+void ext4_unlock(struct ext4_mount *m);
+/* ext4_mount_of - the ext4_mount behind super block @sb. */
+static inline struct ext4_mount *ext4_mount_of(struct super *sb)
+{
+	return sb->fs_priv;
+}
+/* ext4_node_of - the ext4 node of @ip (NULL for an inode of another fs). */
+static inline struct ext4_node *ext4_node_of(struct inode *ip)
+{
+	return ip->fsdata;
+}
+/* ext4_buf_alloc/free - one page, for a block (block_size <= PAGE_SIZE). */
+void *ext4_buf_alloc(void);
+void ext4_buf_free(void *buf);
+
+/* ext4_load_tree - build the VFS tree of mount @m under sb->root.  Mutex held.  0 or -errno. */
+int ext4_load_tree(struct ext4_mount *m);
+/* ext4_inode_to_vfs - copy @di's attributes into VFS inode @ip. */
+void ext4_inode_to_vfs(const struct ext4_inode *di, struct inode *ip);
+/* ext4_fill - read regular file @ip's data into its page cache, once.  Mutex held.  0 or -errno. */
+int ext4_fill(struct ext4_mount *m, struct inode *ip);
+
+/*
+ * ext4_wb_plan - the new extents @new of a file of @nblk blocks, of which
+ * @has(@arg, lb) says which hold data: blocks of @old are kept, missing
+ * ones allocated, the rest of @old freed; @old's tree moves to @new for
+ * ext4_extents_write to free.  0 or -ENOSPC, -ENOMEM.  (ext4_sync.c)
+ */
+int ext4_wb_plan(struct ext4_fs *fs, struct ext4_extents *old, uint64_t nblk,
+		 int (*has)(void *arg, uint64_t lb), void *arg, struct ext4_extents *new);
+/* ext4_wb_push - append logical @lb -> physical @pb to @e, merging runs.  0 or -ENOMEM. */
+int ext4_wb_push(struct ext4_extents *e, uint32_t lb, uint64_t pb);
+/* ext4_wb_dir - rewrite directory @ip whole into @di's blocks; sets size, clears INDEX_FL. */
+int ext4_wb_dir(struct ext4_mount *m, struct inode *ip, struct ext4_inode *di, int fresh);
+/* ext4_wb_symlink - a new symlink's target into @di (i_block or one block). */
+int ext4_wb_symlink(struct ext4_mount *m, struct inode *ip, struct ext4_inode *di);
+/* ext4_node_new - a node for VFS inode @ip with N_* @flags, as ip->fsdata; NULL: no memory. */
+struct ext4_node *ext4_node_new(struct inode *ip, unsigned flags);
+/* ext4_io_init - the library's device for mount @m (its block device). */
+void ext4_io_init(struct ext4_io *io, struct ext4_mount *m);
+/* ext4_unload - undo a mount that failed after its super block was made. */
+void ext4_unload(struct ext4_mount *m);
+/* ext4_mount - mount(2)'s "ext4": the file system on block device @rdev.  Sleeps. */
+long ext4_mount(uint32_t rdev, unsigned long flags, const char *data, struct super **out);
+extern const struct super_ops ext4_super_ops;
+
+/* ext4_sync_all - write back everything of @m (ext4_sync.c).  Mutex held.  0 or -errno. */
+int ext4_sync_all(struct ext4_mount *m);
+
+#endif
