@@ -378,6 +378,13 @@ int ext4_sync_all(struct ext4_mount *m)
 			       (unsigned long)ip->ino, r);
 			redirty(m, ip, what);
 			err = r;
+		} else if (S_ISREG(ip->mode) && (what & N_DATA) && shmem_mapcount(ip->mem)) {
+			/*
+			 * Still mapped: a store through a shared mapping reaches
+			 * the page cache without telling anyone, so a file whose
+			 * data changed stays dirty until its last mapping is gone.
+			 */
+			redirty(m, ip, N_DATA);
 		}
 		inode_put(ip);
 	}
