@@ -266,7 +266,7 @@ static int write_inode(struct ext4_mount *m, struct inode *ip, struct ext4_node 
 	if (!ip->nlink) {
 		if (fresh)
 			return 0;	/* its number goes back when it is evicted */
-		n->flags |= N_GONE;
+		ext4_node_flags(m, n, N_GONE, 0);
 		return free_disk_inode(fs, (uint32_t)ip->ino, S_ISDIR(ip->mode));
 	}
 	if (!(di = kmalloc(sizeof(*di))))
@@ -293,7 +293,7 @@ static int write_inode(struct ext4_mount *m, struct inode *ip, struct ext4_node 
 		r = ext4_inode_write(fs, di);
 	}
 	if (!r)
-		n->flags &= ~N_NEW;
+		ext4_node_flags(m, n, 0, N_NEW);
 	kfree(di);
 	return r;
 }

@@ -138,9 +138,10 @@ int ext4_fill(struct ext4_mount *m, struct inode *ip)
 	struct ext4_extents e = { 0 };
 	int r;
 
-	if (!n || (n->flags & (N_FILLED | N_NEW | N_GONE)) || !S_ISREG(ip->mode)) {
-		if (n)
-			n->flags |= N_FILLED;
+	if (!n || (n->flags & N_FILLED))
+		return 0;
+	if ((n->flags & (N_NEW | N_GONE)) || !S_ISREG(ip->mode)) {
+		ext4_node_flags(m, n, N_FILLED, 0);
 		return 0;
 	}
 	if (!(di = kmalloc(sizeof(*di))))
@@ -161,7 +162,7 @@ int ext4_fill(struct ext4_mount *m, struct inode *ip)
 	ext4_extents_free(&e);
 	kfree(di);
 	if (!r)
-		n->flags |= N_FILLED;
+		ext4_node_flags(m, n, N_FILLED, 0);
 	else
 		pr_err("EXT4-fs (%s): error %d reading inode %lu\n", m->bd->name, r,
 		       (unsigned long)ip->ino);

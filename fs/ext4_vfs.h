@@ -81,6 +81,14 @@ static inline struct ext4_node *ext4_node_of(struct inode *ip)
 {
 	return ip->fsdata;
 }
+/* ext4_node_flags - set @set and clear @clear in @n's flags, under the list lock (op_dirty races). */
+static inline void ext4_node_flags(struct ext4_mount *m, struct ext4_node *n, unsigned set,
+				   unsigned clear)
+{
+	spin_lock(&m->list_lock);
+	n->flags = (n->flags & ~clear) | set;
+	spin_unlock(&m->list_lock);
+}
 /* ext4_buf_alloc/free - one page, for a block (block_size <= PAGE_SIZE). */
 void *ext4_buf_alloc(void);
 void ext4_buf_free(void *buf);
