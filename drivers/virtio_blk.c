@@ -54,7 +54,8 @@ struct vblk_req {
 };
 
 struct vblk {
-	uint8_t ring[VIRTIO_RING_BYTES];	/* first: page aligned, physically contiguous */
+	/* Page aligned in every element of vblks[], physically contiguous (the image is). */
+	uint8_t ring[VIRTIO_RING_BYTES] __attribute__((aligned(4096)));
 	struct virtio_mmio vm;
 	struct virtq q;
 	struct spinlock lock;
@@ -63,8 +64,7 @@ struct vblk {
 	struct vblk_req *inflight[VIRTQ_MAX];	/* by head descriptor */
 };
 
-/* In the image: the two ring pages must be physically contiguous, and the image is. */
-static struct vblk vblks[DT_MAX_VIRTIO] __attribute__((aligned(4096)));
+static struct vblk vblks[DT_MAX_VIRTIO];
 static int vblk_count;
 
 /*
@@ -164,7 +164,7 @@ static int vblk_submit(struct vblk *vb, uint32_t type, uint64_t sector, void *bu
 {
 	struct virtq_seg segs[VBLK_MAX_SEGS];
 	struct vblk_req r = { .hdr = { type, 0, sector }, .status = VBLK_S_NONE, .done = 0 };
-	int n, head;
+	int n, head = -1;
 
 	n = vblk_segs(&r, buf, len, type == VIRTIO_BLK_T_IN, segs);
 	if (n < 0 || n > vb->q.num)

@@ -132,7 +132,7 @@ int virtio_mmio_queue(struct virtio_mmio *vm, struct virtq *q, uint32_t idx, voi
 	if (vm->version == 1 ? rd(vm, VM_QUEUE_PFN) != 0 : rd(vm, VM_QUEUE_READY) != 0)
 		return -EIO;	/* in use after a reset: the device is confused */
 	max = rd(vm, VM_QUEUE_NUM_MAX);
-	if (max == 0)
+	if (max == 0 || (mem_pa & (PAGE_SIZE - 1)))
 		return -EIO;
 	for (num = VIRTQ_MAX; num > max; num >>= 1)
 		;
