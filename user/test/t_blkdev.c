@@ -12,6 +12,8 @@
  *     writes with EPERM;
  *  4. N processes fill disjoint slices of the whole disk at once with odd-sized writes,
  *     each reads its slice back, then the parent fsyncs and checks every byte.
+ * "t_blkdev -e SECTOR DEV" only checks a device error: the disk fails reads of SECTOR
+ * (QEMU's blkdebug), so reading it is EIO, and the sectors around it still read.
  * At the end DEV holds blk_pattern(offset) at every offset, which the host compares
  * against the image (tests/guest/blkdev).
  *
@@ -219,15 +221,35 @@ static void check_parallel(const char *dev, int fd, uint64_t size, int nw)
 	      (unsigned long long)bad - 1);
 }
 
+/* check_eio - reads of sector @bad fail with EIO (the disk says so); its neighbours read. */
+static void check_eio(const char *dev, long bad)
+{
+	int fd = open(dev, O_RDONLY);
+	char b[512];
+
+	CHECK(fd >= 0, "open %s", dev);
+	CHECK(pread(fd, b, 512, (off_t)(bad - 1) * 512) == 512, "sector %ld reads", bad - 1);
+	CHECK_ERR(pread(fd, b, 512, (off_t)bad * 512), EIO, "sector %ld: EIO", bad);
+	CHECK_ERR(pread(fd, b, 3, (off_t)bad * 512 + 100), EIO, "3 bytes inside it: EIO");
+	CHECK(pread(fd, b, 512, (off_t)(bad + 1) * 512) == 512, "sector %ld reads", bad + 1);
+	CHECK_ERR(pread(fd, b, 512, (off_t)bad * 512), EIO, "sector %ld again: EIO", bad);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = "/dev/vda", *rodev = NULL;
 	int nw = 4, fd, a = 1;
+	long eio = -1;
 	uint64_t size;
 
 	t_init();
 	if (a + 1 < argc && !strcmp(argv[a], "-j")) {
 		nw = atoi(argv[a + 1]);
+		a += 2;
+	}
+	if (a + 1 < argc && !strcmp(argv[a], "-e")) {
+		eio = atol(argv[a + 1]);
 		a += 2;
 	}
 	if (a < argc)
@@ -248,6 +270,11 @@ int main(int argc, char **argv)
 	}
 	if (fd < 0)
 		die("t_blkdev: open %s: %s", dev, strerror(errno));
+	if (eio > 0) {
+		close(fd);
+		check_eio(dev, eio);
+		return t_done("t_blkdev -e");
+	}
 	size = check_sizes(fd);
 	if (size < 1024 * 1024)
 		die("t_blkdev: %s is %llu bytes: want at least 1 MiB", dev, (unsigned long long)size);
