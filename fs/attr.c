@@ -259,6 +259,8 @@ SYSCALL(fsync)
 
 	if (!f || (f->flags & O_PATH))
 		return -EBADF;
+	if (f->ops->fsync)
+		return f->ops->fsync(f);	/* a block device: its cache flushed */
 	if (!f->inode || !(S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode)))
 		return -EINVAL;
 	return 0;

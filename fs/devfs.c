@@ -15,6 +15,7 @@
 #include "../vm/uaccess.h"
 #include "file.h"
 #include "devfs.h"
+#include "../drivers/blk.h"
 
 /* devfs_null_read - /dev/null reads as end of file. */
 static long devfs_null_read(struct file *f, unsigned long ubuf, size_t n)
@@ -132,8 +133,9 @@ const struct file_ops *devfs_ops(uint32_t rdev)
 }
 
 /*
- * devfs_populate - the device nodes, in the /dev tmpfs just mounted, and
- * the links programs expect there (fd, stdin, stdout, stderr).  Boot only:
+ * devfs_populate - the device nodes, in the /dev tmpfs just mounted, the
+ * links programs expect there (fd, stdin, stdout, stderr) and a block node
+ * per disk (blk.h).  Boot only:
  * a failure is reported, not fatal.
  */
 void devfs_populate(void)
@@ -152,4 +154,10 @@ void devfs_populate(void)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		vfs_mknod(AT_FDCWD, links[i][1], S_IFLNK | 0777, 0, links[i][0], 0);
+	/* The disks the drivers found (vda ...), mode 0660 as udev makes them. */
+	for (int i = 0; blk_nth(i); i++) {
+		snprintf(path, sizeof(path), "/dev/%s", blk_nth(i)->name);
+		if ((r = vfs_mknod(AT_FDCWD, path, S_IFBLK | 0660, blk_nth(i)->rdev, 0, 0)))
+			pr_err("devfs: %s: %ld\n", path, r);
+	}
 }

@@ -48,6 +48,7 @@ struct file_ops {
 	void (*poll_gen)(struct file *f, unsigned gen[2]);	/* edge counters (poll.h); may be NULL */
 	/* write from kernel memory, as write() would (sendfile's output); may be NULL */
 	long (*write_kernel)(struct file *f, const void *buf, size_t n);
+	long (*fsync)(struct file *f);	/* fsync/fdatasync of a kind with its own (block devices) */
 	const char *anon_name;	/* a kind without inodes: /proc/PID/fd shows "anon_inode:NAME" */
 };
 

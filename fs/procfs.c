@@ -116,7 +116,7 @@ static const struct procfs_top {
 	{ "uptime", procfs_gen_uptime },   { "version", procfs_gen_version },
 	{ "cpuinfo", procfs_gen_cpuinfo }, { "thread-self", 0 }, { "mounts", procfs_gen_mounts },
 	{ "stat", procfs_gen_stat_sys },   { "loadavg", procfs_gen_loadavg },
-	{ "filesystems", procfs_gen_filesystems },
+	{ "filesystems", procfs_gen_filesystems }, { "partitions", procfs_gen_partitions },
 };
 
 /* procfs_top_file - the generated top-level file @abs names, or NULL. */

@@ -88,6 +88,8 @@ void procfs_gen_stat_sys(struct buffile_text *t);
 void procfs_gen_loadavg(struct buffile_text *t);
 void procfs_gen_uptime(struct buffile_text *t);
 void procfs_gen_filesystems(struct buffile_text *t);
+/* /proc/partitions: the disks of drivers/blk.h (no partition tables are read). */
+void procfs_gen_partitions(struct buffile_text *t);
 
 /* procfs_getdents - file_ops.getdents of every /proc directory (procfs_dir.c). */
 long procfs_getdents(struct file *f, unsigned long ubuf, size_t n);

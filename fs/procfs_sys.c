@@ -16,6 +16,7 @@
 #include "../kernel/time.h"
 #include "../kernel/cputime.h"
 #include "../kernel/sysstat.h"
+#include "../drivers/blk.h"
 #include "procfs_int.h"
 
 /* procfs_cpu_line - one "cpu..." line of /proc/stat: user, nice, system, idle and six zeros. */
@@ -100,4 +101,15 @@ void procfs_gen_uptime(struct buffile_text *t)
 void procfs_gen_filesystems(struct buffile_text *t)
 {
 	procfs_printf(t, "nodev\trootfs\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\n");
+}
+
+/* procfs_gen_partitions - Linux's table: numbers, size in 1 KiB blocks, name. */
+void procfs_gen_partitions(struct buffile_text *t)
+{
+	struct blkdev *bd;
+
+	procfs_printf(t, "major minor  #blocks  name\n\n");
+	for (int i = 0; (bd = blk_nth(i)); i++)
+		procfs_printf(t, "%4u  %7u %10lu %s\n", bd->rdev >> 8, bd->rdev & 0xff,
+			      (unsigned long)(bd->sectors >> 1), bd->name);
 }

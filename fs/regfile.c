@@ -16,6 +16,7 @@
 #include "../vm/zero.h"
 #include "devfs.h"
 #include "file.h"
+#include "blkfile.h"
 #include "inode.h"
 #include "memfd.h"
 #include "pipe.h"
@@ -216,10 +217,12 @@ long vfs_open_inode(struct inode *ip, unsigned flags, struct file **out)
 		ops = &regfile_ops;
 	else if (S_ISDIR(ip->mode))
 		ops = &dir_ops;
+	else if (S_ISBLK(ip->mode))
+		return blkfile_open(ip, flags, out);	/* it sets *out only on success */
 	else if (S_ISCHR(ip->mode) && !(ops = devfs_ops(ip->rdev)))
 		return -ENXIO;
 	else if (!S_ISCHR(ip->mode))
-		return -ENXIO;		/* FIFOs, sockets and block devices: not here yet */
+		return -ENXIO;		/* sockets: not here yet */
 	f = file_alloc(ops, flags);
 	if (!f)
 		return -ENOMEM;

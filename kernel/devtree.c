@@ -419,6 +419,31 @@ static void dt_probe_poweroff(const struct fdt *f, struct dt_info *out)
 }
 
 /*
+ * dt_probe_virtio - every enabled "virtio,mmio" node with a usable reg (the
+ * first DT_MAX_VIRTIO): the transport itself says whether a device sits
+ * behind it, so empty slots are kept here and skipped by the driver.
+ */
+static void dt_probe_virtio(const struct fdt *f, struct dt_info *out)
+{
+	struct dt_virtio *v;
+	const void *irq;
+	uint32_t len;
+	int node;
+
+	for (node = fdt_find_compatible(f, -1, "virtio,mmio");
+	     node >= 0 && out->nvirtio < DT_MAX_VIRTIO;
+	     node = fdt_find_compatible(f, node, "virtio,mmio")) {
+		v = &out->virtio[out->nvirtio];
+		if (!fdt_node_enabled(f, node) || fdt_reg(f, node, 0, &v->base, &v->size) != 0 ||
+		    v->size == 0)
+			continue;
+		irq = fdt_find_prop(f, node, "interrupts", &len);
+		v->irq = (irq && len >= 4) ? fdt_be32(irq) : 0;
+		out->nvirtio++;
+	}
+}
+
+/*
  * dt_probe - see devtree.h.  Validates the whole blob first (fdt_init), so
  * a malformed blob fails before anything is filled in; after that every
  * sub-probe is best effort.
@@ -451,5 +476,6 @@ int dt_probe(const void *blob, size_t maxlen, uint64_t blob_pa, struct dt_info *
 	dt_probe_rtc(&f, out);
 	dt_probe_uart(&f, out);
 	dt_probe_poweroff(&f, out);
+	dt_probe_virtio(&f, out);
 	return 0;
 }

@@ -16,6 +16,7 @@
 #define DT_MAX_RESV    32   /* reserved ranges kept: /memreserve/ + reserved-memory + the DTB itself */
 #define DT_STR         128  /* longest string we keep (bootargs may be longer: DT_BOOTARGS) */
 #define DT_BOOTARGS    512
+#define DT_MAX_VIRTIO  8    /* virtio,mmio slots kept (QEMU virt has 8) */
 
 struct dt_range {
 	uint64_t base;
@@ -59,6 +60,12 @@ struct dt_poweroff {
 	int      is_sifive_test;/* regmap target is compatible "sifive,test0"/"sifive,test1": we may write 0x3333|code<<16 */
 };
 
+/* A virtio-mmio transport slot: what is behind it (DeviceID 0 = empty) the driver reads. */
+struct dt_virtio {
+	uint64_t base, size;
+	uint32_t irq;           /* first cell of "interrupts", 0 if absent (then polled) */
+};
+
 struct dt_info {
 	char     model[DT_STR];            /* "/model", "" if absent */
 	struct dt_range mem[DT_MAX_MEM];   /* every reg range of every device_type="memory" node with status okay */
@@ -78,6 +85,8 @@ struct dt_info {
 	struct dt_uart uart;               /* the stdout-path node if it is a UART we drive, else the first one found */
 	char     uart_path[DT_STR];        /* the node path of `uart`, e.g. "/soc/serial@10000000" */
 	struct dt_poweroff poweroff;
+	struct dt_virtio virtio[DT_MAX_VIRTIO]; /* enabled "virtio,mmio" nodes with a reg, document order */
+	int      nvirtio;
 };
 
 /*

@@ -57,6 +57,33 @@ void irq_timer(void)
 		sched_need_resched[c->id] = 1;
 }
 
+/* Device interrupt handlers: written at boot, before any is enabled, then only read. */
+#define IRQ_MAX_HANDLERS 16
+static struct irq_handler {
+	uint32_t irq;
+	void (*fn)(void *arg);
+	void *arg;
+} irq_handlers[IRQ_MAX_HANDLERS];
+static int irq_nhandlers;
+
+int irq_register(uint32_t irq, void (*fn)(void *arg), void *arg)
+{
+	if (irq_nhandlers >= IRQ_MAX_HANDLERS)
+		return -1;
+	irq_handlers[irq_nhandlers++] = (struct irq_handler){ irq, fn, arg };
+	for (int i = 0; i < ncpus; i++)
+		plic_enable(cpus[i].plic_ctx, irq);
+	return 0;
+}
+
+/* irq_dispatch - the handlers registered for source @irq. */
+static void irq_dispatch(uint32_t irq)
+{
+	for (int i = 0; i < irq_nhandlers; i++)
+		if (irq_handlers[i].irq == irq)
+			irq_handlers[i].fn(irq_handlers[i].arg);
+}
+
 /* irq_external - every pending PLIC interrupt for this hart: claim, handle, complete. */
 void irq_external(void)
 {
@@ -69,6 +96,8 @@ void irq_external(void)
 		c->nr_irqs++;
 		if ((int)irq == console_irq())
 			tty_poll();
+		else
+			irq_dispatch(irq);
 		plic_complete(c->plic_ctx, irq);
 	}
 }

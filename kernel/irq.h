@@ -12,6 +12,12 @@ void irq_timer(void);	/* the tick: time, sleepers, preemption */
 void irq_external(void);
 void irq_ipi(void);
 void irq_send_ipi(int cpu_id);	/* nudge another hart (new work, panic) */
+/*
+ * irq_register - call @fn(@arg) for each interrupt from PLIC source @irq,
+ * on whichever hart claims it, and route the source to every hart.  Boot,
+ * after the harts are up.  0, or -1 when the table (16) is full.
+ */
+int irq_register(uint32_t irq, void (*fn)(void *arg), void *arg);
 extern volatile uint64_t jiffies;
 
 #endif

@@ -28,6 +28,7 @@
 #include "../drivers/plic.h"
 #include "../drivers/poweroff.h"
 #include "../drivers/rtc_goldfish.h"
+#include "../drivers/virtio_blk.h"
 #include "../vm/pmm.h"
 #include "../vm/kvm.h"
 #include "../vm/zero.h"
@@ -44,11 +45,12 @@ static uint32_t be32(const uint8_t *p)
 /*
  * kvm_init_from_dt - the kernel table (kvm_init) for what the device tree
  * describes: all of RAM, and the registers of the UART, the PLIC, a
- * syscon power-off device and the goldfish RTC, those that exist.
+ * syscon power-off device, the goldfish RTC and the virtio-mmio slots,
+ * those that exist.
  */
 static void kvm_init_from_dt(void)
 {
-	struct pmm_range mem[DT_MAX_MEM], mmio[4];
+	struct pmm_range mem[DT_MAX_MEM], mmio[4 + DT_MAX_VIRTIO];
 	int nmmio = 0;
 
 	for (int i = 0; i < dt.nmem; i++)
@@ -61,6 +63,8 @@ static void kvm_init_from_dt(void)
 		mmio[nmmio++] = (struct pmm_range){ dt.poweroff.base, PAGE_SIZE };
 	if (dt.rtc_base)
 		mmio[nmmio++] = (struct pmm_range){ dt.rtc_base, PAGE_SIZE };
+	for (int i = 0; i < dt.nvirtio; i++)
+		mmio[nmmio++] = (struct pmm_range){ dt.virtio[i].base, dt.virtio[i].size };
 	kvm_init(&(struct kvm_layout){ mem, dt.nmem, mmio, nmmio });
 }
 
@@ -195,6 +199,7 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 			plic_enable(cpus[i].plic_ctx, (uint32_t)console_irq());
 		console_irq_enable();
 	}
+	virtio_blk_probe(&dt);
 
 	vfs_init();
 	if (dt.initrd_end > dt.initrd_start) {

@@ -33,7 +33,8 @@ HOST_TEST_DTBS := $(patsubst tests/host/dts/%.dts,$(HOST_OUT)/dtb/%.dtb,\
 HOST_TESTS := $(HOST_OUT)/test_fdt $(HOST_OUT)/test_fdt_fuzz $(HOST_OUT)/test_string \
 	      $(HOST_OUT)/test_cpio $(HOST_OUT)/test_elf $(HOST_OUT)/test_vm \
 	      $(HOST_OUT)/test_fault $(HOST_OUT)/test_uart8250 $(HOST_OUT)/test_ptshare \
-	      $(HOST_OUT)/test_shmem $(HOST_OUT)/test_tlb $(HOST_OUT)/test_mremap
+	      $(HOST_OUT)/test_shmem $(HOST_OUT)/test_tlb $(HOST_OUT)/test_mremap \
+	      $(HOST_OUT)/test_fdt_virtio
 
 # test_elf builds RISC-V programs at run time to parse; it skips those
 # cases if this compiler is missing.
@@ -118,6 +119,9 @@ $(HOST_OUT)/test_fdt: $(HOST_OUT)/obj/test_fdt.o $(HOST_OUT)/obj/fdt_oracle.o $(
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka -lfdt
 
 $(HOST_OUT)/test_fdt_fuzz: $(HOST_OUT)/obj/test_fdt_fuzz.o $(HOST_KOBJS)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
+
+$(HOST_OUT)/test_fdt_virtio: $(HOST_OUT)/obj/test_fdt_virtio.o $(HOST_KOBJS)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
 
 $(HOST_OUT)/test_string: $(HOST_OUT)/obj/test_string.o $(HOST_OUT)/obj/k_string.o
