@@ -27,7 +27,6 @@
 #define EXT4D_TAIL		12	/* the checksum tail's fake entry */
 #define EXT4D_TAIL_FT		0xDE
 #define EXT4D_FT_MAX		7	/* EXT4_FT_SYMLINK */
-#define EXT4D_FILETYPE		0x2	/* incompat: the byte after name_len is a file type */
 #define EXT4D_DX_INFO		24	/* dx_root_info: after "." (12) and ".." (12 + name) */
 #define EXT4D_DX_ROOT_COUNT	32	/* limit, count in the dx_root */
 #define EXT4D_DX_NODE_COUNT	8	/* limit, count in a dx_node, after its fake entry */
@@ -38,7 +37,7 @@
 /* ext4d_rec_len - decode a rec_len: 65536-byte blocks store a whole-block record specially. */
 static uint32_t ext4d_rec_len(const struct ext4_fs *fs, const uint8_t *p)
 {
-	uint32_t v = x_get16(p);
+	uint32_t v = ext4_le16(p);
 
 	if (fs->block_size < 65536)
 		return v;
@@ -50,7 +49,7 @@ static uint32_t ext4d_rec_len(const struct ext4_fs *fs, const uint8_t *p)
 /* ext4d_put_rec_len - encode @len as ext4d_rec_len reads it. */
 static void ext4d_put_rec_len(uint8_t *p, uint32_t len)
 {
-	x_put16(p, len >= 65536 ? 65535 : ((len & 65532) | ((len >> 16) & 3)));
+	ext4_put16(p, len >= 65536 ? 65535 : ((len & 65532) | ((len >> 16) & 3)));
 }
 
 /* ext4d_rec_size - the smallest record holding a name of @nl bytes. */
@@ -68,7 +67,7 @@ static uint32_t ext4d_rec_size(uint32_t nl)
 static int ext4d_dx_check(struct ext4_fs *fs, const struct ext4_inode *in, const uint8_t *buf,
 			  uint32_t off)
 {
-	uint32_t limit = x_get16(buf + off), count = x_get16(buf + off + 2);
+	uint32_t limit = ext4_le16(buf + off), count = ext4_le16(buf + off + 2);
 	uint32_t want = (fs->block_size - off - (fs->metadata_csum ? EXT4D_DX_TAIL : 0)) /
 			EXT4D_DX_ENT;
 	uint32_t used, tail, c;
@@ -81,7 +80,7 @@ static int ext4d_dx_check(struct ext4_fs *fs, const struct ext4_inode *in, const
 	tail = off + limit * EXT4D_DX_ENT;
 	c = crc32c(ext4_tree_seed(fs, in), buf, used);
 	c = crc32c(c, buf + tail, 4);
-	return c == x_get32(buf + tail + 4) ? 0 : -EUCLEAN;
+	return c == ext4_le32(buf + tail + 4) ? 0 : -EUCLEAN;
 }
 
 /* The walk over one block's records. */
@@ -127,7 +126,7 @@ static int ext4d_entry(struct ext4d_walk *w, const uint8_t *p, uint32_t ino, uin
  */
 static int ext4d_records(struct ext4d_walk *w, const uint8_t *buf, uint32_t off, uint32_t end)
 {
-	int filetype = !!(w->fs->feat_incompat & EXT4D_FILETYPE);
+	int filetype = !!(w->fs->feat_incompat & EXT4_FEATURE_INCOMPAT_FILETYPE);
 
 	while (off < end) {
 		const uint8_t *p = buf + off;
@@ -136,7 +135,7 @@ static int ext4d_records(struct ext4d_walk *w, const uint8_t *buf, uint32_t off,
 
 		if (end - off < EXT4D_MIN_REC)
 			return -EUCLEAN;
-		ino = x_get32(p);
+		ino = ext4_le32(p);
 		rl = ext4d_rec_len(w->fs, p + 4);
 		nl = p[6];
 		if (rl < EXT4D_MIN_REC || (rl & 3) || rl > end - off || EXT4D_HDR + nl > rl)
@@ -162,10 +161,10 @@ static int ext4d_tail_ok(struct ext4_fs *fs, const struct ext4_inode *in, const 
 {
 	const uint8_t *t = buf + fs->block_size - EXT4D_TAIL;
 
-	if (x_get32(t) != 0 || x_get16(t + 4) != EXT4D_TAIL || t[6] != 0 ||
+	if (ext4_le32(t) != 0 || ext4_le16(t + 4) != EXT4D_TAIL || t[6] != 0 ||
 	    t[7] != EXT4D_TAIL_FT)
 		return 0;
-	return crc32c(ext4_tree_seed(fs, in), buf, fs->block_size - EXT4D_TAIL) == x_get32(t + 8);
+	return crc32c(ext4_tree_seed(fs, in), buf, fs->block_size - EXT4D_TAIL) == ext4_le32(t + 8);
 }
 
 /*
@@ -181,7 +180,7 @@ static int ext4d_root(struct ext4d_walk *w, const struct ext4_inode *in, const u
 
 	if (ext4d_rec_len(fs, buf + 4) != EXT4D_MIN_REC ||
 	    ext4d_rec_len(fs, buf + 16) != fs->block_size - EXT4D_MIN_REC ||
-	    x_get32(info) != 0 || info[5] != 8 || info[6] >= EXT4D_DX_MAX_LEVELS)
+	    ext4_le32(info) != 0 || info[5] != 8 || info[6] >= EXT4D_DX_MAX_LEVELS)
 		return -EUCLEAN;
 	err = ext4d_dx_check(fs, in, buf, EXT4D_DX_ROOT_COUNT);
 	if (err)
@@ -197,13 +196,13 @@ int ext4_dir_parse(struct ext4_fs *fs, const struct ext4_inode *in, uint32_t lbl
 	struct ext4d_walk w = { .fs = fs, .lblk = lblk, .idx = 0, .cb = cb, .arg = arg };
 	uint32_t bs = fs->block_size;
 
-	if (lblk == 0 && (in->flags & EXT4X_INDEX_FL))
+	if (lblk == 0 && (in->flags & EXT4_INDEX_FL))
 		return ext4d_root(&w, in, buf);
 	/* A dx_node: a free record spanning the block; its index holds no names. */
-	if (lblk != 0 && x_get32(buf) == 0 && ext4d_rec_len(fs, buf + 4) == bs) {
+	if (lblk != 0 && ext4_le32(buf) == 0 && ext4d_rec_len(fs, buf + 4) == bs) {
 		if (!fs->metadata_csum)
 			return 0;
-		if (buf[6] != 0 || !(in->flags & EXT4X_INDEX_FL))
+		if (buf[6] != 0 || !(in->flags & EXT4_INDEX_FL))
 			return -EUCLEAN;
 		return ext4d_dx_check(fs, in, buf, EXT4D_DX_NODE_COUNT);
 	}
@@ -244,10 +243,10 @@ static int ext4d_layout(struct ext4_fs *fs, const struct ext4_inode *in,
 			}
 		}
 		if (b) {
-			x_put32(b + off, d[i].ino);
+			ext4_put32(b + off, d[i].ino);
 			ext4d_put_rec_len(b + off + 4, size);
 			b[off + 6] = d[i].name_len;
-			b[off + 7] = (fs->feat_incompat & EXT4D_FILETYPE) ? d[i].type : 0;
+			b[off + 7] = (fs->feat_incompat & EXT4_FEATURE_INCOMPAT_FILETYPE) ? d[i].type : 0;
 			memcpy(b + off + EXT4D_HDR, d[i].name, d[i].name_len);
 		}
 		last = off;
@@ -258,9 +257,9 @@ static int ext4d_layout(struct ext4_fs *fs, const struct ext4_inode *in,
 	for (uint32_t k = 0; buf && fs->metadata_csum && k <= blk; k++) {
 		uint8_t *t = buf + (size_t)k * bs + usable;
 
-		x_put16(t + 4, EXT4D_TAIL);
+		ext4_put16(t + 4, EXT4D_TAIL);
 		t[7] = EXT4D_TAIL_FT;
-		x_put32(t + 8, crc32c(ext4_tree_seed(fs, in), t - usable, usable));
+		ext4_put32(t + 8, crc32c(ext4_tree_seed(fs, in), t - usable, usable));
 	}
 	return (int)blk + 1;
 }

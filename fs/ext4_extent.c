@@ -18,7 +18,7 @@
 #include "ext4_tree.h"
 #include "../kernel/string.h"
 #include "../kernel/errno.h"
-#include "../vm/kmalloc.h"
+#include "ext4_mem.h"
 
 #define EXT4X_S_IFMT		0170000
 #define EXT4X_S_IFREG		0100000
@@ -37,7 +37,7 @@ static int ext4x_has_super(const struct ext4_fs *fs, uint32_t g)
 {
 	static const uint32_t base[3] = { 3, 5, 7 };
 
-	if (g <= 1 || !(fs->feat_ro_compat & 1))
+	if (g <= 1 || !(fs->feat_ro_compat & EXT4_FEATURE_RO_COMPAT_SPARSE_SUPER))
 		return 1;
 	for (int i = 0; i < 3; i++) {
 		uint64_t p = base[i];
@@ -76,7 +76,7 @@ static int ext4x_bad_range(const struct ext4_fs *fs, uint64_t start, uint64_t le
 	}
 	/* Super block copies sit at the start of their group: only the groups the range touches. */
 	gdt = ((uint64_t)fs->ngroups * fs->desc_size + fs->block_size - 1) / fs->block_size;
-	gdt += x_get16(fs->sb + 0xCE);		/* s_reserved_gdt_blocks */
+	gdt += ext4_le16(fs->sb + SB_RESERVED_GDT_BLOCKS);		/* s_reserved_gdt_blocks */
 	first = (start - fs->first_data_block) / fs->blocks_per_group;
 	last = (start + len - 1 - fs->first_data_block) / fs->blocks_per_group;
 	for (uint64_t g = first; g <= last && g < fs->ngroups; g++) {
@@ -99,12 +99,12 @@ static int ext4x_grow(void **arr, uint32_t n, uint32_t *cap, size_t elem)
 	ncap = *cap ? *cap * 2 : 16;
 	if (ncap <= *cap || (size_t)ncap > (size_t)-1 / elem)
 		return -ENOMEM;
-	p = kmalloc((size_t)ncap * elem);
+	p = ext4_alloc_mem((size_t)ncap * elem);
 	if (!p)
 		return -ENOMEM;
 	if (*arr)
 		memcpy(p, *arr, (size_t)n * elem);
-	kfree(*arr);
+	ext4_free_mem(*arr);
 	*arr = p;
 	*cap = ncap;
 	return 0;
@@ -127,11 +127,11 @@ struct ext4x_walk {
 static int ext4x_check_header(const uint8_t *p, uint32_t room, int depth, uint32_t *n,
 			      uint32_t *d)
 {
-	uint32_t max = x_get16(p + 4);
+	uint32_t max = ext4_le16(p + 4);
 
-	*n = x_get16(p + 2);
-	*d = x_get16(p + 6);
-	if (x_get16(p) != EXT4X_MAGIC || max == 0 || *n > max ||
+	*n = ext4_le16(p + 2);
+	*d = ext4_le16(p + 6);
+	if (ext4_le16(p) != EXT4X_MAGIC || max == 0 || *n > max ||
 	    EXT4X_HDR + (uint64_t)max * EXT4X_ENT > room)
 		return -EUCLEAN;
 	if (depth < 0 ? *d > EXT4X_MAX_DEPTH : *d != (uint32_t)depth)
@@ -152,8 +152,8 @@ static int ext4x_leaf(struct ext4x_walk *w, const uint8_t *e, uint32_t n, uint64
 	struct ext4_extents *out = w->out;
 
 	for (uint32_t i = 0; i < n; i++, e += EXT4X_ENT) {
-		uint32_t lblk = x_get32(e), raw = x_get16(e + 4);
-		uint64_t pblk = (uint64_t)x_get16(e + 6) << 32 | x_get32(e + 8);
+		uint32_t lblk = ext4_le32(e), raw = ext4_le16(e + 4);
+		uint64_t pblk = (uint64_t)ext4_le16(e + 6) << 32 | ext4_le32(e + 8);
 		uint32_t len = raw > EXT4X_INIT_MAX ? raw - EXT4X_INIT_MAX : raw;
 		struct ext4_extent *x;
 
@@ -200,12 +200,12 @@ static int ext4x_child(struct ext4x_walk *w, uint64_t blk, int depth, uint64_t l
 	if (fs->io.read(fs->io.ctx, blk, 1, buf))
 		return -EIO;
 	/* The tail follows eh_max entries; check the header's max before trusting it. */
-	if (x_get16(buf) != EXT4X_MAGIC)
+	if (ext4_le16(buf) != EXT4X_MAGIC)
 		return -EUCLEAN;
-	tail = EXT4X_HDR + (uint32_t)x_get16(buf + 4) * EXT4X_ENT;
+	tail = EXT4X_HDR + (uint32_t)ext4_le16(buf + 4) * EXT4X_ENT;
 	if (tail + EXT4X_TAIL > fs->block_size)
 		return -EUCLEAN;
-	if (fs->metadata_csum && crc32c(w->seed, buf, tail) != x_get32(buf + tail))
+	if (fs->metadata_csum && crc32c(w->seed, buf, tail) != ext4_le32(buf + tail))
 		return -EUCLEAN;
 	err = ext4x_node(w, buf, tail, depth, lo, hi);
 	return err;
@@ -229,11 +229,11 @@ static int ext4x_node(struct ext4x_walk *w, const uint8_t *p, uint32_t room, int
 	if (d == 0)
 		return ext4x_leaf(w, e, n, lo, hi);
 	for (uint32_t i = 0; i < n; i++, e += EXT4X_ENT) {
-		uint64_t start = x_get32(e), end = hi;
-		uint64_t leaf = (uint64_t)x_get16(e + 8) << 32 | x_get32(e + 4);
+		uint64_t start = ext4_le32(e), end = hi;
+		uint64_t leaf = (uint64_t)ext4_le16(e + 8) << 32 | ext4_le32(e + 4);
 
 		if (i + 1 < n)
-			end = x_get32(e + EXT4X_ENT);
+			end = ext4_le32(e + EXT4X_ENT);
 		if (start < lo || start >= end || end > hi)
 			return -EUCLEAN;
 		err = ext4x_child(w, leaf, (int)d - 1, start, end);
@@ -265,21 +265,21 @@ int ext4_extents_read(struct ext4_fs *fs, const struct ext4_inode *in, struct ex
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!(in->flags & EXT4X_EXTENTS_FL))
+	if (!(in->flags & EXT4_EXTENTS_FL))
 		return ext4x_no_extents(in);
 	memset(&w, 0, sizeof(w));
 	w.fs = fs;
 	w.out = out;
 	w.seed = ext4_tree_seed(fs, in);
 	for (int i = 0; i < EXT4X_MAX_DEPTH && !err; i++) {
-		w.buf[i] = kmalloc(fs->block_size);
+		w.buf[i] = ext4_alloc_mem(fs->block_size);
 		if (!w.buf[i])
 			err = -ENOMEM;
 	}
 	if (!err)
 		err = ext4x_node(&w, in->block, EXT4_N_BLOCKS_BYTES, -1, 0, (uint64_t)1 << 32);
 	for (int i = 0; i < EXT4X_MAX_DEPTH; i++)
-		kfree(w.buf[i]);
+		ext4_free_mem(w.buf[i]);
 	if (err)
 		ext4_extents_free(out);
 	return err;
@@ -287,8 +287,8 @@ int ext4_extents_read(struct ext4_fs *fs, const struct ext4_inode *in, struct ex
 
 void ext4_extents_free(struct ext4_extents *e)
 {
-	kfree(e->ext);
-	kfree(e->tree);
+	ext4_free_mem(e->ext);
+	ext4_free_mem(e->tree);
 	memset(e, 0, sizeof(*e));
 }
 

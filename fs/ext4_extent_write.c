@@ -12,7 +12,7 @@
 #include "ext4.h"
 #include "ext4_tree.h"
 #include "../kernel/string.h"
-#include "../vm/kmalloc.h"
+#include "ext4_mem.h"
 
 /* A node being built: the first logical block under it, and where it is. */
 struct ext4x_slot {
@@ -92,11 +92,11 @@ static int ext4x_get_blocks(struct ext4_fs *fs, const struct ext4_extents *old, 
 /* ext4x_put_header - a node header: @n entries of @max, at @depth. */
 static void ext4x_put_header(uint8_t *p, uint32_t n, uint32_t max, uint32_t depth)
 {
-	x_put16(p, EXT4X_MAGIC);
-	x_put16(p + 2, n);
-	x_put16(p + 4, max);
-	x_put16(p + 6, depth);
-	x_put32(p + 8, 0);		/* eh_generation: unused */
+	ext4_put16(p, EXT4X_MAGIC);
+	ext4_put16(p + 2, n);
+	ext4_put16(p + 4, max);
+	ext4_put16(p + 6, depth);
+	ext4_put32(p + 8, 0);		/* eh_generation: unused */
 }
 
 /*
@@ -108,15 +108,15 @@ static uint32_t ext4x_put_entries(uint8_t *p, uint32_t depth, const struct ext4_
 {
 	for (uint32_t i = 0; i < n; i++, p += EXT4X_ENT) {
 		if (depth == 0) {
-			x_put32(p, x[i].lblk);
-			x_put16(p + 4, x[i].len + (x[i].uninit ? EXT4X_INIT_MAX : 0));
-			x_put16(p + 6, (uint32_t)(x[i].pblk >> 32));
-			x_put32(p + 8, (uint32_t)x[i].pblk);
+			ext4_put32(p, x[i].lblk);
+			ext4_put16(p + 4, x[i].len + (x[i].uninit ? EXT4X_INIT_MAX : 0));
+			ext4_put16(p + 6, (uint32_t)(x[i].pblk >> 32));
+			ext4_put32(p + 8, (uint32_t)x[i].pblk);
 		} else {
-			x_put32(p, s[i].lblk);
-			x_put32(p + 4, (uint32_t)s[i].blk);
-			x_put16(p + 8, (uint32_t)(s[i].blk >> 32));
-			x_put16(p + 10, 0);
+			ext4_put32(p, s[i].lblk);
+			ext4_put32(p + 4, (uint32_t)s[i].blk);
+			ext4_put16(p + 8, (uint32_t)(s[i].blk >> 32));
+			ext4_put16(p + 10, 0);
 		}
 	}
 	return depth == 0 ? x[0].lblk : s[0].lblk;
@@ -147,7 +147,7 @@ static int ext4x_build(struct ext4_fs *fs, const struct ext4_inode *in,
 							 slot + k * per, cnt);
 			slot[k].blk = blks[used++];
 			if (fs->metadata_csum)
-				x_put32(buf + tail, crc32c(seed, buf, tail));
+				ext4_put32(buf + tail, crc32c(seed, buf, tail));
 			if (fs->io.write(fs->io.ctx, slot[k].blk, 1, buf))
 				return -EIO;
 		}
@@ -160,7 +160,7 @@ static int ext4x_build(struct ext4_fs *fs, const struct ext4_inode *in,
 /* ext4x_xattr_block - 1 if @in has an extended-attribute block (it counts in i_blocks). */
 static uint32_t ext4x_xattr_block(const struct ext4_inode *in)
 {
-	return (x_get32(in->raw + 0x68) | x_get16(in->raw + 0x76)) ? 1 : 0;
+	return (ext4_le32(in->raw + I_FILE_ACL_LO) | ext4_le16(in->raw + I_FILE_ACL_HIGH)) ? 1 : 0;
 }
 
 /* ext4x_root - the root in @in->block: @n entries of depth @depth (extents of @e, or @slot). */
@@ -185,9 +185,9 @@ int ext4_extents_write(struct ext4_fs *fs, struct ext4_inode *in, struct ext4_ex
 	if (depth < 0)
 		return depth;
 	nleaves = depth ? (ext->n + per - 1) / per : 1;
-	blks = kmalloc((size_t)(need ? need : 1) * sizeof(*blks));
-	slot = kmalloc((size_t)nleaves * sizeof(*slot));
-	buf = kmalloc(fs->block_size);
+	blks = ext4_alloc_mem((size_t)(need ? need : 1) * sizeof(*blks));
+	slot = ext4_alloc_mem((size_t)nleaves * sizeof(*slot));
+	buf = ext4_alloc_mem(fs->block_size);
 	goal = ext->n ? ext->ext[0].pblk : (ext->ntree ? ext->tree[0] : 0);
 	err = !blks || !slot || !buf ? -ENOMEM : ext4x_get_blocks(fs, ext, goal, blks, need);
 	if (err)
@@ -207,18 +207,18 @@ int ext4_extents_write(struct ext4_fs *fs, struct ext4_inode *in, struct ext4_ex
 	for (uint32_t i = need; i < ext->ntree; i++)
 		ext4_block_free(fs, ext->tree[i], 1);
 	ext4x_root(in, depth, ext, slot, depth ? nroot : ext->n);
-	in->flags |= EXT4X_EXTENTS_FL;
+	in->flags |= EXT4_EXTENTS_FL;
 	for (uint32_t i = 0; i < ext->n; i++)
 		data += ext->ext[i].len;
 	in->blocks = (data + need + ext4x_xattr_block(in)) * (fs->block_size / 512);
-	kfree(ext->tree);
+	ext4_free_mem(ext->tree);
 	ext->tree = need ? blks : NULL;
 	ext->ntree = ext->tree_cap = need;
 	if (need)
 		blks = NULL;
 out:
-	kfree(blks);
-	kfree(slot);
-	kfree(buf);
+	ext4_free_mem(blks);
+	ext4_free_mem(slot);
+	ext4_free_mem(buf);
 	return err;
 }
