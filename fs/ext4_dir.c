@@ -62,7 +62,7 @@ static uint32_t ext4d_rec_size(uint32_t nl)
  * ext4d_dx_check - check the index counts at @buf + @off (limit, count,
  * then limit 8-byte entries) and, with metadata_csum, the dx_tail after
  * them: crc32c over the block up to the last used entry, then over the
- * tail's reserved word.  0 or -EUCLEAN.
+ * whole tail with its checksum field taken as zero.  0 or -EUCLEAN.
  */
 static int ext4d_dx_check(struct ext4_fs *fs, const struct ext4_inode *in, const uint8_t *buf,
 			  uint32_t off)
@@ -70,6 +70,7 @@ static int ext4d_dx_check(struct ext4_fs *fs, const struct ext4_inode *in, const
 	uint32_t limit = ext4_le16(buf + off), count = ext4_le16(buf + off + 2);
 	uint32_t want = (fs->block_size - off - (fs->metadata_csum ? EXT4D_DX_TAIL : 0)) /
 			EXT4D_DX_ENT;
+	static const uint8_t zero[4];
 	uint32_t used, tail, c;
 
 	if (limit != want || count == 0 || count > limit)
@@ -80,6 +81,7 @@ static int ext4d_dx_check(struct ext4_fs *fs, const struct ext4_inode *in, const
 	tail = off + limit * EXT4D_DX_ENT;
 	c = crc32c(ext4_tree_seed(fs, in), buf, used);
 	c = crc32c(c, buf + tail, 4);
+	c = crc32c(c, zero, 4);		/* the checksum field itself, as zero */
 	return c == ext4_le32(buf + tail + 4) ? 0 : -EUCLEAN;
 }
 

@@ -71,7 +71,8 @@ static int ext4x_get_blocks(struct ext4_fs *fs, const struct ext4_extents *old, 
 	uint32_t have = old->ntree < need ? old->ntree : need;
 	int err = 0;
 
-	memcpy(blks, old->tree, (size_t)have * sizeof(*blks));
+	if (have)
+		memcpy(blks, old->tree, (size_t)have * sizeof(*blks));
 	while (have < need) {
 		uint64_t start;
 		uint32_t got;
