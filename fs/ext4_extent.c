@@ -189,11 +189,15 @@ static int ext4x_child(struct ext4x_walk *w, uint64_t blk, int depth, uint64_t l
 	uint32_t tail;
 	int err;
 
-	if (ext4x_bad_range(fs, blk, 1))
+	/*
+	 * No list search for blocks met before: a loop cannot pass the
+	 * depth check, and a block shared by two index entries fails the
+	 * logical order at its first extent the second time round.  Only
+	 * shared empty leaves pass; the bound stops their fan-out and
+	 * ext4x_dedup catches them at the end.
+	 */
+	if (ext4x_bad_range(fs, blk, 1) || out->ntree >= fs->blocks_count)
 		return -EUCLEAN;
-	for (uint32_t i = 0; i < out->ntree; i++)
-		if (out->tree[i] == blk)
-			return -EUCLEAN;
 	if (ext4x_grow((void **)&out->tree, out->ntree, &out->tree_cap, sizeof(*out->tree)))
 		return -ENOMEM;
 	out->tree[out->ntree++] = blk;
@@ -243,6 +247,45 @@ static int ext4x_node(struct ext4x_walk *w, const uint8_t *p, uint32_t room, int
 	return 0;
 }
 
+/* ext4x_sift - restore the heap property below @i in @a[0..@n). */
+static void ext4x_sift(uint64_t *a, uint32_t i, uint32_t n)
+{
+	for (;;) {
+		uint32_t big = i, l = 2 * i + 1, r = l + 1;
+		uint64_t t;
+
+		if (l < n && a[l] > a[big])
+			big = l;
+		if (r < n && a[r] > a[big])
+			big = r;
+		if (big == i)
+			return;
+		t = a[i], a[i] = a[big], a[big] = t;
+		i = big;
+	}
+}
+
+/*
+ * ext4x_dedup - sort the tree blocks (heapsort: no allocation, n log n
+ * even for a hostile count) and refuse a block listed twice: freeing it
+ * twice at the next rebuild would corrupt the bitmap.
+ */
+static int ext4x_dedup(uint64_t *a, uint32_t n)
+{
+	for (uint32_t i = n / 2; i-- > 0;)
+		ext4x_sift(a, i, n);
+	for (uint32_t end = n; end > 1; end--) {
+		uint64_t t = a[0];
+
+		a[0] = a[end - 1], a[end - 1] = t;
+		ext4x_sift(a, 0, end - 1);
+	}
+	for (uint32_t i = 1; i < n; i++)
+		if (a[i] == a[i - 1])
+			return -EUCLEAN;
+	return 0;
+}
+
 /*
  * ext4x_no_extents - an inode without EXTENTS_FL: nothing to map unless
  * it is a file, directory or slow symlink with data, which would be the
@@ -278,6 +321,8 @@ int ext4_extents_read(struct ext4_fs *fs, const struct ext4_inode *in, struct ex
 	}
 	if (!err)
 		err = ext4x_node(&w, in->block, EXT4_N_BLOCKS_BYTES, -1, 0, (uint64_t)1 << 32);
+	if (!err)
+		err = ext4x_dedup(out->tree, out->ntree);
 	for (int i = 0; i < EXT4X_MAX_DEPTH; i++)
 		ext4_free_mem(w.buf[i]);
 	if (err)
