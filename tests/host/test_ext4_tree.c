@@ -432,6 +432,47 @@ static void rewrite_dir(uint32_t bs)
 static void test_rewrite_dir_1k(void **state) { (void)state; rewrite_dir(1024); }
 static void test_rewrite_dir_4k(void **state) { (void)state; rewrite_dir(4096); }
 
+/*
+ * An extent marked unwritten (fallocate's kind) is written with the
+ * length flag, read back flagged, maps to a hole, and reads as zeros in
+ * debugfs too; e2fsck accepts it.
+ */
+static void test_uninit_extent(void **state)
+{
+	struct env *e = env_open(1024, "uninit");
+	struct ext4_inode in;
+	struct ext4_extents x;
+	uint32_t ino = img_lookup(&e->fs, "/holes"), lblk;
+	size_t want_len, dbg_len;
+	uint8_t *want, *dbg;
+
+	(void)state;
+	assert_int_equal(ext4_inode_read(&e->fs, ino, &in), 0);
+	assert_int_equal(ext4_extents_read(&e->fs, &in, &x), 0);
+	x.ext[5].uninit = 1;
+	lblk = x.ext[5].lblk;
+	assert_int_equal(ext4_extents_write(&e->fs, &in, &x), 0);
+	assert_int_equal(ext4_inode_write(&e->fs, &in), 0);
+	assert_int_equal(ext4_fs_flush(&e->fs, 1700000000), 0);
+	ext4_extents_free(&x);
+	assert_int_equal(ext4_extents_read(&e->fs, &in, &x), 0);
+	assert_int_equal(x.n, NHOLES);
+	assert_true(x.ext[5].uninit && !x.ext[4].uninit && !x.ext[6].uninit);
+	assert_int_equal(ext4_extents_map(&x, lblk), 0);
+	assert_true(ext4_extents_map(&x, x.ext[6].lblk) != 0);
+	ext4_extents_free(&x);
+	img_save(&e->im);
+	assert_int_equal(img_fsck(&e->im), 0);
+	want = expect_file("holes", &want_len);
+	memset(want + (size_t)lblk * 1024, 0, 1024);
+	dbg = img_debugfs_cat(&e->im, "/holes", &dbg_len);
+	assert_int_equal(dbg_len, want_len);
+	assert_memory_equal(dbg, want, want_len);
+	free(want);
+	free(dbg);
+	env_close(e);
+}
+
 /* --- layout rules ---------------------------------------------------------- */
 
 /* Hand-made blocks: overruns, bad rec_len, names with '/', a broken tail. */
@@ -558,6 +599,7 @@ int main(void)
 		cmocka_unit_test(test_rebuild_extents_4k),
 		cmocka_unit_test(test_rewrite_dir_1k),
 		cmocka_unit_test(test_rewrite_dir_4k),
+		cmocka_unit_test(test_uninit_extent),
 		cmocka_unit_test(test_dir_hostile),
 		cmocka_unit_test(test_extent_loop),
 	};
