@@ -39,11 +39,18 @@
  * The device, in file-system blocks.  read/write move @n whole blocks at
  * @blk; 0 or -EIO.  flush makes everything written so far durable (may be
  * NULL).  @ctx is the caller's.
+ *
+ * The block size is only known once the super block is read, so the io
+ * starts in 1 KiB blocks: ext4_fs_open reads the super block as block 1,
+ * checks it, then calls set_block_size(ctx, bytes) (1024..65536, a power
+ * of two), after which every blk and n are in those units.  0, or -EINVAL
+ * if the device cannot (then ext4_fs_open fails with it).
  */
 struct ext4_io {
 	int (*read)(void *ctx, uint64_t blk, uint32_t n, void *buf);
 	int (*write)(void *ctx, uint64_t blk, uint32_t n, const void *buf);
 	int (*flush)(void *ctx);
+	int (*set_block_size)(void *ctx, uint32_t bytes);
 	void *ctx;
 };
 

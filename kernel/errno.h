@@ -46,6 +46,7 @@
 #define ELOOP		40
 #define EOPNOTSUPP	95
 #define ETIMEDOUT	110
+#define EUCLEAN		117	/* a corrupted file system (Linux's EFSCORRUPTED) */
 
 /* Kernel-internal: restart the system call unless a handler without SA_RESTART runs. */
 #define ERESTARTSYS	512
