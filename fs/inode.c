@@ -85,6 +85,8 @@ static void inode_free(struct inode *ip)
 	struct super *sb = ip->sb;
 	int last;
 
+	if (sb->ops && sb->ops->evict && !sb->detached)
+		sb->ops->evict(ip);	/* its disk inode and blocks go at the next sync */
 	if (ip->mem)
 		shmem_put(ip->mem);
 	kfree(ip->link);
@@ -94,8 +96,11 @@ static void inode_free(struct inode *ip)
 	spin_lock(&vfs_lock);
 	last = --sb->inodes == 0 && !sb->mnt;
 	spin_unlock(&vfs_lock);
-	if (last)
-		tmpfs_super_free(sb);	/* unmounted, and its last file is gone */
+	if (last) {			/* unmounted, and its last file is gone */
+		if (sb->ops && sb->ops->put_super)
+			sb->ops->put_super(sb);
+		tmpfs_super_free(sb);
+	}
 }
 
 void inode_put(struct inode *ip)
@@ -131,6 +136,30 @@ void inode_touch(struct inode *ip, unsigned which)
 		ip->mtime = now;
 	if (which & TOUCH_C)
 		ip->ctime = now;
+	inode_dirty(ip, DIRTY_ATTR);
+}
+
+void inode_dirty(struct inode *ip, unsigned what)
+{
+	struct super *sb = ip->sb;
+
+	/* Once unmounted (its tree being emptied), nothing reaches the disk. */
+	if (sb->ops && sb->ops->dirty && !sb->detached)
+		sb->ops->dirty(ip, what);
+}
+
+long mnt_want_write(struct inode *ip)
+{
+	return __atomic_load_n(&ip->sb->rdonly, __ATOMIC_RELAXED) ? -EROFS : 0;
+}
+
+long inode_fill(struct inode *ip)
+{
+	struct super *sb = ip->sb;
+
+	if (!S_ISREG(ip->mode) || !sb->ops || !sb->ops->open || sb->detached)
+		return 0;
+	return sb->ops->open(ip);
 }
 
 void inode_wlock(struct inode *ip)
@@ -177,7 +206,10 @@ int dir_add(struct inode *dir, const char *name, size_t len, struct inode *ip)
 		ip->parent = dir;
 		dir->nlink++;		/* the child's ".." */
 		ip->nlink++;		/* its own "." */
+		inode_dirty(ip, DIRTY_ENTRIES);	/* its ".." names @dir now (new, or moved) */
 	}
+	inode_dirty(dir, DIRTY_ENTRIES | DIRTY_ATTR);
+	inode_dirty(ip, DIRTY_ATTR);
 	return 0;
 }
 
@@ -201,6 +233,8 @@ struct inode *dir_remove(struct inode *dir, struct dentry *d)
 		if (!ip->nlink)
 			ip->parent = ip;	/* removed: ".." must not reach a parent that may die */
 	}
+	inode_dirty(dir, DIRTY_ENTRIES | DIRTY_ATTR);
+	inode_dirty(ip, DIRTY_ATTR);
 	return ip;
 }
 

@@ -65,8 +65,10 @@ static long copy_to_file(struct inode *in, uint64_t ipos, struct inode *out, uin
 		opos += chunk;
 		shmem_extend(out->mem, opos);
 	}
-	if (done)
+	if (done) {
 		inode_touch(out, TOUCH_M | TOUCH_C);
+		inode_dirty(out, DIRTY_DATA);
+	}
 	return done ? (long)done : err;
 }
 
