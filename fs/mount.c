@@ -167,6 +167,12 @@ static void mount_detach(struct mount *m)
 	super_discard(sb);
 }
 
+void mount_drop(struct mount *m)
+{
+	spin_lock(&vfs_lock);
+	mount_detach(m);
+}
+
 void super_discard(struct super *sb)
 {
 	if (vfs_sync_super(sb))

@@ -28,6 +28,8 @@ struct mount {
 int mount_attach(struct super *sb, struct inode *at, const char *source, unsigned long flags);
 /* mount_move - hang mount @m on directory @at instead (boot: onto the disk root).  No lock held. */
 void mount_move(struct mount *m, struct inode *at);
+/* mount_drop - a lazy umount of @m and what is mounted below it.  No lock held. */
+void mount_drop(struct mount *m);
 /* mount_tree_free - unlink everything under directory @dir, depth first (an unmounted fs). */
 void mount_tree_free(struct inode *dir);
 /*

@@ -170,6 +170,7 @@ static void move_boot_mounts(struct super *rootfs)
 		}
 		pr_info("VFS: no %s on the root: %s not mounted there\n", moves[i].path,
 			moves[i].m->sb->type);
+		mount_drop(moves[i].m);		/* out of reach beneath the new root */
 	}
 }
 
