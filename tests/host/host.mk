@@ -34,6 +34,7 @@ HOST_TESTS := $(HOST_OUT)/test_fdt $(HOST_OUT)/test_fdt_fuzz $(HOST_OUT)/test_st
 	      $(HOST_OUT)/test_cpio $(HOST_OUT)/test_elf $(HOST_OUT)/test_vm \
 	      $(HOST_OUT)/test_fault $(HOST_OUT)/test_uart8250 $(HOST_OUT)/test_ptshare \
 	      $(HOST_OUT)/test_shmem $(HOST_OUT)/test_tlb $(HOST_OUT)/test_mremap
+HOST_TESTS += $(HOST_OUT)/test_vfs_hooks
 
 # test_elf builds RISC-V programs at run time to parse; it skips those
 # cases if this compiler is missing.
@@ -175,3 +176,11 @@ $(HOST_OUT)/test_tlb: $(HOST_OUT)/obj/test_tlb.o $(HOST_PTSHARE_OBJS)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
 
 -include $(wildcard $(HOST_OUT)/obj/*.d)
+
+# fs/inode.c's calls of a disk fs's super_ops, over a fake fs (no-op spinlocks).
+$(HOST_OUT)/obj/fs_inode.o: fs/inode.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INC) -DHOST_TEST -c -o $@ $<
+$(HOST_OUT)/obj/test_vfs_hooks.o: HOST_CFLAGS += -DHOST_TEST
+$(HOST_OUT)/test_vfs_hooks: $(HOST_OUT)/obj/test_vfs_hooks.o $(HOST_OUT)/obj/fs_inode.o
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
