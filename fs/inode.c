@@ -126,10 +126,36 @@ uint64_t inode_size(struct inode *ip)
 	return 0;
 }
 
+/* ts_le - is @a at or before @b? */
+static int ts_le(struct timespec64 a, struct timespec64 b)
+{
+	return a.sec < b.sec || (a.sec == b.sec && a.nsec <= b.nsec);
+}
+
+/*
+ * atime_due - should an access move @ip's atime to @now?  Always on a
+ * memory fs; on a disk fs as Linux's relatime (only past the last change,
+ * or once a day), so reading a directory is no write back, and never when
+ * it is read-only.
+ */
+static int atime_due(struct inode *ip, struct timespec64 now)
+{
+	if (!ip->sb->ops)
+		return 1;
+	if (ip->sb->rdonly)
+		return 0;
+	return ts_le(ip->atime, ip->mtime) || ts_le(ip->atime, ip->ctime) ||
+	       now.sec - ip->atime.sec >= 24 * 3600;
+}
+
 void inode_touch(struct inode *ip, unsigned which)
 {
 	struct timespec64 now = inode_now();
 
+	if ((which & TOUCH_A) && !atime_due(ip, now))
+		which &= ~(unsigned)TOUCH_A;
+	if (!which)
+		return;
 	if (which & TOUCH_A)
 		ip->atime = now;
 	if (which & TOUCH_M)

@@ -10,7 +10,8 @@
  * exactly once, a linked one never; a detached (unmounted) super block
  * hears nothing more but put_super, which comes with its last inode and
  * before the super block is freed; inode_fill opens regular files only and
- * passes the error on; a read-only super block refuses writers (EROFS).
+ * passes the error on; a read-only super block refuses writers (EROFS);
+ * a disk fs's atime moves as Linux's relatime, never when read-only.
  * fs/inode.c is built with -DHOST_TEST (no-op spinlocks); the scheduler,
  * clock, page cache and lock table are stubs below.
  */
@@ -281,12 +282,40 @@ static void test_memory_fs_untouched(void **state)
 	assert_string_equal(calls, "FF");		/* no hook at all, just the frees */
 }
 
+static void test_relatime(void **state)
+{
+	(void)state;
+	struct super *sb = fake_sb(&fake_ops);
+	struct inode *d = new_inode(sb, S_IFDIR | 0755, 3);
+	struct timespec64 t0 = d->mtime;
+
+	inode_touch(d, TOUCH_A);			/* atime not past mtime: due */
+	assert_int_equal(dirty_of[3], DIRTY_ATTR);
+	dirty_of[3] = 0;
+	d->atime.sec = t0.sec + 10;			/* read since the last change */
+	inode_touch(d, TOUCH_A);
+	assert_int_equal(dirty_of[3], 0);
+	assert_int_equal(d->atime.sec, t0.sec + 10);
+	d->atime.sec = t0.sec - 2 * 24 * 3600;		/* ... but two days ago: due again */
+	d->mtime.sec = d->ctime.sec = t0.sec - 3 * 24 * 3600;
+	sb->rdonly = 1;
+	inode_touch(d, TOUCH_A);			/* not on a read-only mount */
+	assert_int_equal(dirty_of[3], 0);
+	sb->rdonly = 0;
+	inode_touch(d, TOUCH_A);
+	assert_int_equal(dirty_of[3], DIRTY_ATTR);
+	assert_int_equal(d->atime.sec, t0.sec);
+	inode_put(d);
+	sb_free(sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_add_remove_marks, reset),
 		cmocka_unit_test_setup(test_open_and_rdonly, reset),
 		cmocka_unit_test_setup(test_memory_fs_untouched, reset),
+		cmocka_unit_test_setup(test_relatime, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
