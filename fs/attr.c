@@ -1,8 +1,8 @@
 /*
  * attr.c - changing a file's attributes and size: fchmodat, fchmod,
- * fchownat, fchown, utimensat, truncate, ftruncate, fallocate, and the
- * sync calls (tmpfs has nothing to write back: they only check their
- * descriptor).  Everyone is root for now, so no permission check fails.
+ * fchownat, fchown, utimensat, truncate, ftruncate, fallocate (the sync
+ * calls are sync.c's).  Everyone is root for now, so no permission check
+ * fails; a read-only mount refuses every change (EROFS).
  */
 #include "../kernel/kernel.h"
 #include "../kernel/syscall.h"
@@ -51,6 +51,10 @@ static long attr_target(ul dirfd, ul upath, int follow, int empty, struct inode 
 /* chmod_inode - the permission bits of @ip become @mode's. */
 static long chmod_inode(struct inode *ip, ul mode)
 {
+	if (mnt_want_write(ip)) {
+		inode_put(ip);
+		return -EROFS;
+	}
 	spin_lock(&vfs_lock);
 	ip->mode = (ip->mode & S_IFMT) | ((uint32_t)mode & 07777);
 	inode_touch(ip, TOUCH_C);
@@ -80,6 +84,10 @@ SYSCALL(fchmod)
 /* chown_inode - owner @uid and group @gid ((unsigned)-1: unchanged); set-id bits go, as Linux. */
 static long chown_inode(struct inode *ip, ul uid, ul gid)
 {
+	if (mnt_want_write(ip)) {
+		inode_put(ip);
+		return -EROFS;
+	}
 	spin_lock(&vfs_lock);
 	if ((uint32_t)uid != (uint32_t)-1)
 		ip->uid = (uint32_t)uid;
@@ -143,12 +151,17 @@ SYSCALL(utimensat)
 	}
 	if ((r = attr_target(a0, a1, !(a3 & AT_SYMLINK_NOFOLLOW), (a3 & AT_EMPTY_PATH) != 0, &ip)))
 		return r;
+	if ((r = mnt_want_write(ip))) {
+		inode_put(ip);
+		return r;
+	}
 	spin_lock(&vfs_lock);
 	if (t[0].nsec != UTIME_OMIT)
 		ip->atime = t[0].nsec == UTIME_NOW ? now : t[0];
 	if (t[1].nsec != UTIME_OMIT)
 		ip->mtime = t[1].nsec == UTIME_NOW ? now : t[1];
 	ip->ctime = now;
+	inode_dirty(ip, DIRTY_ATTR);
 	spin_unlock(&vfs_lock);
 	inode_put(ip);
 	return 0;
@@ -164,10 +177,14 @@ long vfs_truncate(struct inode *ip, int64_t size)
 		return -EINVAL;
 	if (size < 0)
 		return -EINVAL;
+	if ((r = mnt_want_write(ip)) || (r = inode_fill(ip)))
+		return r;	/* filled: a shrink by name must cut the disk's contents, not an empty cache */
 	inode_wlock(ip);	/* not in the middle of a write (an append would land past the end) */
 	if (!(r = memfd_resize_ok(ip, shmem_size(ip->mem), (uint64_t)size)) &&
-	    !(r = shmem_set_size(ip->mem, (uint64_t)size)))
+	    !(r = shmem_set_size(ip->mem, (uint64_t)size))) {
 		inode_touch(ip, TOUCH_M | TOUCH_C);
+		inode_dirty(ip, DIRTY_DATA);
+	}
 	inode_wunlock(ip);
 	return r;
 }
@@ -228,6 +245,8 @@ SYSCALL(fallocate)
 		return -ENODEV;
 	if ((uint64_t)off + (uint64_t)len > SHMEM_MAX_SIZE || off + len < off)
 		return -EFBIG;
+	if (mnt_want_write(f->inode))
+		return -EROFS;
 	inode_wlock(f->inode);		/* a truncate must not cut the range while it is made */
 	uint64_t size = shmem_size(f->inode->mem);
 	long r = memfd_resize_ok(f->inode, size, MAX(size, (uint64_t)(off + len)));
@@ -243,41 +262,10 @@ SYSCALL(fallocate)
 	if (!r) {
 		shmem_extend(f->inode->mem, (uint64_t)(off + len));
 		inode_touch(f->inode, TOUCH_C);
+		inode_dirty(f->inode, DIRTY_DATA);
 	}
 	inode_wunlock(f->inode);
 	return r;
-}
-
-/*
- * fsync(fd), fdatasync(fd) - nothing is ever dirty, but as on Linux only
- * files with a place to write back may be synced: regular files and
- * directories.  Pipes, devices, eventfds and /proc files: EINVAL.
- */
-SYSCALL(fsync)
-{
-	struct file *f = fd_file((int)a0);
-
-	if (!f || (f->flags & O_PATH))
-		return -EBADF;
-	if (f->ops->fsync)
-		return f->ops->fsync(f);	/* a block device: its cache flushed */
-	if (!f->inode || !(S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode)))
-		return -EINVAL;
-	return 0;
-}
-
-/* syncfs(fd), sync_file_range(fd, ...) - any open file will do: nothing is ever dirty. */
-SYSCALL(syncfs)
-{
-	struct file *f = fd_file((int)a0);
-
-	return f && !(f->flags & O_PATH) ? 0 : -EBADF;
-}
-
-/* sync() */
-SYSCALL(sync)
-{
-	return 0;
 }
 
 /*

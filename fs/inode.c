@@ -85,6 +85,8 @@ static void inode_free(struct inode *ip)
 	struct super *sb = ip->sb;
 	int last;
 
+	if (sb->ops && sb->ops->evict && !sb->detached)
+		sb->ops->evict(ip);	/* its disk inode and blocks go at the next sync */
 	if (ip->mem)
 		shmem_put(ip->mem);
 	kfree(ip->link);
@@ -94,8 +96,11 @@ static void inode_free(struct inode *ip)
 	spin_lock(&vfs_lock);
 	last = --sb->inodes == 0 && !sb->mnt;
 	spin_unlock(&vfs_lock);
-	if (last)
-		tmpfs_super_free(sb);	/* unmounted, and its last file is gone */
+	if (last) {			/* unmounted, and its last file is gone */
+		if (sb->ops && sb->ops->put_super)
+			sb->ops->put_super(sb);
+		tmpfs_super_free(sb);
+	}
 }
 
 void inode_put(struct inode *ip)
@@ -121,16 +126,66 @@ uint64_t inode_size(struct inode *ip)
 	return 0;
 }
 
+/* ts_le - is @a at or before @b? */
+static int ts_le(struct timespec64 a, struct timespec64 b)
+{
+	return a.sec < b.sec || (a.sec == b.sec && a.nsec <= b.nsec);
+}
+
+/*
+ * atime_due - should an access move @ip's atime to @now?  Always on a
+ * memory fs; on a disk fs as Linux's relatime (only past the last change,
+ * or once a day), so reading a directory is no write back, and never when
+ * it is read-only.
+ */
+static int atime_due(struct inode *ip, struct timespec64 now)
+{
+	if (!ip->sb->ops)
+		return 1;
+	if (ip->sb->rdonly)
+		return 0;
+	return ts_le(ip->atime, ip->mtime) || ts_le(ip->atime, ip->ctime) ||
+	       now.sec - ip->atime.sec >= 24 * 3600;
+}
+
 void inode_touch(struct inode *ip, unsigned which)
 {
 	struct timespec64 now = inode_now();
 
+	if ((which & TOUCH_A) && !atime_due(ip, now))
+		which &= ~(unsigned)TOUCH_A;
+	if (!which)
+		return;
 	if (which & TOUCH_A)
 		ip->atime = now;
 	if (which & TOUCH_M)
 		ip->mtime = now;
 	if (which & TOUCH_C)
 		ip->ctime = now;
+	inode_dirty(ip, DIRTY_ATTR);
+}
+
+void inode_dirty(struct inode *ip, unsigned what)
+{
+	struct super *sb = ip->sb;
+
+	/* Once unmounted (its tree being emptied), nothing reaches the disk. */
+	if (sb->ops && sb->ops->dirty && !sb->detached)
+		sb->ops->dirty(ip, what);
+}
+
+long mnt_want_write(struct inode *ip)
+{
+	return __atomic_load_n(&ip->sb->rdonly, __ATOMIC_RELAXED) ? -EROFS : 0;
+}
+
+long inode_fill(struct inode *ip)
+{
+	struct super *sb = ip->sb;
+
+	if (!S_ISREG(ip->mode) || !sb->ops || !sb->ops->open || sb->detached)
+		return 0;
+	return sb->ops->open(ip);
 }
 
 void inode_wlock(struct inode *ip)
@@ -177,7 +232,10 @@ int dir_add(struct inode *dir, const char *name, size_t len, struct inode *ip)
 		ip->parent = dir;
 		dir->nlink++;		/* the child's ".." */
 		ip->nlink++;		/* its own "." */
+		inode_dirty(ip, DIRTY_ENTRIES);	/* its ".." names @dir now (new, or moved) */
 	}
+	inode_dirty(dir, DIRTY_ENTRIES | DIRTY_ATTR);
+	inode_dirty(ip, DIRTY_ATTR);
 	return 0;
 }
 
@@ -201,6 +259,8 @@ struct inode *dir_remove(struct inode *dir, struct dentry *d)
 		if (!ip->nlink)
 			ip->parent = ip;	/* removed: ".." must not reach a parent that may die */
 	}
+	inode_dirty(dir, DIRTY_ENTRIES | DIRTY_ATTR);
+	inode_dirty(ip, DIRTY_ATTR);
 	return ip;
 }
 

@@ -42,6 +42,7 @@
 #define S_ISCHR(m)	(((m) & S_IFMT) == S_IFCHR)
 #define S_ISBLK(m)	(((m) & S_IFMT) == S_IFBLK)
 #define S_ISFIFO(m)	(((m) & S_IFMT) == S_IFIFO)
+#define S_ISBLK(m)	(((m) & S_IFMT) == S_IFBLK)
 
 #define NAME_MAX	255
 #define PATH_MAX	4096
@@ -55,9 +56,48 @@ struct timespec64 {
 	int64_t sec, nsec;
 };
 
+struct super;
+struct inode;
+
+/* What changed in an inode, for super_ops.dirty. */
+#define DIRTY_ATTR	1	/* mode, owner, times, nlink */
+#define DIRTY_DATA	2	/* contents or size (write, truncate, fallocate, a writable shared map) */
+#define DIRTY_ENTRIES	4	/* a directory's entries, or its ".." */
+
+/*
+ * super_ops - what a file system kept on a device adds to the in-memory
+ * tree (tmpfs, devtmpfs and proc have none: sb->ops NULL).  The VFS still
+ * owns the tree; the fs only learns what changed and writes it back when
+ * asked.  Any member may be NULL.  None is called once the super block is
+ * unmounted (sb->detached) except put_super: an unmount syncs first.
+ */
+struct super_ops {
+	/* A new inode @ip is being made in @dir, not linked yet: give it ip->ino, or -ENOSPC.  No lock held; must not sleep. */
+	int (*create)(struct inode *dir, struct inode *ip);
+	/* @ip changed (@what: DIRTY_*).  Maybe under vfs_lock or an mm's lock: must not sleep. */
+	void (*dirty)(struct inode *ip, unsigned what);
+	/* @ip, with no links and no references, is being freed: release its disk inode at the next sync.  Must not sleep. */
+	void (*evict)(struct inode *ip);
+	/* Regular file @ip is being opened (open, exec, truncate by name): fill its page cache.  Sleeps; no lock held. */
+	int (*open)(struct inode *ip);
+	/* Write back everything changed.  Sleeps; no lock held. */
+	int (*sync)(struct super *sb);
+	/* Write back @ip's data and what reaches it (@datasync: not its times).  Sleeps; no lock held. */
+	int (*fsync)(struct inode *ip, int datasync);
+	/* statfs's counts, in blocks of *@bsize.  May sleep; no lock held. */
+	int (*statfs)(struct super *sb, uint64_t *blocks, uint64_t *bfree, uint64_t *bavail,
+		      uint64_t *files, uint64_t *ffree, uint32_t *bsize);
+	/* The super block's last inode is gone (after umount's final sync): free everything.  Must not sleep. */
+	void (*put_super)(struct super *sb);
+};
+
 /* A super block: one mounted file system. */
 struct super {
-	const char *type;		/* "tmpfs", "devtmpfs", "proc", "rootfs" */
+	const char *type;		/* "tmpfs", "devtmpfs", "proc", "rootfs", "ext4" */
+	const struct super_ops *ops;	/* NULL for the memory file systems */
+	void *priv;			/* the file system's own (ops != NULL) */
+	int rdonly;			/* mounted read-only: every change is EROFS (mnt_want_write) */
+	int force_rdonly;		/* the fs can only be read (set by its mount): remount,rw is EROFS */
 	uint64_t dev;			/* st_dev of its files */
 	uint64_t magic;			/* statfs f_type */
 	struct shmem_quota *quota;	/* tmpfs: the size= limit, in pages */
@@ -114,7 +154,7 @@ void inode_unref_locked(struct inode *ip);
 void inode_put(struct inode *ip);
 /* inode_size - bytes: a regular file's data, a symlink's target, a directory's entries. */
 uint64_t inode_size(struct inode *ip);
-/* inode_touch - set @ip's times to now: bit 1 atime, 2 mtime, 4 ctime. */
+/* inode_touch - set @ip's times to now: bit 1 atime, 2 mtime, 4 ctime (and DIRTY_ATTR them). */
 void inode_touch(struct inode *ip, unsigned which);
 #define TOUCH_A	1
 #define TOUCH_M	2
@@ -129,6 +169,15 @@ void inode_set_path(struct inode *ip, const char *path);
  */
 void inode_wlock(struct inode *ip);
 void inode_wunlock(struct inode *ip);
+/*
+ * inode_dirty - tell @ip's file system that @what (DIRTY_*) changed, if it
+ * keeps the tree on a device and is still mounted.  Any context.
+ */
+void inode_dirty(struct inode *ip, unsigned what);
+/* mnt_want_write - may @ip's file system be changed?  0, or -EROFS on a read-only mount. */
+long mnt_want_write(struct inode *ip);
+/* inode_fill - the fs's open hook for regular file @ip (its pages from the disk). 0 or -errno. Sleeps. */
+long inode_fill(struct inode *ip);
 /* inode_now - the wall clock, as a file time. */
 struct timespec64 inode_now(void);
 

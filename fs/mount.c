@@ -20,6 +20,7 @@
 #include "memfd.h"
 #include "mount.h"
 #include "namei.h"
+#include "sync.h"
 #include "vfs.h"
 
 #define MS_RDONLY	1
@@ -74,11 +75,26 @@ int mount_attach(struct super *sb, struct inode *at, const char *source, unsigne
 		at->mounted = m;
 	mount_prop_new(m, at ? at->sb->mnt : 0);
 	sb->mnt = m;
-	for (pp = &mounts; *pp; pp = &(*pp)->next)
+	/* A root mounted over the rootfs comes first in /proc/mounts (which hides the rootfs). */
+	for (pp = &mounts; *pp && !(at && at == vfs_root && pp != &mounts); pp = &(*pp)->next)
 		;
+	m->next = *pp;
 	*pp = m;
 	spin_unlock(&vfs_lock);
 	return 0;
+}
+
+void mount_move(struct mount *m, struct inode *at)
+{
+	struct inode *old;
+
+	spin_lock(&vfs_lock);
+	old = m->mountpoint;
+	old->mounted = 0;
+	m->mountpoint = inode_get_locked(at);
+	at->mounted = m;
+	spin_unlock(&vfs_lock);
+	inode_put(old);
 }
 
 /*
@@ -86,7 +102,7 @@ int mount_attach(struct super *sb, struct inode *at, const char *source, unsigne
  * unmounted tmpfs).  Each directory taken out is marked removed at once, as
  * rmdir would leave it: a process may still stand in it.
  */
-static void tree_free(struct inode *dir)
+void mount_tree_free(struct inode *dir)
 {
 	for (;;) {
 		struct inode *ip = 0;
@@ -106,7 +122,7 @@ static void tree_free(struct inode *dir)
 		if (!ip)
 			return;
 		if (S_ISDIR(ip->mode))
-			tree_free(ip);
+			mount_tree_free(ip);
 		inode_put(ip);
 	}
 }
@@ -122,9 +138,11 @@ static struct mount *child_of(struct super *sb)
 
 /*
  * mount_detach - take mount @m out of the tree, its own mounts first (a
- * lazy umount takes the whole subtree), and unlink its files: those still
- * open keep their inodes, and the last of them frees the super block.
- * vfs_lock held on entry, dropped on return.
+ * lazy umount takes the whole subtree), write back what a disk fs changed
+ * (out of reach of new walks by then), and unlink its files: those still
+ * open keep their inodes, and the last of them frees the super block
+ * (put_super).  Changes through files a lazy umount left open are not
+ * written.  vfs_lock held on entry, dropped on return.
  */
 static void mount_detach(struct mount *m)
 {
@@ -141,13 +159,28 @@ static void mount_detach(struct mount *m)
 	mount_prop_detach(m);
 	m->mountpoint->mounted = 0;
 	sb->mnt = 0;
-	sb->detached = 1;		/* tree_free must not race a create */
 	if (sb == procfs_sb)
 		procfs_sb = 0;
 	spin_unlock(&vfs_lock);
 	inode_put(m->mountpoint);
 	kfree(m);
-	tree_free(sb->root);
+	super_discard(sb);
+}
+
+void mount_drop(struct mount *m)
+{
+	spin_lock(&vfs_lock);
+	mount_detach(m);
+}
+
+void super_discard(struct super *sb)
+{
+	if (vfs_sync_super(sb))
+		pr_err("umount: %s: writing back failed\n", sb->type);
+	spin_lock(&vfs_lock);
+	sb->detached = 1;		/* no create may race the emptying; nothing more reaches the disk */
+	spin_unlock(&vfs_lock);
+	mount_tree_free(sb->root);
 	spin_lock(&vfs_lock);
 	sb->root->nlink = 0;
 	spin_unlock(&vfs_lock);
@@ -229,21 +262,81 @@ static long mount_propagation(ul upath, ul flags)
 }
 
 /*
+ * remount - MS_REMOUNT of the mount whose root is @root: a tmpfs takes new
+ * options; MS_RDONLY turns the mount read-only (what a disk fs changed is
+ * written back first) or back to read-write (EROFS if the fs can only be
+ * read).  EINVAL unless @root is a mount's root.
+ */
+static long remount(struct inode *root, unsigned long flags, const char *opts)
+{
+	struct super *sb = root->sb;
+	long r = 0;
+
+	if (root != sb->root || !sb->mnt)
+		return -EINVAL;
+	if (sb->quota && (r = tmpfs_options(sb, opts)))
+		return r;
+	if ((flags & MS_RDONLY) && !sb->rdonly) {
+		__atomic_store_n(&sb->rdonly, 1, __ATOMIC_RELAXED);	/* first: no new change starts */
+		r = vfs_sync_super(sb);
+	} else if (!(flags & MS_RDONLY) && sb->rdonly) {
+		if (sb->force_rdonly)
+			return -EROFS;
+		__atomic_store_n(&sb->rdonly, 0, __ATOMIC_RELAXED);
+	}
+	spin_lock(&vfs_lock);
+	if (sb->mnt)
+		sb->mnt->flags = (sb->mnt->flags & ~(unsigned long)MS_RDONLY) |
+				 (sb->rdonly ? MS_RDONLY : 0);
+	spin_unlock(&vfs_lock);
+	return r;
+}
+
+/* mount_mem - a new tmpfs, devtmpfs or proc (type @type) on directory @at. */
+static long mount_mem(const char *type, const char *source, struct inode *at, unsigned long flags,
+		      const char *opts)
+{
+	int proc = !strcmp(type, "proc");
+	struct super *sb = tmpfs_super(!strcmp(type, "tmpfs") ? "tmpfs" :
+				       proc ? "proc" : "devtmpfs", 0, 0);
+	long r;
+
+	if (!sb)
+		return -ENOMEM;
+	sb->rdonly = (flags & MS_RDONLY) != 0;
+	if (!(r = sb->quota ? tmpfs_options(sb, opts) : 0))
+		r = mount_attach(sb, at, source[0] ? source : proc ? "proc" : "none", flags);
+	if (r) {
+		sb->root->nlink = 0;
+		inode_put(sb->root);	/* the last inode: frees the super block too */
+	} else if (proc) {
+		spin_lock(&vfs_lock);
+		sb->root->mode = S_IFDIR | 0555;
+		if (!procfs_sb)
+			procfs_sb = sb;	/* statfs and chdir("/proc") use the first one mounted */
+		spin_unlock(&vfs_lock);
+	}
+	return r;
+}
+
+/*
  * mount(source, target, type, flags, data) - a new tmpfs (size=,
- * nr_inodes=, mode=) or proc on a directory; MS_REMOUNT changes a tmpfs's
- * size; MS_SHARED, MS_PRIVATE, MS_SLAVE or MS_UNBINDABLE (with MS_REC)
- * sets the propagation type of the mount whose root @target is (else
- * EINVAL).  Bind and move mounts are EINVAL here.
+ * nr_inodes=, mode=) or proc on a directory, or a disk file system (ext4)
+ * from the block device @source names (mount_dev.c); MS_RDONLY makes it
+ * read-only.  MS_REMOUNT changes a tmpfs's size or a mount's MS_RDONLY;
+ * MS_SHARED, MS_PRIVATE, MS_SLAVE or MS_UNBINDABLE (with MS_REC) sets the
+ * propagation type of the mount whose root @target is (else EINVAL).
+ * Bind and move mounts are EINVAL here.
  */
 SYSCALL(mount)
 {
-	char source[32], type[16], *opts;
+	char type[16], *opts;
 	struct nameidata nd;
-	struct super *sb;
+	const struct fs_type *ft = 0;
 	phys_addr_t pg;
 	long r;
 
-	if ((r = copy_str(a0, source, sizeof(source))) || (r = copy_str(a2, type, sizeof(type))))
+	if ((r = copy_str(a2, type, sizeof(type))))
 		return r == -ENAMETOOLONG ? -ENODEV : r;
 	if (a3 & (MS_BIND | MS_MOVE))
 		return -EINVAL;
@@ -252,41 +345,26 @@ SYSCALL(mount)
 	if (!(pg = pmm_alloc()))
 		return -ENOMEM;
 	opts = phys_to_virt(pg);
-	if ((r = copy_str(a4, opts, PAGE_SIZE)))
+	if ((r = copy_str(a4, opts, PAGE_SIZE / 2)))
 		goto out;
 	if ((r = namei_user(AT_FDCWD, a1, LOOKUP_FOLLOW, &nd)))
 		goto out;
-	if (nd.proc) {
+	if (nd.proc)
 		r = -EBUSY;
-	} else if (a3 & MS_REMOUNT) {
-		r = nd.inode == nd.inode->sb->root && nd.inode->sb->quota ?
-			tmpfs_options(nd.inode->sb, opts) : -EINVAL;
-	} else if (!S_ISDIR(nd.inode->mode)) {
+	else if (a3 & MS_REMOUNT)
+		r = remount(nd.inode, a3, opts);
+	else if (!S_ISDIR(nd.inode->mode))
 		r = -ENOTDIR;
-	} else if (strcmp(type, "tmpfs") && strcmp(type, "proc") && strcmp(type, "devtmpfs")) {
+	else if (!(ft = mount_fs_type(type)))
 		r = -ENODEV;
-	} else if (!(sb = tmpfs_super(!strcmp(type, "tmpfs") ? "tmpfs" :
-				      !strcmp(type, "proc") ? "proc" : "devtmpfs", 0, 0))) {
-		r = -ENOMEM;
-	} else {
-		int proc = !strcmp(type, "proc");
-		if (!(r = sb->quota ? tmpfs_options(sb, opts) : 0))
-			r = mount_attach(sb, nd.inode, source[0] ? source : proc ? "proc" : "none", a3);
-		if (r) {
-			sb->root->nlink = 0;
-			inode_put(sb->root);	/* the last inode: frees the super block too */
-		} else if (proc) {
-			spin_lock(&vfs_lock);
-			sb->root->mode = S_IFDIR | 0555;
-			if (!procfs_sb)
-				procfs_sb = sb;	/* statfs and chdir("/proc") use the first one mounted */
-			spin_unlock(&vfs_lock);
-		}
-	}
+	else if (ft->mount_dev)
+		r = mount_dev_user(ft, a0, nd.inode, a3, opts);
+	else if (!(r = copy_str(a0, opts + PAGE_SIZE / 2, 32)))
+		r = mount_mem(ft->name, opts + PAGE_SIZE / 2, nd.inode, a3, opts);
 	nd_release(&nd);
 out:
 	pmm_put(pg);
-	return r;
+	return r == -ENAMETOOLONG && ft && !ft->mount_dev ? -ENODEV : r;
 }
 
 /*
@@ -313,6 +391,9 @@ SYSCALL(umount2)
 	if (!sb || root != sb->root || !sb->mnt || !sb->mnt->mountpoint) {
 		spin_unlock(&vfs_lock);
 		r = -EINVAL;
+	} else if (root == vfs_root) {
+		spin_unlock(&vfs_lock);
+		r = -EBUSY;		/* the root mounted over the rootfs */
 	} else if (!(a1 & MNT_DETACH) && sb->active > 1UL + (nd.inode == root || nd.proc_root == root)) {
 		spin_unlock(&vfs_lock);		/* more than its root's own and our walk's */
 		r = -EBUSY;
@@ -321,71 +402,6 @@ SYSCALL(umount2)
 	}
 	nd_release(&nd);
 	return r;
-}
-
-/* mount_line - one line of /proc/mounts (@info 0) or mountinfo (1) for @m at @buf. vfs_lock held. */
-static size_t mount_line(struct mount *m, int info, char *buf, size_t n, char *path)
-{
-	struct super *sb = m->sb;
-	char size[48] = "";
-
-	if (!m->mountpoint || path_of_locked(m->mountpoint, path, PAGE_SIZE) < 0)
-		strlcpy(path, "/", PAGE_SIZE);
-	if (sb->quota)
-		snprintf(size, sizeof(size), ",size=%luk", sb->quota->max * 4);
-	const char *rw = (m->flags & MS_RDONLY) ? "ro" : "rw";
-	if (!info)
-		return (size_t)snprintf(buf, n, "%s %s %s %s%s 0 0\n", m->source, path, sb->type, rw,
-					size);
-	struct mount *up = m->mountpoint ? m->mountpoint->sb->mnt : 0;
-	int parent = up ? up->id : 1;
-	char prop[48];
-	mount_prop_fields(m, prop, sizeof(prop));
-	return (size_t)snprintf(buf, n, "%d %d 0:%lu / %s %s,relatime%s - %s %s %s%s\n", m->id,
-				parent, (unsigned long)sb->dev, path, rw, prop, sb->type, m->source,
-				rw, size);
-}
-
-char *mount_text(int info, size_t *len)
-{
-	phys_addr_t pg = pmm_alloc();
-	size_t cap = 2016, n = 0;
-	char *t = kmalloc(cap);
-
-	if (!t || !pg) {
-		kfree(t);
-		if (pg)
-			pmm_put(pg);
-		return 0;
-	}
-	/*
-	 * The table is short: walked again for each line, and each line made
-	 * under vfs_lock, since an umount2 frees its mount and may free the
-	 * mount point and the super block as soon as the lock is dropped.
-	 */
-	for (int i = 0;; i++) {
-		struct mount *m;
-		char line[256];
-		size_t l = 0;
-		spin_lock(&vfs_lock);
-		m = mounts;
-		for (int j = 0; m && j < i; j++)
-			m = m->next;
-		if (m)
-			l = mount_line(m, info, line, sizeof(line), phys_to_virt(pg));
-		spin_unlock(&vfs_lock);
-		if (!m)
-			break;
-		l = MIN(l, sizeof(line) - 1);
-		if (n + l + 1 > cap)
-			break;
-		memcpy(t + n, line, l);
-		n += l;
-	}
-	t[n] = 0;
-	pmm_put(pg);
-	*len = n;
-	return t;
 }
 
 /* mkdir_boot - a directory made at boot; an existing one is fine. */

@@ -26,6 +26,54 @@ struct mount {
  * @source's name: 0, -EBUSY (something is mounted there) or -ENOMEM.
  */
 int mount_attach(struct super *sb, struct inode *at, const char *source, unsigned long flags);
+/* mount_move - hang mount @m on directory @at instead (boot: onto the disk root).  No lock held. */
+void mount_move(struct mount *m, struct inode *at);
+/* mount_drop - a lazy umount of @m and what is mounted below it.  No lock held. */
+void mount_drop(struct mount *m);
+/* mount_tree_free - unlink everything under directory @dir, depth first (an unmounted fs). */
+void mount_tree_free(struct inode *dir);
+/*
+ * super_discard - the end of a super block out of the mount table: a
+ * disk fs writes back first; then sb->detached and its tree is emptied;
+ * the last inode to go calls put_super and frees it.  No lock held.
+ */
+void super_discard(struct super *sb);
+
+/*
+ * A file-system type mount(2) takes.  The memory ones (tmpfs, proc,
+ * devtmpfs) are made by mount.c; a disk one has mount_dev: read the file
+ * system on block device @rdev (major << 8 | minor) and return its super
+ * block in *@out: root, tree, type, ops, magic set, sb->dev = @rdev, and
+ * force_rdonly if it can only be read; @flags are mount(2)'s (MS_RDONLY),
+ * @data its option string.  Sleeps.  0, or ENXIO (no such device),
+ * EINVAL (not this fs), EUCLEAN/EIO (damaged), ENOMEM...
+ */
+struct fs_type {
+	const char *name;
+	long (*mount_dev)(uint32_t rdev, unsigned long flags, const char *data, struct super **out);
+};
+/* mount_fs_type - the type named @name, or NULL (ENODEV). */
+const struct fs_type *mount_fs_type(const char *name);
+/* mount_fs_type_nth - the @i-th type, NULL past the last (/proc/filesystems). */
+const struct fs_type *mount_fs_type_nth(int i);
+/*
+ * mount_dev_user - mount(2) of disk type @ft from the block device the
+ * user path @usource names, on directory @at: ENOENT, ENOTBLK (not a block
+ * device), ENXIO (no such device), EBUSY (it is mounted), or mount_dev's.
+ */
+long mount_dev_user(const struct fs_type *ft, unsigned long usource, struct inode *at,
+		    unsigned long flags, const char *opts);
+/*
+ * mount_root - root=: mount block device @dev ("/dev/vda", or "254:0")
+ * with type @fstype (NULL: try each disk type) over the rootfs's root,
+ * which it replaces as "/"; the mounts made at boot (/dev, /proc) move onto
+ * the same directories of the new root, or are taken away if it has none.
+ * Sleeps: called by the first process, before it runs init.  0 or -errno.
+ */
+long mount_root(const char *dev, const char *fstype, unsigned long flags);
+/* ext4_mount - fs/ext4_vfs.c's mount_dev ("ext4", "ext3", "ext2"). */
+long ext4_mount(uint32_t rdev, unsigned long flags, const char *data, struct super **out);
+
 /* mount_list - the first mount of the table, in mount order (->next).  vfs_lock held. */
 struct mount *mount_list(void);
 /* mount_parent - the mount whose tree holds @m's mount point, NULL for the root.  vfs_lock held. */

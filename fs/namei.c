@@ -81,6 +81,8 @@ static int splice(struct walk *w, const char *target, const char *rest)
 /* up - the directory ".." of @ip names, crossing out of mounted file systems. vfs_lock held. */
 static struct inode *up(struct inode *ip)
 {
+	if (ip == vfs_root)
+		return ip;	/* "/.." is "/", even with the rootfs beneath a disk root */
 	while (ip == ip->sb->root && ip->sb->mnt && ip->sb->mnt->mountpoint)
 		ip = ip->sb->mnt->mountpoint;
 	return ip->parent;

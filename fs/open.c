@@ -74,6 +74,20 @@ static long open_checks(struct nameidata *nd, struct inode *ip, unsigned flags)
 	return 0;
 }
 
+/*
+ * open_rofs - EROFS if opening @ip with @flags would change a read-only
+ * file system: writing or truncating a regular file (devices and FIFOs may
+ * be written anywhere, as on Linux; a directory was EISDIR already).
+ */
+static long open_rofs(struct inode *ip, unsigned flags)
+{
+	if (!S_ISREG(ip->mode) || (flags & O_PATH))
+		return 0;
+	if ((flags & O_ACCMODE) == O_RDONLY && !(flags & O_TRUNC))
+		return 0;
+	return mnt_want_write(ip);
+}
+
 long vfs_open(int dirfd, const char *path, unsigned flags, uint32_t mode, struct file **out)
 {
 	unsigned lf = LOOKUP_PARENT | ((flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW);
@@ -116,8 +130,11 @@ long vfs_open(int dirfd, const char *path, unsigned flags, uint32_t mode, struct
 	}
 	if (!r && (r = open_checks(&nd, ip, flags)))
 		inode_put(ip);
+	if (!r && (r = open_rofs(ip, flags)))
+		inode_put(ip);
 	if (!r && (flags & O_TRUNC) && S_ISREG(ip->mode) && (flags & O_ACCMODE) != O_RDONLY) {
-		if ((r = vfs_truncate(ip, 0)))	/* a memfd's F_SEAL_SHRINK may refuse it */
+		/* Filled first: a disk fs's later fill would bring back the old contents. */
+		if ((r = inode_fill(ip)) || (r = vfs_truncate(ip, 0)))	/* or a memfd's F_SEAL_SHRINK */
 			inode_put(ip);
 	}
 	if (!r && (r = vfs_open_inode(ip, flags, out)))

@@ -17,6 +17,7 @@
 #include "../kernel/cputime.h"
 #include "../kernel/sysstat.h"
 #include "../drivers/blk.h"
+#include "mount.h"
 #include "procfs_int.h"
 
 /* procfs_cpu_line - one "cpu..." line of /proc/stat: user, nice, system, idle and six zeros. */
@@ -97,10 +98,13 @@ void procfs_gen_uptime(struct buffile_text *t)
 		      (unsigned long)(idle / 100), (unsigned long)(idle % 100));
 }
 
-/* procfs_gen_filesystems - the types mount(2) takes; none needs a device ("nodev"). */
+/* procfs_gen_filesystems - the types mount(2) takes; "nodev" for those that need no device. */
 void procfs_gen_filesystems(struct buffile_text *t)
 {
-	procfs_printf(t, "nodev\trootfs\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\n");
+	const struct fs_type *ft;
+
+	for (int i = 0; (ft = mount_fs_type_nth(i)); i++)
+		procfs_printf(t, "%s\t%s\n", ft->mount_dev ? "" : "nodev", ft->name);
 }
 
 /* procfs_gen_partitions - Linux's table: numbers, size in 1 KiB blocks, name. */

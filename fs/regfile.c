@@ -62,6 +62,8 @@ long regfile_pwrite(struct file *f, unsigned long ubuf, size_t n, uint64_t pos)
 	size_t done = 0;
 	long err = 0;
 
+	if (mnt_want_write(f->inode))
+		return -EROFS;		/* open for writing, then remounted read-only */
 	if (pos >= SHMEM_MAX_SIZE)
 		return n ? -EFBIG : 0;
 	n = MIN(n, SHMEM_MAX_SIZE - pos);
@@ -90,8 +92,10 @@ long regfile_pwrite(struct file *f, unsigned long ubuf, size_t n, uint64_t pos)
 		pos += chunk;
 		shmem_extend(mem, pos);
 	}
-	if (done)
+	if (done) {
 		inode_touch(f->inode, TOUCH_M | TOUCH_C);
+		inode_dirty(f->inode, DIRTY_DATA);
+	}
 	return done ? (long)done : err;
 }
 
@@ -202,13 +206,17 @@ static const struct file_ops path_ops = { 0 };
  * vfs_open_inode - the file_ops by the inode's type: a regular file's page
  * cache, a directory's entries, a device's driver (devfs.c) by its number,
  * a FIFO's pipe (pipe.c: the open may wait there for the other side).
+ * A disk file system first fills a regular file's pages (inode_fill).
  * The file holds the reference on @ip (file_put drops it).
  */
 long vfs_open_inode(struct inode *ip, unsigned flags, struct file **out)
 {
 	const struct file_ops *ops = &path_ops;
 	struct file *f;
+	long r;
 
+	if (!(flags & O_PATH) && (r = inode_fill(ip)))
+		return r;		/* a disk fs could not read the file in (EIO) */
 	if (flags & O_PATH)
 		;
 	else if (S_ISFIFO(ip->mode))

@@ -40,6 +40,8 @@ static long copy_to_file(struct inode *in, uint64_t ipos, struct inode *out, uin
 		return 0;
 	if (opos >= SHMEM_MAX_SIZE)
 		return -EFBIG;
+	if (mnt_want_write(out))
+		return -EROFS;		/* open for writing, then remounted read-only */
 	n = MIN(MIN(n, size - ipos), SHMEM_MAX_SIZE - opos);
 	long ok = memfd_write_ok(out, opos, n, shmem_size(out->mem));	/* a sealed memfd */
 	if (ok < 0)
@@ -65,8 +67,10 @@ static long copy_to_file(struct inode *in, uint64_t ipos, struct inode *out, uin
 		opos += chunk;
 		shmem_extend(out->mem, opos);
 	}
-	if (done)
+	if (done) {
 		inode_touch(out, TOUCH_M | TOUCH_C);
+		inode_dirty(out, DIRTY_DATA);
+	}
 	return done ? (long)done : err;
 }
 

@@ -236,10 +236,23 @@ struct kstatfs {
 	int64_t f_spare[4];
 };
 
-/* statfs_sb - the statistics of the file system of @sb. */
-static void statfs_sb(struct super *sb, struct kstatfs *s)
+/* statfs_sb - the statistics of the file system of @sb: a disk fs's own counts (statfs op). */
+static long statfs_sb(struct super *sb, struct kstatfs *s)
 {
 	memset(s, 0, sizeof(*s));
+	if (sb->ops && sb->ops->statfs) {
+		uint32_t bsize = 4096;
+		long r = sb->ops->statfs(sb, &s->f_blocks, &s->f_bfree, &s->f_bavail, &s->f_files,
+					 &s->f_ffree, &bsize);
+		if (r)
+			return r;
+		s->f_bsize = s->f_frsize = bsize;
+		s->f_type = (int64_t)sb->magic;
+		s->f_fsid[0] = (int32_t)sb->dev;
+		s->f_namelen = NAME_MAX;
+		s->f_flags = 0x20 | 0x400 | (sb->rdonly ? 1 : 0);	/* ST_VALID, ST_RELATIME, ST_RDONLY */
+		return 0;
+	}
 	s->f_type = (int64_t)sb->magic;
 	s->f_bsize = s->f_frsize = 4096;
 	if (sb->quota) {
@@ -251,7 +264,8 @@ static void statfs_sb(struct super *sb, struct kstatfs *s)
 	}
 	s->f_fsid[0] = (int32_t)sb->dev;
 	s->f_namelen = NAME_MAX;
-	s->f_flags = 0x20;		/* ST_VALID... Linux reports the mount flags; none here */
+	s->f_flags = 0x20 | (sb->rdonly ? 1 : 0);	/* ST_VALID, ST_RDONLY */
+	return 0;
 }
 
 /* statfs(path, buf) */
@@ -263,8 +277,10 @@ SYSCALL(statfs)
 
 	if (r)
 		return r;
-	statfs_sb(nd.inode ? nd.inode->sb : proc_super(), &s);
+	r = statfs_sb(nd.inode ? nd.inode->sb : proc_super(), &s);
 	nd_release(&nd);
+	if (r)
+		return r;
 	return uaccess_copy_to_user(a1, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
@@ -276,6 +292,8 @@ SYSCALL(fstatfs)
 
 	if (!f)
 		return -EBADF;
-	statfs_sb(f->inode ? f->inode->sb : proc_super(), &s);
+	long r = statfs_sb(f->inode ? f->inode->sb : proc_super(), &s);
+	if (r)
+		return r;
 	return uaccess_copy_to_user(a1, &s, sizeof(s)) ? -EFAULT : 0;
 }

@@ -61,10 +61,12 @@ static int dir_alive(struct inode *dir)
 long vfs_create_in(struct inode *dir, const char *name, uint32_t mode, uint32_t rdev,
 		   const char *link, struct inode **out)
 {
-	struct inode *ip = inode_new(dir->sb, mode);
-	long r = 0;
+	struct inode *ip;
+	long r = mnt_want_write(dir);
 
-	if (!ip)
+	if (r)
+		return r;		/* the callers checked EEXIST first, as Linux */
+	if (!(ip = inode_new(dir->sb, mode)))
 		return -ENOSPC;		/* nr_inodes, or memory */
 	ip->rdev = rdev;
 	if (dir->mode & S_ISGID) {	/* a set-gid directory hands down its group (and, to directories, the bit) */
@@ -78,6 +80,8 @@ long vfs_create_in(struct inode *dir, const char *name, uint32_t mode, uint32_t 
 		ip->path = name_in(dir, name);	/* for /proc/PID/maps and fd; none if memory is short */
 	if (link && !(ip->link = kstrdup(link)))
 		r = -ENOMEM;
+	if (!r && dir->sb->ops && dir->sb->ops->create)
+		r = dir->sb->ops->create(dir, ip);	/* a disk fs numbers it (or is full) */
 	if (!r) {
 		spin_lock(&vfs_lock);
 		if (!dir_alive(dir))
@@ -158,6 +162,8 @@ long vfs_unlink(int dirfd, const char *path, int rmdir)
 		r = -EACCES;
 	} else if (nd.last_type != LAST_NORM) {
 		r = rmdir ? rmdir_err[nd.last_type] : -EISDIR;
+	} else if ((r = mnt_want_write(nd.dir))) {
+		;
 	} else if (!nd.inode) {
 		r = -ENOENT;
 	} else {
@@ -235,7 +241,11 @@ static struct inode *relink(struct inode *dir, struct dentry *d, struct inode *i
 		ip->nlink++;
 		dir->nlink++;
 		ip->parent = dir;
+		inode_dirty(ip, DIRTY_ENTRIES);		/* its ".." */
 	}
+	inode_dirty(dir, DIRTY_ENTRIES | DIRTY_ATTR);
+	inode_dirty(old, DIRTY_ATTR);
+	inode_dirty(ip, DIRTY_ATTR);
 	return old;
 }
 
@@ -290,6 +300,8 @@ long vfs_rename(int olddirfd, const char *oldpath, int newdirfd, const char *new
 		r = -EACCES;
 	else if (on.last_type != LAST_NORM || nn.last_type != LAST_NORM)
 		r = on.inode ? -EBUSY : -ENOENT;
+	else if (on.dir->sb == nn.dir->sb && (r = mnt_want_write(on.dir)))
+		;
 	else if (!on.inode)
 		r = -ENOENT;
 	else if (on.dir->sb != nn.dir->sb)
@@ -341,6 +353,8 @@ long vfs_link(int olddirfd, const char *oldpath, int newdirfd, const char *newpa
 		r = nn.proc ? -EEXIST : -EXDEV;
 	else if (nn.inode || nn.last_type != LAST_NORM)
 		r = -EEXIST;
+	else if ((r = mnt_want_write(nn.dir)))
+		;
 	else if (on.inode->sb != nn.dir->sb)
 		r = -EXDEV;
 	else if (S_ISDIR(on.inode->mode))

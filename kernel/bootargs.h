@@ -2,7 +2,7 @@
  * bootargs.h - the kernel command line (/chosen/bootargs).
  *
  * "key=value" and bare "key" switches; everything after "--" is handed to
- * init as its arguments.  Double quotes group words: -- sh -c "exit 3".  Known switches: init=, loglevel=, cow=,
+ * init as its arguments.  Double quotes group words: -- sh -c "exit 3".  Known switches: init=, rdinit=, root=, rootfstype=, ro, rw (kernel/initroot.c), loglevel=, cow=,
  * fail_alloc=, panic=, smp_stale_start (a test of kernel/smp.c).  Unknown ones are
  * ignored (and listed at boot).
  */

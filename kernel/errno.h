@@ -17,6 +17,7 @@
 #define ENOMEM		12
 #define EACCES		13
 #define EFAULT		14
+#define ENOTBLK		15
 #define EBUSY		16
 #define EXDEV		18
 #define ETXTBSY		26

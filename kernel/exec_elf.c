@@ -44,6 +44,10 @@ int exec_lookup(const char *path, struct inode **ipp, char *abs)
 		inode_put(ip);
 		return -EACCES;
 	}
+	if ((r = inode_fill(ip))) {	/* a disk fs reads the program in, as an open would */
+		inode_put(ip);
+		return (int)r;
+	}
 	*ipp = ip;
 	return 0;
 }

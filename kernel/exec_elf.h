@@ -20,7 +20,8 @@ struct exec_image {
 
 /*
  * exec_lookup - the inode @path names (a reference, in *@ipp), if it may
- * be executed: a regular file with an execute bit.  Its absolute name in
+ * be executed: a regular file with an execute bit (a disk fs's file read
+ * in: inode_fill).  Its absolute name in
  * @abs (PAGE_SIZE bytes), if @abs.  0, -ENOENT, -EACCES, ...
  */
 int exec_lookup(const char *path, struct inode **ipp, char *abs);

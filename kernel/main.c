@@ -11,6 +11,7 @@
 #include "smp.h"
 #include "console.h"
 #include "bootargs.h"
+#include "initroot.h"
 #include "irq.h"
 #include "time.h"
 #include "proc.h"
@@ -146,6 +147,29 @@ static void apply_bootargs(void)
 	cow_enabled = bootarg_long("cow", 1) != 0;
 }
 
+/*
+ * start_init - the first process: rdinit= (or init=, or /init) from the
+ * initramfs; without rdinit=, root= mounts a disk first (initroot.c).
+ */
+static void start_init(void)
+{
+	const char *init = bootarg("rdinit") ? bootarg("rdinit") : bootarg("init");
+	struct nameidata nd;
+
+	if (!init)
+		init = "/init";
+	if (initroot_wanted()) {
+		proc_start_init_late(0, bootargs_init_argv, initroot_first);
+	} else if (namei(AT_FDCWD, init, LOOKUP_FOLLOW, &nd)) {
+		pr_info("No init found (%s): nothing to run.\n", init);
+		printk(KERN_EMERG, "reboot: Power down\n");
+		poweroff_machine(0);
+	} else {
+		nd_release(&nd);
+		proc_start_init(init, bootargs_init_argv);
+	}
+}
+
 void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 {
 	struct cpu *c = &cpus[0];
@@ -208,17 +232,7 @@ void start_kernel(unsigned long hartid, unsigned long dtb_pa)
 			pr_err("initramfs: unpacking failed (%d)\n", r);
 	}
 	vfs_init_late();
-	const char *init = bootarg("init");
-	struct nameidata nd;
-	if (!init)
-		init = "/init";
-	if (namei(AT_FDCWD, init, LOOKUP_FOLLOW, &nd)) {
-		pr_info("No init found (%s): nothing to run.\n", init);
-		printk(KERN_EMERG, "reboot: Power down\n");
-		poweroff_machine(0);
-	}
-	nd_release(&nd);
-	proc_start_init(init, bootargs_init_argv);
+	start_init();
 	/*
 	 * Fault injection starts once init exists: failing the boot itself
 	 * (the initramfs, init's exec) would test nothing but the boot.

@@ -8,6 +8,7 @@
 #include "../fs/inode.h"
 #include "sched.h"
 #include "../fs/fdtable.h"
+#include "../fs/sync.h"
 #include "exec.h"
 #include "futex.h"
 #include "../vm/kmalloc.h"
@@ -34,11 +35,19 @@ static int next_pid = 1;
  * lock, held across the switch, and do CLONE_CHILD_SETTID's store.  The
  * caller then leaves to user mode through @p's frame.
  */
+/* What init does first in its own context, before its first program (proc_start_init_late). */
+static void (*init_first)(void);
+
 void proc_first_run(struct proc *p)
 {
 	spin_unlock(&sched_lock);	/* held by the scheduler across the switch */
 	if (p->set_child_tid)
 		uaccess_put_u32(p->set_child_tid, (uint32_t)p->pid);
+	if (p == init_proc && init_first) {
+		void (*fn)(void) = init_first;
+		init_first = 0;
+		fn();			/* it sleeps, then execs init's program (or stops the machine) */
+	}
 }
 
 /*
@@ -186,6 +195,11 @@ void proc_unlink_child(struct proc *c)
 
 void proc_start_init(const char *path, char **argv)
 {
+	proc_start_init_late(path, argv, 0);
+}
+
+void proc_start_init_late(const char *path, char **argv, void (*first)(void))
+{
 	struct proc *p = proc_alloc();
 	char *args[BOOTARGS_MAX_INIT_ARGS + 2];
 	int n = 0, r;
@@ -208,9 +222,14 @@ void proc_start_init(const char *path, char **argv)
 	p->pgid = p->sid = p->pid;
 	init_proc = p;
 	fd_install_console(p);
-	r = exec_kernel(p, path, args);
-	if (r)
+	if (first) {
+		/* An empty image until @first execs one: the switch-in needs an mm. */
+		if (!(p->mm = mm_create()))
+			panic("init: out of memory");
+		init_first = first;
+	} else if ((r = exec_kernel(p, path, args))) {
 		panic("init: cannot run %s (%d)", path, r);
+	}
 	sched_make_runnable(p);
 }
 
@@ -264,6 +283,7 @@ static void process_dead_locked(struct proc *l)
 	if (g->exiting)
 		l->exit_status = g->exit_status;
 	if (l == init_proc) {
+		/* No sync here: the exit path let go of the mm (proc_exit syncs first). */
 		int st = l->exit_status, code = (st & 0x7f) ? 128 + (st & 0x7f) : (st >> 8) & 0xff;
 		spin_unlock(&sched_lock);
 		printk(KERN_EMERG, "init exited with status %d\n", code);
@@ -326,6 +346,8 @@ void proc_exit(int status)
 	struct proc *p = current();
 	struct tgroup *g = p->group;
 
+	if (g->leader == init_proc && __atomic_load_n(&g->live, __ATOMIC_RELAXED) == 1)
+		vfs_sync_all();		/* init's end stops the machine: power-off writes back */
 	proc_release_user_state(p);
 	proc_vfork_release(p);
 	kvm_load();		/* stop using mm before dropping it (tlb.h) */

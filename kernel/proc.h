@@ -195,6 +195,13 @@ void proc_count(int *running, int *threads, int *last_pid);
 /* proc_each - @fn on every process (group leader), summing what it returns. sched_lock held. */
 int proc_each(int (*fn)(struct proc *p, void *arg), void *arg);
 void proc_start_init(const char *path, char **argv);
+/*
+ * proc_start_init_late - the same, but init's program is chosen later:
+ * init first runs @first in its own context (where it may sleep, e.g. to
+ * mount the root), which must exec a program (exec_kernel on current())
+ * or stop the machine.
+ */
+void proc_start_init_late(const char *path, char **argv, void (*first)(void));
 /* What clone() and clone3() ask for (clone.c). */
 struct clone_req {
 	unsigned long flags;		/* CLONE_*, without the exit signal */

@@ -11,7 +11,7 @@
 #include "../fs/inode.h"
 #include "../fs/memfd.h"
 #include "../vm/pager.h"
-#include "../vm/shmem.h"
+#include "../fs/sync.h"
 #include "../vm/mm.h"
 #include "../vm/tlb.h"
 #include "../vm/shmem.h"
@@ -135,6 +135,13 @@ static long mmap_file(struct file *f, ul flags, unsigned prot, struct vma *v)
 			return -EPERM;		/* a write-sealed memfd */
 		v->flags &= ~VMA_MAYWRITE;	/* nor may mprotect make it writable */
 	}
+	if ((v->flags & VMA_SHARED) && (v->flags & VMA_MAYWRITE) && mnt_want_write(f->inode)) {
+		if (prot & PROT_WRITE)
+			return -EROFS;		/* open for writing, then remounted read-only */
+		v->flags &= ~VMA_MAYWRITE;
+	}
+	if ((v->flags & VMA_SHARED) && (v->flags & VMA_MAYWRITE))
+		inode_dirty(f->inode, DIRTY_DATA);	/* stores are not seen: dirty while it may be written */
 	v->kind = VMA_FILE;
 	v->mem = f->inode->mem;
 	v->pager = &inode_pager;
@@ -285,10 +292,40 @@ static int mapped_whole(struct mm *mm, ul addr, ul len)
 	return ok;
 }
 
+#define MS_SYNC		4
+
 /*
- * msync(addr, len, flags) - nothing to write back: every file lives in
- * memory, and a MAP_SHARED store is already in the page cache.  The checks
- * are Linux's.
+ * msync_files - MS_SYNC: fsync each file a shared mapping of [addr, end)
+ * maps (a MAP_SHARED store is already in the page cache; a disk fs writes
+ * it out).  The file is held through its pager while mm->lock is dropped.
+ */
+static long msync_files(struct mm *mm, ul addr, ul end)
+{
+	long r = 0;
+
+	while (addr < end) {
+		struct inode *ip = 0;
+		spin_lock(&mm->lock);
+		struct vma *v = vma_find(mm, addr);
+		if (v && v->kind == VMA_SHMEM && v->pager == &inode_pager) {
+			ip = v->object;
+			inode_pager.hold(ip);
+		}
+		addr = v ? v->end : end;
+		spin_unlock(&mm->lock);
+		if (ip) {
+			long e = vfs_fsync_inode(ip, 0);
+			r = r ? r : e;
+			inode_pager.release(ip);
+		}
+	}
+	return r;
+}
+
+/*
+ * msync(addr, len, flags) - the checks are Linux's; MS_SYNC writes the
+ * files mapped shared in the range to their disks (memory file systems
+ * have nothing to write).
  */
 SYSCALL(msync)
 {
@@ -298,7 +335,7 @@ SYSCALL(msync)
 		return -EINVAL;		/* MS_ASYNC and MS_SYNC together */
 	if (!range_ok(a0, len) || !mapped_whole(current()->mm, a0, len))
 		return -ENOMEM;
-	return 0;
+	return (a2 & MS_SYNC) ? msync_files(current()->mm, a0, a0 + len) : 0;
 }
 
 /*

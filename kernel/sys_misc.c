@@ -14,6 +14,7 @@
 #include "sysstat.h"
 #include "../vm/uaccess.h"
 #include "../drivers/poweroff.h"
+#include "../fs/sync.h"
 
 /*
  * The host and domain names uname reports, set by sethostname and
@@ -170,7 +171,8 @@ static int reboot_magic2_ok(uint32_t magic2)
  * magics are ints: glibc's (int)0xfee1dead arrives sign-extended, and the
  * dispatcher has kept its low 32 bits, so compare those.  Everyone is
  * root.  Halt and power-off both stop the machine (on riscv Linux's halt
- * powers off too); RESTART2's command string is only printed; Ctrl-Alt-Del
+ * powers off too); each first writes back every disk file system
+ * (vfs_sync_all); RESTART2's command string is only printed; Ctrl-Alt-Del
  * has no meaning on a serial console, so CAD_ON/CAD_OFF only succeed.
  */
 SYSCALL(reboot)
@@ -183,6 +185,16 @@ SYSCALL(reboot)
 	case REBOOT_CMD_CAD_ON:
 	case REBOOT_CMD_CAD_OFF:
 		return 0;
+	}
+	switch (cmd) {
+	case REBOOT_CMD_POWER_OFF:
+	case REBOOT_CMD_HALT:
+	case REBOOT_CMD_RESTART:
+	case REBOOT_CMD_RESTART2:
+		/* Linux leaves this to the caller (BusyBox syncs first); the issue wants it kept anyway. */
+		vfs_sync_all();
+	}
+	switch (cmd) {
 	case REBOOT_CMD_POWER_OFF:
 		printk(KERN_EMERG, "reboot: Power down\n");
 		poweroff_machine(0);

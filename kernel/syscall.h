@@ -29,7 +29,7 @@ SYSCALL_DECL(statfs); SYSCALL_DECL(fstatfs);
 SYSCALL_DECL(mkdirat); SYSCALL_DECL(mknodat); SYSCALL_DECL(symlinkat); SYSCALL_DECL(unlinkat);
 SYSCALL_DECL(fchmodat); SYSCALL_DECL(fchownat); SYSCALL_DECL(truncate); SYSCALL_DECL(renameat2);
 SYSCALL_DECL(linkat); SYSCALL_DECL(utimensat); SYSCALL_DECL(fchmod); SYSCALL_DECL(fchown);
-SYSCALL_DECL(ftruncate); SYSCALL_DECL(fallocate); SYSCALL_DECL(fsync); SYSCALL_DECL(sync);
+SYSCALL_DECL(ftruncate); SYSCALL_DECL(fallocate); SYSCALL_DECL(fsync); SYSCALL_DECL(fdatasync); SYSCALL_DECL(sync);
 SYSCALL_DECL(syncfs); SYSCALL_DECL(flock); SYSCALL_DECL(sendfile64); SYSCALL_DECL(copy_file_range);
 SYSCALL_DECL(mount); SYSCALL_DECL(umount2);
 SYSCALL_DECL(memfd_create);	/* fs/memfd.c */

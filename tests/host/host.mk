@@ -36,6 +36,7 @@ HOST_TESTS := $(HOST_OUT)/test_fdt $(HOST_OUT)/test_fdt_fuzz $(HOST_OUT)/test_st
 	      $(HOST_OUT)/test_shmem $(HOST_OUT)/test_tlb $(HOST_OUT)/test_mremap \
 	      $(HOST_OUT)/test_fdt_virtio \
 	      $(HOST_OUT)/test_ext4_tree $(HOST_OUT)/test_ext4_fuzz
+HOST_TESTS += $(HOST_OUT)/test_vfs_hooks
 
 # test_elf builds RISC-V programs at run time to parse; it skips those
 # cases if this compiler is missing.
@@ -181,10 +182,18 @@ $(HOST_OUT)/test_tlb: $(HOST_OUT)/obj/test_tlb.o $(HOST_PTSHARE_OBJS)
 
 -include $(wildcard $(HOST_OUT)/obj/*.d)
 
+# fs/inode.c's calls of a disk fs's super_ops, over a fake fs (no-op spinlocks).
+$(HOST_OUT)/obj/fs_inode.o: fs/inode.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INC) -DHOST_TEST -c -o $@ $<
+$(HOST_OUT)/obj/test_vfs_hooks.o: HOST_CFLAGS += -DHOST_TEST
+$(HOST_OUT)/test_vfs_hooks: $(HOST_OUT)/obj/test_vfs_hooks.o $(HOST_OUT)/obj/fs_inode.o
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
+
 # The ext4 on-disk library for the host (-DHOST_TEST: buffers from malloc),
 # over images mke2fs makes at test time; e2fsck and debugfs check the result.
-# Every fs/ext4_*.c but the kernel glue (ext4_vfs*, ext4_sync*), and crc32c.
-HOST_EXT4SRCS := fs/crc32c.c $(filter-out fs/ext4_vfs%.c fs/ext4_sync%.c,$(wildcard fs/ext4_*.c))
+# Every fs/ext4_*.c but the kernel glue (ext4_vfs*, ext4_sync*, ext4_load), and crc32c.
+HOST_EXT4SRCS := fs/crc32c.c $(filter-out fs/ext4_vfs%.c fs/ext4_sync%.c fs/ext4_load.c,$(wildcard fs/ext4_*.c))
 HOST_EXT4OBJS := $(patsubst fs/%.c,$(HOST_OUT)/obj/ext4h_%.o,$(HOST_EXT4SRCS))
 
 $(HOST_OUT)/obj/ext4h_%.o: fs/%.c
