@@ -278,6 +278,24 @@ static void test_counts_1k(void **state) { (void)state; check_counts("1k.img"); 
 static void test_counts_4k(void **state) { (void)state; check_counts("4k.img"); }
 static void test_counts_d(void **state) { (void)state; check_counts("d.img"); }
 static void test_counts_nf(void **state) { (void)state; check_counts("nf.img"); }
+static void test_counts_64k(void **state) { (void)state; check_counts("64k.img"); }
+
+/*
+ * test_csum_seed - metadata_csum_seed: after tune2fs gives the file
+ * system a new UUID, checksums still start from s_checksum_seed.
+ */
+static void test_csum_seed(void **state)
+{
+	struct memdisk m;
+	struct ext4_fs fs;
+
+	(void)state;
+	check_counts("cs.img");
+	open_img(&m, &fs, "cs.img", 1);
+	assert_true(fs.csum_seed != crc32c(~0u, fs.uuid, 16));
+	assert_int_equal(fs.csum_seed, dump_u64("cs.img", "Checksum seed:"));
+	close_img(&m, &fs);
+}
 
 /* ext4_group_first_block - the first block of group @g. */
 static uint64_t ext4_group_first_block(const struct ext4_fs *fs, uint32_t g)
@@ -432,6 +450,8 @@ static void check_alloc_files(const char *base, const char *work)
 static void test_files_1k(void **state) { (void)state; check_alloc_files("1k.img", "w1k.img"); }
 static void test_files_4k(void **state) { (void)state; check_alloc_files("4k.img", "w4k.img"); }
 static void test_files_nf(void **state) { (void)state; check_alloc_files("nf.img", "wnf.img"); }
+static void test_files_cs(void **state) { (void)state; check_alloc_files("cs.img", "wcs.img"); }
+static void test_files_64k(void **state) { (void)state; check_alloc_files("64k.img", "w64k.img"); }
 
 /*
  * test_enospc - allocate every free block (the count must be exactly the
@@ -544,6 +564,39 @@ static void test_inode_roundtrip(void **state)
 	assert_int_equal(used, fs.inodes_count - fs.free_inodes);
 	assert_true(memcmp(orig, m.data, m.len) == 0);
 	free(orig);
+	close_img(&m, &fs);
+}
+
+/*
+ * test_inode_blocks - i_blocks past 32 bits uses i_blocks_high (huge_file),
+ * past 48 bits file-system blocks with HUGE_FILE_FL, past that -EFBIG.
+ */
+static void test_inode_blocks(void **state)
+{
+	struct memdisk m;
+	struct ext4_fs fs;
+	struct ext4_inode in, back;
+	uint32_t ino;
+
+	(void)state;
+	SKIP_WITHOUT_TOOLS();
+	open_img(&m, &fs, "1k.img", 0);
+	assert_int_equal(ext4_inode_alloc(&fs, EXT4_ROOT_INO, 0, &ino), 0);
+	ext4_inode_init(&fs, &in, ino, 0100644);
+	in.links = 1;
+	in.blocks = 5ull << 32 | 6;
+	assert_int_equal(ext4_inode_write(&fs, &in), 0);
+	assert_int_equal(ext4_inode_read(&fs, ino, &back), 0);
+	assert_true(back.blocks == in.blocks && !(back.flags & EXT4_HUGE_FILE_FL));
+	assert_int_equal(ext4_le16(back.raw + I_BLOCKS_HIGH), 5);
+	in.blocks = (1ull << 48) + 2;		/* 2^47 + 1 KiB blocks */
+	assert_int_equal(ext4_inode_write(&fs, &in), 0);
+	assert_int_equal(ext4_inode_read(&fs, ino, &back), 0);
+	assert_true(back.blocks == in.blocks && (back.flags & EXT4_HUGE_FILE_FL));
+	assert_int_equal(ext4_le32(back.raw + I_BLOCKS_LO), 1);
+	assert_int_equal(ext4_le16(back.raw + I_BLOCKS_HIGH), 0x8000);
+	in.blocks = 1ull << 60;
+	assert_int_equal(ext4_inode_write(&fs, &in), -EFBIG);
 	close_img(&m, &fs);
 }
 
@@ -950,6 +1003,9 @@ static int setup(void **state)
 	    sh("%s %s 32M", mk, img_path("1k.img")) ||
 	    sh("%s -b 4096 -g 8192 %s 128M", mk, img_path("4k.img")) ||
 	    sh("%s -O ^flex_bg %s 32M", mk, img_path("nf.img")) ||
+	    sh("%s -O metadata_csum_seed %s 16M && tune2fs -U 11111111-2222-3333-4444-555555555555 "
+	       "%s >/dev/null 2>&1", mk, img_path("cs.img"), img_path("cs.img")) ||
+	    sh("%s -b 65536 %s 32M", mk, img_path("64k.img")) ||
 	    sh("%s -d %s/tree %s 16M", mk, tmpdir, img_path("d.img")) ||
 	    sh("debugfs -w -R 'mknod cdev c 4 64' %s >/dev/null 2>&1", img_path("d.img")) ||
 	    sh("debugfs -w -R 'mknod bdev b 8 300' %s >/dev/null 2>&1", img_path("d.img")) ||
@@ -974,14 +1030,19 @@ int main(void)
 		cmocka_unit_test(test_counts_4k),
 		cmocka_unit_test(test_counts_d),
 		cmocka_unit_test(test_counts_nf),
+		cmocka_unit_test(test_counts_64k),
+		cmocka_unit_test(test_csum_seed),
 		cmocka_unit_test(test_files_1k),
 		cmocka_unit_test(test_files_4k),
 		cmocka_unit_test(test_files_nf),
+		cmocka_unit_test(test_files_cs),
+		cmocka_unit_test(test_files_64k),
 		cmocka_unit_test(test_enospc),
 		cmocka_unit_test(test_free_refused),
 		cmocka_unit_test(test_inode_roundtrip),
 		cmocka_unit_test(test_inode_read_d),
 		cmocka_unit_test(test_inode_write_fields),
+		cmocka_unit_test(test_inode_blocks),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_boot_block_kept),
 		cmocka_unit_test(test_fuzz),
