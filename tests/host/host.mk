@@ -177,10 +177,10 @@ $(HOST_OUT)/test_tlb: $(HOST_OUT)/obj/test_tlb.o $(HOST_PTSHARE_OBJS)
 
 # test_ext4: the ext4 library core over images mke2fs makes at test time
 # (e2fsprogs on PATH).  -DHOST_TEST: ext4_mem.h's buffers come from malloc.
-HOST_EXT4OBJS := $(patsubst %,$(HOST_OUT)/obj/%.o,crc32c ext4_super ext4_group ext4_alloc ext4_inode)
-$(HOST_EXT4OBJS): HOST_CFLAGS += -DHOST_TEST
+HOST_EXT4CORE_OBJS := $(patsubst %,$(HOST_OUT)/obj/%.o,crc32c ext4_super ext4_group ext4_alloc ext4_inode)
+$(HOST_EXT4CORE_OBJS): HOST_CFLAGS += -DHOST_TEST
 
-$(HOST_OUT)/test_ext4: $(HOST_OUT)/obj/test_ext4.o $(HOST_EXT4OBJS)
+$(HOST_OUT)/test_ext4: $(HOST_OUT)/obj/test_ext4.o $(HOST_EXT4CORE_OBJS)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
 
 -include $(wildcard $(HOST_OUT)/obj/*.d)
