@@ -287,8 +287,8 @@ out:
 	return r;
 }
 
-/* mount_root - the root directory's VFS inode, from inode 2: it must be a directory. */
-static int mount_root(struct ext4_mount *m)
+/* load_root - the root directory's VFS inode, from inode 2: it must be a directory. */
+static int load_root(struct ext4_mount *m)
 {
 	struct ext4_inode *di = kmalloc(sizeof(*di));
 	struct inode *root;
@@ -331,7 +331,7 @@ static struct super *new_super(struct ext4_mount *m, uint32_t rdev)
 	sb->magic = EXT4_SUPER_MAGIC;
 	sb->quota = q;
 	sb->ops = &ext4_super_ops;
-	sb->fs_priv = m;
+	sb->priv = m;
 	return sb;
 }
 
@@ -352,7 +352,20 @@ long ext4_mount(uint32_t rdev, unsigned long flags, const char *data, struct sup
 	m->mutex_lock = (struct spinlock)SPINLOCK_INIT("ext4_mutex");
 	m->list_lock = (struct spinlock)SPINLOCK_INIT("ext4_list");
 	ext4_io_init(&io, m);
-	r = ext4_fs_open(&m->fs, &io, (flags & MS_RDONLY) || bd->readonly, why, sizeof(why));
+	/*
+	 * Open it writable whenever the disk allows, even for a read-only
+	 * mount, so that remount,rw can follow; a mount that must stay
+	 * read-only (a read-only disk, a journal to replay, an unknown
+	 * ro_compat feature, damage found while loading) is force_rdonly.
+	 */
+	r = bd->readonly ? -EROFS : ext4_fs_open(&m->fs, &io, 0, why, sizeof(why));
+	if (r && (flags & MS_RDONLY || bd->readonly) && r != -EIO && r != -ENOMEM) {
+		if (!bd->readonly)
+			pr_info("EXT4-fs (%s): %s: mounting read-only\n", bd->name, why);
+		why[0] = 0;
+		ext4_io_init(&io, m);
+		r = ext4_fs_open(&m->fs, &io, 1, why, sizeof(why));
+	}
 	if (!r && m->fs.block_size > PAGE_SIZE) {
 		ext4_fs_close(&m->fs);
 		strlcpy(why, "block size larger than a page", sizeof(why));
@@ -371,7 +384,7 @@ long ext4_mount(uint32_t rdev, unsigned long flags, const char *data, struct sup
 	if (!m->fs.rdonly)
 		r = ext4_bitmaps_load(&m->fs);
 	if (!r)
-		r = mount_root(m);
+		r = load_root(m);
 	if (!r)
 		r = ext4_load_tree(m);
 	if (r) {
@@ -379,8 +392,9 @@ long ext4_mount(uint32_t rdev, unsigned long flags, const char *data, struct sup
 		ext4_unload(m);
 		return r;
 	}
+	m->sb->force_rdonly = m->fs.rdonly;
 	pr_info("EXT4-fs (%s): mounted filesystem %s, without journalling\n", bd->name,
-		m->fs.rdonly ? "read-only" : "read-write");
+		m->fs.rdonly || (flags & MS_RDONLY) ? "read-only" : "read-write");
 	*out = m->sb;
 	return 0;
 }

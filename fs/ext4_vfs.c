@@ -307,18 +307,8 @@ static int op_statfs(struct super *sb, uint64_t *blocks, uint64_t *bfree, uint64
 	return 0;
 }
 
-/* op_put_super - the last sync has run (umount): from now on nothing reaches the disk. */
+/* op_put_super - the super block's last inode is gone (after umount's sync): free the mount. */
 static void op_put_super(struct super *sb)
-{
-	struct ext4_mount *m = ext4_mount_of(sb);
-
-	ext4_lock(m);
-	m->fs.rdonly = 1;
-	ext4_unlock(m);
-}
-
-/* op_free_super - the super block's last inode is gone: free the mount itself. */
-static void op_free_super(struct super *sb)
 {
 	struct ext4_mount *m = ext4_mount_of(sb);
 
@@ -330,8 +320,7 @@ static void op_free_super(struct super *sb)
 	}
 	ext4_fs_close(&m->fs);
 	kfree(m);
-	kfree(sb->quota);
-	kfree(sb);
+	sb->priv = 0;
 }
 
 void ext4_unload(struct ext4_mount *m)
@@ -340,10 +329,11 @@ void ext4_unload(struct ext4_mount *m)
 
 	sb->detached = 1;		/* the hooks stay quiet while the tree goes */
 	if (!sb->root) {
-		op_free_super(sb);
+		op_put_super(sb);
+		tmpfs_super_free(sb);
 		return;
 	}
-	vfs_tree_free(sb->root);
+	mount_tree_free(sb->root);
 	spin_lock(&vfs_lock);
 	sb->root->nlink = 0;
 	spin_unlock(&vfs_lock);
@@ -353,5 +343,4 @@ void ext4_unload(struct ext4_mount *m)
 const struct super_ops ext4_super_ops = {
 	.create = op_create, .dirty = op_dirty, .evict = op_evict, .open = op_open,
 	.sync = op_sync, .fsync = op_fsync, .statfs = op_statfs, .put_super = op_put_super,
-	.free_super = op_free_super,
 };

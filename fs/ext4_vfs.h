@@ -74,7 +74,7 @@ void ext4_unlock(struct ext4_mount *m);
 /* ext4_mount_of - the ext4_mount behind super block @sb. */
 static inline struct ext4_mount *ext4_mount_of(struct super *sb)
 {
-	return sb->fs_priv;
+	return sb->priv;
 }
 /* ext4_node_of - the ext4 node of @ip (NULL for an inode of another fs). */
 static inline struct ext4_node *ext4_node_of(struct inode *ip)

@@ -72,7 +72,7 @@ struct inode;
  * unmounted (sb->detached) except put_super: an unmount syncs first.
  */
 struct super_ops {
-	/* A new inode @ip is being made in @dir, not linked yet: give it ip->ino, or -ENOSPC.  No lock held; must not sleep. */
+	/* A new inode @ip is being made in @dir, not linked yet: give it ip->ino, or -ENOSPC.  No lock held; may sleep. */
 	int (*create)(struct inode *dir, struct inode *ip);
 	/* @ip changed (@what: DIRTY_*).  Maybe under vfs_lock or an mm's lock: must not sleep. */
 	void (*dirty)(struct inode *ip, unsigned what);
@@ -135,7 +135,8 @@ struct inode {
 	struct mount *mounted;		/* a file system mounted on this directory */
 	char *path;			/* the name it was last opened by, for /proc/PID/maps */
 	struct flock_state *locks;	/* advisory locks (locks.c), NULL if none ever */
-	void *priv;			/* file-system private (a FIFO's pipe) */
+	void *priv;			/* a FIFO's pipe */
+	void *fsdata;			/* the file system's own (ext4: its node, fs/ext4_vfs.h) */
 	unsigned seals;			/* memfd seals (fs/memfd.h), atomic; 0 for other files */
 	int writing;			/* a write or size change holds it (inode_wlock) */
 };
