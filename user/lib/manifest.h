@@ -23,8 +23,8 @@ struct man_entry {
 	size_t size;
 	long mtime;
 	char sha[65];
-	char path[96];
-	char target[96];
+	char path[160];
+	char target[160];
 };
 
 static struct man_entry man[MAN_MAX] UNUSED;
@@ -161,6 +161,52 @@ static inline int man_write(const char *path)
 		return -1;
 	}
 	return fclose(f);
+}
+
+/* man_parse - one manifest line into a new entry; 0, or -1 if it is not one. */
+static inline int man_parse(const char *line)
+{
+	char a[160], b[160], c[160], d[160], type;
+	int n = sscanf(line, "%c %159s %159s %159s %159s", &type, a, b, c, d);
+	struct man_entry *e;
+
+	if (n < 3 && !(type == 'x' && n == 2))
+		return -1;
+	switch (type) {
+	case 'f':
+		if (n != 5 || strlen(c) != 64)
+			return -1;
+		e = man_add('f', d);
+		e->mode = (unsigned)strtoul(a, NULL, 8);
+		e->size = strtoul(b, NULL, 10);
+		memcpy(e->sha, c, 65);
+		return 0;
+	case 'd': man_dir(b, (unsigned)strtoul(a, NULL, 8)); return 0;
+	case 'l': man_link(b, a); return 0;
+	case 'x': man_absent(a); return 0;
+	case 't': man_mtime(b, strtol(a, NULL, 10)); return 0;
+	}
+	return -1;
+}
+
+/* man_read - load the manifest saved at @path (adding to the table); entries read, or -1. */
+static inline int man_read(const char *path)
+{
+	char line[400];
+	FILE *f = fopen(path, "r");
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (man_parse(line)) {
+			fclose(f);
+			return -1;
+		}
+		n++;
+	}
+	fclose(f);
+	return n;
 }
 
 #endif
