@@ -9,6 +9,10 @@
  * file; fsync and fdatasync.  The tree is checked here, and the manifest is saved as
  * DIR/ops.manifest (user/lib/manifest.h) and everything synced, so that after power-off
  * tests/guest/disk-verify finds the same on the image.  With a DIR given, the files stay.
+ *     t_disk_ops --fsync-then-wait DIR
+ * writes DIR/killed/{big,small} and DIR/killed.manifest, fsyncs each and the directories,
+ * prints "t_disk_ops: all fsync'd" and waits to be killed: the host kills QEMU on that line
+ * and checks that every fsync'd byte is on the image.
  */
 #include "ulib.h"
 #include "scratch.h"
@@ -206,6 +210,36 @@ static void durable(char *buf)
 		close(dfd);
 }
 
+/* fsync_path - open @path (a file or a directory) and fsync it; 0 or -1. */
+static int fsync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY), r = fd < 0 ? -1 : fsync(fd);
+
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/* fsync_then_wait - the kill test's guest side (see the top); never returns. */
+static void fsync_then_wait(const char *dir, char *buf)
+{
+	if (chdir(dir) || (mkdir("killed", 0755) && errno != EEXIST))
+		die("FAIL: chdir %s, mkdir killed: %s", dir, strerror(errno));
+	chmod("killed", 0755);
+	man_dir("killed", 0755);
+	CHECK(put("killed/big", BIG, 61, buf) == 0 && fsync_path("killed/big") == 0, "write + fsync killed/big");
+	man_file("killed/big", 0644, buf, BIG);
+	CHECK(put("killed/small", 5000, 62, buf) == 0 && fsync_path("killed/small") == 0,
+	      "write + fsync killed/small");
+	man_file("killed/small", 0644, buf, 5000);
+	CHECK(fsync_path("killed") == 0 && man_write("killed.manifest") == 0 && fsync_path(".") == 0,
+	      "fsync the directories and killed.manifest");
+	printf("t_disk_ops: all fsync'd\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : getenv("T_DISK_DIR");
@@ -216,6 +250,8 @@ int main(int argc, char **argv)
 	t_init();
 	if (!buf)
 		die("FAIL: malloc");
+	if (argc > 2 && !strcmp(argv[1], "--fsync-then-wait"))
+		fsync_then_wait(argv[2], buf);
 	if (!dir)
 		dir = scratch = scratch_make("t_disk_ops");
 	if (chdir(dir))
