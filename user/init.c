@@ -58,7 +58,10 @@ static void on_wake(int sig)
 /* Where the --share file system is mounted (NULL: none). */
 static const char *share_dir;
 
-/* ext4_uuid_of - whether @dev holds an ext2/3/4 super block; its UUID into @uuid. */
+/*
+ * ext4_uuid_of - whether @dev holds an ext2/3/4 super block; its UUID into @uuid.
+ * Returns 1 if so, 0 if @dev reads but holds none, -1 if it cannot be read.
+ */
 static int ext4_uuid_of(const char *dev, unsigned char uuid[16])
 {
 	unsigned char sb[1024];
@@ -67,8 +70,10 @@ static int ext4_uuid_of(const char *dev, unsigned char uuid[16])
 
 	if (fd >= 0)
 		close(fd);
+	if (got != (ssize_t)sizeof(sb))
+		return -1;
 	/* s_magic (0xEF53, little-endian) at 0x38, s_uuid at 0x68. */
-	if (got != (ssize_t)sizeof(sb) || sb[0x38] != 0x53 || sb[0x39] != 0xEF)
+	if (sb[0x38] != 0x53 || sb[0x39] != 0xEF)
 		return 0;
 	memcpy(uuid, sb + 0x68, 16);
 	return 1;
@@ -92,13 +97,18 @@ static int parse_uuid(const char *s, unsigned char out[16])
 	return n == 32 && !*s;
 }
 
-/* find_disk_by_uuid - the /dev/vd* whose file system has UUID @want into @dev; 0 if none. */
+/*
+ * find_disk_by_uuid - the /dev/vd* whose file system has UUID @want into @dev; 0 if none.
+ * If no disk can be read from user space at all but there is just one, that one: it can
+ * only be the share (the file system's own check at mount is then the only one).
+ */
 static int find_disk_by_uuid(const char *want, char *dev, size_t len)
 {
 	unsigned char w[16], u[16];
+	char only[300] = "";
 	struct dirent *d;
 	DIR *dir;
-	int found = 0;
+	int found = 0, disks = 0, readable = 0, r;
 
 	if (!parse_uuid(want, w) || !(dir = opendir("/dev")))
 		return 0;
@@ -107,9 +117,17 @@ static int find_disk_by_uuid(const char *want, char *dev, size_t len)
 			continue;
 		if ((size_t)snprintf(dev, len, "/dev/%s", d->d_name) >= len)
 			continue;
-		found = ext4_uuid_of(dev, u) && !memcmp(u, w, 16);
+		r = ext4_uuid_of(dev, u);
+		found = r == 1 && !memcmp(u, w, 16);
+		readable += r >= 0;
+		if (disks++ == 0)
+			snprintf(only, sizeof(only), "%s", dev);
 	}
 	closedir(dir);
+	if (!found && !readable && disks == 1) {
+		snprintf(dev, len, "%s", only);
+		found = 1;
+	}
 	return found;
 }
 
