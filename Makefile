@@ -20,6 +20,8 @@ MACHINE  ?= virt
 SMP      ?= $(if $(filter sifive_u,$(MACHINE)),5,2)
 MEM      ?= 256M
 BOOTARGS ?=
+# make run SHARE=DIR[:GUESTPATH]: DIR mounted in the guest, what the session wrote copied back.
+SHARE    ?=
 
 KCFLAGS := -ffreestanding -nostdlib -fno-builtin -fno-common -fno-pie \
 	-mcmodel=medany -march=rv64imac_zicsr_zifencei -mabi=lp64 -mno-relax \
@@ -136,7 +138,7 @@ deps:
 
 run: deps all
 	scripts/run-qemu --machine $(MACHINE) --smp $(SMP) --mem $(MEM) --interactive \
-		$(if $(BOOTARGS),--append "$(BOOTARGS)")
+		$(if $(BOOTARGS),--append "$(BOOTARGS)") $(if $(SHARE),--share "$(SHARE)")
 
 gdb: deps all
 	scripts/run-qemu --machine $(MACHINE) --smp $(SMP) --mem $(MEM) --interactive --gdb
