@@ -93,7 +93,7 @@ static inline long man_file_sha(int dfd, const char *path, char out[65])
 static inline int man_check_one(int dfd, const struct man_entry *e, char *why, size_t len)
 {
 	struct stat st;
-	char buf[100], sha[65];
+	char buf[256], sha[65];
 	int there = fstatat(dfd, e->path, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	long n;
 
@@ -115,7 +115,7 @@ static inline int man_check_one(int dfd, const struct man_entry *e, char *why, s
 	case 'l':
 		n = readlinkat(dfd, e->path, buf, sizeof(buf) - 1);
 		buf[n < 0 ? 0 : n] = 0;
-		return strcmp(buf, e->target) ? (snprintf(why, len, "-> %s", buf), 0) : 1;
+		return strcmp(buf, e->target) ? (snprintf(why, len, "-> %.100s", buf), 0) : 1;
 	default: /* 't' */
 		return st.st_mtime == e->mtime ? 1 : (snprintf(why, len, "mtime %ld", st.st_mtime), 0);
 	}
