@@ -381,6 +381,7 @@ long ext4_mount(uint32_t rdev, unsigned long flags, const char *data, struct sup
 		kfree(m);
 		return -ENOMEM;
 	}
+	m->loading = 1;		/* dir_add and inode_touch below change nothing on the disk */
 	if (!m->fs.rdonly)
 		r = ext4_bitmaps_load(&m->fs);
 	if (!r)
@@ -392,6 +393,7 @@ long ext4_mount(uint32_t rdev, unsigned long flags, const char *data, struct sup
 		ext4_unload(m);
 		return r;
 	}
+	m->loading = 0;
 	m->sb->force_rdonly = m->fs.rdonly;
 	pr_info("EXT4-fs (%s): mounted filesystem %s, without journalling\n", bd->name,
 		m->fs.rdonly || (flags & MS_RDONLY) ? "read-only" : "read-write");

@@ -210,7 +210,7 @@ static void op_dirty(struct inode *ip, unsigned what)
 	struct ext4_node *n = ext4_node_of(ip);
 	struct ext4_mount *m = ext4_mount_of(ip->sb);
 
-	if (!n || ip->sb->detached)
+	if (!n || ip->sb->detached || m->loading)
 		return;
 	spin_lock(&m->list_lock);
 	n->flags |= (what & DIRTY_ATTR ? N_ATTR : 0) | (what & DIRTY_DATA ? N_DATA : 0) |
@@ -232,7 +232,7 @@ static void op_evict(struct inode *ip)
 
 	if (!n)
 		return;
-	if (!ip->sb->detached && !(n->flags & N_GONE) && (g = kzalloc(sizeof(*g)))) {
+	if (!ip->sb->detached && !m->loading && !(n->flags & N_GONE) && (g = kzalloc(sizeof(*g)))) {
 		g->ino = (uint32_t)ip->ino;
 		g->dir = S_ISDIR(ip->mode);
 		g->fresh = !!(n->flags & N_NEW);
@@ -327,7 +327,7 @@ void ext4_unload(struct ext4_mount *m)
 {
 	struct super *sb = m->sb;
 
-	sb->detached = 1;		/* the hooks stay quiet while the tree goes */
+	m->loading = 1;			/* the hooks stay quiet while the tree goes (evict frees nodes) */
 	if (!sb->root) {
 		op_put_super(sb);
 		tmpfs_super_free(sb);

@@ -64,6 +64,7 @@ struct ext4_mount {
 	uint32_t io_bs;			/* the library's block size for the device */
 	struct ext4_gone *gone;
 	int error;			/* the last write-back error, for the next fsync */
+	int loading;			/* the tree is being built or torn down: nothing is a change */
 };
 
 #define EXT4_SUPER_MAGIC	0xEF53
