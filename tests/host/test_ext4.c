@@ -597,6 +597,16 @@ static void test_inode_blocks(void **state)
 	assert_int_equal(ext4_le16(back.raw + I_BLOCKS_HIGH), 0x8000);
 	in.blocks = 1ull << 60;
 	assert_int_equal(ext4_inode_write(&fs, &in), -EFBIG);
+	/* Times past what the inode holds are clamped, not wrapped. */
+	in.blocks = 0;
+	in.mtime = INT64_MAX;
+	in.atime = INT64_MIN;
+	in.ctime = (3ll << 32) + 100;	/* 2446: within the range */
+	assert_int_equal(ext4_inode_write(&fs, &in), 0);
+	assert_int_equal(ext4_inode_read(&fs, ino, &back), 0);
+	assert_int_equal(back.mtime, INT32_MAX + (3ll << 32));
+	assert_int_equal(back.atime, INT32_MIN);
+	assert_int_equal(back.ctime, (3ll << 32) + 100);
 	close_img(&m, &fs);
 }
 
