@@ -69,6 +69,14 @@ static int md_set_block_size(void *ctx, uint32_t bytes)
 	return 0;
 }
 
+/* md_refuse_block_size - a device that cannot take the file system's block size. */
+static int md_refuse_block_size(void *ctx, uint32_t bytes)
+{
+	(void)ctx;
+	(void)bytes;
+	return -EINVAL;
+}
+
 static struct ext4_io md_io(struct memdisk *m)
 {
 	struct ext4_io io = { md_read, md_write, NULL, md_set_block_size, m };
@@ -815,6 +823,9 @@ static void test_refusals(void **state)
 
 		io.set_block_size = NULL;
 		assert_int_equal(ext4_fs_open(&fs, &io, 1, why, sizeof(why)), -EINVAL);
+		io.set_block_size = md_refuse_block_size;
+		assert_int_equal(ext4_fs_open(&fs, &io, 1, why, sizeof(why)), -EINVAL);
+		assert_non_null(find_sub(why, "block size"));
 	}
 	/* A flipped bit in the root inode or in a bitmap: caught by their checksums. */
 	{
