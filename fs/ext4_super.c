@@ -242,7 +242,9 @@ static int read_super(struct ext4_fs *fs, char *why, size_t len)
 	else
 		fs->csum_seed = crc32c(~0u, fs->uuid, 16);
 	err = fs->io.set_block_size(fs->io.ctx, fs->block_size);
-	return err ? err : 0;
+	if (err)
+		ext4_set_why(why, len, "block size not supported here");
+	return err;
 }
 
 /* ext4_fs_open - see ext4.h: read_super, then the descriptors. */

@@ -69,6 +69,14 @@ static int md_set_block_size(void *ctx, uint32_t bytes)
 	return 0;
 }
 
+/* md_refuse_block_size - a device that cannot take the file system's block size. */
+static int md_refuse_block_size(void *ctx, uint32_t bytes)
+{
+	(void)ctx;
+	(void)bytes;
+	return -EINVAL;
+}
+
 static struct ext4_io md_io(struct memdisk *m)
 {
 	struct ext4_io io = { md_read, md_write, NULL, md_set_block_size, m };
@@ -597,6 +605,16 @@ static void test_inode_blocks(void **state)
 	assert_int_equal(ext4_le16(back.raw + I_BLOCKS_HIGH), 0x8000);
 	in.blocks = 1ull << 60;
 	assert_int_equal(ext4_inode_write(&fs, &in), -EFBIG);
+	/* Times past what the inode holds are clamped, not wrapped. */
+	in.blocks = 0;
+	in.mtime = INT64_MAX;
+	in.atime = INT64_MIN;
+	in.ctime = (3ll << 32) + 100;	/* 2446: within the range */
+	assert_int_equal(ext4_inode_write(&fs, &in), 0);
+	assert_int_equal(ext4_inode_read(&fs, ino, &back), 0);
+	assert_int_equal(back.mtime, INT32_MAX + (3ll << 32));
+	assert_int_equal(back.atime, INT32_MIN);
+	assert_int_equal(back.ctime, (3ll << 32) + 100);
 	close_img(&m, &fs);
 }
 
@@ -805,6 +823,9 @@ static void test_refusals(void **state)
 
 		io.set_block_size = NULL;
 		assert_int_equal(ext4_fs_open(&fs, &io, 1, why, sizeof(why)), -EINVAL);
+		io.set_block_size = md_refuse_block_size;
+		assert_int_equal(ext4_fs_open(&fs, &io, 1, why, sizeof(why)), -EINVAL);
+		assert_non_null(find_sub(why, "block size"));
 	}
 	/* A flipped bit in the root inode or in a bitmap: caught by their checksums. */
 	{
