@@ -194,7 +194,9 @@ int ext4_block_free(struct ext4_fs *fs, uint64_t start, uint32_t n)
  * take_inode - mark inode @bit of group @g used.  The group's inode
  * table is in use up to ipg - itable_unused: past it, the boundary moves
  * (e2fsck reads inodes only below it); an INODE_UNINIT group becomes an
- * initialised one whose bitmap is the zeroed one we hold.
+ * initialised one whose bitmap is the zeroed one we hold.  As Linux does,
+ * a group that gets an inode also stops being BLOCK_UNINIT: its computed
+ * block bitmap is written out with it.
  */
 static void take_inode(struct ext4_fs *fs, uint32_t g, uint32_t bit, int dir)
 {
@@ -209,7 +211,7 @@ static void take_inode(struct ext4_fs *fs, uint32_t g, uint32_t bit, int dir)
 			grp->itable_unused = fs->inodes_per_group;
 		if (bit >= fs->inodes_per_group - grp->itable_unused)
 			grp->itable_unused = fs->inodes_per_group - bit - 1;
-		grp->flags &= (uint16_t)~EXT4_BG_INODE_UNINIT;
+		grp->flags &= (uint16_t)~(EXT4_BG_INODE_UNINIT | EXT4_BG_BLOCK_UNINIT);
 	}
 	grp->dirty = 1;
 	fs->free_inodes--;

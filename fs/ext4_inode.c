@@ -86,12 +86,24 @@ static int64_t time_get(const struct ext4_fs *fs, const uint8_t *raw, uint32_t a
 	return s + ((int64_t)(extra & 3) << 32);
 }
 
-/* time_put - store @s and @ns: the low 32 bits, and epoch bits + nanoseconds if they fit. */
+/*
+ * time_put - store @s and @ns: the low 32 bits, and epoch bits +
+ * nanoseconds if they fit.  Times outside what the inode can hold are
+ * clamped to its range (1901 to 2446 with the extra word, 1901 to 2038
+ * without), as Linux truncates them to the file system's limits.
+ */
 static void time_put(const struct ext4_fs *fs, uint8_t *raw, uint32_t at, uint32_t extra_at,
 		     int64_t s, uint32_t ns)
 {
+	int extra = fits(fs, raw, extra_at + 4);
+	int64_t max = INT32_MAX + (extra ? 3ll << 32 : 0);
+
+	if (s < INT32_MIN)
+		s = INT32_MIN;
+	if (s > max)
+		s = max;
 	ext4_put32(raw + at, (uint32_t)s);
-	if (fits(fs, raw, extra_at + 4))
+	if (extra)
 		ext4_put32(raw + extra_at,
 			   (uint32_t)(((s - (int32_t)s) >> 32) & 3) | (ns % 1000000000u) << 2);
 }
