@@ -10,7 +10,8 @@
  * with metadata_csum, seals extent and directory blocks with a right
  * checksum again so the damage reaches the parsers behind the checksums.
  * Then it opens the image, reads every inode, its extents and every
- * directory block, and puts the damaged blocks back.
+ * directory block, and puts the damaged blocks back.  One round in
+ * eight also opens it read-write and rebuilds a file's extent tree.
  *
  * Built with ASan/UBSan without recovery: a read out of bounds, an
  * overflow or a leak fails the run; an alarm fails a hang.  The PRNG is
@@ -57,7 +58,7 @@ struct base {
 static struct base bases[4];
 static char srcdir[128];
 static uint64_t rng = FUZZ_SEED;
-static unsigned long opened, inodes_read, extents_ok, extents_bad, dirblocks_ok, dirblocks_bad;
+static unsigned long rewrites_ok, opened, inodes_read, extents_ok, extents_bad, dirblocks_ok, dirblocks_bad;
 
 static void add_meta(struct base *b, uint64_t blk, enum kind k, uint32_t ino, uint32_t gen)
 {
@@ -280,6 +281,34 @@ static const struct meta *pick(struct base *b)
 	}
 }
 
+/*
+ * rewrite - every eighth round: open the damaged image read-write and
+ * rebuild the holes file's tree (inode 12 or wherever it is) as it
+ * reads: the allocator and the writer must cope with what the damage
+ * left.  The caller puts the whole image back.
+ */
+static void rewrite(struct base *b)
+{
+	struct ext4_fs fs;
+	struct ext4_io io = img_io(&b->im);
+	struct ext4_inode in;
+	struct ext4_extents x;
+	char why[128];
+	uint32_t ino;
+
+	if (ext4_fs_open(&fs, &io, 0, why, sizeof(why)))
+		return;
+	ino = img_lookup(&fs, "/holes");
+	if (ino && ext4_bitmaps_load(&fs) == 0 && ext4_inode_read(&fs, ino, &in) == 0 &&
+	    ext4_extents_read(&fs, &in, &x) == 0) {
+		if (ext4_extents_write(&fs, &in, &x) == 0 && ext4_inode_write(&fs, &in) == 0)
+			rewrites_ok++;
+		ext4_extents_free(&x);
+		ext4_fs_flush(&fs, 1700000000);
+	}
+	ext4_fs_close(&fs);
+}
+
 /* fuzz_round - damage 1..3 metadata blocks of @b, walk, repair. */
 static void fuzz_round(struct base *b, uint32_t bs, uint32_t fs_seed)
 {
@@ -304,6 +333,12 @@ static void fuzz_round(struct base *b, uint32_t bs, uint32_t fs_seed)
 			reseal(p, bs, m, fs_seed);
 	}
 	walk(b);
+	if (test_below(&rng, 8) == 0) {
+		rewrite(b);
+		memcpy(b->im.data, b->pristine, b->im.len);
+		b->im.writes = 0;
+		return;
+	}
 	for (uint32_t k = 0; k < nhit; k++)
 		memcpy(b->im.data + hit[k]->blk * bs, b->pristine + hit[k]->blk * bs, bs);
 }
@@ -341,11 +376,12 @@ static void test_fuzz_reached(void **state)
 {
 	(void)state;
 	fprintf(stderr, "fuzz: %lu opened, %lu inodes, extent trees %lu read %lu refused, "
-		"directory blocks %lu read %lu refused\n", opened, inodes_read, extents_ok,
-		extents_bad, dirblocks_ok, dirblocks_bad);
+		"directory blocks %lu read %lu refused, %lu trees rewritten\n", opened, inodes_read,
+		extents_ok, extents_bad, dirblocks_ok, dirblocks_bad, rewrites_ok);
 	assert_true(opened > FUZZ_ROUNDS);
 	assert_true(extents_ok > 1000 && dirblocks_ok > 1000);
 	assert_true(extents_bad > 100 && dirblocks_bad > 100);
+	assert_true(rewrites_ok > 100);
 }
 
 static int group_setup(void **state)
