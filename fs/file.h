@@ -64,6 +64,7 @@ struct file {
 	uint64_t ino;
 	int seekable;
 	struct inode *inode;		/* files with a name: one reference, put with the file */
+	int sb_writer;			/* counted in inode->sb->writers (regfile.c) */
 	void *priv;			/* pipe, /proc text, directory cursor */
 	struct epitem *epitems;		/* epoll registrations of this file, under epoll_lock */
 };

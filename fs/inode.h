@@ -98,6 +98,7 @@ struct super {
 	void *priv;			/* the file system's own (ops != NULL) */
 	int rdonly;			/* mounted read-only: every change is EROFS (mnt_want_write) */
 	int force_rdonly;		/* the fs can only be read (set by its mount): remount,rw is EROFS */
+	unsigned long writers;		/* regular files open for writing (atomic): remount,ro is EBUSY */
 	uint64_t dev;			/* st_dev of its files */
 	uint64_t magic;			/* statfs f_type */
 	struct shmem_quota *quota;	/* tmpfs: the size= limit, in pages */

@@ -263,9 +263,9 @@ static long mount_propagation(ul upath, ul flags)
 
 /*
  * remount - MS_REMOUNT of the mount whose root is @root: a tmpfs takes new
- * options; MS_RDONLY turns the mount read-only (what a disk fs changed is
- * written back first) or back to read-write (EROFS if the fs can only be
- * read).  EINVAL unless @root is a mount's root.
+ * options; MS_RDONLY turns the mount read-only (EBUSY while a file is open
+ * for writing, as Linux; what a disk fs changed is written back first) or
+ * back to read-write (EROFS if the fs can only be read).  EINVAL unless @root is a mount's root.
  */
 static long remount(struct inode *root, unsigned long flags, const char *opts)
 {
@@ -277,7 +277,11 @@ static long remount(struct inode *root, unsigned long flags, const char *opts)
 	if (sb->quota && (r = tmpfs_options(sb, opts)))
 		return r;
 	if ((flags & MS_RDONLY) && !sb->rdonly) {
-		__atomic_store_n(&sb->rdonly, 1, __ATOMIC_RELAXED);	/* first: no new change starts */
+		__atomic_store_n(&sb->rdonly, 1, __ATOMIC_SEQ_CST);	/* first: no new change starts */
+		if (__atomic_load_n(&sb->writers, __ATOMIC_SEQ_CST)) {
+			__atomic_store_n(&sb->rdonly, 0, __ATOMIC_SEQ_CST);
+			return -EBUSY;		/* a file is open for writing (regfile.c) */
+		}
 		r = vfs_sync_super(sb);
 	} else if (!(flags & MS_RDONLY) && sb->rdonly) {
 		if (sb->force_rdonly)

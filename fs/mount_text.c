@@ -21,7 +21,7 @@ static size_t mount_line(struct mount *m, int info, char *buf, size_t n, char *p
 
 	if (!m->mountpoint || path_of_locked(m->mountpoint, path, PAGE_SIZE) < 0)
 		strlcpy(path, "/", PAGE_SIZE);
-	if (sb->quota)
+	if (sb->quota && !sb->ops)	/* a tmpfs's limit; a disk fs's pages are only a cache */
 		snprintf(size, sizeof(size), ",size=%luk", sb->quota->max * 4);
 	const char *rw = (m->flags & MS_RDONLY) ? "ro" : "rw";
 	const char *relatime = sb->ops ? ",relatime" : "";	/* a disk fs: as Linux shows ext4 */

@@ -198,7 +198,31 @@ static long dir_getdents(struct file *f, unsigned long ubuf, size_t n)
 	return (long)used;
 }
 
-const struct file_ops regfile_ops = { .read = regfile_read, .write = regfile_write };
+/* regfile_release - file_ops.release: a writer no longer holds its fs writable. */
+static void regfile_release(struct file *f)
+{
+	if (f->sb_writer)
+		__atomic_sub_fetch(&f->inode->sb->writers, 1, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * sb_writer_get - count an open for writing of regular file @ip in its
+ * super block, unless the fs is read-only (EROFS).  With remount's store
+ * of rdonly then load of writers, one of the two sees the other.
+ */
+static long sb_writer_get(struct inode *ip)
+{
+	struct super *sb = ip->sb;
+
+	__atomic_add_fetch(&sb->writers, 1, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&sb->rdonly, __ATOMIC_SEQ_CST))
+		return 0;
+	__atomic_sub_fetch(&sb->writers, 1, __ATOMIC_SEQ_CST);
+	return -EROFS;
+}
+
+const struct file_ops regfile_ops = { .read = regfile_read, .write = regfile_write,
+				      .release = regfile_release };
 static const struct file_ops dir_ops = { .getdents = dir_getdents };
 static const struct file_ops path_ops = { 0 };
 
@@ -231,9 +255,16 @@ long vfs_open_inode(struct inode *ip, unsigned flags, struct file **out)
 		return -ENXIO;
 	else if (!S_ISCHR(ip->mode))
 		return -ENXIO;		/* sockets: not here yet */
+	int writer = ops == &regfile_ops && (flags & O_ACCMODE) != O_RDONLY;
+	if (writer && (r = sb_writer_get(ip)))
+		return r;
 	f = file_alloc(ops, flags);
-	if (!f)
+	if (!f) {
+		if (writer)
+			__atomic_sub_fetch(&ip->sb->writers, 1, __ATOMIC_SEQ_CST);
 		return -ENOMEM;
+	}
+	f->sb_writer = writer;
 	f->inode = ip;
 	f->mode = ip->mode;
 	f->ino = ip->ino;

@@ -4,9 +4,9 @@
  * a file or character device (ENOTBLK), a device with no driver, an unknown
  * type (ENODEV); /proc/filesystems lists ext4; sync, syncfs, fsync,
  * fdatasync and msync(MS_SYNC) work on tmpfs files and refuse what Linux
- * refuses; and a tmpfs remounted read-only answers EROFS to every call that
- * would change it, in Linux's order of errors, until it is remounted
- * read-write.  The sync checks run anywhere (the oracle too); mounting only
+ * refuses; and a tmpfs remounted read-only (EBUSY while a file is open for
+ * writing) answers EROFS to every call that would change it, in Linux's
+ * order of errors, until it is remounted read-write.  The sync checks run anywhere (the oracle too); mounting only
  * on Holstein (under the oracle it would change the host).
  */
 #include "ulib.h"
@@ -136,6 +136,10 @@ static void check_rofs(const char *dir)
 	CHECK(fd >= 0 && write(fd, "abc", 3) == 3 && close(fd) == 0 && mkdir("ro/d", 0755) == 0 &&
 		      symlink("f", "ro/l") == 0,
 	      "a file, a directory and a symlink on it");
+	fd = open("ro/f", O_WRONLY);
+	CHECK_ERR(mount(NULL, "ro", NULL, MS_REMOUNT | MS_RDONLY, NULL), EBUSY,
+		  "remount,ro while a file is open for writing -> EBUSY");
+	CHECK(fd >= 0 && write(fd, "a", 1) == 1 && close(fd) == 0, "and the file stays writable");
 	if (!CHECK(mount(NULL, "ro", NULL, MS_REMOUNT | MS_RDONLY, NULL) == 0, "mount -o remount,ro"))
 		goto out;
 	snprintf(line, sizeof(line), "none %s tmpfs ro", mnt);
