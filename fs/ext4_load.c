@@ -110,6 +110,10 @@ static struct inode *new_vfs_inode(struct load *l, const struct ext4_inode *di, 
 	ip->ino = di->ino;
 	ext4_inode_to_vfs(di, ip);
 	*err = ext4_node_new(ip, 0) ? 0 : -ENOMEM;
+	if (!*err) {
+		ext4_node_of(ip)->disk_blocks = di->blocks;
+		ext4_node_of(ip)->dir_size = S_ISDIR(di->mode) ? di->size : 0;
+	}
 	if (!*err && S_ISREG(di->mode)) {
 		if (!(ip->mem = shmem_create_file(m->sb->quota)))
 			*err = -ENOMEM;
@@ -308,6 +312,8 @@ static int load_root(struct ext4_mount *m)
 		m->sb->root = root;
 		if (!ext4_node_new(root, N_FILLED))
 			r = -ENOMEM;
+		else
+			ext4_node_of(root)->dir_size = di->size;
 	}
 	kfree(di);
 	return r;

@@ -292,8 +292,12 @@ static int write_inode(struct ext4_mount *m, struct inode *ip, struct ext4_node 
 		attrs_to_disk(fs, ip, di);
 		r = ext4_inode_write(fs, di);
 	}
-	if (!r)
+	if (!r) {
 		ext4_node_flags(m, n, 0, N_NEW);
+		n->disk_blocks = di->blocks;
+		if (S_ISDIR(ip->mode))
+			n->dir_size = di->size;
+	}
 	kfree(di);
 	return r;
 }

@@ -340,7 +340,27 @@ void ext4_unload(struct ext4_mount *m)
 	inode_put(sb->root);		/* the last inode: the super block and @m go with it */
 }
 
+/*
+ * op_getattr - stat's size and blocks as Linux shows them for ext4: a
+ * directory's size is its blocks', and a file not read in yet counts the
+ * blocks it has on the disk (the page cache holds none of it).
+ */
+static void op_getattr(struct inode *ip, uint64_t *size, uint64_t *blocks)
+{
+	struct ext4_node *n = ext4_node_of(ip);
+
+	if (!n)
+		return;
+	if (S_ISDIR(ip->mode)) {
+		*size = n->dir_size ? n->dir_size : ext4_mount_of(ip->sb)->fs.block_size;
+		*blocks = *size / 512;
+	} else if (!(n->flags & N_FILLED) || S_ISLNK(ip->mode)) {
+		*blocks = n->disk_blocks;
+	}
+}
+
 const struct super_ops ext4_super_ops = {
 	.create = op_create, .dirty = op_dirty, .evict = op_evict, .open = op_open,
-	.sync = op_sync, .fsync = op_fsync, .statfs = op_statfs, .put_super = op_put_super,
+	.sync = op_sync, .fsync = op_fsync, .statfs = op_statfs, .getattr = op_getattr,
+	.put_super = op_put_super,
 };

@@ -34,6 +34,8 @@ struct ext4_node {
 	struct inode *ip;
 	unsigned flags;			/* N_* below */
 	struct ext4_node *next_dirty;	/* on the mount's dirty list (list_lock) */
+	uint64_t disk_blocks;		/* i_blocks (512-byte units) at the last load or write-back */
+	uint64_t dir_size;		/* a directory's size on the disk, as stat shows it */
 };
 
 #define N_NEW		1	/* not on the disk yet: no inode, no blocks */

@@ -62,6 +62,13 @@ void stat_inode(struct inode *ip, struct kstat *st)
 	st->st_size = (int64_t)inode_size(ip);
 	st->st_blksize = 4096;
 	st->st_blocks = ip->mem ? (int64_t)shmem_pages(ip->mem) * 8 : 0;
+	if (ip->sb->ops && ip->sb->ops->getattr) {	/* a disk fs: what its blocks say */
+		uint64_t size = (uint64_t)st->st_size, blocks = (uint64_t)st->st_blocks;
+
+		ip->sb->ops->getattr(ip, &size, &blocks);
+		st->st_size = (int64_t)size;
+		st->st_blocks = (int64_t)blocks;
+	}
 }
 
 /* stat_file - fstat of @f: its inode's, or what its opener recorded. */
