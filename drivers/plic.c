@@ -22,13 +22,14 @@ int plic_present(void)
 	return plic_base != 0;
 }
 
-void plic_enable(int ctx, uint32_t irq)
+int plic_enable(int ctx, uint32_t irq)
 {
 	if (!plic_base || ctx < 0 || irq == 0 || irq > plic_ndev)
-		return;
+		return -1;
 	PLIC_REG(4 * irq) = 1;
 	PLIC_REG(0x2000 + 0x80 * ctx + 4 * (irq / 32)) |= 1u << (irq % 32);
 	PLIC_REG(0x200000 + 0x1000 * ctx) = 0;
+	return 0;
 }
 
 uint32_t plic_claim(int ctx)

@@ -244,11 +244,12 @@ void virtio_blk_probe(const struct dt_info *dt)
 		}
 		if (blk_register(&vb->bd))
 			break;
+		/* No interrupt that reaches a hart: waiters poll the used ring instead. */
+		if (vb->vm.irq && irq_register(vb->vm.irq, vblk_irq, vb))
+			vb->vm.irq = 0;
 		pr_info("virtio_blk: %s at %#lx irq %u, virtio-mmio v%u, %u descriptors%s\n",
 			vb->bd.name, (unsigned long)dt->virtio[i].base, vb->vm.irq,
 			vb->vm.version, vb->q.num, vb->bd.ops == &vblk_ops ? ", flush" : "");
-		if (vb->vm.irq)
-			irq_register(vb->vm.irq, vblk_irq, vb);
 		vblk_count++;
 	}
 }

@@ -74,8 +74,9 @@ int virtio_mmio_init(struct virtio_mmio *vm, uint64_t base_pa, uint32_t irq)
 		return 0;
 	/* Reset first: a boot loader (U-Boot) may have left the device running. */
 	wr(vm, VM_STATUS, 0);
-	while (rd(vm, VM_STATUS) != 0)
-		;
+	for (int i = 0; rd(vm, VM_STATUS) != 0; i++)
+		if (i > 1000000)
+			return -ENODEV;	/* a device that never finishes its reset is none */
 	wr(vm, VM_STATUS, ST_ACKNOWLEDGE);
 	wr(vm, VM_STATUS, ST_ACKNOWLEDGE | ST_DRIVER);
 	return (int)vm->device_id;

@@ -7,11 +7,15 @@
  * through a bounce page of whole sectors (user memory may not be touched
  * while a request is in flight, and the driver wants kernel addresses).
  * A write that covers only part of a sector reads it first
- * (read-modify-write); two such writes racing on the same sector may lose
- * one of them, as with O_DIRECT on Linux, where the caller must not.
- * Writes are write-through, so fsync only needs the device's flush.
+ * (read-modify-write), so two writes to disjoint bytes of one sector
+ * could each put back the other's old bytes: a write waits until no other
+ * write to an overlapping sector range is in progress (blkfile_busy), and
+ * both land, as through Linux's buffered block devices.  Writes are
+ * write-through, so fsync only needs the device's flush.
  */
 #include "../kernel/kernel.h"
+#include "../kernel/spinlock.h"
+#include "../kernel/sched.h"
 #include "../drivers/blk.h"
 #include "../vm/pmm.h"
 #include "../vm/uaccess.h"
@@ -27,6 +31,51 @@
 #define BLKPBSZGET	0x127b			/* _IO(0x12, 123): unsigned int, physical sector size */
 #define BLKBSZGET	0x80081270		/* _IOR(0x12, 112, size_t): int, soft block size */
 #define BLKGETSIZE64	0x80081272		/* _IOR(0x12, 114, size_t): u64, bytes */
+
+/* Sector ranges being written, on every disk; a slot is free when bd is NULL. */
+#define BLKFILE_BUSY	64
+static struct spinlock blkfile_lock = SPINLOCK_INIT("blkfile");
+static struct {
+	struct blkdev *bd;
+	uint64_t lo, hi;
+} blkfile_busy[BLKFILE_BUSY];
+
+/*
+ * blkfile_range_take - wait until no write to sectors [@lo, @hi) of @bd is
+ * in progress and a slot is free, then claim the range.  Returns the slot.
+ */
+static int blkfile_range_take(struct blkdev *bd, uint64_t lo, uint64_t hi)
+{
+	spin_lock(&blkfile_lock);
+	for (;;) {
+		int slot = -1, clash = 0;
+
+		for (int i = 0; i < BLKFILE_BUSY; i++) {
+			if (!blkfile_busy[i].bd)
+				slot = slot < 0 ? i : slot;
+			else if (blkfile_busy[i].bd == bd && blkfile_busy[i].lo < hi &&
+				 lo < blkfile_busy[i].hi)
+				clash = 1;
+		}
+		if (!clash && slot >= 0) {
+			blkfile_busy[slot].bd = bd;
+			blkfile_busy[slot].lo = lo;
+			blkfile_busy[slot].hi = hi;
+			spin_unlock(&blkfile_lock);
+			return slot;
+		}
+		sched_sleep(blkfile_busy, &blkfile_lock);
+	}
+}
+
+/* blkfile_range_put - the write in @slot is done: wake whoever waits for a range. */
+static void blkfile_range_put(int slot)
+{
+	spin_lock(&blkfile_lock);
+	blkfile_busy[slot].bd = 0;
+	sched_wakeup(blkfile_busy);
+	spin_unlock(&blkfile_lock);
+}
 
 /* blkfile_size - the disk's size in bytes. */
 static uint64_t blkfile_size(struct blkdev *bd)
@@ -96,6 +145,37 @@ static long blkfile_read(struct file *f, unsigned long ubuf, size_t n)
 }
 
 /*
+ * blkfile_write_chunk - @k bytes at @b + @off (in the bounce page) to the
+ * @nsect sectors at @sect, reading first the parts of the first and last
+ * sector that are not written.  0 or -errno.
+ */
+static long blkfile_write_chunk(struct blkdev *bd, char *b, uint64_t sect, size_t off, size_t k,
+				uint32_t nsect)
+{
+	char head[BLK_SECTOR];
+	size_t end = off + k, last = (size_t)(nsect - 1) * BLK_SECTOR;
+	int slot = blkfile_range_take(bd, sect, sect + nsect);
+	long r = 0;
+
+	if (off) {
+		memcpy(head, b + off, BLK_SECTOR - off < k ? BLK_SECTOR - off : k);
+		if (!(r = blk_read(bd, sect, b, 1)))
+			memcpy(b + off, head, BLK_SECTOR - off < k ? BLK_SECTOR - off : k);
+	}
+	if (!r && end % BLK_SECTOR && (nsect > 1 || !off)) {
+		size_t keep = end - last;	/* the user's bytes in the last sector */
+
+		memcpy(head, b + last, keep);
+		if (!(r = blk_read(bd, sect + nsect - 1, b + last, 1)))
+			memcpy(b + last, head, keep);
+	}
+	if (!r)
+		r = blk_write(bd, sect, b, nsect);
+	blkfile_range_put(slot);
+	return r;
+}
+
+/*
  * blkfile_write - up to @n bytes at f->pos, cut at the end of the disk;
  * ENOSPC at or past it, EPERM on a read-only disk (Linux's answers).
  */
@@ -120,14 +200,13 @@ static long blkfile_write(struct file *f, unsigned long ubuf, size_t n)
 		return -ENOMEM;
 	while (done < n) {
 		blkfile_chunk(f->pos + done, n - done, &sect, &off, &k, &nsect);
-		/* Part of a sector: the rest of it must come from the disk. */
-		if ((off || (off + k) % BLK_SECTOR) && (r = blk_read(bd, sect, b, nsect)))
-			break;
+		/* The user's bytes first: no range is held across a fault. */
 		if (uaccess_copy_from_user(b + off, ubuf + done, k)) {
 			r = -EFAULT;
 			break;
 		}
-		if ((r = blk_write(bd, sect, b, nsect)))
+		r = blkfile_write_chunk(bd, b, sect, off, k, nsect);
+		if (r)
 			break;
 		done += k;
 	}

@@ -68,12 +68,16 @@ static int irq_nhandlers;
 
 int irq_register(uint32_t irq, void (*fn)(void *arg), void *arg)
 {
+	int routed = 0;
+
 	if (irq_nhandlers >= IRQ_MAX_HANDLERS)
 		return -1;
-	irq_handlers[irq_nhandlers++] = (struct irq_handler){ irq, fn, arg };
+	irq_handlers[irq_nhandlers] = (struct irq_handler){ irq, fn, arg };
+	irq_nhandlers++;
 	for (int i = 0; i < ncpus; i++)
-		plic_enable(cpus[i].plic_ctx, irq);
-	return 0;
+		if (plic_enable(cpus[i].plic_ctx, irq) == 0)
+			routed = 1;
+	return routed ? 0 : -1;
 }
 
 /* irq_dispatch - the handlers registered for source @irq. */

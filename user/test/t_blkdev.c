@@ -10,7 +10,9 @@
  *     ENOSPC and one across it short; negative offsets EINVAL; unknown ioctls ENOTTY;
  *     fsync and BLKFLSBUF work; RODEV (a read-only disk), if given, reads and refuses
  *     writes with EPERM;
- *  4. N processes fill disjoint slices of the whole disk at once with odd-sized writes,
+ *  4. N processes write interleaved 37-byte pieces of one 64 KiB region, so every sector
+ *     takes pieces from several of them at once (read-modify-write must not lose any);
+ *  5. N processes fill disjoint slices of the whole disk at once with odd-sized writes,
  *     each reads its slice back, then the parent fsyncs and checks every byte.
  * "t_blkdev -e SECTOR DEV" only checks a device error: the disk fails reads of SECTOR
  * (QEMU's blkdebug), so reading it is EIO, and the sectors around it still read.
@@ -190,6 +192,42 @@ static int fill_slice(const char *dev, uint64_t lo, uint64_t hi, unsigned seed)
 	return close(fd) != 0;
 }
 
+/* check_shared - @nw workers write interleaved 37-byte pieces of one region at once. */
+static void check_shared(const char *dev, int fd, int nw)
+{
+	static unsigned char buf[65536];
+	const uint64_t base = 1 << 20, len = sizeof(buf), piece = 37;
+	uint64_t bad = 0;
+	int st;
+
+	for (int w = 0; w < nw; w++) {
+		pid_t p = fork();
+		if (p == 0) {
+			int wfd = open(dev, O_RDWR);
+			unsigned char b[37];
+
+			for (uint64_t j = (uint64_t)w; wfd >= 0 && j * piece < len; j += (uint64_t)nw) {
+				uint64_t o = base + j * piece, n = len - j * piece < piece ? len - j * piece : piece;
+				for (uint64_t k = 0; k < n; k++)
+					b[k] = mix(o + k, 99);
+				if (pwrite(wfd, b, n, (off_t)o) != (ssize_t)n)
+					_exit(1);
+			}
+			_exit(wfd < 0);
+		}
+		CHECK(p > 0, "fork piece writer %d", w);
+	}
+	for (int w = 0; w < nw; w++)
+		CHECK(wait(&st) > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "piece writer %d wrote its pieces", w);
+	CHECK(pread(fd, buf, len, (off_t)base) == (ssize_t)len, "read the shared region");
+	for (uint64_t k = 0; k < len && !bad; k++)
+		if (buf[k] != mix(base + k, 99))
+			bad = k + 1;
+	CHECK(bad == 0, "%d writers sharing every sector lost nothing (first bad byte: %lld)", nw,
+	      (long long)bad - 1);
+}
+
 /* check_parallel - @nw workers fill the disk at once; then every byte is checked here. */
 static void check_parallel(const char *dev, int fd, uint64_t size, int nw)
 {
@@ -287,6 +325,7 @@ int main(int argc, char **argv)
 	check_edges(fd, size);
 	if (rodev)
 		check_ro(rodev);
+	check_shared(dev, fd, nw < 2 ? 2 : nw);
 	check_parallel(dev, fd, size, nw);
 	close(fd);
 	printf("t_blkdev: %s, %llu bytes, %d workers\n", dev, (unsigned long long)size, nw);
