@@ -151,12 +151,16 @@ static int write_pages(struct ext4_fs *fs, struct inode *ip, const struct ext4_e
 
 		if (!fr)
 			continue;
-		for (uint32_t j = 0; j < bpp && !r; j++) {
+		for (uint32_t j = 0, n; j < bpp && !r; j += n) {
 			uint64_t lb = (uint64_t)p * bpp + j;
 			uint64_t pb = lb < nblk ? ext4_extents_map(e, (uint32_t)lb) : 0;
 
+			/* The page's blocks that lie end to end on the disk go in one request. */
+			for (n = 1; pb && j + n < bpp && lb + n < nblk &&
+				    ext4_extents_map(e, (uint32_t)(lb + n)) == pb + n; n++)
+				;
 			if (pb)
-				r = fs->io.write(fs->io.ctx, pb, 1, (char *)phys_to_virt(fr) + j * bs);
+				r = fs->io.write(fs->io.ctx, pb, n, (char *)phys_to_virt(fr) + j * bs);
 		}
 		pmm_put(fr);
 	}

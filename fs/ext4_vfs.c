@@ -113,15 +113,19 @@ static int fill_page(struct ext4_mount *m, struct inode *ip, const struct ext4_e
 	phys_addr_t fr = 0;
 	int err = 0;
 
-	for (uint32_t j = 0; j < bpp; j++) {
+	for (uint32_t j = 0, n; j < bpp; j += n) {
 		uint64_t lb = (uint64_t)idx * bpp + j;
 		uint64_t pb = lb < nblocks ? ext4_extents_map(e, (uint32_t)lb) : 0;
 
+		/* The page's blocks that lie end to end on the disk come in one request. */
+		for (n = 1; pb && j + n < bpp && lb + n < nblocks &&
+			    ext4_extents_map(e, (uint32_t)(lb + n)) == pb + n; n++)
+			;
 		if (!pb)
 			continue;
 		if (!fr && !(fr = shmem_page(ip->mem, idx, 1, &err)))
 			return err ? err : -ENOMEM;
-		if (m->fs.io.read(m->fs.io.ctx, pb, 1, (char *)phys_to_virt(fr) + j * bs)) {
+		if (m->fs.io.read(m->fs.io.ctx, pb, n, (char *)phys_to_virt(fr) + j * bs)) {
 			err = -EIO;
 			break;
 		}
