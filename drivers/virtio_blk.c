@@ -79,8 +79,11 @@ static void vblk_reap(struct vblk *vb)
 	int head, freed = 0;
 
 	while ((head = virtq_used(&vb->q, &len)) != -1) {
-		if (head < 0 || !(r = vb->inflight[head]))
+		if (head < 0 || !(r = vb->inflight[head])) {
+			pr_err("virtio_blk: %s: used id %d not in flight (used %u)\n", vb->bd.name, head,
+			       vb->q.last_used);
 			continue;	/* an id we never gave out: ignore it */
+		}
 		vb->inflight[head] = 0;
 		virtq_free(&vb->q, head);
 		r->done = 1;

@@ -13,7 +13,42 @@
 #include "../arch/riscv/csr.h"
 
 static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
+/*
+ * Each slot: free and clean, in use, or freed but maybe still in some
+ * hart's TLB (STALE).  Other harts do touch a stack that is not theirs (an
+ * interrupt handler completing a disk request that lives on its
+ * submitter's stack, a futex waker marking a waiter), so a stale
+ * translation of a freed slot would send such a store to the old frame
+ * once the slot is handed out again.  A stale slot is reused only after
+ * one fence of the whole area on every hart (kvm_fence_all).
+ */
+#define SLOT_FREE	0
+#define SLOT_USED	1
+#define SLOT_STALE	2
 static uint8_t slot_used[KSTACK_NSLOTS];
+
+/* take_slot - a clean free slot, fencing every hart first if only stale ones are left.  Lock held. */
+static int take_slot(void)
+{
+	int stale = -1;
+
+	for (int s = 0; s < KSTACK_NSLOTS; s++) {
+		if (slot_used[s] == SLOT_FREE) {
+			slot_used[s] = SLOT_USED;
+			return s;
+		}
+		if (slot_used[s] == SLOT_STALE && stale < 0)
+			stale = s;
+	}
+	if (stale < 0)
+		return -1;
+	kvm_fence_all(KSTACK_AREA, KSTACK_NSLOTS * KSTACK_SLOT);
+	for (int s = 0; s < KSTACK_NSLOTS; s++)
+		if (slot_used[s] == SLOT_STALE)
+			slot_used[s] = SLOT_FREE;
+	slot_used[stale] = SLOT_USED;
+	return stale;
+}
 
 /*
  * kstack_alloc - see kvm.h.  The frames first, then a free slot under the
@@ -31,12 +66,7 @@ unsigned long kstack_alloc(void)
 			goto err;
 	}
 	spin_lock(&kstack_lock);
-	for (int s = 0; s < KSTACK_NSLOTS; s++)
-		if (!slot_used[s]) {
-			slot_used[s] = 1;
-			slot = s;
-			break;
-		}
+	slot = take_slot();
 	if (slot < 0) {
 		spin_unlock(&kstack_lock);
 		goto err;
@@ -47,7 +77,7 @@ unsigned long kstack_alloc(void)
 			/* Undo: unmap what we mapped; the frames go below. */
 			for (int q = 0; q < p; q++)
 				*pt_walk(kvm_root, bottom + q * PAGE_SIZE, 0) = 0;
-			slot_used[slot] = 0;
+			slot_used[slot] = SLOT_STALE;	/* its pages were mapped a moment */
 			spin_unlock(&kstack_lock);
 			goto err;
 		}
@@ -63,11 +93,11 @@ err:
 }
 
 /*
- * kstack_free - unmap and free the stack at @bottom.  The stack's own
- * translations may linger in TLBs of harts that ran it; they are flushed
- * when those harts next load a satp, and nobody touches the addresses
- * before the slot is handed out again and remapped, which happens on a
- * hart that flushes on switch as well.
+ * kstack_free - unmap and free the stack at @bottom.  Its translations
+ * may linger in the TLBs of harts that touched it; nobody uses the
+ * addresses while the slot is STALE, and take_slot fences every hart
+ * before handing a stale slot out again.  The frames may go back at once:
+ * only the slot's addresses could reach them, and those are unused.
  */
 void kstack_free(unsigned long bottom)
 {
@@ -80,6 +110,6 @@ void kstack_free(unsigned long bottom)
 		*e = 0;
 		pmm_put(pa);
 	}
-	slot_used[slot] = 0;
+	slot_used[slot] = SLOT_STALE;
 	spin_unlock(&kstack_lock);
 }

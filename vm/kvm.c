@@ -15,6 +15,8 @@
 #include "pt.h"
 #include "phys.h"
 #include "tlb.h"
+#include "../kernel/cpu.h"
+#include "../arch/riscv/sbi.h"
 
 phys_addr_t kvm_root;
 int kvm_root_used[256], kvm_root_nused;
@@ -103,6 +105,19 @@ void kvm_init(const struct kvm_layout *l)
 		if (root[i] & PTE_V)
 			kvm_root_used[kvm_root_nused++] = i;
 	kvm_load();
+}
+
+void kvm_fence_all(unsigned long va, unsigned long size)
+{
+	unsigned long ids[NCPU];
+	int n = 0;
+
+	for (int i = 0; i < ncpus; i++)
+		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
+			ids[n++] = cpus[i].hartid;
+	if (n && sbi_rfence_harts(ids, n, va, size, 0) < 0)
+		panic("kvm: the firmware refused a remote fence");
+	local_flush_tlb_all();		/* this hart, even if it was not marked online yet */
 }
 
 void kvm_load(void)

@@ -39,6 +39,14 @@ void kvm_load(void);
 /* Leaf flags of the kernel's read-write pages (data, direct map, stacks). */
 #define KVM_PTE_RW	(PTE_R | PTE_W | PTE_A | PTE_D | PTE_G)
 
+/*
+ * kvm_fence_all - every online hart, this one included, forgets its
+ * translations of [@va, @va + @size) of the kernel's own area (stacks,
+ * vmap buffers) before this returns.  Interrupts may be off: the firmware
+ * serves the remote fences in M-mode.
+ */
+void kvm_fence_all(unsigned long va, unsigned long size);
+
 /* kvm_pa_of - physical address of a kernel-image or direct-map virtual address. */
 phys_addr_t kvm_pa_of(const void *va);
 

@@ -16,10 +16,8 @@
 #include "phys.h"
 #include "../kernel/kernel.h"
 #include "../kernel/spinlock.h"
-#include "../kernel/cpu.h"
 #include "../arch/riscv/layout.h"
 #include "../arch/riscv/csr.h"
-#include "../arch/riscv/sbi.h"
 
 static struct spinlock vmap_lock = SPINLOCK_INIT("vmap");
 static uint8_t slot_pages[VMAP_NSLOTS];		/* pages mapped in each slot; 0: free */
@@ -81,8 +79,7 @@ int vmap_owns(const void *p)
 
 void vmap_free(void *p)
 {
-	unsigned long ids[NCPU];
-	int s, n = 0;
+	int s;
 	unsigned pages;
 
 	if (!p)
@@ -91,11 +88,7 @@ void vmap_free(void *p)
 	pages = slot_pages[s];
 	for (unsigned q = 0; q < pages; q++)
 		*pt_walk(kvm_root, slot_va(s) + q * PAGE_SIZE, 0) &= ~(pte_t)PTE_V;
-	for (int i = 0; i < ncpus; i++)
-		if (__atomic_load_n(&cpus[i].online, __ATOMIC_ACQUIRE))
-			ids[n++] = cpus[i].hartid;	/* this hart too: we may migrate meanwhile */
-	if (n && sbi_rfence_harts(ids, n, slot_va(s), pages * PAGE_SIZE, 0) < 0)
-		panic("vmap: the firmware refused a remote fence");
+	kvm_fence_all(slot_va(s), pages * PAGE_SIZE);
 	/* The entries are invalid now; give the frames back, then the slot. */
 	for (unsigned q = 0; q < pages; q++) {
 		pte_t *e = pt_walk(kvm_root, slot_va(s) + q * PAGE_SIZE, 0);
