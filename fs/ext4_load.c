@@ -199,16 +199,11 @@ static int load_entry(void *arg, const struct ext4_dirent *d)
 static int load_dir(struct load *l, void *buf)
 {
 	struct ext4_fs *fs = &l->m->fs;
-	struct ext4_inode *di = kmalloc(sizeof(*di));
-	struct ext4_extents e = { 0 };
+	struct ext4_inode *di;
+	struct ext4_extents e;
 	uint32_t ino = (uint32_t)l->dir->ino;
-	int r;
+	int r = ext4_read_inode_extents(fs, ino, &di, &e);
 
-	if (!di)
-		return -ENOMEM;
-	r = ext4_inode_read(fs, ino, di);
-	if (!r)
-		r = ext4_extents_read(fs, di, &e);
 	if (r == -ENOMEM)
 		goto out;
 	if (r) {

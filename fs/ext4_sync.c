@@ -226,15 +226,10 @@ static void attrs_to_disk(struct ext4_fs *fs, struct inode *ip, struct ext4_inod
 /* free_disk_inode - inode @ino's blocks and number go back; it stays marked deleted. */
 static int free_disk_inode(struct ext4_fs *fs, uint32_t ino, int dir)
 {
-	struct ext4_inode *di = kmalloc(sizeof(*di));
-	struct ext4_extents e = { 0 };
-	int r;
+	struct ext4_inode *di;
+	struct ext4_extents e;
+	int r = ext4_read_inode_extents(fs, ino, &di, &e);
 
-	if (!di)
-		return -ENOMEM;
-	r = ext4_inode_read(fs, ino, di);
-	if (!r)
-		r = ext4_extents_read(fs, di, &e);
 	if (!r) {
 		for (uint32_t i = 0; i < e.n; i++)
 			ext4_block_free(fs, e.ext[i].pblk, e.ext[i].len);
@@ -331,16 +326,7 @@ static struct inode *next_dirty(struct ext4_mount *m, unsigned *what)
 /* redirty - @ip's write-back failed: try again at the next sync. */
 static void redirty(struct ext4_mount *m, struct inode *ip, unsigned what)
 {
-	struct ext4_node *n = ext4_node_of(ip);
-
-	spin_lock(&m->list_lock);
-	n->flags |= what;
-	if (!(n->flags & N_ONLIST)) {
-		n->flags |= N_ONLIST;
-		n->next_dirty = m->dirty;
-		m->dirty = n;
-	}
-	spin_unlock(&m->list_lock);
+	ext4_node_queue(m, ext4_node_of(ip), what);
 }
 
 /* free_gone - the inodes evicted since the last sync leave the disk. */

@@ -139,7 +139,7 @@ int ext4_fill(struct ext4_mount *m, struct inode *ip)
 {
 	struct ext4_node *n = ext4_node_of(ip);
 	struct ext4_inode *di;
-	struct ext4_extents e = { 0 };
+	struct ext4_extents e;
 	int r;
 
 	if (!n || (n->flags & N_FILLED))
@@ -148,11 +148,7 @@ int ext4_fill(struct ext4_mount *m, struct inode *ip)
 		ext4_node_flags(m, n, N_FILLED, 0);
 		return 0;
 	}
-	if (!(di = kmalloc(sizeof(*di))))
-		return -ENOMEM;
-	r = ext4_inode_read(&m->fs, (uint32_t)ip->ino, di);
-	if (!r)
-		r = ext4_extents_read(&m->fs, di, &e);
+	r = ext4_read_inode_extents(&m->fs, (uint32_t)ip->ino, &di, &e);
 	if (!r) {
 		/* Only what the disk holds: a truncate since then already shrank the cache. */
 		uint64_t size = di->size < shmem_size(ip->mem) ? di->size : shmem_size(ip->mem);
@@ -216,15 +212,34 @@ static void op_dirty(struct inode *ip, unsigned what)
 
 	if (!n || ip->sb->detached || m->loading)
 		return;
+	ext4_node_queue(m, n, (what & DIRTY_ATTR ? N_ATTR : 0) | (what & DIRTY_DATA ? N_DATA : 0) |
+			      (what & DIRTY_ENTRIES ? N_ENTRIES : 0));
+}
+
+void ext4_node_queue(struct ext4_mount *m, struct ext4_node *n, unsigned what)
+{
 	spin_lock(&m->list_lock);
-	n->flags |= (what & DIRTY_ATTR ? N_ATTR : 0) | (what & DIRTY_DATA ? N_DATA : 0) |
-		    (what & DIRTY_ENTRIES ? N_ENTRIES : 0);
+	n->flags |= what;
 	if (!(n->flags & N_ONLIST)) {
 		n->flags |= N_ONLIST;
 		n->next_dirty = m->dirty;
 		m->dirty = n;
 	}
 	spin_unlock(&m->list_lock);
+}
+
+int ext4_read_inode_extents(struct ext4_fs *fs, uint32_t ino, struct ext4_inode **di,
+			    struct ext4_extents *e)
+{
+	int r;
+
+	*e = (struct ext4_extents){ 0 };
+	if (!(*di = kmalloc(sizeof(**di))))
+		return -ENOMEM;
+	r = ext4_inode_read(fs, ino, *di);
+	if (!r)
+		r = ext4_extents_read(fs, *di, e);
+	return r;
 }
 
 /* op_evict - @ip is being freed: its on-disk inode and blocks go at the next sync. */

@@ -92,6 +92,14 @@ static inline void ext4_node_flags(struct ext4_mount *m, struct ext4_node *n, un
 	n->flags = (n->flags & ~clear) | set;
 	spin_unlock(&m->list_lock);
 }
+/* ext4_node_queue - add @what (N_*) to @n's flags and put it on the dirty list.  Never sleeps. */
+void ext4_node_queue(struct ext4_mount *m, struct ext4_node *n, unsigned what);
+/*
+ * ext4_read_inode_extents - inode @ino into a new *@di (kfree it, also on
+ * error) and its extents into @e (ext4_extents_free it).  0 or -errno.
+ */
+int ext4_read_inode_extents(struct ext4_fs *fs, uint32_t ino, struct ext4_inode **di,
+			    struct ext4_extents *e);
 /* ext4_buf_alloc/free - one page, for a block (block_size <= PAGE_SIZE). */
 void *ext4_buf_alloc(void);
 void ext4_buf_free(void *buf);
