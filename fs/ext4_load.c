@@ -10,6 +10,7 @@
  * names for good.  Only an unreadable root fails the mount.
  */
 #include "../kernel/kernel.h"
+#include "../kernel/time.h"
 #include "../drivers/blk.h"
 #include "../vm/kmalloc.h"
 #include "../vm/pmm.h"
@@ -395,6 +396,7 @@ long ext4_mount(uint32_t rdev, unsigned long flags, const char *data, struct sup
 		return r;
 	}
 	m->loading = 0;
+	m->last_sync = time_now_ns();
 	m->sb->force_rdonly = m->fs.rdonly;
 	pr_info("EXT4-fs (%s): mounted filesystem %s, without journalling\n", bd->name,
 		m->fs.rdonly || (flags & MS_RDONLY) ? "read-only" : "read-write");

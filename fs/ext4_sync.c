@@ -365,6 +365,7 @@ int ext4_sync_all(struct ext4_mount *m)
 	spin_lock(&m->list_lock);
 	m->syncing = m->dirty;
 	m->dirty = 0;
+	m->queued = 0;
 	spin_unlock(&m->list_lock);
 	while ((ip = next_dirty(m, &what))) {
 		if ((r = write_inode(m, ip, ext4_node_of(ip), what))) {
@@ -388,5 +389,6 @@ int ext4_sync_all(struct ext4_mount *m)
 		err = r;
 	if (err)
 		m->error = err;
+	m->last_sync = time_now_ns();
 	return err;
 }

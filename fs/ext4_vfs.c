@@ -6,6 +6,7 @@
  */
 #include "../kernel/kernel.h"
 #include "../kernel/sched.h"
+#include "../kernel/time.h"
 #include "../drivers/blk.h"
 #include "../vm/kmalloc.h"
 #include "../vm/pmm.h"
@@ -224,6 +225,7 @@ void ext4_node_queue(struct ext4_mount *m, struct ext4_node *n, unsigned what)
 		n->flags |= N_ONLIST;
 		n->next_dirty = m->dirty;
 		m->dirty = n;
+		m->queued++;
 	}
 	spin_unlock(&m->list_lock);
 }
@@ -268,6 +270,7 @@ static void op_evict(struct inode *ip)
 	if (g) {
 		g->next = m->gone;
 		m->gone = g;
+		m->queued++;
 	}
 	spin_unlock(&m->list_lock);
 	ip->fsdata = 0;
@@ -300,6 +303,32 @@ static int op_sync(struct super *sb)
 	r = ext4_sync_all(m);
 	ext4_unlock(m);
 	return r;
+}
+
+/*
+ * op_balance - a change was made: write back once changes are 5 s old or
+ * a few thousand inodes wait, as Linux's flusher would, so that a run
+ * that never calls sync still reaches the disk and deleted inodes do not
+ * pile up in memory.  A sync already running is enough: never wait for it.
+ */
+static void op_balance(struct super *sb)
+{
+	struct ext4_mount *m = ext4_mount_of(sb);
+	uint64_t now = time_now_ns();
+	int busy;
+
+	if (m->fs.rdonly || (!m->dirty && !m->gone))
+		return;
+	if (now - m->last_sync < 5000000000ULL && m->queued < 4096)
+		return;
+	spin_lock(&m->mutex_lock);
+	busy = m->busy;
+	m->busy = 1;
+	spin_unlock(&m->mutex_lock);
+	if (busy)
+		return;
+	ext4_sync_all(m);
+	ext4_unlock(m);
 }
 
 /* op_fsync - everything of the file system: the file's data and every name leading to it. */
@@ -380,6 +409,7 @@ static void op_getattr(struct inode *ip, uint64_t *size, uint64_t *blocks)
 
 const struct super_ops ext4_super_ops = {
 	.create = op_create, .dirty = op_dirty, .evict = op_evict, .open = op_open,
-	.sync = op_sync, .fsync = op_fsync, .statfs = op_statfs, .getattr = op_getattr,
+	.sync = op_sync, .fsync = op_fsync, .balance = op_balance, .statfs = op_statfs,
+	.getattr = op_getattr,
 	.put_super = op_put_super,
 };

@@ -67,6 +67,8 @@ struct ext4_mount {
 	struct ext4_gone *gone;
 	int error;			/* the last write-back error, for the next fsync */
 	int loading;			/* the tree is being built or torn down: nothing is a change */
+	unsigned long queued;		/* inodes queued since the last sync (list_lock) */
+	uint64_t last_sync;		/* when the last sync ended (time_now_ns) */
 };
 
 #define EXT4_SUPER_MAGIC	0xEF53

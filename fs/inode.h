@@ -87,6 +87,12 @@ struct super_ops {
 	/* statfs's counts, in blocks of *@bsize.  May sleep; no lock held. */
 	int (*statfs)(struct super *sb, uint64_t *blocks, uint64_t *bfree, uint64_t *bavail,
 		      uint64_t *files, uint64_t *ffree, uint32_t *bsize);
+	/*
+	 * A change was just made on this fs (a write, a create, an unlink):
+	 * write back if enough time or changes have piled up, as Linux's
+	 * flusher would.  No lock held; may sleep.
+	 */
+	void (*balance)(struct super *sb);
 	/* stat of @ip: adjust *@size and *@blocks (512-byte units) to what the disk holds.  No lock held; must not sleep. */
 	void (*getattr)(struct inode *ip, uint64_t *size, uint64_t *blocks);
 	/* The super block's last inode is gone (after umount's final sync): free everything.  Must not sleep. */

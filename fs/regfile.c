@@ -18,6 +18,7 @@
 #include "file.h"
 #include "blkfile.h"
 #include "inode.h"
+#include "sync.h"
 #include "memfd.h"
 #include "pipe.h"
 #include "readdir.h"
@@ -127,6 +128,8 @@ static long regfile_write(struct file *f, unsigned long ubuf, size_t n)
 	if (r > 0)
 		f->pos += (uint64_t)r;
 	inode_wunlock(f->inode);
+	if (r > 0)
+		vfs_balance(f->inode->sb);
 	return r;
 }
 

@@ -61,6 +61,12 @@ long vfs_fsync_inode(struct inode *ip, int datasync)
 	return vfs_sync_super(sb);
 }
 
+void vfs_balance(struct super *sb)
+{
+	if (sb->ops && sb->ops->balance && !sb->detached && !sb->rdonly)
+		sb->ops->balance(sb);
+}
+
 /*
  * fsync_fd - fsync(fd) and fdatasync(fd): as on Linux only files with a
  * place to write back may be synced: regular files and directories.

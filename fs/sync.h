@@ -15,5 +15,11 @@ void vfs_sync_all(void);
 long vfs_sync_super(struct super *sb);
 /* vfs_fsync_inode - fsync (@datasync 0) or fdatasync of @ip: its fs's fsync, else its sync.  Sleeps. */
 long vfs_fsync_inode(struct inode *ip, int datasync);
+/*
+ * vfs_balance - a change was made on @sb: its fs may write back now if
+ * enough has piled up (super_ops.balance).  The caller keeps @sb alive
+ * (holds an inode of it).  Sleeps; no lock held.
+ */
+void vfs_balance(struct super *sb);
 
 #endif

@@ -13,6 +13,7 @@
 #include "../vm/pmm.h"
 #include "../vm/shmem.h"
 #include "inode.h"
+#include "sync.h"
 #include "mount.h"
 #include "namei.h"
 #include "vfs.h"
@@ -98,6 +99,8 @@ long vfs_create_in(struct inode *dir, const char *name, uint32_t mode, uint32_t 
 		inode_put(ip);
 	else
 		*out = ip;
+	if (!r)
+		vfs_balance(dir->sb);
 	return r;
 }
 
@@ -180,9 +183,11 @@ long vfs_unlink(int dirfd, const char *path, int rmdir)
 		}
 		spin_unlock(&vfs_lock);
 	}
-	nd_release(&nd);
 	if (gone)
 		inode_put(gone);	/* the last link and reference: freed now */
+	if (!r)
+		vfs_balance(nd.dir->sb);
+	nd_release(&nd);
 	return r;
 }
 
