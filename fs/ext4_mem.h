@@ -7,12 +7,9 @@
  * that the kernel can change where big buffers come from in one place;
  * the host tests (-DHOST_TEST) map them to malloc/free, under ASan.
  *
- * Kernel: up to a page is kmalloc's.  Above that (a descriptor table of
- * more than 64 groups, the group array of more than 56), vm/vmap.h's
- * virtually contiguous buffers where the tree has them (the lead's glue
- * branch adds vmap; until it is merged, big requests get NULL and the
- * caller fails with -ENOMEM).  A big buffer is only freed at
- * ext4_fs_close, never under a spinlock, as vmap_free requires.
+ * Kernel: up to a page is kmalloc's; above that (a descriptor table of
+ * more than 64 groups, the group array of more than 56, a long extent
+ * list), vm/vmap.h's virtually contiguous buffers.
  */
 #ifndef HOLSTEIN_EXT4_MEM_H
 #define HOLSTEIN_EXT4_MEM_H
@@ -33,28 +30,21 @@ static inline void ext4_free_mem(void *p)
 }
 #else
 #include "../vm/kmalloc.h"
-#if __has_include("../vm/vmap.h")
 #include "../vm/vmap.h"
-#define EXT4_HAVE_VMAP 1
-#endif
 
 static inline void *ext4_alloc_mem(size_t size)
 {
-#ifdef EXT4_HAVE_VMAP
 	if (size > 4096)
 		return vmap_alloc(size);
-#endif
 	return kmalloc(size);
 }
 
 static inline void ext4_free_mem(void *p)
 {
-#ifdef EXT4_HAVE_VMAP
 	if (p && vmap_owns(p)) {
 		vmap_free(p);
 		return;
 	}
-#endif
 	kfree(p);
 }
 #endif

@@ -17,8 +17,8 @@
 void *vmap_alloc(size_t bytes);
 /*
  * vmap_free - give back a buffer of vmap_alloc (NULL is fine).  Every hart
- * forgets the translations before the frames go back to pmm: no spinlock
- * may be held (a remote fence waits for the other harts).
+ * forgets the translations before the frames go back to pmm (a remote
+ * fence, which the firmware serves in M-mode: spinlocks may be held).
  */
 void vmap_free(void *p);
 /* vmap_owns - was @p returned by vmap_alloc (so kvfree-style callers can tell)? */

@@ -176,6 +176,7 @@ static long settled_after(long before)
 	long now;
 
 	reap_strays();
+	sync();		/* a disk fs's write-back state (deleted inodes not yet freed on disk) is no leak */
 	now = meminfo_kb("MemFree");
 	for (int i = 0; i < 50 && now < before; i++) {
 		for (int j = 0; j < 4; j++)
