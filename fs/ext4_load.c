@@ -212,17 +212,19 @@ static int load_dir(struct load *l, void *buf)
 		r = 0;
 		goto out;
 	}
-	for (uint64_t lb = 0; lb * fs->block_size < di->size && lb < 0xffffffffULL && !l->err; lb++) {
-		uint64_t pb = ext4_extents_map(&e, (uint32_t)lb);
+	/* Block by block of each extent (not of the size, which a hostile inode makes huge). */
+	for (uint32_t x = 0; x < e.n && !l->err; x++)
+		for (uint32_t k = 0; k < e.ext[x].len && !l->err && !e.ext[x].uninit; k++) {
+			uint64_t lb = (uint64_t)e.ext[x].lblk + k;
 
-		if (!pb)
-			continue;
-		if ((r = fs->io.read(fs->io.ctx, pb, 1, buf)) ||
-		    ((r = ext4_dir_parse(fs, di, (uint32_t)lb, buf, load_entry, l)) && !l->err)) {
-			damage(l, ino, "bad directory block", r);
-			r = 0;
+			if (lb * fs->block_size >= di->size)
+				break;
+			if ((r = fs->io.read(fs->io.ctx, e.ext[x].pblk + k, 1, buf)) ||
+			    ((r = ext4_dir_parse(fs, di, (uint32_t)lb, buf, load_entry, l)) && !l->err)) {
+				damage(l, ino, "bad directory block", r);
+				r = 0;
+			}
 		}
-	}
 	r = l->err;
 out:
 	ext4_extents_free(&e);

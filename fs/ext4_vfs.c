@@ -155,10 +155,17 @@ int ext4_fill(struct ext4_mount *m, struct inode *ip)
 		uint64_t size = di->size < shmem_size(ip->mem) ? di->size : shmem_size(ip->mem);
 		uint64_t nblocks = (size + m->fs.block_size - 1) / m->fs.block_size;
 		unsigned long npages = (unsigned long)((size + PAGE_SIZE - 1) / PAGE_SIZE);
+		uint32_t bpp = PAGE_SIZE / m->fs.block_size;
 
-		for (unsigned long i = 0; i < npages && !r; i++)
-			if (!shmem_lookup(ip->mem, i))
-				r = fill_page(m, ip, &e, i, nblocks);
+		/* Page by page of each extent: a sparse file's holes cost nothing. */
+		for (uint32_t x = 0; x < e.n && !r; x++) {
+			unsigned long first = (unsigned long)(e.ext[x].lblk / bpp);
+			unsigned long last = (unsigned long)(((uint64_t)e.ext[x].lblk + e.ext[x].len - 1) / bpp);
+
+			for (unsigned long i = first; i <= last && i < npages && !r; i++)
+				if (!e.ext[x].uninit && !shmem_lookup(ip->mem, i))
+					r = fill_page(m, ip, &e, i, nblocks);
+		}
 	}
 	ext4_extents_free(&e);
 	kfree(di);
