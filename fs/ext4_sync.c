@@ -79,22 +79,21 @@ static int run_take(struct ext4_fs *fs, struct run *run, uint64_t goal, uint64_t
 }
 
 /*
- * ext4_wb_plan - the new extents of a file of @nblk blocks: block lb holds
- * data if @has(@arg, lb); its old block (@old) is kept, a missing one is
- * allocated.  Blocks of @old not kept are freed.  0 or -ENOSPC, -ENOMEM.
+ * ext4_wb_plan - the new extents of a file of @nblk blocks: @next(@arg,
+ * lb) is the first block >= lb that holds data (>= @nblk: none); its old
+ * block (@old) is kept, a missing one is allocated.  Blocks of @old not
+ * kept are freed.  0 or -ENOSPC, -ENOMEM.
  */
 int ext4_wb_plan(struct ext4_fs *fs, struct ext4_extents *old, uint64_t nblk,
-		       int (*has)(void *arg, uint64_t lb), void *arg, struct ext4_extents *new)
+		 uint64_t (*next)(void *arg, uint64_t lb), void *arg, struct ext4_extents *new)
 {
 	struct run run = { 0, 0 };
 	uint64_t goal = old->n ? old->ext[0].pblk : 0;
 	int r = 0;
 
-	for (uint64_t lb = 0; lb < nblk && !r; lb++) {
+	for (uint64_t lb = next(arg, 0); lb < nblk && !r; lb = next(arg, lb + 1)) {
 		uint64_t pb;
 
-		if (!has(arg, lb))
-			continue;
 		if (!(pb = ext4_extents_map(old, (uint32_t)lb)))
 			r = run_take(fs, &run, goal, nblk - lb, &pb);
 		if (!r)
@@ -130,11 +129,16 @@ struct data_ctx {
 	uint32_t bpp;			/* blocks per page */
 };
 
-static int data_has(void *arg, uint64_t lb)
+/* data_next - the first block >= @lb in a page the cache holds (holes are skipped whole). */
+static uint64_t data_next(void *arg, uint64_t lb)
 {
 	struct data_ctx *c = arg;
+	int64_t off;
 
-	return shmem_lookup(c->mem, (unsigned long)(lb / c->bpp)) != 0;
+	if (shmem_lookup(c->mem, (unsigned long)(lb / c->bpp)))
+		return lb;
+	off = shmem_seek(c->mem, lb / c->bpp * PAGE_SIZE, 1);
+	return off < 0 ? UINT64_MAX : (uint64_t)off / PAGE_SIZE * c->bpp;
 }
 
 /* write_pages - every cached page of @ip to its blocks under map @e (@nblk blocks in all). */
@@ -145,11 +149,15 @@ static int write_pages(struct ext4_fs *fs, struct inode *ip, const struct ext4_e
 	unsigned long npages = (unsigned long)((nblk + bpp - 1) / bpp);
 	int r = 0;
 
-	for (unsigned long p = 0; p < npages && !r; p++) {
+	for (int64_t off = shmem_seek(ip->mem, 0, 1); off >= 0 && !r;
+	     off = shmem_seek(ip->mem, off + PAGE_SIZE, 1)) {
+		unsigned long p = (unsigned long)(off / PAGE_SIZE);
 		int err;
-		phys_addr_t fr = shmem_page(ip->mem, p, 0, &err);
+		phys_addr_t fr;
 
-		if (!fr)
+		if (p >= npages)
+			break;
+		if (!(fr = shmem_page(ip->mem, p, 0, &err)))
 			continue;
 		for (uint32_t j = 0, n; j < bpp && !r; j += n) {
 			uint64_t lb = (uint64_t)p * bpp + j;
@@ -186,7 +194,7 @@ static int write_data(struct ext4_mount *m, struct inode *ip, struct ext4_inode 
 	if (!fresh)
 		r = ext4_extents_read(fs, di, &old);
 	if (!r)
-		r = ext4_wb_plan(fs, &old, nblk, data_has, &c, &new);
+		r = ext4_wb_plan(fs, &old, nblk, data_next, &c, &new);
 	if (!r)
 		r = write_pages(fs, ip, &new, nblk);
 	if (!r)

@@ -100,9 +100,10 @@ struct dir_ctx {
 	uint64_t nblk;
 };
 
-static int dir_has(void *arg, uint64_t lb)
+static uint64_t dir_next(void *arg, uint64_t lb)
 {
-	return lb < ((struct dir_ctx *)arg)->nblk;
+	(void)arg;
+	return lb;		/* every block of a directory holds entries */
 }
 
 /* write_dir - directory @ip rewritten whole as linear blocks (its hash index, if any, dropped). */
@@ -125,7 +126,7 @@ int ext4_wb_dir(struct ext4_mount *m, struct inode *ip, struct ext4_inode *di, i
 	if (!r && !fresh)
 		r = ext4_extents_read(fs, di, &old);
 	if (!r)
-		r = ext4_wb_plan(fs, &old, c.nblk, dir_has, &c, &new);
+		r = ext4_wb_plan(fs, &old, c.nblk, dir_next, &c, &new);
 	for (uint64_t lb = 0; lb < c.nblk && !r; lb++)
 		r = fs->io.write(fs->io.ctx, ext4_extents_map(&new, (uint32_t)lb), 1,
 				 buf + lb * fs->block_size);

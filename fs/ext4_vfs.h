@@ -115,12 +115,13 @@ int ext4_fill(struct ext4_mount *m, struct inode *ip);
 
 /*
  * ext4_wb_plan - the new extents @new of a file of @nblk blocks, of which
- * @has(@arg, lb) says which hold data: blocks of @old are kept, missing
- * ones allocated, the rest of @old freed; @old's tree moves to @new for
- * ext4_extents_write to free.  0 or -ENOSPC, -ENOMEM.  (ext4_sync.c)
+ * @next(@arg, lb) gives the first at or after lb that holds data: blocks
+ * of @old are kept, missing ones allocated, the rest of @old freed; @old's
+ * tree moves to @new for ext4_extents_write to free.  0 or -ENOSPC,
+ * -ENOMEM.  (ext4_sync.c)
  */
 int ext4_wb_plan(struct ext4_fs *fs, struct ext4_extents *old, uint64_t nblk,
-		 int (*has)(void *arg, uint64_t lb), void *arg, struct ext4_extents *new);
+		 uint64_t (*next)(void *arg, uint64_t lb), void *arg, struct ext4_extents *new);
 /* ext4_wb_push - append logical @lb -> physical @pb to @e, merging runs.  0 or -ENOMEM. */
 int ext4_wb_push(struct ext4_extents *e, uint32_t lb, uint64_t pb);
 /* ext4_wb_dir - rewrite directory @ip whole into @di's blocks; sets size, clears INDEX_FL. */
