@@ -375,6 +375,9 @@ int ext4_sync_all(struct ext4_mount *m)
 	m->dirty = 0;
 	m->queued = 0;
 	spin_unlock(&m->list_lock);
+	/* Nothing changed: write nothing (a read-only mount's sync must not touch the disk). */
+	if (!m->syncing && !m->gone)
+		return 0;
 	while ((ip = next_dirty(m, &what))) {
 		if ((r = write_inode(m, ip, ext4_node_of(ip), what))) {
 			pr_err("EXT4-fs (%s): writing inode %lu failed (%d)\n", m->bd->name,
