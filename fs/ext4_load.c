@@ -328,8 +328,7 @@ static struct super *new_super(struct ext4_mount *m, uint32_t rdev)
 		kfree(q);
 		return 0;
 	}
-	/* The cache may hold at most what the disk could: ENOSPC at write(), not at sync. */
-	q->max = (unsigned long)(m->fs.blocks_count / (PAGE_SIZE / m->fs.block_size));
+	q->max = 0;		/* ext4_quota_reset, once the tree is loaded */
 	sb->type = "ext4";
 	sb->dev = rdev;
 	sb->magic = EXT4_SUPER_MAGIC;
@@ -399,6 +398,7 @@ long ext4_mount(uint32_t rdev, unsigned long flags, const char *data, struct sup
 	}
 	m->loading = 0;
 	m->last_sync = time_now_ns();
+	ext4_quota_reset(m);
 	m->sb->force_rdonly = m->fs.rdonly;
 	pr_info("EXT4-fs (%s): mounted filesystem %s, without journalling\n", bd->name,
 		m->fs.rdonly || (flags & MS_RDONLY) ? "read-only" : "read-write");

@@ -78,11 +78,25 @@ static int run_take(struct ext4_fs *fs, struct run *run, uint64_t goal, uint64_t
 	return 0;
 }
 
+/* free_unkept - free each block of @from that @to does not map to the same place. */
+static void free_unkept(struct ext4_fs *fs, const struct ext4_extents *from,
+			const struct ext4_extents *to)
+{
+	for (uint32_t i = 0; i < from->n; i++)
+		for (uint32_t k = 0; k < from->ext[i].len; k++) {
+			uint32_t lb = from->ext[i].lblk + k;
+			uint64_t pb = from->ext[i].pblk + k;
+
+			if (ext4_extents_map(to, lb) != pb)
+				ext4_block_free(fs, pb, 1);
+		}
+}
+
 /*
  * ext4_wb_plan - the new extents of a file of @nblk blocks: @next(@arg,
  * lb) is the first block >= lb that holds data (>= @nblk: none); its old
- * block (@old) is kept, a missing one is allocated.  Blocks of @old not
- * kept are freed.  0 or -ENOSPC, -ENOMEM.
+ * block (@old) is kept, a missing one is allocated.  On an error every
+ * block it allocated is given back.  0 or -ENOSPC, -ENOMEM.
  */
 int ext4_wb_plan(struct ext4_fs *fs, struct ext4_extents *old, uint64_t nblk,
 		 uint64_t (*next)(void *arg, uint64_t lb), void *arg, struct ext4_extents *new)
@@ -93,33 +107,47 @@ int ext4_wb_plan(struct ext4_fs *fs, struct ext4_extents *old, uint64_t nblk,
 
 	for (uint64_t lb = next(arg, 0); lb < nblk && !r; lb = next(arg, lb + 1)) {
 		uint64_t pb;
+		int fresh = 0;
 
-		if (!(pb = ext4_extents_map(old, (uint32_t)lb)))
+		if (!(pb = ext4_extents_map(old, (uint32_t)lb))) {
 			r = run_take(fs, &run, goal, nblk - lb, &pb);
-		if (!r)
-			r = ext4_wb_push(new, (uint32_t)lb, pb);
+			fresh = !r;
+		}
+		if (!r && (r = ext4_wb_push(new, (uint32_t)lb, pb)) && fresh)
+			ext4_block_free(fs, pb, 1);
 		goal = pb + 1;
 	}
 	if (run.left)
 		ext4_block_free(fs, run.next, run.left);
 	if (r)
-		return r;
-	/* The old blocks that the new map does not keep. */
-	for (uint32_t i = 0; i < old->n; i++)
-		for (uint32_t k = 0; k < old->ext[i].len; k++) {
-			uint32_t lb = old->ext[i].lblk + k;
-			uint64_t pb = old->ext[i].pblk + k;
+		free_unkept(fs, new, old);
+	return r;
+}
 
-			if (ext4_extents_map(new, lb) != pb)
-				ext4_block_free(fs, pb, 1);
-		}
-	/* The old tree's blocks go when ext4_extents_write builds the new one. */
+/*
+ * ext4_wb_commit - @new is about to replace @old: the old tree's blocks go
+ * to @new for ext4_extents_write to free, and once that succeeded
+ * (@written) the old data blocks @new does not keep are freed; if it
+ * failed, the blocks @new allocated are given back instead.
+ */
+void ext4_wb_commit(struct ext4_fs *fs, struct ext4_extents *old, struct ext4_extents *new,
+		    int written)
+{
+	if (!written) {
+		free_unkept(fs, new, old);
+		return;
+	}
+	free_unkept(fs, old, new);
+}
+
+/* ext4_wb_take_tree - move @old's tree blocks to @new (ext4_extents_write frees them). */
+void ext4_wb_take_tree(struct ext4_extents *old, struct ext4_extents *new)
+{
 	new->tree = old->tree;
 	new->ntree = old->ntree;
 	new->tree_cap = old->tree_cap;
 	old->tree = 0;
 	old->ntree = old->tree_cap = 0;
-	return 0;
 }
 
 /* --- Regular files --------------------------------------------------------- */
@@ -193,12 +221,13 @@ static int write_data(struct ext4_mount *m, struct inode *ip, struct ext4_inode 
 		return -EFBIG;
 	if (!fresh)
 		r = ext4_extents_read(fs, di, &old);
-	if (!r)
-		r = ext4_wb_plan(fs, &old, nblk, data_next, &c, &new);
-	if (!r)
+	if (!r && !(r = ext4_wb_plan(fs, &old, nblk, data_next, &c, &new))) {
+		ext4_wb_take_tree(&old, &new);
 		r = write_pages(fs, ip, &new, nblk);
-	if (!r)
-		r = ext4_extents_write(fs, di, &new);
+		if (!r)
+			r = ext4_extents_write(fs, di, &new);
+		ext4_wb_commit(fs, &old, &new, !r);
+	}
 	if (!r)
 		di->size = size;
 	ext4_extents_free(&old);
@@ -401,5 +430,6 @@ int ext4_sync_all(struct ext4_mount *m)
 	if (err)
 		m->error = err;
 	m->last_sync = time_now_ns();
+	ext4_quota_reset(m);
 	return err;
 }

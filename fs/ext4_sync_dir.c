@@ -125,13 +125,15 @@ int ext4_wb_dir(struct ext4_mount *m, struct inode *ip, struct ext4_inode *di, i
 		r = -EUCLEAN;
 	if (!r && !fresh)
 		r = ext4_extents_read(fs, di, &old);
-	if (!r)
-		r = ext4_wb_plan(fs, &old, c.nblk, dir_next, &c, &new);
-	for (uint64_t lb = 0; lb < c.nblk && !r; lb++)
-		r = fs->io.write(fs->io.ctx, ext4_extents_map(&new, (uint32_t)lb), 1,
-				 buf + lb * fs->block_size);
-	if (!r)
-		r = ext4_extents_write(fs, di, &new);
+	if (!r && !(r = ext4_wb_plan(fs, &old, c.nblk, dir_next, &c, &new))) {
+		ext4_wb_take_tree(&old, &new);
+		for (uint64_t lb = 0; lb < c.nblk && !r; lb++)
+			r = fs->io.write(fs->io.ctx, ext4_extents_map(&new, (uint32_t)lb), 1,
+					 buf + lb * fs->block_size);
+		if (!r)
+			r = ext4_extents_write(fs, di, &new);
+		ext4_wb_commit(fs, &old, &new, !r);
+	}
 	if (!r) {
 		di->size = c.nblk * fs->block_size;
 		di->flags &= ~EXT4_INDEX_FL;

@@ -88,6 +88,16 @@ void ext4_io_init(struct ext4_io *io, struct ext4_mount *m)
 				.set_block_size = io_set_block_size, .ctx = m };
 }
 
+void ext4_quota_reset(struct ext4_mount *m)
+{
+	struct shmem_quota *q = m->sb->quota;
+	unsigned long used = __atomic_load_n(&q->used, __ATOMIC_RELAXED);
+
+	__atomic_store_n(&q->max, used + (unsigned long)(m->fs.free_blocks /
+							(PAGE_SIZE / m->fs.block_size)),
+			 __ATOMIC_RELAXED);
+}
+
 void ext4_inode_to_vfs(const struct ext4_inode *di, struct inode *ip)
 {
 	uint32_t r = di->rdev;
@@ -157,6 +167,8 @@ int ext4_fill(struct ext4_mount *m, struct inode *ip)
 		unsigned long npages = (unsigned long)((size + PAGE_SIZE - 1) / PAGE_SIZE);
 		uint32_t bpp = PAGE_SIZE / m->fs.block_size;
 
+		/* What the disk already holds is no new space: the quota makes room for it. */
+		__atomic_add_fetch(&m->sb->quota->max, npages, __ATOMIC_RELAXED);
 		/* Page by page of each extent: a sparse file's holes cost nothing. */
 		for (uint32_t x = 0; x < e.n && !r; x++) {
 			unsigned long first = (unsigned long)(e.ext[x].lblk / bpp);
@@ -353,10 +365,17 @@ static int op_statfs(struct super *sb, uint64_t *blocks, uint64_t *bfree, uint64
 	uint64_t resv = (uint64_t)fs->sb[8] | (uint64_t)fs->sb[9] << 8 | (uint64_t)fs->sb[10] << 16 |
 			(uint64_t)fs->sb[11] << 24;
 
+	struct shmem_quota *q = sb->quota;
+	unsigned long used = __atomic_load_n(&q->used, __ATOMIC_RELAXED);
+	uint64_t room = (q->max > used ? q->max - used : 0) * (PAGE_SIZE / fs->block_size) +
+			fs->free_blocks % (PAGE_SIZE / fs->block_size);	/* what the page count rounds off */
+	/* Free on the disk, less what written pages will take at the next write-back. */
+	uint64_t free = fs->rdonly || room > fs->free_blocks ? fs->free_blocks : room;
+
 	*bsize = fs->block_size;
 	*blocks = fs->blocks_count;
-	*bfree = fs->free_blocks;
-	*bavail = fs->free_blocks > resv ? fs->free_blocks - resv : 0;
+	*bfree = free;
+	*bavail = free > resv ? free - resv : 0;
 	*files = fs->inodes_count;
 	*ffree = fs->free_inodes;
 	return 0;

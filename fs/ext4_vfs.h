@@ -102,6 +102,12 @@ void ext4_node_queue(struct ext4_mount *m, struct ext4_node *n, unsigned what);
  */
 int ext4_read_inode_extents(struct ext4_fs *fs, uint32_t ino, struct ext4_inode **di,
 			    struct ext4_extents *e);
+/*
+ * ext4_quota_reset - the page cache may grow by what the disk has free:
+ * max = pages cached now + free blocks, so a write() past the free space
+ * is ENOSPC then, not a failed write-back later.  Mutex held.
+ */
+void ext4_quota_reset(struct ext4_mount *m);
 /* ext4_buf_alloc/free - one page, for a block (block_size <= PAGE_SIZE). */
 void *ext4_buf_alloc(void);
 void ext4_buf_free(void *buf);
@@ -114,14 +120,20 @@ void ext4_inode_to_vfs(const struct ext4_inode *di, struct inode *ip);
 int ext4_fill(struct ext4_mount *m, struct inode *ip);
 
 /*
- * ext4_wb_plan - the new extents @new of a file of @nblk blocks, of which
- * @next(@arg, lb) gives the first at or after lb that holds data: blocks
- * of @old are kept, missing ones allocated, the rest of @old freed; @old's
- * tree moves to @new for ext4_extents_write to free.  0 or -ENOSPC,
- * -ENOMEM.  (ext4_sync.c)
+ * Rewriting a file's blocks (ext4_sync.c), in three steps so that a failure
+ * anywhere leaves the bitmaps matching what the disk's inode still says:
+ * ext4_wb_plan makes the new extents @new of a file of @nblk blocks, of
+ * which @next(@arg, lb) gives the first at or after lb that holds data
+ * (blocks of @old kept, missing ones allocated; all given back on its own
+ * error); ext4_wb_take_tree hands @old's tree blocks to @new before
+ * ext4_extents_write; ext4_wb_commit then frees the old blocks not kept
+ * (@written) or the new ones (not).  0 or -ENOSPC, -ENOMEM.
  */
 int ext4_wb_plan(struct ext4_fs *fs, struct ext4_extents *old, uint64_t nblk,
 		 uint64_t (*next)(void *arg, uint64_t lb), void *arg, struct ext4_extents *new);
+void ext4_wb_take_tree(struct ext4_extents *old, struct ext4_extents *new);
+void ext4_wb_commit(struct ext4_fs *fs, struct ext4_extents *old, struct ext4_extents *new,
+		    int written);
 /* ext4_wb_push - append logical @lb -> physical @pb to @e, merging runs.  0 or -ENOMEM. */
 int ext4_wb_push(struct ext4_extents *e, uint32_t lb, uint64_t pb);
 /* ext4_wb_dir - rewrite directory @ip whole into @di's blocks; sets size, clears INDEX_FL. */
