@@ -20,7 +20,7 @@
 #include "../arch/riscv/csr.h"
 
 static struct spinlock vmap_lock = SPINLOCK_INIT("vmap");
-static uint8_t slot_pages[VMAP_NSLOTS];		/* pages mapped in each slot; 0: free */
+static uint16_t slot_pages[VMAP_NSLOTS];		/* pages mapped in each slot; 0: free */
 
 static unsigned long slot_va(int s)
 {
@@ -49,7 +49,7 @@ void *vmap_alloc(size_t bytes)
 	spin_lock(&vmap_lock);
 	for (int i = 0; i < VMAP_NSLOTS && s < 0; i++)
 		if (!slot_pages[i]) {
-			slot_pages[i] = (uint8_t)n;
+			slot_pages[i] = (uint16_t)n;
 			s = i;
 		}
 	spin_unlock(&vmap_lock);

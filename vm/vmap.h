@@ -1,6 +1,7 @@
 /*
- * vmap.h - kernel buffers larger than a page (up to VMAP_SLOT_PAGES pages),
- * virtually contiguous, built from single frames: pmm hands out frames one
+ * vmap.h - kernel buffers larger than a page (up to VMAP_SLOT_PAGES pages:
+ * 2 MiB, the blocks of a directory of some 80,000 names), virtually
+ * contiguous, built from single frames: pmm hands out frames one
  * at a time and kmalloc stops at 4 KiB, but a file system wants a whole
  * directory or a descriptor table in one piece.
  */

@@ -26,8 +26,8 @@
 #define KSTACK_SLOT		(2 * KSTACK_SIZE)	/* lower half of each slot is the guard */
 /* Virtually contiguous kernel buffers (vm/vmap.c), above the stacks' 32 MiB. */
 #define VMAP_AREA		(KSTACK_AREA + 0x4000000UL)
-#define VMAP_SLOT_PAGES		64			/* 256 KiB per buffer at most */
-#define VMAP_NSLOTS		128
+#define VMAP_SLOT_PAGES		512			/* 2 MiB per buffer at most */
+#define VMAP_NSLOTS		48
 #define VMAP_SLOT		((VMAP_SLOT_PAGES + 1) * 4096UL)	/* a guard page above each */
 
 #ifndef __ASSEMBLER__
