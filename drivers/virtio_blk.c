@@ -127,8 +127,7 @@ static void vblk_wait(struct vblk *vb, void *chan)
 		sched_sleep(chan, &vb->lock);
 		return;
 	}
-	spin_unlock(&vb->lock);
-	__asm__ volatile("nop");
+	spin_unlock(&vb->lock);		/* a moment for the interrupt handler */
 	spin_lock(&vb->lock);
 	vblk_reap(vb);
 }

@@ -11,6 +11,7 @@
 #include "../kernel/kernel.h"
 #include "../arch/riscv/layout.h"
 #include "../arch/riscv/pte.h"
+#include "../arch/riscv/csr.h"
 #include "../vm/kvm.h"
 #include "../vm/pt.h"
 
@@ -46,9 +47,6 @@
 #define ST_FEATURES_OK		8
 #define ST_NEEDS_RESET		64
 #define ST_FAILED		128
-
-/* Device memory and the rings are shared with the device: order everything. */
-#define virtio_fence()	__asm__ volatile("fence iorw, iorw" ::: "memory")
 
 static uint32_t rd(struct virtio_mmio *vm, uint32_t off)
 {
@@ -146,7 +144,7 @@ int virtio_mmio_queue(struct virtio_mmio *vm, struct virtq *q, uint32_t idx, voi
 	q->free_head = 0;
 	q->nfree = num;
 	q->last_used = q->avail_idx = 0;
-	virtio_fence();
+	io_fence();
 	wr(vm, VM_QUEUE_NUM, num);
 	if (vm->version == 1) {
 		wr(vm, VM_QUEUE_ALIGN, PAGE_SIZE);
@@ -162,7 +160,7 @@ int virtio_mmio_queue(struct virtio_mmio *vm, struct virtq *q, uint32_t idx, voi
 
 void virtio_mmio_ready(struct virtio_mmio *vm)
 {
-	virtio_fence();
+	io_fence();
 	wr(vm, VM_STATUS, rd(vm, VM_STATUS) | ST_DRIVER_OK);
 }
 
@@ -200,7 +198,7 @@ uint64_t virtio_mmio_config64(struct virtio_mmio *vm, uint32_t off)
 
 void virtio_mmio_notify(struct virtio_mmio *vm, uint32_t idx)
 {
-	virtio_fence();
+	io_fence();
 	wr(vm, VM_QUEUE_NOTIFY, idx);
 }
 
@@ -230,7 +228,7 @@ int virtq_add(struct virtq *q, const struct virtq_seg *segs, int n)
 	q->free_head = q->desc[d].next;
 	q->nfree = (uint16_t)(q->nfree - n);
 	q->avail->ring[q->avail_idx & (q->num - 1)] = head;
-	virtio_fence();		/* the chain and the ring slot before the index */
+	io_fence();		/* the chain and the ring slot before the index */
 	q->avail->idx = ++q->avail_idx;
 	return head;
 }
@@ -241,7 +239,7 @@ int virtq_used(struct virtq *q, uint32_t *len)
 
 	if (q->last_used == q->used->idx)
 		return -1;
-	virtio_fence();		/* the index before the element it covers */
+	io_fence();		/* the index before the element it covers */
 	e = &q->used->ring[q->last_used & (q->num - 1)];
 	*len = e->len;
 	q->last_used++;

@@ -16,9 +16,9 @@
 #include "../vm/pmm.h"
 #include "../vm/shmem.h"
 #include "ext4_vfs.h"
+#include "ext4_mem.h"
 #include "mount.h"
 
-#define MS_RDONLY	1
 #define SEEN_BUCKETS	509	/* fits a page of pointers */
 
 /* An inode loaded so far: hard links find it, a second visit of a directory is a loop. */
@@ -77,7 +77,7 @@ static int load_symlink(struct ext4_mount *m, struct inode *ip, const struct ext
 		memcpy(t, di->block, len);
 	} else {
 		struct ext4_extents e = { 0 };
-		char *buf = ext4_buf_alloc();
+		char *buf = ext4_alloc_mem(PAGE_SIZE);
 		uint64_t pb;
 
 		r = buf ? ext4_extents_read(&m->fs, di, &e) : -ENOMEM;
@@ -88,7 +88,7 @@ static int load_symlink(struct ext4_mount *m, struct inode *ip, const struct ext
 		if (!r)
 			memcpy(t, buf, len);
 		ext4_extents_free(&e);
-		ext4_buf_free(buf);
+		ext4_free_mem(buf);
 	}
 	t[len] = 0;
 	if (r || strlen(t) != len) {
@@ -254,10 +254,10 @@ static void load_finish(struct load *l)
 int ext4_load_tree(struct ext4_mount *m)
 {
 	struct load *l = kzalloc(sizeof(*l));
-	void *buf = ext4_buf_alloc();
+	void *buf = ext4_alloc_mem(PAGE_SIZE);
 	int r = 0;
 
-	if (!l || !buf || !(l->seen = ext4_buf_alloc())) {
+	if (!l || !buf || !(l->seen = ext4_alloc_mem(PAGE_SIZE))) {
 		r = -ENOMEM;
 		goto out;
 	}
@@ -283,9 +283,9 @@ int ext4_load_tree(struct ext4_mount *m)
 	load_finish(l);
 out:
 	if (l)
-		ext4_buf_free(l->seen);
+		ext4_free_mem(l->seen);
 	kfree(l);
-	ext4_buf_free(buf);
+	ext4_free_mem(buf);
 	return r;
 }
 

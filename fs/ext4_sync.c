@@ -238,7 +238,7 @@ static int write_data(struct ext4_mount *m, struct inode *ip, struct ext4_inode 
 /* --- Inodes ------------------------------------------------------------------ */
 
 /* attrs_to_disk - the VFS inode's attributes into @di. */
-static void attrs_to_disk(struct ext4_fs *fs, struct inode *ip, struct ext4_inode *di)
+static void attrs_to_disk(struct inode *ip, struct ext4_inode *di)
 {
 	uint32_t major = ip->rdev >> 8, minor = ip->rdev & 0xff;
 
@@ -257,7 +257,6 @@ static void attrs_to_disk(struct ext4_fs *fs, struct inode *ip, struct ext4_inod
 	di->crtime_ns = (uint32_t)ip->btime.nsec;
 	if (S_ISCHR(ip->mode) || S_ISBLK(ip->mode))
 		di->rdev = (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
-	(void)fs;
 }
 
 /* free_disk_inode - inode @ino's blocks and number go back; it stays marked deleted. */
@@ -325,7 +324,7 @@ static int write_inode(struct ext4_mount *m, struct inode *ip, struct ext4_node 
 	if (!r && S_ISLNK(ip->mode) && fresh)
 		r = ext4_wb_symlink(m, ip, di);
 	if (!r) {
-		attrs_to_disk(fs, ip, di);
+		attrs_to_disk(ip, di);
 		r = ext4_inode_write(fs, di);
 	}
 	if (!r) {

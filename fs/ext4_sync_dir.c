@@ -7,7 +7,7 @@
  */
 #include "../kernel/kernel.h"
 #include "../vm/kmalloc.h"
-#include "../vm/vmap.h"
+#include "ext4_mem.h"
 #include "ext4_vfs.h"
 
 #define EXT4_EXTENTS_FL	0x80000
@@ -34,19 +34,6 @@ static uint8_t ft_of(uint32_t mode)
 	return 0;
 }
 
-static void *big_alloc(size_t n)
-{
-	return n <= PAGE_SIZE ? kmalloc(n) : vmap_alloc(n);
-}
-
-static void big_free(void *p)
-{
-	if (vmap_owns(p))
-		vmap_free(p);
-	else
-		kfree(p);
-}
-
 /*
  * dir_snapshot - "." and ".." and every entry of @dir, into @s.  Sizes
  * are measured, the memory allocated without the lock, and the copy made
@@ -62,11 +49,11 @@ static int dir_snapshot(struct inode *dir, struct dir_snap *s)
 		for (struct dentry *e = dir->entries; e; e = e->next)
 			bytes += strlen(e->name);
 		spin_unlock(&vfs_lock);
-		s->d = big_alloc(n * sizeof(*s->d));
-		s->names = big_alloc(bytes + 4);
+		s->d = ext4_alloc_mem(n * sizeof(*s->d));
+		s->names = ext4_alloc_mem(bytes + 4);
 		if (!s->d || !s->names) {
-			big_free(s->d);
-			big_free(s->names);
+			ext4_free_mem(s->d);
+			ext4_free_mem(s->names);
 			return -ENOMEM;
 		}
 		spin_lock(&vfs_lock);
@@ -91,14 +78,10 @@ static int dir_snapshot(struct inode *dir, struct dir_snap *s)
 		spin_unlock(&vfs_lock);
 		if (fits)
 			return 0;
-		big_free(s->d);
-		big_free(s->names);
+		ext4_free_mem(s->d);
+		ext4_free_mem(s->names);
 	}
 }
-
-struct dir_ctx {
-	uint64_t nblk;
-};
 
 static uint64_t dir_next(void *arg, uint64_t lb)
 {
@@ -106,28 +89,28 @@ static uint64_t dir_next(void *arg, uint64_t lb)
 	return lb;		/* every block of a directory holds entries */
 }
 
-/* write_dir - directory @ip rewritten whole as linear blocks (its hash index, if any, dropped). */
+/* ext4_wb_dir - directory @ip rewritten whole as linear blocks (its hash index, if any, dropped). */
 int ext4_wb_dir(struct ext4_mount *m, struct inode *ip, struct ext4_inode *di, int fresh)
 {
 	struct ext4_fs *fs = &m->fs;
 	struct ext4_extents old = { 0 }, new = { 0 };
 	struct dir_snap s = { 0 };
-	struct dir_ctx c;
+	uint64_t nblk;
 	uint8_t *buf = 0;
 	int r = dir_snapshot(ip, &s);
 
 	if (r)
 		return r;
-	c.nblk = ext4_dir_blocks_needed(fs, s.d, s.n);
-	if (!(buf = big_alloc(c.nblk * fs->block_size)))
+	nblk = ext4_dir_blocks_needed(fs, s.d, s.n);
+	if (!(buf = ext4_alloc_mem(nblk * fs->block_size)))
 		r = -ENOMEM;
-	if (!r && ext4_dir_build(fs, di, s.d, s.n, buf, (uint32_t)c.nblk) < 0)
+	if (!r && ext4_dir_build(fs, di, s.d, s.n, buf, (uint32_t)nblk) < 0)
 		r = -EUCLEAN;
 	if (!r && !fresh)
 		r = ext4_extents_read(fs, di, &old);
-	if (!r && !(r = ext4_wb_plan(fs, &old, c.nblk, dir_next, &c, &new))) {
+	if (!r && !(r = ext4_wb_plan(fs, &old, nblk, dir_next, 0, &new))) {
 		ext4_wb_take_tree(&old, &new);
-		for (uint64_t lb = 0; lb < c.nblk && !r; lb++)
+		for (uint64_t lb = 0; lb < nblk && !r; lb++)
 			r = fs->io.write(fs->io.ctx, ext4_extents_map(&new, (uint32_t)lb), 1,
 					 buf + lb * fs->block_size);
 		if (!r)
@@ -135,18 +118,18 @@ int ext4_wb_dir(struct ext4_mount *m, struct inode *ip, struct ext4_inode *di, i
 		ext4_wb_commit(fs, &old, &new, !r);
 	}
 	if (!r) {
-		di->size = c.nblk * fs->block_size;
+		di->size = nblk * fs->block_size;
 		di->flags &= ~EXT4_INDEX_FL;
 	}
 	ext4_extents_free(&old);
 	ext4_extents_free(&new);
-	big_free(buf);
-	big_free(s.d);
-	big_free(s.names);
+	ext4_free_mem(buf);
+	ext4_free_mem(s.d);
+	ext4_free_mem(s.names);
 	return r;
 }
 
-/* write_symlink - a new symlink's target: in i_block when short, else in one block. */
+/* ext4_wb_symlink - a new symlink's target: in i_block when short, else in one block. */
 int ext4_wb_symlink(struct ext4_mount *m, struct inode *ip, struct ext4_inode *di)
 {
 	struct ext4_fs *fs = &m->fs;
@@ -165,7 +148,7 @@ int ext4_wb_symlink(struct ext4_mount *m, struct inode *ip, struct ext4_inode *d
 		di->blocks = 0;
 		return 0;
 	}
-	if (len >= fs->block_size || !(buf = ext4_buf_alloc()))
+	if (len >= fs->block_size || !(buf = ext4_alloc_mem(PAGE_SIZE)))
 		return len >= fs->block_size ? -ENAMETOOLONG : -ENOMEM;
 	memset(buf, 0, fs->block_size);
 	memcpy(buf, ip->link, len);
@@ -177,7 +160,7 @@ int ext4_wb_symlink(struct ext4_mount *m, struct inode *ip, struct ext4_inode *d
 	if (!r)
 		r = ext4_extents_write(fs, di, &e);
 	ext4_extents_free(&e);
-	ext4_buf_free(buf);
+	ext4_free_mem(buf);
 	return r;
 }
 

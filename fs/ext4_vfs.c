@@ -15,7 +15,6 @@
 #include "ext4_vfs.h"
 #include "mount.h"
 
-#define MS_RDONLY	1
 
 void ext4_lock(struct ext4_mount *m)
 {
@@ -26,25 +25,24 @@ void ext4_lock(struct ext4_mount *m)
 	spin_unlock(&m->mutex_lock);
 }
 
+/* ext4_trylock - take the mutex if nobody holds it: 1, else 0 at once. */
+static int ext4_trylock(struct ext4_mount *m)
+{
+	int busy;
+
+	spin_lock(&m->mutex_lock);
+	busy = m->busy;
+	m->busy = 1;
+	spin_unlock(&m->mutex_lock);
+	return !busy;
+}
+
 void ext4_unlock(struct ext4_mount *m)
 {
 	spin_lock(&m->mutex_lock);
 	m->busy = 0;
 	spin_unlock(&m->mutex_lock);
 	sched_wakeup(&m->busy);
-}
-
-void *ext4_buf_alloc(void)
-{
-	phys_addr_t pa = pmm_alloc();
-
-	return pa ? phys_to_virt(pa) : 0;
-}
-
-void ext4_buf_free(void *buf)
-{
-	if (buf)
-		pmm_put(virt_to_phys(buf));
 }
 
 /* The library's device: whole file-system blocks (1 KiB until it says), as 512-byte sectors. */
@@ -334,17 +332,12 @@ static void op_balance(struct super *sb)
 {
 	struct ext4_mount *m = ext4_mount_of(sb);
 	uint64_t now = time_now_ns();
-	int busy;
 
 	if (m->fs.rdonly || (!m->dirty && !m->gone))
 		return;
 	if (now - m->last_sync < 5000000000ULL && m->queued < 4096)
 		return;
-	spin_lock(&m->mutex_lock);
-	busy = m->busy;
-	m->busy = 1;
-	spin_unlock(&m->mutex_lock);
-	if (busy)
+	if (!ext4_trylock(m))
 		return;
 	ext4_sync_all(m);
 	ext4_unlock(m);

@@ -108,9 +108,6 @@ int ext4_read_inode_extents(struct ext4_fs *fs, uint32_t ino, struct ext4_inode 
  * is ENOSPC then, not a failed write-back later.  Mutex held.
  */
 void ext4_quota_reset(struct ext4_mount *m);
-/* ext4_buf_alloc/free - one page, for a block (block_size <= PAGE_SIZE). */
-void *ext4_buf_alloc(void);
-void ext4_buf_free(void *buf);
 
 /* ext4_load_tree - build the VFS tree of mount @m under sb->root.  Mutex held.  0 or -errno. */
 int ext4_load_tree(struct ext4_mount *m);

@@ -8,6 +8,8 @@
 #include "../kernel/kernel.h"
 #include "inode.h"
 
+#define MS_RDONLY	1	/* mount(2)'s flag, and struct mount's */
+
 struct mount {
 	struct super *sb;
 	struct inode *mountpoint;	/* NULL for the root */

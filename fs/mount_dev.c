@@ -15,7 +15,6 @@
 #include "mount.h"
 #include "namei.h"
 
-#define MS_RDONLY	1
 
 /*
  * ext4_mount - until fs/ext4_vfs.c provides it: no disk file system is

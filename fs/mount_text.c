@@ -11,7 +11,6 @@
 #include "mount.h"
 #include "namei.h"
 
-#define MS_RDONLY	1
 
 /* mount_line - one line of /proc/mounts (@info 0) or mountinfo (1) for @m at @buf. vfs_lock held. */
 static size_t mount_line(struct mount *m, int info, char *buf, size_t n, char *path)

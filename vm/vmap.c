@@ -27,15 +27,22 @@ static unsigned long slot_va(int s)
 	return VMAP_AREA + (unsigned long)s * VMAP_SLOT;
 }
 
-/* unmap_slot - take @n pages of slot @s out of the table, giving their frames back. */
-static void unmap_slot(int s, unsigned n)
+/*
+ * unmap_slot - take @n pages of slot @s out of the table and give their
+ * frames back; with @fence, only once every hart has forgotten them (a
+ * buffer that was handed out and may have been touched anywhere).
+ */
+static void unmap_slot(int s, unsigned n, int fence)
 {
+	for (unsigned p = 0; p < n; p++)
+		*pt_walk(kvm_root, slot_va(s) + p * PAGE_SIZE, 0) &= ~(pte_t)PTE_V;
+	if (fence)
+		kvm_fence_all(slot_va(s), n * PAGE_SIZE);
 	for (unsigned p = 0; p < n; p++) {
 		pte_t *e = pt_walk(kvm_root, slot_va(s) + p * PAGE_SIZE, 0);
-		phys_addr_t pa = pte_to_pa(*e);
 
+		pmm_put(pte_to_pa(*e));
 		*e = 0;
-		pmm_put(pa);
 	}
 }
 
@@ -61,7 +68,7 @@ void *vmap_alloc(size_t bytes)
 		if (!pa || pt_map(kvm_root, slot_va(s) + p * PAGE_SIZE, pa, KVM_PTE_RW)) {
 			if (pa)
 				pmm_put(pa);
-			unmap_slot(s, p);
+			unmap_slot(s, p, 0);	/* never handed out: nobody touched it */
 			__atomic_store_n(&slot_pages[s], 0, __ATOMIC_RELEASE);
 			return 0;
 		}
@@ -80,21 +87,10 @@ int vmap_owns(const void *p)
 void vmap_free(void *p)
 {
 	int s;
-	unsigned pages;
 
 	if (!p)
 		return;
 	s = (int)(((unsigned long)p - VMAP_AREA) / VMAP_SLOT);
-	pages = slot_pages[s];
-	for (unsigned q = 0; q < pages; q++)
-		*pt_walk(kvm_root, slot_va(s) + q * PAGE_SIZE, 0) &= ~(pte_t)PTE_V;
-	kvm_fence_all(slot_va(s), pages * PAGE_SIZE);
-	/* The entries are invalid now; give the frames back, then the slot. */
-	for (unsigned q = 0; q < pages; q++) {
-		pte_t *e = pt_walk(kvm_root, slot_va(s) + q * PAGE_SIZE, 0);
-
-		pmm_put(pte_to_pa(*e));
-		*e = 0;
-	}
+	unmap_slot(s, slot_pages[s], 1);
 	__atomic_store_n(&slot_pages[s], 0, __ATOMIC_RELEASE);
 }

@@ -65,6 +65,8 @@ static inline void local_flush_tlb_page(unsigned long va)
 	__asm__ volatile("sfence.vma %0" :: "r"(va) : "memory");
 }
 static inline void local_flush_icache(void) { __asm__ volatile("fence.i" ::: "memory"); }
+/* io_fence - memory and device accesses before it are seen before those after (DMA rings). */
+static inline void io_fence(void) { __asm__ volatile("fence iorw, iorw" ::: "memory"); }
 static inline void wait_for_interrupt(void) { __asm__ volatile("wfi"); }
 
 /* Load an Sv39 root (physical address) and drop every old translation. */
