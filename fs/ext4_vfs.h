@@ -143,8 +143,6 @@ struct ext4_node *ext4_node_new(struct inode *ip, unsigned flags);
 void ext4_io_init(struct ext4_io *io, struct ext4_mount *m);
 /* ext4_unload - undo a mount that failed after its super block was made. */
 void ext4_unload(struct ext4_mount *m);
-/* ext4_mount - mount(2)'s "ext4": the file system on block device @rdev.  Sleeps. */
-long ext4_mount(uint32_t rdev, unsigned long flags, const char *data, struct super **out);
 extern const struct super_ops ext4_super_ops;
 
 /* ext4_sync_all - write back everything of @m (ext4_sync.c).  Mutex held.  0 or -errno. */

@@ -73,7 +73,7 @@ long mount_dev_user(const struct fs_type *ft, unsigned long usource, struct inod
  * Sleeps: called by the first process, before it runs init.  0 or -errno.
  */
 long mount_root(const char *dev, const char *fstype, unsigned long flags);
-/* ext4_mount - fs/ext4_vfs.c's mount_dev ("ext4", "ext3", "ext2"). */
+/* ext4_mount - fs/ext4_load.c's mount_dev ("ext4", "ext3", "ext2"): the fs on disk @rdev.  Sleeps. */
 long ext4_mount(uint32_t rdev, unsigned long flags, const char *data, struct super **out);
 
 /* mount_list - the first mount of the table, in mount order (->next).  vfs_lock held. */

@@ -15,18 +15,6 @@
 #include "mount.h"
 #include "namei.h"
 
-
-/*
- * ext4_mount - until fs/ext4_vfs.c provides it: no disk file system is
- * built in, so every device is "not this type".  Weak: the real one wins.
- */
-__attribute__((weak)) long ext4_mount(uint32_t rdev, unsigned long flags, const char *data,
-				      struct super **out)
-{
-	(void)rdev, (void)flags, (void)data, (void)out;
-	return -ENODEV;
-}
-
 /* In Linux 6.1's order of /proc/filesystems (ext4 registers ext3 and ext2 first). */
 static const struct fs_type fs_types[] = {
 	{ "rootfs", 0 }, { "tmpfs", 0 }, { "devtmpfs", 0 }, { "proc", 0 },
