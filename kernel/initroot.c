@@ -17,8 +17,6 @@
 #include "../fs/sync.h"
 #include "initroot.h"
 
-#define ROOT_RDONLY	1	/* MS_RDONLY */
-
 int initroot_wanted(void)
 {
 	const char *root = bootarg("root");
@@ -57,7 +55,7 @@ void initroot_first(void)
 	static const char *const inits[] = { "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
 	const char *dev = bootarg("root"), *type = bootarg("rootfstype"), *init = bootarg("init");
 	/* Linux mounts the root read-only unless told "rw" ("ro" wins if both are given). */
-	unsigned long flags = bootarg("rw") && !bootarg("ro") ? 0 : ROOT_RDONLY;
+	unsigned long flags = bootarg("rw") && !bootarg("ro") ? 0 : MS_RDONLY;
 	long r = mount_root(dev, type && *type ? type : 0, flags);
 
 	if (r) {
