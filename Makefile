@@ -36,6 +36,9 @@ endif
 KLDFLAGS := -nostdlib -no-pie -static -T arch/riscv/kernel.ld -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
 
+# e2fsprogs (mke2fs, e2fsck, debugfs) live in /usr/sbin: the tests call them by name.
+export PATH := $(PATH):/usr/sbin:/sbin
+
 KSRCS := $(wildcard arch/riscv/*.c kernel/*.c vm/*.c fs/*.c drivers/*.c)
 KASMS := $(wildcard arch/riscv/*.S)
 KOBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KSRCS)) $(patsubst %.S,$(BUILD)/k/%.o,$(KASMS))
