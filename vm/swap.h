@@ -1,0 +1,117 @@
+/*
+ * swap.h - swap: areas of disk pages, swap entries in page tables, and
+ * the swap cache that lets a copy-on-write page come back from disk once
+ * and be shared again.
+ *
+ * A SLOT is one page of one area (swp_t: area and page offset; page 0 of
+ * an area is its header and never a slot, so 0 names no slot).  A slot's
+ * COUNT is the number of references to it: every PTE that holds its swap
+ * entry (a shared level-0 table's entry counts once, as for frames,
+ * ptshare.h), plus one per I/O in flight on it.  The count reaching 0 frees
+ * the slot.
+ *
+ * A SWAP ENTRY is a leaf PTE with V clear that names a slot (swp_to_pte):
+ * "this private page is on disk".  It carries no protection: the swap-in
+ * fault takes it from the VMA, as a fresh page would.
+ *
+ * The SWAP CACHE maps a slot to a frame holding the same bytes, so that the
+ * N mappers of a swapped-out COW page read it from disk once: the first
+ * fault reads it into a frame and leaves it in the cache; the others find
+ * it there and map the same frame read-only (COW), refcount N as before.
+ * Rules:
+ *  - The cache holds one pmm reference on each frame in it.  A frame is in
+ *    the cache only while its slot's count is above 0; the count reaching 0
+ *    drops the cache's reference.  So a frame in the cache always has
+ *    another possible mapper: a write fault on it copies (cow.c sees a
+ *    count above 1), and nobody ever writes a cached frame.
+ *  - The frame remembers its slot (swap_slot_of), which is how reclaim,
+ *    meeting the same frame through a second mapper, turns that PTE into
+ *    the same swap entry without writing the page again.
+ *
+ * Lock order: mm->lock, then ptshare's table lock, then swap_lock (inside
+ * swap.c); I/O is done with none of them held.
+ */
+#ifndef HOLSTEIN_SWAP_H
+#define HOLSTEIN_SWAP_H
+
+#include "pmm.h"
+#include "../arch/riscv/pte.h"
+
+#define SWAP_MAX_AREAS	32		/* Linux's MAX_SWAPFILES */
+#define SWP_AREA_SHIFT	27		/* page offsets below 2^27: 512 GiB per area */
+
+typedef uint32_t swp_t;
+
+static inline swp_t swp_make(unsigned area, unsigned long off)
+{
+	return ((swp_t)area << SWP_AREA_SHIFT) | (swp_t)off;
+}
+static inline unsigned swp_area(swp_t s) { return s >> SWP_AREA_SHIFT; }
+static inline unsigned long swp_off(swp_t s) { return s & ((1U << SWP_AREA_SHIFT) - 1); }
+
+/* A swap entry in a PTE: V clear, the slot in the PPN bits, never 0. */
+static inline int pte_is_swap(pte_t e) { return e != 0 && !(e & PTE_V); }
+static inline pte_t swp_to_pte(swp_t s) { return (pte_t)s << 10; }
+static inline swp_t pte_to_swp(pte_t e) { return (swp_t)(e >> 10); }
+
+/*
+ * The device under an area, provided by whoever turns it on (fs/swapon.c):
+ * @rw moves page @off of the area (bytes off*4096 .. +4096 of the device)
+ * from or to frame @pa.  Sleeps; 0 or -EIO.  Never called holding a lock.
+ */
+struct swap_io {
+	int (*rw)(void *dev, int write, unsigned long off, phys_addr_t pa);
+};
+
+/*
+ * swap_area_add - swapon: pages 1..@npages-1 of @dev become slots, but for
+ * the @nbad page offsets in @bad.  Slots come from the area of highest
+ * @prio first; areas of equal priority take turns.  Returns the area's
+ * index, or -EPERM when SWAP_MAX_AREAS are on, -EINVAL when no page is
+ * usable, -ENOMEM.  May sleep.
+ */
+int swap_area_add(const struct swap_io *io, void *dev, unsigned long npages, const uint32_t *bad,
+		  unsigned nbad, int prio);
+
+/*
+ * swap_area_remove - swapoff: no new slots come from @area; every swap
+ * entry of it, in every address space, becomes a present page again (read
+ * once per slot, shared again as it was); then the area is gone.  0;
+ * -ENOMEM when memory ran out (the area stays on and is used again);
+ * -EIO when a page could not be read (it
+ * stays on, those entries SIGBUS).  No lock held; sleeps.
+ */
+int swap_area_remove(int area);
+
+/* swap_area_info - what /proc/swaps shows of @area (pages).  0, or -ENOENT if it is off. */
+struct swap_area_info {
+	void *dev;
+	int prio;
+	unsigned long size, used;	/* usable slots, slots in use */
+};
+int swap_area_info(int area, struct swap_area_info *out);
+
+/* swap_totals - for /proc/meminfo and sysinfo, in pages: slots, free slots, cached frames. */
+struct swap_totals {
+	unsigned long total, free, cached;
+};
+void swap_totals(struct swap_totals *t);
+
+/* swap_active - is any area on (cheap: reclaim and the fault path ask it often)? */
+int swap_active(void);
+
+/*
+ * The page-table side, for vm/ only.  All under the mm's lock of the PTE
+ * concerned (or on a table nobody else can reach).
+ */
+/* swap_dup - one more PTE holds @s (fork, a table copied). */
+void swap_dup(swp_t s);
+/* swap_free - a PTE holding @s is gone (munmap, exit, exec, MADV_DONTNEED). */
+void swap_free(swp_t s);
+/* swap_slot_of - the slot whose cache holds frame @pa, or 0. */
+swp_t swap_slot_of(phys_addr_t pa);
+
+/* swap_slots_used - slots in use in every area: the leak check's number (/proc/meminfo). */
+unsigned long swap_slots_used(void);
+
+#endif
