@@ -218,6 +218,7 @@ size_t mm_copy_out(struct mm *mm, unsigned long va, void *dst, size_t len);
  */
 struct mm_rss {
 	unsigned long shared_clean, shared_dirty, private_clean, private_dirty, anon;
+	unsigned long swap;	/* swap entries (pages on disk, not resident) */
 };
 void mm_rss(struct mm *mm, struct mm_rss *r);
 

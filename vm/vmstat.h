@@ -11,6 +11,8 @@ struct vmstat {
 	unsigned long cow_copy;		/* ... that copied the frame */
 	unsigned long cow_reuse;	/* ... that kept the frame: its only owner */
 	unsigned long zero_fill;	/* fresh zeroed frames for anonymous memory */
+	unsigned long pswpin;		/* pages read from swap */
+	unsigned long pswpout;		/* pages written to swap */
 	unsigned long oom_kill;		/* processes killed for want of a frame */
 	unsigned long tlb_remote_flush;	/* shootdown rounds that reached other harts (tlb.c) */
 	unsigned long tlb_remote_flush_received;	/* ... harts they targeted, summed */
