@@ -91,30 +91,49 @@ int blk_write(struct blkdev *bd, uint64_t sector, const void *buf, uint32_t nsec
 	return blk_rw(bd, 1, sector, (void *)buf, nsect);
 }
 
-int blk_rw_pages(struct blkdev *bd, int write, uint64_t sector, const uint64_t *pages, unsigned n)
+/* vec_runs - @pages at @sectors cut into runs of pages whose sectors follow on, at most @max pages. */
+static unsigned vec_runs(const uint64_t *sectors, const uint64_t *pages, unsigned n, unsigned max,
+			 struct blk_run *runs)
 {
 	const uint32_t spp = PAGE_SIZE / BLK_SECTOR;
-	unsigned per;
-	int r;
+	unsigned k = 0;
 
-	if (!bd || sector > bd->sectors || (uint64_t)n * spp > bd->sectors - sector)
+	for (unsigned i = 0; i < n; i++) {
+		struct blk_run *r = &runs[k - 1];
+		if (k && r->n < max && sectors[i] == r->sector + (uint64_t)r->n * spp)
+			r->n++;
+		else
+			runs[k++] = (struct blk_run){ sectors[i], &pages[i], 1 };
+	}
+	return k;
+}
+
+int blk_rw_vec(struct blkdev *bd, int write, const uint64_t *sectors, const uint64_t *pages,
+	       unsigned n)
+{
+	const uint32_t spp = PAGE_SIZE / BLK_SECTOR;
+	struct blk_run runs[BLK_VEC_MAX];
+	unsigned k;
+	int r = 0;
+
+	if (!bd || n > BLK_VEC_MAX)
 		return -EINVAL;
+	for (unsigned i = 0; i < n; i++)
+		if (sectors[i] > bd->sectors || spp > bd->sectors - sectors[i])
+			return -EINVAL;
 	if (write && bd->readonly)
 		return -EROFS;
-	per = bd->ops->rw_pages ? bd->max_sectors / spp : 0;
-	while (n) {
-		unsigned k = per ? (n < per ? n : per) : 1;
-		r = per ? bd->ops->rw_pages(bd, write, sector, pages, k)
-			: bd->ops->rw(bd, write, sector, pa_to_va(pages[0]), spp);
-		if (r) {
-			__atomic_fetch_add(&bd->nr_errors, 1, __ATOMIC_RELAXED);
-			return -EIO;
-		}
-		__atomic_fetch_add(write ? &bd->nr_writes : &bd->nr_reads, 1, __ATOMIC_RELAXED);
-		sector += (uint64_t)k * spp;
-		pages += k;
-		n -= k;
+	k = vec_runs(sectors, pages, n, bd->ops->rw_runs ? bd->max_sectors / spp : 1, runs);
+	if (bd->ops->rw_runs)
+		r = bd->ops->rw_runs(bd, write, runs, k);
+	else
+		for (unsigned i = 0; i < k && !r; i++)
+			r = bd->ops->rw(bd, write, runs[i].sector, pa_to_va(runs[i].pages[0]), spp);
+	if (r) {
+		__atomic_fetch_add(&bd->nr_errors, 1, __ATOMIC_RELAXED);
+		return -EIO;
 	}
+	__atomic_fetch_add(write ? &bd->nr_writes : &bd->nr_reads, k, __ATOMIC_RELAXED);
 	return 0;
 }
 

@@ -9,6 +9,8 @@
  *   reclaim_work       one task at a time; the others sleep until it is
  *                      done and take its result as theirs
  *     shrinkers        caches that cost no write come back first
+ *     swap_sweep       then frames left in the swap cache that nobody maps
+ *                      any more: on disk already, nothing to unmap
  *     swap_scan        then anonymous pages, by a clock: the hand goes
  *                      address space by address space (mm_next_pinned),
  *                      area by area, from where it stopped last time
@@ -36,9 +38,10 @@
 #include "../kernel/sched.h"
 #include "../arch/riscv/page.h"
 
-#define VICTIMS		32	/* pages taken from one address space per lock hold */
+#define VICTIMS		64	/* pages taken from one address space per lock hold */
 #define SCAN_PTES	2048	/* entries looked at per lock hold */
 #define REGION		PT_LEVEL_SIZE(1)
+#define SWEEP_SLOTS	8192	/* swap cache slots looked at per run for unmapped frames */
 
 unsigned long reclaim_low;
 static unsigned long reclaim_min = 64, reclaim_high;	/* (boot sets them: reclaim_init) */
@@ -171,14 +174,14 @@ out:
 
 /*
  * finish - the victims' entries are gone everywhere: drop their
- * references, write the new slots (runs of consecutive slots in one
- * request each), free what nothing maps any more.  Frames freed.
+ * references, write the new slots (up to SWAP_IO_MAX of one area at
+ * once), free what nothing maps any more.  Frames freed.
  */
 static unsigned long finish(struct scan *sc)
 {
 	unsigned long freed = 0;
-	swp_t run = 0;
-	unsigned len = 0;
+	swp_t out[SWAP_IO_MAX];
+	unsigned n = 0;
 
 	for (int i = 0; i < sc->n; i++)
 		pmm_put(sc->v[i].frame);	/* the entry's: the cache still holds the frame */
@@ -187,16 +190,14 @@ static unsigned long finish(struct scan *sc)
 			freed += (unsigned long)swap_try_drop(sc->v[i].frame);
 			continue;
 		}
-		if (len && (sc->v[i].slot != run + len || len == SWAP_IO_MAX)) {
-			freed += swap_writeout(run, len);
-			len = 0;
+		if (n && (n == SWAP_IO_MAX || swp_area(sc->v[i].slot) != swp_area(out[0]))) {
+			freed += swap_writeout(out, n);
+			n = 0;
 		}
-		if (!len)
-			run = sc->v[i].slot;
-		len++;
+		out[n++] = sc->v[i].slot;
 	}
-	if (len)
-		freed += swap_writeout(run, len);
+	if (n)
+		freed += swap_writeout(out, n);
 	return freed;
 }
 
@@ -246,6 +247,8 @@ static unsigned long run(unsigned long want)
 	for (struct shrinker *s = __atomic_load_n(&shrinkers, __ATOMIC_ACQUIRE); s && freed < want;
 	     s = s->next)
 		freed += s->scan(want - freed);
+	if (freed < want && swap_active())
+		freed += swap_sweep(SWEEP_SLOTS, want - freed);
 	if (freed < want && swap_active())
 		freed += swap_scan(want - freed);
 	return freed;

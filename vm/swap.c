@@ -118,41 +118,49 @@ static phys_addr_t map_cached_locked(swp_t s, struct swap_slot *sl, int *alone)
 }
 
 /*
- * readahead_run - how many entries from @e on (at most @max, within its
- * level-0 table) name the slots from @s on, one after the other: the run
- * one read can bring in.  At least 1 (@e itself).
+ * readahead_window - the swap entries of @e's area from @e on (at most
+ * @max, within its level-0 table): their slots into w->slot[] and their
+ * addresses into w->va[] (@e's first).  The slots need not follow on: the
+ * read puts every run of them in flight at once.
  */
-static unsigned readahead_run(const pte_t *e, swp_t s, unsigned max)
+static unsigned readahead_window(struct swap_wait *w, const pte_t *e, unsigned long va,
+				 unsigned max)
 {
-	unsigned n = 1;
 	unsigned left = PT_ENTRIES - (unsigned)(((uintptr_t)e / sizeof(pte_t)) % PT_ENTRIES);
+	swp_t s = pte_to_swp(*e);
+	unsigned n = 0;
 
-	while (n < max && n < left && swp_off(s) + n < (1U << SWP_AREA_SHIFT) &&
-	       e[n] == swp_to_pte(s + n))
-		n++;
+	for (unsigned j = 0; j < left && n < max; j++)
+		if (pte_is_swap(e[j]) && swp_area(pte_to_swp(e[j])) == swp_area(s)) {
+			w->slot[n] = pte_to_swp(e[j]);
+			w->va[n++] = va + j * PAGE_SIZE;
+		}
 	return n;
 }
 
 /*
- * start_read_locked - slots @s.. (a run of up to @n) get the frames @f as
- * cached frames being read (SLOT_IO), each pinned.  Stops at the first
- * slot that is cached, failed or free already: returns how many joined
- * (0 when even @s did).  swap_lock held.
+ * start_read_locked - of the window's @n slots, those nobody has cached
+ * or is reading take the frames @w->frame as cached frames being read
+ * (SLOT_IO), each pinned; the window keeps just them (the first, the
+ * faulting page's, is free to read: the caller checked).  swap_lock held.
  */
-static unsigned start_read_locked(swp_t s, const phys_addr_t *f, unsigned n)
+static void start_read_locked(struct swap_wait *w, unsigned n)
 {
-	unsigned j;
+	unsigned k = 0;
 
-	for (j = 0; j < n; j++) {
-		struct swap_slot *sl = swap_slot_locked(s + j);
+	for (unsigned j = 0; j < n; j++) {
+		struct swap_slot *sl = swap_slot_locked(w->slot[j]);
 		if (!sl || !slot_count(sl) || slot_frame(sl) || (sl->word & (SLOT_IO | SLOT_ERR)))
-			break;
-		slot_set_frame(sl, f[j]);
-		*pmm_swap_tag(f[j]) = s + j;
+			continue;
+		w->slot[k] = w->slot[j];
+		w->va[k] = w->va[j];
+		slot_set_frame(sl, w->frame[k]);
+		*pmm_swap_tag(w->frame[k]) = w->slot[k];
 		swap_cached_frames++;
 		sl->word = (sl->word + 1) | SLOT_IO;
+		k++;
 	}
-	return j;
+	w->n = k;
 }
 
 /* pte_for_cached - the PTE mapping cached frame @f in area @v: shared again (COW) unless @alone. */
@@ -175,7 +183,7 @@ static pte_t pte_for_cached(const struct vma *v, phys_addr_t f, int alone)
 static enum fault_result swap_fault_locked(struct swap_wait *w, unsigned got, phys_addr_t *f,
 					   int *alone)
 {
-	struct swap_slot *sl = slot_or_die(w->s);
+	struct swap_slot *sl = slot_or_die(w->slot[0]);
 
 	if (sl->word & SLOT_ERR)
 		return FAULT_SIGBUS;
@@ -184,12 +192,12 @@ static enum fault_result swap_fault_locked(struct swap_wait *w, unsigned got, ph
 		return FAULT_RETRY;
 	}
 	if (slot_frame(sl)) {
-		*f = map_cached_locked(w->s, sl, alone);
+		*f = map_cached_locked(w->slot[0], sl, alone);
 		return FAULT_OK;
 	}
 	if (!got)
 		return FAULT_OOM;
-	w->n = start_read_locked(w->s, w->frame, got);	/* >= 1: @s itself is free to read */
+	start_read_locked(w, got);	/* w->n >= 1: the faulting page's slot is free to read */
 	return FAULT_RETRY;
 }
 
@@ -201,10 +209,8 @@ enum fault_result swap_fault(struct tlb_batch *b, struct mm *mm, struct vma *v, 
 	phys_addr_t f = 0;
 	int alone = 0;
 
-	w->s = pte_to_swp(*e);
 	w->mm = mm;
-	w->va = va;
-	want = readahead_run(e, w->s, SWAP_IO_MAX / 2);
+	want = readahead_window(w, e, va, SWAP_IO_MAX);
 	for (;;) {
 		w->n = 0;
 		spin_lock(&swap_lock);
@@ -239,10 +245,10 @@ static void report_once(int *done, const char *what, swp_t s)
 }
 
 /*
- * map_readahead - the pages read after the faulting one (slots w->s + j)
- * go straight into their PTEs, if these still name them, with A clear:
- * the clock takes back first what nobody touches.  Not into a table that
- * became shared meanwhile (fork): those wait for their own fault.
+ * map_readahead - the pages read with the faulting one go straight into
+ * their PTEs, if these still name them, with A clear: the clock takes
+ * back first what nobody touches.  Not into a table that became shared
+ * meanwhile (fork): those wait for their own fault.
  */
 static void map_readahead(struct swap_wait *w)
 {
@@ -251,16 +257,15 @@ static void map_readahead(struct swap_wait *w)
 
 	spin_lock(&mm->lock);
 	for (unsigned j = 1; j < w->n; j++) {
-		unsigned long va = w->va + j * PAGE_SIZE;
-		pte_t *e = pt_walk(mm->root, va, 0);
-		struct vma *v = vma_find(mm, va);
+		pte_t *e = pt_walk(mm->root, w->va[j], 0);
+		struct vma *v = vma_find(mm, w->va[j]);
 		phys_addr_t f;
 		int alone;
 
-		if (!e || !v || *e != swp_to_pte(w->s + j) || ptshare_is_shared(e))
+		if (!e || !v || *e != swp_to_pte(w->slot[j]) || ptshare_is_shared(e))
 			continue;
 		spin_lock(&swap_lock);
-		f = map_cached_locked(w->s + j, swap_slot_locked(w->s + j), &alone);
+		f = map_cached_locked(w->slot[j], swap_slot_locked(w->slot[j]), &alone);
 		spin_unlock(&swap_lock);
 		*e = pte_for_cached(v, f, alone) & ~PTE_A;
 		code |= (*e & PTE_X) != 0;
@@ -270,23 +275,32 @@ static void map_readahead(struct swap_wait *w)
 		tlb_icache_mm(mm);
 }
 
+/* swap_offsets - the area offsets of @n slots (one area), for swap_io.rw. */
+static void swap_offsets(const swp_t *s, unsigned n, uint32_t *off)
+{
+	for (unsigned j = 0; j < n; j++)
+		off[j] = (uint32_t)swp_off(s[j]);
+}
+
 void swap_fault_wait(struct swap_wait *w)
 {
 	static int read_failed;
 	phys_addr_t put[2 * SWAP_IO_MAX];
+	uint32_t off[SWAP_IO_MAX];
 	unsigned nput = 0, n = w->n ? w->n : 1;
 	int err = 0;
 
 	if (w->n) {
 		void *dev;
 		spin_lock(&swap_lock);
-		const struct swap_io *io = swap_io_locked(w->s, &dev);
+		const struct swap_io *io = swap_io_locked(w->slot[0], &dev);
 		spin_unlock(&swap_lock);
-		err = io->rw(dev, 0, swp_off(w->s), w->frame, w->n);
+		swap_offsets(w->slot, w->n, off);
+		err = io->rw(dev, 0, off, w->frame, w->n);
 		vmstat_add(pswpin, w->n);
 		spin_lock(&swap_lock);
 		for (unsigned j = 0; j < w->n; j++) {
-			struct swap_slot *sl = swap_slot_locked(w->s + j);
+			struct swap_slot *sl = swap_slot_locked(w->slot[j]);
 			sl->word &= ~SLOT_IO;
 			if (err) {
 				sl->word |= SLOT_ERR;
@@ -296,19 +310,19 @@ void swap_fault_wait(struct swap_wait *w)
 		}
 		spin_unlock(&swap_lock);
 		if (err)
-			report_once(&read_failed, "read", w->s);
+			report_once(&read_failed, "read", w->slot[0]);
 		else if (w->n > 1)
 			map_readahead(w);
 	} else {
 		spin_lock(&swap_lock);
-		struct swap_slot *sl = swap_slot_locked(w->s);
+		struct swap_slot *sl = swap_slot_locked(w->slot[0]);
 		while (sl->word & SLOT_IO)
 			sched_sleep(sl, &swap_lock);
 		spin_unlock(&swap_lock);
 	}
 	spin_lock(&swap_lock);
 	for (unsigned j = 0; j < n; j++) {
-		phys_addr_t last = slot_put_locked(w->s + j, swap_slot_locked(w->s + j));	/* the pins */
+		phys_addr_t last = slot_put_locked(w->slot[j], swap_slot_locked(w->slot[j]));	/* the pins */
 		if (last)
 			put[nput++] = last;
 	}
@@ -345,8 +359,7 @@ enum swap_out_result swap_out_pte(pte_t *e, swp_t *s)
 	return r;
 }
 
-/* drop_if_unused_locked - free @sl's frame if the cache alone holds it and the disk has it. */
-static phys_addr_t drop_if_unused_locked(struct swap_slot *sl)
+phys_addr_t swap_drop_unused_locked(struct swap_slot *sl)
 {
 	phys_addr_t f = slot_frame(sl);
 
@@ -355,37 +368,39 @@ static phys_addr_t drop_if_unused_locked(struct swap_slot *sl)
 	return cache_drop_locked(sl);
 }
 
-unsigned swap_writeout(swp_t s, unsigned n)
+unsigned swap_writeout(const swp_t *s, unsigned n)
 {
 	static int write_failed;
 	phys_addr_t f[SWAP_IO_MAX], put[2 * SWAP_IO_MAX];
+	uint32_t off[SWAP_IO_MAX];
 	unsigned nput = 0, freed = 0;
 	int needed = 0, err = 0;
 	void *dev;
 
 	spin_lock(&swap_lock);
-	const struct swap_io *io = swap_io_locked(s, &dev);
+	const struct swap_io *io = swap_io_locked(s[0], &dev);
 	for (unsigned j = 0; j < n; j++) {
-		struct swap_slot *sl = swap_slot_locked(s + j);
+		struct swap_slot *sl = swap_slot_locked(s[j]);
 		f[j] = slot_frame(sl);
 		needed |= slot_count(sl) > 1;	/* else every entry is gone already */
 	}
 	spin_unlock(&swap_lock);
 	if (needed) {
-		err = io->rw(dev, 1, swp_off(s), f, n);
+		swap_offsets(s, n, off);
+		err = io->rw(dev, 1, off, f, n);
 		vmstat_add(pswpout, n);
 	}
 	if (err)
-		report_once(&write_failed, "write", s);
+		report_once(&write_failed, "write", s[0]);
 	spin_lock(&swap_lock);
 	for (unsigned j = 0; j < n; j++) {
-		struct swap_slot *sl = swap_slot_locked(s + j);
+		struct swap_slot *sl = swap_slot_locked(s[j]);
 		if (err)
 			sl->word |= SLOT_BAD;	/* keeps SLOT_DIRTY: the frame stays, the slot is never reused */
 		else if (needed)
 			sl->word &= ~SLOT_DIRTY;
-		phys_addr_t drop = drop_if_unused_locked(sl);
-		phys_addr_t last = slot_put_locked(s + j, sl);	/* the writer's pin */
+		phys_addr_t drop = swap_drop_unused_locked(sl);
+		phys_addr_t last = slot_put_locked(s[j], sl);	/* the writer's pin */
 		if (drop)
 			put[nput++] = drop;
 		if (last)
@@ -406,7 +421,7 @@ int swap_try_drop(phys_addr_t pa)
 	spin_lock(&swap_lock);
 	swp_t s = *pmm_swap_tag(pa);
 	if (s)
-		f = drop_if_unused_locked(swap_slot_locked(s));
+		f = swap_drop_unused_locked(swap_slot_locked(s));
 	spin_unlock(&swap_lock);
 	if (!f)
 		return 0;

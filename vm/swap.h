@@ -56,14 +56,15 @@ static inline swp_t pte_to_swp(pte_t e) { return (swp_t)(e >> 10); }
 
 /*
  * The device under an area, provided by whoever turns it on (fs/swapon.c):
- * @rw moves the @n pages of the area from page @off on (bytes off*4096 ..
- * (off+n)*4096 of the device) from or to the frames @pa[0..n-1], in one
- * request where the device allows (n is at most SWAP_IO_MAX).  Sleeps; 0
- * or -EIO.  Never called holding a lock.
+ * @rw moves @n pages (n <= SWAP_IO_MAX) of the area, page off[i] (bytes
+ * off[i]*4096 .. +4096 of the device) from or to frame @pa[i], all in
+ * flight at once, pages whose offsets follow on in one request
+ * (blk_rw_vec).  Sleeps; 0, or -EIO if any failed.  Never called holding
+ * a lock.
  */
 #define SWAP_IO_MAX	32
 struct swap_io {
-	int (*rw)(void *dev, int write, unsigned long off, const phys_addr_t *pa, unsigned n);
+	int (*rw)(void *dev, int write, const uint32_t *off, const phys_addr_t *pa, unsigned n);
 };
 
 /*
@@ -122,16 +123,16 @@ swp_t swap_slot_of(phys_addr_t pa);
  * shared, and a store goes on to cow_fault (batch @b).  FAULT_SIGBUS: the
  * page could not be read.  FAULT_OOM: no frame to read into.  FAULT_RETRY:
  * the page must be read, or is being read: the caller drops every lock,
- * calls swap_fault_wait(@w), and faults again.  The read takes the
- * following pages too when their entries name the following slots
- * (readahead, one request), and maps them in @mm at once, not yet
- * accessed: the clock takes them back first if nobody touches them.
+ * calls swap_fault_wait(@w), and faults again.  The read takes the swap
+ * entries after the faulting one in its table too (readahead: their slots
+ * all in flight at once), and maps them in @mm at once, not yet accessed:
+ * the clock takes them back first if nobody touches them.
  */
 struct swap_wait {
-	swp_t s;		/* the first slot read, or the one whose read we wait for */
-	unsigned n;		/* pages read; 0: wait for another's read */
-	struct mm *mm;		/* the address space, and where slot @s is mapped in it */
-	unsigned long va;
+	unsigned n;		/* pages read; 0: wait for another's read of slot[0] */
+	struct mm *mm;		/* the address space */
+	swp_t slot[SWAP_IO_MAX];	/* [0]: the faulting page's */
+	unsigned long va[SWAP_IO_MAX];	/* where each is mapped in @mm */
 	phys_addr_t frame[SWAP_IO_MAX];
 };
 struct tlb_batch;
@@ -154,15 +155,24 @@ void swap_fault_wait(struct swap_wait *w);
 enum swap_out_result { SWAP_OUT_NONE, SWAP_OUT_NEW, SWAP_OUT_CACHED };
 enum swap_out_result swap_out_pte(pte_t *e, swp_t *s);
 /*
- * swap_writeout - write the frames cached for the @n pinned slots from @s
- * on (one area, consecutive, n <= SWAP_IO_MAX) in one request, unpin them,
- * and free each frame the cache is now the only owner of: the number
- * freed.  A failed write keeps the frames (and the slots, marked bad) for
- * good.  No lock held; sleeps.
+ * swap_writeout - write the frames cached for the @n pinned slots @s[]
+ * (one area, n <= SWAP_IO_MAX) all at once, unpin them, and free each
+ * frame the cache is now the only owner of: the number freed.  A failed
+ * write keeps the frames (and the slots, marked bad) for good.  No lock
+ * held; sleeps.
  */
-unsigned swap_writeout(swp_t s, unsigned n);
+unsigned swap_writeout(const swp_t *s, unsigned n);
 /* swap_try_drop - if the cache is the only owner of frame @pa and it is on disk, free it: 1 if so. */
 int swap_try_drop(phys_addr_t pa);
+
+/*
+ * swap_sweep - look at up to @max slots, from where the last sweep
+ * stopped, and free each cached frame nobody maps any more (its mappers
+ * exited or copied it; a swap entry still names its slot): up to @want.
+ * Such frames are the cheapest reclaim: on disk already, and no PTE to
+ * find.  The number freed.  No lock held.
+ */
+unsigned long swap_sweep(unsigned long max, unsigned long want);
 
 /* swap_slots_used - slots in use in every area: the leak check's number (/proc/meminfo). */
 unsigned long swap_slots_used(void);

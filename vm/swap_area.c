@@ -290,3 +290,34 @@ int swap_active(void)
 {
 	return __atomic_load_n(&nactive, __ATOMIC_ACQUIRE) != 0;
 }
+
+/* The sweep's hand over every area's slots (swap_sweep). */
+static unsigned sweep_area;
+static unsigned long sweep_off = 1;
+
+unsigned long swap_sweep(unsigned long max, unsigned long want)
+{
+	phys_addr_t put[64];
+	unsigned long freed = 0, looked = 0;
+
+	while (looked < max && freed < want) {
+		unsigned n = 0;
+		spin_lock(&swap_lock);
+		for (; looked < max && n < 64 && freed + n < want; looked++) {
+			struct swap_area *a = areas[sweep_area % SWAP_MAX_AREAS];
+			if (!a || sweep_off >= a->npages) {
+				sweep_area++;
+				sweep_off = 1;
+				continue;
+			}
+			struct swap_slot *sl = slot_at(a, sweep_off++);
+			if (sl->frame && (put[n] = swap_drop_unused_locked(sl)))
+				n++;
+		}
+		spin_unlock(&swap_lock);
+		for (unsigned i = 0; i < n; i++)
+			pmm_put(put[i]);
+		freed += n;
+	}
+	return freed;
+}

@@ -62,6 +62,13 @@ unsigned long swap_area_in_use(unsigned area);
 extern unsigned long swap_cached_frames;
 
 /*
+ * swap_drop_unused_locked - if @sl's cached frame has no owner but the
+ * cache and is on disk, take it out of the cache and return it (for the
+ * caller to pmm_put: it frees it); else 0.  swap_lock held.
+ */
+phys_addr_t swap_drop_unused_locked(struct swap_slot *sl);
+
+/*
  * swap_unuse - swapoff's work (swap.c): every swap entry of @area in every
  * address space becomes a present page.  0, -ENOMEM or -EIO.  No lock held.
  */
