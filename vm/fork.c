@@ -212,6 +212,7 @@ struct mm *mm_fork(struct mm *parent)
 			r = -ENOMEM;
 			break;
 		}
+		n->flags &= ~VMA_LOCKED;	/* memory locks are not inherited (mlock(2)) */
 		*tail = n;
 		tail = &n->next;
 	}

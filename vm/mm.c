@@ -248,6 +248,8 @@ int mm_map(struct mm *mm, const struct vma *tmpl)
 	}
 	remove_range(mm, addr, end, &b);
 	tlb_batch_finish(&b);
+	if (mm->lock_future)
+		v->flags |= VMA_LOCKED;
 	v->mapped_lo = end;
 	v->mapped_hi = addr;
 	for (pp = &mm->vmas; *pp && (*pp)->start < addr; pp = &(*pp)->next)
@@ -362,6 +364,21 @@ int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned pr
 	}
 out:
 	tlb_batch_finish(&b);
+	spin_unlock(&mm->lock);
+	return r;
+}
+
+int mm_mlock(struct mm *mm, unsigned long start, unsigned long end, int on)
+{
+	int r;
+
+	spin_lock(&mm->lock);
+	r = split(mm, start);
+	if (!r)
+		r = split(mm, end);
+	for (struct vma *v = mm->vmas; !r && v && v->start < end; v = v->next)
+		if (v->end > start)
+			v->flags = on ? v->flags | VMA_LOCKED : v->flags & ~VMA_LOCKED;
 	spin_unlock(&mm->lock);
 	return r;
 }

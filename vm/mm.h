@@ -43,6 +43,7 @@ enum vma_kind {
 #define VMA_MAYWRITE	16
 #define VMA_MAYEXEC	32
 #define VMA_MAY_RWX	(VMA_MAYREAD | VMA_MAYWRITE | VMA_MAYEXEC)
+#define VMA_LOCKED	64	/* mlock: reclaim never takes its pages */
 
 struct vm_pager;
 struct shmem;
@@ -116,6 +117,7 @@ struct mm {
 	 * kernel addresses (mm_new_page) with no lock held.
 	 */
 	int reclaimable;
+	int lock_future;		/* mlockall(MCL_FUTURE): new areas are VMA_LOCKED */
 };
 
 #define USER_STACK_TOP		0x3fff000000UL
@@ -172,6 +174,14 @@ long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len, unsigned
  * (VMA_MAY*); nothing changes then.
  */
 int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned prot);
+/*
+ * mm_mlock - mlock(@on) or munlock of [start, end): the areas there (split
+ * at the ends) take or lose VMA_LOCKED, so reclaim leaves their pages in
+ * memory.  The caller faults the pages in.  Takes mm->lock.  0, or -ENOMEM
+ * if a split cannot be allocated.
+ */
+int mm_mlock(struct mm *mm, unsigned long start, unsigned long end, int on);
+
 /*
  * mm_discard - MADV_DONTNEED: drop this address space's pages, keep the
  * VMAs.  Private memory reads back as zeros (or the file) afterwards;

@@ -85,10 +85,13 @@ struct scan {
 	int full;		/* swap is full */
 };
 
-/* swappable - may the pages of @v go to swap?  Private memory: anonymous, or a file's COW copies. */
+/*
+ * swappable - may the pages of @v go to swap?  Private memory, anonymous
+ * or a file's COW copies, unless mlocked.
+ */
 static int swappable(const struct vma *v)
 {
-	return (v->kind == VMA_ANON || v->kind == VMA_FILE) && !(v->flags & VMA_SHARED);
+	return (v->kind == VMA_ANON || v->kind == VMA_FILE) && !(v->flags & (VMA_SHARED | VMA_LOCKED));
 }
 
 /* anon_frame - is present entry @e at @va of @v a private page (not the zero frame or the file's)? */

@@ -265,8 +265,12 @@ static void map_readahead(struct swap_wait *w)
 		if (!e || !v || *e != swp_to_pte(w->slot[j]) || ptshare_is_shared(e))
 			continue;
 		spin_lock(&swap_lock);
-		f = map_cached_locked(w->slot[j], swap_slot_locked(w->slot[j]), &alone);
+		struct swap_slot *sl = swap_slot_locked(w->slot[j]);
+		/* (Reclaim's sweep may have taken it back already: then its own fault reads it.) */
+		f = slot_frame(sl) ? map_cached_locked(w->slot[j], sl, &alone) : 0;
 		spin_unlock(&swap_lock);
+		if (!f)
+			continue;
 		*e = pte_for_cached(v, f, alone) & ~PTE_A;
 		code |= (*e & PTE_X) != 0;
 	}
