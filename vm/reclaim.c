@@ -129,6 +129,8 @@ static void scan_entry(struct scan *sc, const struct vma *v, pte_t *e, unsigned 
 	case SWAP_OUT_CACHED:
 		sc->v[sc->n++] = (struct victim){ f, s, 0 };
 		return;
+	case SWAP_OUT_SKIP:
+		return;
 	}
 }
 

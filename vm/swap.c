@@ -344,7 +344,9 @@ enum swap_out_result swap_out_pte(pte_t *e, swp_t *s)
 
 	spin_lock(&swap_lock);
 	*s = *pmm_swap_tag(f);
-	if (*s) {
+	if (*s && swap_draining_locked(*s)) {
+		r = SWAP_OUT_SKIP;	/* its area is going away: swapoff brings its pages in */
+	} else if (*s) {
 		slot_or_die(*s)->word++;
 	} else if ((*s = swap_alloc_locked(2))) {	/* this entry, and the writer's pin */
 		struct swap_slot *sl = swap_slot_locked(*s);
@@ -358,7 +360,7 @@ enum swap_out_result swap_out_pte(pte_t *e, swp_t *s)
 		r = SWAP_OUT_NONE;
 	}
 	spin_unlock(&swap_lock);
-	if (r != SWAP_OUT_NONE)
+	if (r == SWAP_OUT_NEW || r == SWAP_OUT_CACHED)
 		*e = swp_to_pte(*s);
 	return r;
 }

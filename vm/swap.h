@@ -148,11 +148,12 @@ void swap_fault_wait(struct swap_wait *w);
  * SWAP_OUT_NEW, the frame got a new slot *@s, pinned for the write that
  * swap_writeout does next; SWAP_OUT_CACHED, the frame was cached already
  * (another mapper went first): the entry names that slot and there is
- * nothing to write; SWAP_OUT_NONE, swap is full and *@e is unchanged.
+ * nothing to write; SWAP_OUT_NONE, swap is full and *@e is unchanged;
+ * SWAP_OUT_SKIP, the frame's slot is in an area being turned off: not now.
  * Under the lock of the table holding @e; the PTE's reference on the
  * frame is the caller's to drop after its TLB round.
  */
-enum swap_out_result { SWAP_OUT_NONE, SWAP_OUT_NEW, SWAP_OUT_CACHED };
+enum swap_out_result { SWAP_OUT_NONE, SWAP_OUT_NEW, SWAP_OUT_CACHED, SWAP_OUT_SKIP };
 enum swap_out_result swap_out_pte(pte_t *e, swp_t *s);
 /*
  * swap_writeout - write the frames cached for the @n pinned slots @s[]

@@ -113,6 +113,11 @@ swp_t swap_alloc_locked(unsigned count)
 	      a->usable);
 }
 
+int swap_draining_locked(swp_t s)
+{
+	return areas[swp_area(s)]->draining;
+}
+
 void swap_release_locked(swp_t s, struct swap_slot *sl)
 {
 	struct swap_area *a = areas[swp_area(s)];

@@ -50,6 +50,9 @@ struct swap_slot *swap_slot_locked(swp_t s);
  */
 swp_t swap_alloc_locked(unsigned count);
 
+/* swap_draining_locked - is @s's area being turned off (swapoff: no new entries may name it)? */
+int swap_draining_locked(swp_t s);
+
 /* swap_release_locked - @s (count 0, no frame) is free again; a bad slot stays out.  swap_lock held. */
 void swap_release_locked(swp_t s, struct swap_slot *sl);
 
