@@ -362,11 +362,16 @@ static int remove_all(void)
 	return r;
 }
 
+static phys_addr_t *hogged;
+static void unhog(void);
+
 static int teardown(void **state)
 {
 	(void)state;
 	pmm_set_fail_every(0);
 	reclaim_low = 0;
+	if (hogged)
+		unhog();
 	for (int i = 0; i < MAX_MMS; i++)
 		if (live[i]) {
 			mm_put(live[i]);
@@ -400,11 +405,24 @@ static __attribute__((unused)) void skipped(void **state)
 	skip();
 }
 
-/* The clock's hand, left wherever the last test put it, starts again from the first mm. */
+/*
+ * reset_clock - the clock's hand, left wherever the last test put it, goes
+ * back to the start: one reclaim run (an area must be on) that finds no
+ * address space it may take from goes round to the end.
+ */
 static void reset_clock(void)
 {
-	assert_null(live[0]);
-	reclaim_retry();	/* no address space: the hand goes round to the start */
+	int saved[MAX_MMS];
+
+	for (int i = 0; i < MAX_MMS; i++)
+		if (live[i]) {
+			saved[i] = live[i]->reclaimable;
+			live[i]->reclaimable = 0;
+		}
+	reclaim_retry();
+	for (int i = 0; i < MAX_MMS; i++)
+		if (live[i])
+			live[i]->reclaimable = saved[i];
 }
 
 /* --- areas and slots ------------------------------------------------------------- */
@@ -826,6 +844,38 @@ static void test_mprotect_swapped(void **state)
 	end_check();
 }
 
+/*
+ * An entry taken by reclaim whose process lets it go before the write (it
+ * exits, or unmaps): the slot has no holder but the writer's pin, so
+ * nothing is written and the frame and slot are freed at once.
+ */
+static void test_writeout_skips_dead_slots(void **state)
+{
+	swp_t s;
+
+	(void)state;
+	area_on(0);
+	struct mm *mm = new_mm();
+	map_anon(mm, VA_B, 1);
+	fill(mm, VA_B, 1, 0);
+	size_t before = pmm_free_frames();
+
+	pte_t *e = pt_walk(mm->root, VA_B, 0);
+	phys_addr_t f = pte_to_pa(*e);
+	assert_int_equal(swap_out_pte(e, &s), SWAP_OUT_NEW);
+	pmm_put(f);				/* the entry's reference, after the TLB round */
+	assert_int_equal(count_of(s), 2);	/* the entry and the writer's pin */
+	assert_int_equal(mm_unmap(mm, VA_B, PAGE_SIZE), 0);
+	assert_int_equal(count_of(s), 1);
+	assert_int_equal(swap_writeout(&s, 1), 1);
+	assert_int_equal(disk.nwritten, 0);
+	assert_int_equal(vmstat.pswpout, 0);
+	assert_int_equal(swap_slots_used(), 0);
+	assert_int_equal(pmm_free_frames(), before + 1);
+	put_mm(mm);
+	end_check();
+}
+
 /* --- fork, munmap, MADV_DONTNEED, mremap, exit ----------------------------------- */
 
 /*
@@ -891,6 +941,45 @@ static void test_fork_and_release(void **state)
 	assert_int_equal(disk.nread, 0);
 	expect(p, VA_C + PAGE_SIZE, VA_B + PAGE_SIZE, 0);
 	/* exit with entries still on disk frees them (the moved ones too). */
+	put_mm(p);
+	end_check();
+}
+
+/* A fork that runs out of memory half way gives back every slot count it took. */
+static void test_fork_enomem_releases(void **state)
+{
+	const unsigned n = 6;
+	unsigned failed = 0;
+
+	(void)state;
+	area_on(0);
+	struct mm *p = new_mm();
+	map_anon(p, VA_B, n);
+	fill(p, VA_B, n, 0);
+	map_anon(p, VA_C, n);
+	fill(p, VA_C, n, 0);
+	swap_out_range(p, VA_B, n);
+	swap_out_range(p, VA_C, n);
+	for (unsigned k = 1; k < 24; k++) {
+		pmm_set_fail_every(k);
+		struct mm *c = mm_fork(p);
+		pmm_set_fail_every(0);
+		if (c) {
+			assert_int_equal(count_of(swp_at(c, VA_C + (n - 1) * PAGE_SIZE)), 2);
+			mm_put(c);
+		} else {
+			failed++;
+		}
+		for (unsigned i = 0; i < n; i++) {
+			assert_int_equal(count_of(swp_at(p, VA_B + i * PAGE_SIZE)), 1);
+			assert_int_equal(count_of(swp_at(p, VA_C + i * PAGE_SIZE)), 1);
+		}
+		assert_int_equal(swap_slots_used(), 2 * n);
+	}
+	assert_true(failed > 0);
+	assert_int_equal(disk.nread, 0);
+	for (unsigned i = 0; i < n; i++)
+		expect(p, VA_C + i * PAGE_SIZE, VA_C + i * PAGE_SIZE, 0);
 	put_mm(p);
 	end_check();
 }
@@ -978,6 +1067,80 @@ static void test_reclaim_second_chance(void **state)
 	assert_true(taken > 0);
 	for (unsigned i = 0; i < n; i++)
 		expect(mm, VA_A + i * PAGE_SIZE, VA_A + i * PAGE_SIZE, 0);
+	put_mm(mm);
+	end_check();
+}
+
+/* Pages that are the zero frame hold nothing of their own: reclaim never writes them. */
+static void test_reclaim_skips_zero_frame(void **state)
+{
+	const unsigned n = 6;
+
+	(void)state;
+	area_on(0);
+	reset_clock();
+	struct mm *mm = new_mm();
+	map_anon(mm, VA_B, n);
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(vm_fault(mm, VA_B + i * PAGE_SIZE, FAULT_READ), FAULT_OK);
+	assert_int_equal(frame_at(mm, VA_B), zero_frame);
+	reclaim_retry();
+	assert_int_equal(disk.nwritten, 0);
+	assert_int_equal(swap_slots_used(), 0);
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(frame_at(mm, VA_B + i * PAGE_SIZE), zero_frame);
+	put_mm(mm);
+	end_check();
+}
+
+/* hog - take every free frame but @keep; unhog gives them back (teardown too). */
+static size_t nhogged;
+
+static void hog(size_t keep)
+{
+	hogged = malloc((ARENA_SIZE / PAGE_SIZE) * sizeof(*hogged));
+	assert_non_null(hogged);
+	nhogged = 0;
+	while (pmm_free_frames() > keep)
+		hogged[nhogged++] = pmm_alloc();
+}
+
+static void unhog(void)
+{
+	for (size_t i = 0; i < nhogged; i++)
+		pmm_put(hogged[i]);
+	free(hogged);
+	hogged = NULL;
+	nhogged = 0;
+}
+
+/*
+ * reclaim_retry's answer to a failed allocation: 1 while it can free
+ * something (swap has room, pages to take), 0 when nothing is reclaimable
+ * and frames are below min: no swap, swap full, or nothing left to take.
+ */
+static void test_reclaim_retry_oom_decision(void **state)
+{
+	const unsigned n = 8;
+
+	(void)state;
+	struct mm *mm = new_mm();
+	map_anon(mm, VA_B, n);
+	fill(mm, VA_B, n, 0);
+	hog(10);
+	assert_int_equal(reclaim_retry(), 0);		/* no swap at all */
+
+	int a = swap_area_add(&mem_io, &disk, 5, NULL, 0, 0);	/* 4 slots: room for half */
+	assert_true(a >= 0);
+	reset_clock();
+	size_t before = pmm_free_frames();	/* the area's slot map took some */
+	assert_int_equal(reclaim_retry(), 1);
+	assert_int_equal(pmm_free_frames(), before + 4);
+	assert_int_equal(swap_slots_used(), 4);
+	assert_int_equal(reclaim_retry(), 0);		/* swap full */
+	unhog();
+	for (unsigned i = 0; i < n; i++)
+		expect(mm, VA_B + i * PAGE_SIZE, VA_B + i * PAGE_SIZE, 0);
 	put_mm(mm);
 	end_check();
 }
@@ -1235,6 +1398,45 @@ static void test_swapoff_read_error(void **state)
 	end_check();
 }
 
+/* swapoff of one area leaves the other's entries alone. */
+static void test_swapoff_one_of_two(void **state)
+{
+	static struct memdisk disk2;
+	const unsigned n = 3;
+
+	(void)state;
+	memset(&disk2, 0, sizeof(disk2));
+	int a = area_on(0);
+	struct mm *mm = new_mm();
+	map_anon(mm, VA_B, n);
+	fill(mm, VA_B, n, 0);
+	map_anon(mm, VA_C, n);
+	fill(mm, VA_C, n, 0);
+	swap_out_range(mm, VA_B, n);
+	int b = swap_area_add(&mem_io, &disk2, DISK_PAGES, NULL, 0, 5);	/* higher: used next */
+	assert_true(b >= 0 && b != a);
+	swap_out_range(mm, VA_C, n);
+	assert_int_equal(swp_area(swp_at(mm, VA_B)), a);
+	assert_int_equal(swp_area(swp_at(mm, VA_C)), b);
+	assert_int_equal(disk2.nwritten, n);
+
+	assert_int_equal(swap_area_remove(a), 0);
+	assert_int_equal(disk.nread, n);
+	assert_int_equal(disk2.nread, 0);
+	for (unsigned i = 0; i < n; i++) {
+		assert_true(pte_at(mm, VA_B + i * PAGE_SIZE) & PTE_V);
+		assert_int_equal(swp_area(swp_at(mm, VA_C + i * PAGE_SIZE)), b);
+	}
+	assert_int_equal(swap_slots_used(), n);
+	for (unsigned i = 0; i < n; i++) {
+		expect(mm, VA_B + i * PAGE_SIZE, VA_B + i * PAGE_SIZE, 0);
+		expect(mm, VA_C + i * PAGE_SIZE, VA_C + i * PAGE_SIZE, 0);
+	}
+	assert_int_equal(disk2.nread, n);
+	put_mm(mm);
+	end_check();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1248,15 +1450,20 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reswap_clean_costs_no_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep_frees_unmapped_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mprotect_swapped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writeout_skips_dead_slots, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork_and_release, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fork_enomem_releases, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reclaim_cow_pair, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reclaim_second_chance, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reclaim_skips_zero_frame, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reclaim_retry_oom_decision, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_error_sigbus, setup, teardown),
 		KNOWN_BUG(test_read_error_spares_neighbours),
 		cmocka_unit_test_setup_teardown(test_write_error_keeps_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_swapoff_brings_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_swapoff_enomem, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_swapoff_read_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_swapoff_one_of_two, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
