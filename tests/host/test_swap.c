@@ -24,12 +24,18 @@
  * back (assert_baseline).
  *
  * KNOWN_BUGS: tests that found a kernel bug and fail until vm/ is fixed.
- * Each is listed here; building with -DSWAP_SKIP_KNOWN_BUGS leaves them
- * out (cmocka skips them) if the fix has to wait.
+ * Each is listed here; building with -DSWAP_SKIP_KNOWN_BUGS (host.mk:
+ * HOST_SWAP_FLAGS) reports them as skipped if the fix has to wait.
  *   test_read_error_spares_neighbours  a failed read of one page of a
- *       readahead window marks every slot of the window SLOT_ERR: the
- *       faulting page, which the disk could read, SIGBUSes too, and its
- *       slot is lost for good.
+ *       readahead window marks every slot of the window SLOT_ERR
+ *       (swap_fault_wait: swap_io.rw says only "some page failed"): the
+ *       faulting page, which the disk reads fine, SIGBUSes too, and so do
+ *       the other pages of the window, their slots lost for good.
+ *   test_readahead_alone_writable  map_readahead maps a read-ahead page
+ *       while the reader's pin still counts in its slot, so the cache keeps
+ *       its reference and the page is mapped read-only + COW even when this
+ *       mapper is its only owner: each such page written later takes one
+ *       more fault (a cow_reuse).  Correct bytes, a fault too many.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -50,6 +56,7 @@
 #include "vm/kvm.h"
 #include "vm/kmalloc.h"
 #include "vm/reclaim.h"
+#include "vm/shmem.h"
 #include "vm/swap_int.h"
 #include "kernel/errno.h"
 
@@ -1145,6 +1152,58 @@ static void test_reclaim_retry_oom_decision(void **state)
 	end_check();
 }
 
+/*
+ * A file (a shmem object) mapped MAP_SHARED and MAP_PRIVATE: reclaim takes
+ * only the private COW copy; the object's frames, shared or mapped
+ * read-only privately, never go to swap.  Zapping the object's mappings
+ * (truncate) frees the copy's slot.
+ */
+static void test_reclaim_file_mappings(void **state)
+{
+	const unsigned n = 4;
+
+	(void)state;
+	area_on(0);
+	reset_clock();
+	struct mm *mm = new_mm();
+	struct shmem *obj = shmem_create(n);
+	assert_non_null(obj);
+	assert_int_equal(mm_map(mm, &(struct vma){ .start = VA_B, .end = VA_B + n * PAGE_SIZE,
+						   .prot = RW, .kind = VMA_SHMEM,
+						   .flags = VMA_SHARED | VMA_MAY_RWX, .mem = obj }), 0);
+	assert_int_equal(mm_map(mm, &(struct vma){ .start = VA_C, .end = VA_C + n * PAGE_SIZE,
+						   .prot = RW, .kind = VMA_FILE,
+						   .flags = VMA_MAY_RWX, .mem = obj,
+						   .file_end = VMA_NO_FILE_END }), 0);
+	fill(mm, VA_B, n, 0);			/* the file's bytes, through MAP_SHARED */
+	for (unsigned i = 0; i < n; i++)	/* MAP_PRIVATE sees them, read-only */
+		expect(mm, VA_C + i * PAGE_SIZE, VA_B + i * PAGE_SIZE, 0);
+	assert_int_equal(user_write(mm, VA_C, tag(VA_C, 1)), FAULT_OK);	/* a private copy */
+	phys_addr_t copy = frame_at(mm, VA_C);
+	assert_int_not_equal(copy, frame_at(mm, VA_B));
+
+	reclaim_retry();
+	assert_int_equal(disk.nwritten, 1);
+	assert_true(pte_is_swap(pte_at(mm, VA_C)));
+	for (unsigned i = 0; i < n; i++) {
+		assert_true(pte_at(mm, VA_B + i * PAGE_SIZE) & PTE_V);
+		if (i)
+			assert_true(pte_at(mm, VA_C + i * PAGE_SIZE) & PTE_V);
+	}
+	expect(mm, VA_C, VA_C, 1);
+	expect(mm, VA_C + PAGE_SIZE, VA_B + PAGE_SIZE, 0);
+
+	/* Out again, then the object's mappings are zapped: the slot goes with the entry. */
+	assert_int_equal(swap_out_range(mm, VA_C, 1), 1);
+	assert_int_equal(swap_slots_used(), 1);
+	mm_zap_object(obj, 0);
+	assert_int_equal(swap_slots_used(), 0);
+	assert_int_equal(pte_at(mm, VA_C), 0);
+	shmem_put(obj);
+	put_mm(mm);
+	end_check();
+}
+
 /* --- I/O errors ------------------------------------------------------------------ */
 
 /*
@@ -1457,6 +1516,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reclaim_second_chance, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reclaim_skips_zero_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reclaim_retry_oom_decision, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reclaim_file_mappings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_error_sigbus, setup, teardown),
 		KNOWN_BUG(test_read_error_spares_neighbours),
 		cmocka_unit_test_setup_teardown(test_write_error_keeps_page, setup, teardown),
