@@ -38,6 +38,7 @@ HOST_TESTS := $(HOST_OUT)/test_fdt $(HOST_OUT)/test_fdt_fuzz $(HOST_OUT)/test_st
 	      $(HOST_OUT)/test_ext4_tree $(HOST_OUT)/test_ext4_fuzz \
 	      $(HOST_OUT)/test_ext4
 HOST_TESTS += $(HOST_OUT)/test_vfs_hooks
+HOST_TESTS += $(HOST_OUT)/test_swap
 
 # test_elf builds RISC-V programs at run time to parse; it skips those
 # cases if this compiler is missing.
@@ -179,6 +180,13 @@ $(HOST_OUT)/test_ptshare: $(HOST_OUT)/obj/test_ptshare.o $(HOST_PTSHARE_OBJS)
 $(HOST_OUT)/obj/test_tlb.o: HOST_CFLAGS += -DHOST_TEST
 
 $(HOST_OUT)/test_tlb: $(HOST_OUT)/obj/test_tlb.o $(HOST_PTSHARE_OBJS)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
+
+# test_swap: swap areas, entries, the swap cache, reclaim and swapoff over a memory disk.
+# -DSWAP_SKIP_KNOWN_BUGS (HOST_SWAP_FLAGS) skips the tests of bugs not yet fixed.
+$(HOST_OUT)/obj/test_swap.o: HOST_CFLAGS += -DHOST_TEST $(HOST_SWAP_FLAGS)
+
+$(HOST_OUT)/test_swap: $(HOST_OUT)/obj/test_swap.o $(HOST_PTSHARE_OBJS)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
 
 # test_ext4: the ext4 library core over images mke2fs makes at test time
