@@ -250,7 +250,7 @@ static void report_once(int *done, const char *what, swp_t s)
  * back first what nobody touches.  Not into a table that became shared
  * meanwhile (fork): those wait for their own fault.
  */
-static void map_readahead(struct swap_wait *w)
+static void map_readahead(struct swap_wait *w, const int *ok)
 {
 	struct mm *mm = w->mm;
 	int code = 0;
@@ -262,12 +262,12 @@ static void map_readahead(struct swap_wait *w)
 		phys_addr_t f;
 		int alone;
 
-		if (!e || !v || *e != swp_to_pte(w->slot[j]) || ptshare_is_shared(e))
+		if (!ok[j] || !e || !v || *e != swp_to_pte(w->slot[j]) || ptshare_is_shared(e))
 			continue;
 		spin_lock(&swap_lock);
 		struct swap_slot *sl = swap_slot_locked(w->slot[j]);
 		/* (Reclaim's sweep may have taken it back already: then its own fault reads it.) */
-		f = slot_frame(sl) ? map_cached_locked(w->slot[j], sl, &alone) : 0;
+		f = slot_frame(sl) && !(sl->word & SLOT_IO) ? map_cached_locked(w->slot[j], sl, &alone) : 0;
 		spin_unlock(&swap_lock);
 		if (!f)
 			continue;
@@ -286,51 +286,75 @@ static void swap_offsets(const swp_t *s, unsigned n, uint32_t *off)
 		off[j] = (uint32_t)swp_off(s[j]);
 }
 
+/*
+ * read_window - read the window's pages; when the one request fails, each
+ * page again alone, so that only the pages the disk cannot give back are
+ * lost (ok[j] says which came in).  0 when all did.
+ */
+static int read_window(struct swap_wait *w, int *ok)
+{
+	uint32_t off[SWAP_IO_MAX];
+	void *dev;
+	int err;
+
+	spin_lock(&swap_lock);
+	const struct swap_io *io = swap_io_locked(w->slot[0], &dev);
+	spin_unlock(&swap_lock);
+	swap_offsets(w->slot, w->n, off);
+	err = io->rw(dev, 0, off, w->frame, w->n);
+	vmstat_add(pswpin, w->n);
+	for (unsigned j = 0; j < w->n; j++)
+		ok[j] = !err || (w->n > 1 && !io->rw(dev, 0, &off[j], &w->frame[j], 1));
+	return err;
+}
+
+/* unpin_locked - drop the window's pins on slots [from, to); frames let go into @put. */
+static unsigned unpin_locked(struct swap_wait *w, unsigned from, unsigned to, phys_addr_t *put)
+{
+	unsigned n = 0;
+
+	for (unsigned j = from; j < to; j++)
+		if ((put[n] = slot_put_locked(w->slot[j], swap_slot_locked(w->slot[j]))))
+			n++;
+	return n;
+}
+
 void swap_fault_wait(struct swap_wait *w)
 {
 	static int read_failed;
 	phys_addr_t put[2 * SWAP_IO_MAX];
-	uint32_t off[SWAP_IO_MAX];
-	unsigned nput = 0, n = w->n ? w->n : 1;
-	int err = 0;
+	int ok[SWAP_IO_MAX];
+	unsigned nput = 0;
 
-	if (w->n) {
-		void *dev;
+	if (!w->n) {
+		/* Another's read: wait for it, then let go of our pin. */
 		spin_lock(&swap_lock);
-		const struct swap_io *io = swap_io_locked(w->slot[0], &dev);
+		struct swap_slot *sl = swap_slot_locked(w->slot[0]);
+		while (sl->word & SLOT_IO)
+			sched_sleep(sl, &swap_lock);
+		nput = unpin_locked(w, 0, 1, put);
 		spin_unlock(&swap_lock);
-		swap_offsets(w->slot, w->n, off);
-		err = io->rw(dev, 0, off, w->frame, w->n);
-		vmstat_add(pswpin, w->n);
+	} else {
+		if (read_window(w, ok))
+			report_once(&read_failed, "read", w->slot[0]);
 		spin_lock(&swap_lock);
 		for (unsigned j = 0; j < w->n; j++) {
 			struct swap_slot *sl = swap_slot_locked(w->slot[j]);
 			sl->word &= ~SLOT_IO;
-			if (err) {
+			if (!ok[j]) {
 				sl->word |= SLOT_ERR;
 				put[nput++] = cache_drop_locked(sl);
 			}
 			sched_wakeup(sl);
 		}
+		/* The readahead pins go before the mapping, so a page mapped alone is writable. */
+		nput += unpin_locked(w, 1, w->n, put + nput);
 		spin_unlock(&swap_lock);
-		if (err)
-			report_once(&read_failed, "read", w->slot[0]);
-		else if (w->n > 1)
-			map_readahead(w);
-	} else {
+		map_readahead(w, ok);
 		spin_lock(&swap_lock);
-		struct swap_slot *sl = swap_slot_locked(w->slot[0]);
-		while (sl->word & SLOT_IO)
-			sched_sleep(sl, &swap_lock);
+		nput += unpin_locked(w, 0, 1, put + nput);
 		spin_unlock(&swap_lock);
 	}
-	spin_lock(&swap_lock);
-	for (unsigned j = 0; j < n; j++) {
-		phys_addr_t last = slot_put_locked(w->slot[j], swap_slot_locked(w->slot[j]));	/* the pins */
-		if (last)
-			put[nput++] = last;
-	}
-	spin_unlock(&swap_lock);
 	for (unsigned j = 0; j < nput; j++)
 		pmm_put(put[j]);
 }

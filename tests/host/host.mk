@@ -183,8 +183,7 @@ $(HOST_OUT)/test_tlb: $(HOST_OUT)/obj/test_tlb.o $(HOST_PTSHARE_OBJS)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
 
 # test_swap: swap areas, entries, the swap cache, reclaim and swapoff over a memory disk.
-# -DSWAP_SKIP_KNOWN_BUGS (HOST_SWAP_FLAGS) skips the tests of bugs not yet fixed.
-$(HOST_OUT)/obj/test_swap.o: HOST_CFLAGS += -DHOST_TEST $(HOST_SWAP_FLAGS)
+$(HOST_OUT)/obj/test_swap.o: HOST_CFLAGS += -DHOST_TEST
 
 $(HOST_OUT)/test_swap: $(HOST_OUT)/obj/test_swap.o $(HOST_PTSHARE_OBJS)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka

@@ -22,20 +22,7 @@
  * Every test ends in end_check(): no slot in use, nothing cached, SwapFree
  * equal to SwapTotal, the areas removed, and every frame and kmalloc object
  * back (assert_baseline).
- *
- * KNOWN_BUGS: tests that found a kernel bug and fail until vm/ is fixed.
- * Each is listed here; building with -DSWAP_SKIP_KNOWN_BUGS (host.mk:
- * HOST_SWAP_FLAGS) reports them as skipped if the fix has to wait.
- *   test_read_error_spares_neighbours  a failed read of one page of a
- *       readahead window marks every slot of the window SLOT_ERR
- *       (swap_fault_wait: swap_io.rw says only "some page failed"): the
- *       faulting page, which the disk reads fine, SIGBUSes too, and so do
- *       the other pages of the window, their slots lost for good.
- *   test_readahead_alone_writable  map_readahead maps a read-ahead page
- *       while the reader's pin still counts in its slot, so the cache keeps
- *       its reference and the page is mapped read-only + COW even when this
- *       mapper is its only owner: each such page written later takes one
- *       more fault (a cow_reuse).  Correct bytes, a fault too many.
+
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -71,12 +58,6 @@
 #define REGION		(2UL << 20)
 #define RW		(PROT_READ | PROT_WRITE)
 #define BIG		300		/* pages: enough for fork to share the table (PTSHARE_MIN_PAGES) */
-
-#ifdef SWAP_SKIP_KNOWN_BUGS
-#define KNOWN_BUG(t)	{ #t " (known bug, skipped)", skipped, setup, teardown, NULL }
-#else
-#define KNOWN_BUG(t)	cmocka_unit_test_setup_teardown(t, setup, teardown)
-#endif
 
 /* --- the disk: pages in memory --------------------------------------------------- */
 
@@ -386,30 +367,6 @@ static int teardown(void **state)
 		}
 	remove_all();
 	return 0;
-}
-
-/* end_check - every address space is gone: no slot held, nothing cached, areas off, no leak. */
-static void end_check(void)
-{
-	struct swap_totals t;
-
-	for (int i = 0; i < MAX_MMS; i++)
-		assert_null(live[i]);
-	assert_int_equal(swap_slots_used(), 0);
-	swap_totals(&t);
-	assert_int_equal(t.cached, 0);
-	assert_int_equal(t.free, t.total);
-	assert_int_equal(remove_all(), 0);
-	swap_totals(&t);
-	assert_int_equal(t.total, 0);
-	assert_false(swap_active());
-	assert_baseline();
-}
-
-static __attribute__((unused)) void skipped(void **state)
-{
-	(void)state;
-	skip();
 }
 
 /*
@@ -726,9 +683,9 @@ static void test_shared_table_swapped(void **state)
 /*
  * Pages read ahead for a sole owner are as writable as the faulting one:
  * the slot's last holder takes the frame alone, so a store should not fault
- * again (KNOWN_BUGS at the top).
+ * again.
  */
-static __attribute__((unused)) void test_readahead_alone_writable(void **state)
+static void test_readahead_alone_writable(void **state)
 {
 	const unsigned n = 4;
 
@@ -1258,9 +1215,9 @@ static void test_read_error_sigbus(void **state)
 /*
  * A read whose readahead window holds a page the disk cannot give back:
  * only that page's faults SIGBUS.  The faulting page, which the disk reads
- * fine, maps with its bytes (KNOWN_BUGS at the top).
+ * fine, maps with its bytes.
  */
-static __attribute__((unused)) void test_read_error_spares_neighbours(void **state)
+static void test_read_error_spares_neighbours(void **state)
 {
 	(void)state;
 	area_on(0);
@@ -1505,7 +1462,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cow_swapped_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_table_swapped, setup, teardown),
-		KNOWN_BUG(test_readahead_alone_writable),
+		cmocka_unit_test_setup_teardown(test_readahead_alone_writable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reswap_clean_costs_no_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep_frees_unmapped_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mprotect_swapped, setup, teardown),
@@ -1518,7 +1475,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reclaim_retry_oom_decision, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reclaim_file_mappings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_error_sigbus, setup, teardown),
-		KNOWN_BUG(test_read_error_spares_neighbours),
+		cmocka_unit_test_setup_teardown(test_read_error_spares_neighbours, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_error_keeps_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_swapoff_brings_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_swapoff_enomem, setup, teardown),
