@@ -369,6 +369,24 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* end_check - every address space is gone: no slot held, nothing cached, areas off, no leak. */
+static void end_check(void)
+{
+	struct swap_totals t;
+
+	for (int i = 0; i < MAX_MMS; i++)
+		assert_null(live[i]);
+	assert_int_equal(swap_slots_used(), 0);
+	swap_totals(&t);
+	assert_int_equal(t.cached, 0);
+	assert_int_equal(t.free, t.total);
+	assert_int_equal(remove_all(), 0);
+	swap_totals(&t);
+	assert_int_equal(t.total, 0);
+	assert_false(swap_active());
+	assert_baseline();
+}
+
 /*
  * reset_clock - the clock's hand, left wherever the last test put it, goes
  * back to the start: one reclaim run (an area must be on) that finds no
