@@ -242,17 +242,19 @@ void ext4_pcache_touch(struct ext4_mount *m, struct ext4_node *n)
 }
 
 /*
- * idle - may @n's cache go?  A linked regular file, filled, that nobody
- * maps and nobody but @refs references hold.  vfs_lock (the references)
- * and list_lock (the flags) held.  A new mapping or open needs a reference
- * first, so with @refs the scan's own, this stays true while it holds them.
+ * idle - may @n's cache go?  A linked regular file that nobody maps and
+ * nobody but @refs references hold (filled, or left half filled by an
+ * open that failed: the next open reads what is missing).  vfs_lock (the
+ * references) and list_lock (the flags) held.  A new mapping or open needs
+ * a reference first, so with @refs the scan's own, this stays true while
+ * it holds them.
  */
 static int idle(struct ext4_node *n, int refs)
 {
 	struct inode *ip = n->ip;
 
 	return ip->refs == refs && ip->nlink && S_ISREG(ip->mode) && !shmem_mapcount(ip->mem) &&
-	       (n->flags & (N_FILLED | N_GONE)) == N_FILLED;
+	       !(n->flags & N_GONE);
 }
 
 /*

@@ -219,10 +219,11 @@ static void op_evict(struct inode *ip)
 
 /*
  * op_open - a regular file is being opened (the caller holds a reference):
- * bring its data in, and make it the most recently used of the mount's
- * files for reclaim.  A reclaim that dropped the cache cleared N_FILLED
- * under vfs_lock before this reference was taken, and drops with the
- * mutex held, so the fill below waits for the drop to end.
+ * bring its data in, and make it the most recently used file of the mount
+ * for reclaim, whose LRU holds every regular file opened.  A reclaim that
+ * dropped the cache cleared N_FILLED under vfs_lock before this reference
+ * was taken, and drops with the mutex held, so the fill below waits for
+ * the drop to end.
  */
 static int op_open(struct inode *ip)
 {
@@ -237,8 +238,7 @@ static int op_open(struct inode *ip)
 		r = ext4_fill(m, ip, 1);
 		ext4_unlock(m);
 	}
-	if (!r)
-		ext4_pcache_touch(m, n);
+	ext4_pcache_touch(m, n);	/* a failed fill's pages may go too */
 	return r;
 }
 
