@@ -6,7 +6,8 @@
  * The model.  A mount loads the whole tree: every directory's entries and
  * every inode's attributes and symlink become VFS inodes and dentries, as
  * tmpfs would hold them.  A regular file's data comes in from the disk the
- * first time it is opened (the page cache then holds all of it).  Changes
+ * first time it is opened (the page cache then holds all of it, until
+ * reclaim drops the cache of a file nobody uses: ext4_pcache.c).  Changes
  * only mark inodes dirty; sync writes back what changed: data with blocks
  * allocated then (delayed allocation), extent trees rebuilt, changed
  * directories rewritten whole as linear blocks, inodes, then the bitmaps,
