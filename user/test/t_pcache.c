@@ -6,7 +6,9 @@
  *     t_pcache make DIR N MIB         write N files DIR/r0.. of MIB MiB (on the host, under
  *                                     qemu-riscv64, before mke2fs -d puts them in an image)
  *     t_pcache read DIR N MIB ROUNDS  read DIR/r0.. one after another, ROUNDS times, each
- *                                     word checked against the pattern
+ *                                     word checked against the pattern; meanwhile a file
+ *                                     it keeps open and one it maps (both 4 MiB, written
+ *                                     first, so dirty) must keep their contents
  *     t_pcache write DIR N MIB ROUNDS write DIR/w0.. one after another, then read them
  *                                     ROUNDS times the same way
  *
@@ -19,6 +21,7 @@
  */
 #include "ulib.h"
 #include "scratch.h"
+#include <sys/mman.h>
 
 #define CHUNK	(256 * KiB)
 #define SEED_READ	1
@@ -121,6 +124,49 @@ static void read_rounds(const char *dir, const char *prefix, unsigned seed, unsi
 	}
 }
 
+#define PIN_MIB	4
+
+/*
+ * pin_start - write DIR/pin0 and DIR/pin1 (@PIN_MIB MiB each, set 3); keep pin0 open
+ * (*@fd) and map pin1 shared, untouched, without its descriptor (*@map): reclaim must drop
+ * neither while the reads run, nor write them back and drop them.
+ */
+static void pin_start(const char *dir, int *fd, uint64_t **map)
+{
+	char p0[300], p1[300];
+	int fd1;
+
+	snprintf(p0, sizeof(p0), "%s/pin0", dir);
+	snprintf(p1, sizeof(p1), "%s/pin1", dir);
+	CHECK(make_file(p0, 3, 0, PIN_MIB) == 0 && make_file(p1, 3, 1, PIN_MIB) == 0,
+	      "write %s and %s (%d MiB each)", p0, p1, PIN_MIB);
+	*fd = open(p0, O_RDONLY);
+	fd1 = open(p1, O_RDONLY);
+	*map = fd1 < 0 ? MAP_FAILED : mmap(0, PIN_MIB * MiB, PROT_READ, MAP_SHARED, fd1, 0);
+	CHECK(*fd >= 0 && *map != MAP_FAILED && close(fd1) == 0, "keep pin0 open, map pin1");
+}
+
+/* pin_check - pin0 (read through the descriptor kept) and pin1 (through the map) are intact. */
+static void pin_check(int fd, uint64_t *map)
+{
+	uint64_t bad0 = 0, bad1 = 0, w = 0;
+
+	for (unsigned long off = 0; off < PIN_MIB * MiB; off += CHUNK) {
+		if (pread(fd, buf, CHUNK, (off_t)off) != (ssize_t)CHUNK) {
+			bad0 = ~0ULL;
+			break;
+		}
+		for (size_t j = 0; j < CHUNK / 8; j++, w++)
+			bad0 += buf[j] != word(3, 0, w);
+	}
+	for (w = 0; w < PIN_MIB * MiB / 8; w++)
+		bad1 += map[w] != word(3, 1, w);
+	CHECK(bad0 == 0, "the file kept open kept its contents (%lu words differ)", (unsigned long)bad0);
+	CHECK(bad1 == 0, "the file kept mapped kept its contents (%lu words differ)", (unsigned long)bad1);
+	close(fd);
+	munmap(map, PIN_MIB * MiB);
+}
+
 /* self_test - the checker under any kernel: small files pass, damage is caught. */
 static void self_test(void)
 {
@@ -176,7 +222,12 @@ int main(int argc, char **argv)
 		if (!read_set)
 			read_rounds(dir, "w", SEED_WRITE, n, mib, rounds, 1);
 	} else if (!strcmp(mode, "read")) {
+		int fd;
+		uint64_t *map;
+
+		pin_start(dir, &fd, &map);
 		read_rounds(dir, "r", SEED_READ, n, mib, rounds, 1);
+		pin_check(fd, map);
 	} else {
 		die("t_pcache: unknown mode %s", mode);
 	}
