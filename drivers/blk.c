@@ -8,6 +8,7 @@
  */
 #include "blk.h"
 #include "../kernel/kernel.h"
+#include "../arch/riscv/layout.h"
 
 static struct blkdev *blk_devs[BLK_MAX_DEVS];
 static int blk_ndevs, blk_nvirtio;
@@ -88,6 +89,52 @@ int blk_read(struct blkdev *bd, uint64_t sector, void *buf, uint32_t nsect)
 int blk_write(struct blkdev *bd, uint64_t sector, const void *buf, uint32_t nsect)
 {
 	return blk_rw(bd, 1, sector, (void *)buf, nsect);
+}
+
+/* vec_runs - @pages at @sectors cut into runs of pages whose sectors follow on, at most @max pages. */
+static unsigned vec_runs(const uint64_t *sectors, const uint64_t *pages, unsigned n, unsigned max,
+			 struct blk_run *runs)
+{
+	const uint32_t spp = PAGE_SIZE / BLK_SECTOR;
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct blk_run *r = &runs[k - 1];
+		if (k && r->n < max && sectors[i] == r->sector + (uint64_t)r->n * spp)
+			r->n++;
+		else
+			runs[k++] = (struct blk_run){ sectors[i], &pages[i], 1 };
+	}
+	return k;
+}
+
+int blk_rw_vec(struct blkdev *bd, int write, const uint64_t *sectors, const uint64_t *pages,
+	       unsigned n)
+{
+	const uint32_t spp = PAGE_SIZE / BLK_SECTOR;
+	struct blk_run runs[BLK_VEC_MAX];
+	unsigned k;
+	int r = 0;
+
+	if (!bd || n > BLK_VEC_MAX)
+		return -EINVAL;
+	for (unsigned i = 0; i < n; i++)
+		if (sectors[i] > bd->sectors || spp > bd->sectors - sectors[i])
+			return -EINVAL;
+	if (write && bd->readonly)
+		return -EROFS;
+	k = vec_runs(sectors, pages, n, bd->ops->rw_runs ? bd->max_sectors / spp : 1, runs);
+	if (bd->ops->rw_runs)
+		r = bd->ops->rw_runs(bd, write, runs, k);
+	else
+		for (unsigned i = 0; i < k && !r; i++)
+			r = bd->ops->rw(bd, write, runs[i].sector, pa_to_va(runs[i].pages[0]), spp);
+	if (r) {
+		__atomic_fetch_add(&bd->nr_errors, 1, __ATOMIC_RELAXED);
+		return -EIO;
+	}
+	__atomic_fetch_add(write ? &bd->nr_writes : &bd->nr_reads, k, __ATOMIC_RELAXED);
+	return 0;
 }
 
 int blk_flush(struct blkdev *bd)

@@ -20,6 +20,14 @@
 
 struct blkdev;
 
+/* A run of whole pages for blk_ops.rw_runs: @n pages at physical @pages from @sector on. */
+struct blk_run {
+	uint64_t sector;
+	const uint64_t *pages;
+	unsigned n;
+};
+#define BLK_VEC_MAX	32	/* pages (and so runs) in one blk_rw_vec */
+
 /*
  * What a driver provides.  @rw moves @nsect sectors (1..max_sectors, inside
  * the device) between the device and @buf, a kernel virtual address of any
@@ -29,6 +37,13 @@ struct blkdev;
  */
 struct blk_ops {
 	int (*rw)(struct blkdev *bd, int write, uint64_t sector, void *buf, uint32_t nsect);
+	/*
+	 * @rw_runs (may be NULL): @nruns transfers of whole pages at once,
+	 * each the run's @n pages (physical addresses, n * 8 sectors at most
+	 * max_sectors) from its @sector on; all in flight together, then all
+	 * waited for.  0, or -EIO if any failed.
+	 */
+	int (*rw_runs)(struct blkdev *bd, int write, const struct blk_run *runs, unsigned nruns);
 	int (*flush)(struct blkdev *bd);
 };
 
@@ -70,5 +85,14 @@ int blk_read(struct blkdev *bd, uint64_t sector, void *buf, uint32_t nsect);
 int blk_write(struct blkdev *bd, uint64_t sector, const void *buf, uint32_t nsect);
 /* blk_flush - every write completed before the call is durable on return: 0 or -EIO. */
 int blk_flush(struct blkdev *bd);
+/*
+ * blk_rw_vec - move @n (<= BLK_VEC_MAX) whole 4 KiB pages, physical
+ * addresses @pages, from or to sectors @sectors[i]: pages whose sectors
+ * follow on make one request, and every request is in flight at once
+ * (what swap's scattered reads and clustered writes need).  0, -EIO,
+ * -EROFS or -EINVAL.  Sleeps.
+ */
+int blk_rw_vec(struct blkdev *bd, int write, const uint64_t *sectors, const uint64_t *pages,
+	       unsigned n);
 
 #endif

@@ -39,7 +39,7 @@
 #define VBLK_CFG_CAPACITY	0
 #define VBLK_CFG_SEG_MAX	12
 
-#define VBLK_MAX_SECTORS	128	/* 64 KiB a request */
+#define VBLK_MAX_SECTORS	256	/* 128 KiB a request: a swap cluster of 32 pages */
 /* header + data (a misaligned 64 KiB buffer touches 17 pages) + status */
 #define VBLK_MAX_SEGS		(2 + VBLK_MAX_SECTORS * BLK_SECTOR / PAGE_SIZE + 1)
 
@@ -159,16 +159,14 @@ static int vblk_segs(struct vblk_req *r, void *buf, size_t len, int dev_writes,
 }
 
 /*
- * vblk_submit - one request of @type on @vb: queue it (waiting for free
- * descriptors), notify, sleep until done.  0, or -EIO on any failure.
+ * vblk_queue - request @r, whose @n segments are @segs, on @vb: queue it
+ * (waiting for free descriptors), notify, sleep until done.  0, or -EIO
+ * on any failure.
  */
-static int vblk_submit(struct vblk *vb, uint32_t type, uint64_t sector, void *buf, size_t len)
+static int vblk_queue(struct vblk *vb, struct vblk_req *r, struct virtq_seg *segs, int n)
 {
-	struct virtq_seg segs[VBLK_MAX_SEGS];
-	struct vblk_req r = { .hdr = { type, 0, sector }, .status = VBLK_S_NONE, .done = 0 };
-	int n, head = -1;
+	int head = -1;
 
-	n = vblk_segs(&r, buf, len, type == VIRTIO_BLK_T_IN, segs);
 	if (n < 0 || n > vb->q.num)
 		return -EIO;
 	spin_lock(&vb->lock);
@@ -178,12 +176,76 @@ static int vblk_submit(struct vblk *vb, uint32_t type, uint64_t sector, void *bu
 		spin_unlock(&vb->lock);
 		return -EIO;
 	}
-	vb->inflight[head] = &r;
+	vb->inflight[head] = r;
 	virtio_mmio_notify(&vb->vm, 0);
-	while (!r.done)
-		vblk_wait(vb, &r);
+	while (!r->done)
+		vblk_wait(vb, r);
 	spin_unlock(&vb->lock);
-	return r.status == VIRTIO_BLK_S_OK ? 0 : -EIO;
+	return r->status == VIRTIO_BLK_S_OK ? 0 : -EIO;
+}
+
+/* vblk_submit - one request of @type on @vb for @len bytes at kernel address @buf. */
+static int vblk_submit(struct vblk *vb, uint32_t type, uint64_t sector, void *buf, size_t len)
+{
+	struct virtq_seg segs[VBLK_MAX_SEGS];
+	struct vblk_req r = { .hdr = { type, 0, sector }, .status = VBLK_S_NONE, .done = 0 };
+
+	return vblk_queue(vb, &r, segs, vblk_segs(&r, buf, len, type == VIRTIO_BLK_T_IN, segs));
+}
+
+/* vblk_run_segs - @r's header, @run's pages and the status byte, as segments in @segs: how many. */
+static int vblk_run_segs(struct vblk_req *r, const struct blk_run *run, int write,
+			 struct virtq_seg *segs)
+{
+	int k = 0;
+
+	segs[k++] = (struct virtq_seg){ virtio_pa(&r->hdr), sizeof(r->hdr), 0 };
+	for (unsigned i = 0; i < run->n; i++)
+		segs[k++] = (struct virtq_seg){ run->pages[i], PAGE_SIZE, !write };
+	segs[k++] = (struct virtq_seg){ virtio_pa((void *)&r->status), 1, 1 };
+	return segs[0].pa && segs[k - 1].pa ? k : -1;
+}
+
+/*
+ * vblk_rw_runs - blk_ops.rw_runs: every run queued as a request of its
+ * own and the device notified as each goes in, then all waited for.
+ */
+static int vblk_rw_runs(struct blkdev *bd, int write, const struct blk_run *runs, unsigned nruns)
+{
+	struct virtq_seg segs[VBLK_MAX_SEGS];
+	struct vblk_req r[BLK_VEC_MAX];
+	struct vblk *vb = bd->priv;
+	unsigned queued = 0;
+	int err = 0, n, head = -1;
+
+	if (nruns > BLK_VEC_MAX)
+		return -EIO;
+	spin_lock(&vb->lock);
+	for (; queued < nruns; queued++) {
+		r[queued] = (struct vblk_req){ .hdr = { write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, 0,
+							runs[queued].sector },
+					       .status = VBLK_S_NONE, .done = 0 };
+		n = runs[queued].n + 2 <= VBLK_MAX_SEGS ?
+			    vblk_run_segs(&r[queued], &runs[queued], write, segs) : -1;
+		if (n < 0 || n > vb->q.num)
+			break;
+		while (!vb->dead && (head = virtq_add(&vb->q, segs, n)) < 0)
+			vblk_wait(vb, &vb->q);
+		if (vb->dead)
+			break;
+		vb->inflight[head] = &r[queued];
+		virtio_mmio_notify(&vb->vm, 0);
+	}
+	if (queued < nruns)
+		err = -EIO;
+	for (unsigned i = 0; i < queued; i++) {
+		while (!r[i].done)
+			vblk_wait(vb, &r[i]);
+		if (r[i].status != VIRTIO_BLK_S_OK)
+			err = -EIO;
+	}
+	spin_unlock(&vb->lock);
+	return err;
 }
 
 static int vblk_rw(struct blkdev *bd, int write, uint64_t sector, void *buf, uint32_t nsect)
@@ -197,8 +259,9 @@ static int vblk_flush(struct blkdev *bd)
 	return vblk_submit(bd->priv, VIRTIO_BLK_T_FLUSH, 0, 0, 0);
 }
 
-static const struct blk_ops vblk_ops = { .rw = vblk_rw, .flush = vblk_flush };
-static const struct blk_ops vblk_ops_noflush = { .rw = vblk_rw };
+static const struct blk_ops vblk_ops = { .rw = vblk_rw, .rw_runs = vblk_rw_runs,
+					  .flush = vblk_flush };
+static const struct blk_ops vblk_ops_noflush = { .rw = vblk_rw, .rw_runs = vblk_rw_runs };
 
 /*
  * vblk_start - features, the queue, DRIVER_OK, then the disk's size and

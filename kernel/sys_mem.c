@@ -13,6 +13,7 @@
 #include "../vm/pager.h"
 #include "../fs/sync.h"
 #include "../vm/mm.h"
+#include "../vm/fault.h"
 #include "../vm/tlb.h"
 #include "../vm/shmem.h"
 
@@ -339,30 +340,74 @@ SYSCALL(msync)
 }
 
 /*
- * mlock(addr, len) and munlock - Holstein never swaps, so every page is
- * already locked in memory; the range only has to be mapped.
+ * populate - fault in every page of [start, end) as a read would, so an
+ * mlocked range is in memory (swapped pages come back).  What cannot be
+ * faulted (PROT_NONE) is left, as Linux leaves it.
  */
-SYSCALL(mlock)
+static void populate(struct mm *mm, ul start, ul end)
 {
+	for (ul va = start; va < end; va += PAGE_SIZE)
+		vm_fault(mm, va, FAULT_READ);
+}
+
+/*
+ * mlock(addr, len) and munlock: the range must be mapped; its areas take
+ * (or lose) VMA_LOCKED, which keeps reclaim away from their pages, and
+ * mlock brings the pages in.
+ */
+static long lock_range(ul a0, ul a1, int on)
+{
+	struct mm *mm = current()->mm;
 	ul start = a0 & ~(PAGE_SIZE - 1);
 	ul len = ALIGN_UP(a1 + (a0 - start), PAGE_SIZE);
+	long r;
 
-	if (!range_ok(start, len) || !mapped_whole(current()->mm, start, len))
+	if (!range_ok(start, len) || !mapped_whole(mm, start, len))
 		return -ENOMEM;
+	if ((r = mm_mlock(mm, start, start + len, on)))
+		return r;
+	if (on)
+		populate(mm, start, start + len);
 	return 0;
 }
 
-/* mlockall(flags) and munlockall - the same: nothing is ever paged out. */
+SYSCALL(mlock)
+{
+	return lock_range(a0, a1, 1);
+}
+
+SYSCALL(munlock)
+{
+	return lock_range(a0, a1, 0);
+}
+
+#define MCL_CURRENT	1
+#define MCL_FUTURE	2
+#define MCL_ONFAULT	4
+
+/* mlockall(flags) and munlockall: every area now (MCL_CURRENT) and/or every later one (MCL_FUTURE). */
 SYSCALL(mlockall)
 {
-	if (!a0 || (a0 & ~7UL))
+	struct mm *mm = current()->mm;
+
+	if (!a0 || (a0 & ~7UL) || a0 == MCL_ONFAULT)
 		return -EINVAL;
+	mm->lock_future = (a0 & MCL_FUTURE) != 0;
+	if (a0 & MCL_CURRENT) {
+		mm_mlock(mm, 0, USER_TOP, 1);
+		if (!(a0 & MCL_ONFAULT))
+			for (struct vma *v = mm->vmas; v; v = v->next)
+				populate(mm, v->start, v->end);
+	}
 	return 0;
 }
 
 SYSCALL(munlockall)
 {
-	return 0;
+	struct mm *mm = current()->mm;
+
+	mm->lock_future = 0;
+	return mm_mlock(mm, 0, USER_TOP, 0);
 }
 
 /*

@@ -48,7 +48,7 @@ SYSCALL_DECL(clone3); SYSCALL_DECL(get_robust_list); SYSCALL_DECL(sched_getaffin
 SYSCALL_DECL(sched_setaffinity);
 /* Memory (sys_mem.c) */
 SYSCALL_DECL(brk); SYSCALL_DECL(mmap); SYSCALL_DECL(munmap); SYSCALL_DECL(mprotect);
-SYSCALL_DECL(madvise); SYSCALL_DECL(msync); SYSCALL_DECL(mlock); SYSCALL_DECL(mlockall);
+SYSCALL_DECL(madvise); SYSCALL_DECL(msync); SYSCALL_DECL(mlock); SYSCALL_DECL(munlock); SYSCALL_DECL(mlockall);
 SYSCALL_DECL(munlockall); SYSCALL_DECL(mremap);
 /* SysV shared memory (sysv_shm.c, sysv_shmat.c) */
 SYSCALL_DECL(shmget); SYSCALL_DECL(shmctl); SYSCALL_DECL(shmat); SYSCALL_DECL(shmdt);

@@ -43,6 +43,7 @@ enum vma_kind {
 #define VMA_MAYWRITE	16
 #define VMA_MAYEXEC	32
 #define VMA_MAY_RWX	(VMA_MAYREAD | VMA_MAYWRITE | VMA_MAYEXEC)
+#define VMA_LOCKED	64	/* mlock: reclaim never takes its pages */
 
 struct vm_pager;
 struct shmem;
@@ -110,6 +111,13 @@ struct mm {
 	 */
 	unsigned long vdso_base;
 	struct mm *all_next, *all_prev;	/* every mm, for mm_zap_object (mm_list_lock) */
+	/*
+	 * Reclaim may take its pages: set once it has run (tlb_mm_enter) or
+	 * been forked.  Before that exec is still writing the image through
+	 * kernel addresses (mm_new_page) with no lock held.
+	 */
+	int reclaimable;
+	int lock_future;		/* mlockall(MCL_FUTURE): new areas are VMA_LOCKED */
 };
 
 #define USER_STACK_TOP		0x3fff000000UL
@@ -166,6 +174,14 @@ long mm_remap(struct mm *mm, unsigned long addr, unsigned long old_len, unsigned
  * (VMA_MAY*); nothing changes then.
  */
 int mm_protect(struct mm *mm, unsigned long addr, unsigned long len, unsigned prot);
+/*
+ * mm_mlock - mlock(@on) or munlock of [start, end): the areas there (split
+ * at the ends) take or lose VMA_LOCKED, so reclaim leaves their pages in
+ * memory.  The caller faults the pages in.  Takes mm->lock.  0, or -ENOMEM
+ * if a split cannot be allocated.
+ */
+int mm_mlock(struct mm *mm, unsigned long start, unsigned long end, int on);
+
 /*
  * mm_discard - MADV_DONTNEED: drop this address space's pages, keep the
  * VMAs.  Private memory reads back as zeros (or the file) afterwards;
@@ -236,6 +252,14 @@ void mm_zap_object(struct shmem *mem, unsigned long first);
  * byte offset in it (1); else 0.  Futexes meet there.  Takes mm->lock.
  */
 int mm_shared_key(struct mm *mm, unsigned long va, const void **obj, unsigned long *off);
+
+/*
+ * mm_next_pinned - reclaim's walk over every address space: the one after
+ * @prev in the list (the first if @prev is NULL or gone), with a reference
+ * taken (mm_get: drop it with mm_put), skipping ones being freed; NULL at
+ * the end.  @prev is only compared, never used.
+ */
+struct mm *mm_next_pinned(const struct mm *prev);
 
 /* Leaf-PTE flags for a user page of protection @prot (A and D always set). */
 uint64_t mm_prot_to_pte(unsigned prot);
