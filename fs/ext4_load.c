@@ -400,6 +400,7 @@ long ext4_mount(uint32_t rdev, unsigned long flags, const char *data, struct sup
 	m->last_sync = time_now_ns();
 	ext4_quota_reset(m);
 	m->sb->force_rdonly = m->fs.rdonly;
+	ext4_pcache_add_mount(m);
 	pr_info("EXT4-fs (%s): mounted filesystem %s, without journalling\n", bd->name,
 		m->fs.rdonly || (flags & MS_RDONLY) ? "read-only" : "read-write");
 	*out = m->sb;

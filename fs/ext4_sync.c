@@ -287,9 +287,11 @@ static int free_disk_inode(struct ext4_fs *fs, uint32_t ino, int dir)
  * write_inode - write back VFS inode @ip (a reference held) whose node
  * had @what of N_DIRTY set: its contents as @what and newness ask, then
  * the inode.  An unlinked inode still open is freed on the disk now (its
- * data lives on in the page cache until the last close).
+ * data lives on in the page cache until the last close).  With @try (for
+ * reclaim) it never waits for the inode's write lock: -EAGAIN instead.
  */
-static int write_inode(struct ext4_mount *m, struct inode *ip, struct ext4_node *n, unsigned what)
+static int write_inode(struct ext4_mount *m, struct inode *ip, struct ext4_node *n, unsigned what,
+		       int try)
 {
 	struct ext4_fs *fs = &m->fs;
 	int fresh = !!(n->flags & N_NEW);
@@ -312,9 +314,12 @@ static int write_inode(struct ext4_mount *m, struct inode *ip, struct ext4_node 
 		r = ext4_inode_read(fs, (uint32_t)ip->ino, di);
 	if (!r && S_ISREG(ip->mode) && (fresh || (what & N_DATA))) {
 		if (!(n->flags & N_FILLED))
-			r = ext4_fill(m, ip);
-		if (!r) {
+			r = ext4_fill(m, ip, 0);
+		if (!r && try && !inode_wtrylock(ip))
+			r = -EAGAIN;	/* the writer holding it may be the task reclaiming */
+		else if (!r && !try)
 			inode_wlock(ip);
+		if (!r) {
 			r = write_data(m, ip, di, fresh);
 			inode_wunlock(ip);
 		}
@@ -390,6 +395,40 @@ static int free_gone(struct ext4_mount *m)
 	return err;
 }
 
+int ext4_sync_idle(struct ext4_mount *m, struct inode *ip)
+{
+	struct ext4_node *n = ext4_node_of(ip), **pp;
+	unsigned what = 0;
+	int r;
+
+	if (m->fs.rdonly)
+		return -EROFS;
+	spin_lock(&m->list_lock);
+	/* With the mutex held no sync is running: a queued node is on the dirty list. */
+	for (pp = &m->dirty; *pp && *pp != n; pp = &(*pp)->next_dirty)
+		;
+	if (*pp) {
+		*pp = n->next_dirty;
+		what = n->flags & N_DIRTY;
+		n->flags &= ~(unsigned)(N_DIRTY | N_ONLIST);
+	}
+	spin_unlock(&m->list_lock);
+	if (!what)
+		return 0;
+	r = write_inode(m, ip, n, what, 1);
+	if (!r)
+		r = ext4_fs_flush(&m->fs, now_sec());	/* the blocks it took, in the bitmaps */
+	if (r) {
+		redirty(m, ip, what);
+		if (r != -EAGAIN && r != -ENOMEM) {	/* those only wait for the next sync */
+			pr_err("EXT4-fs (%s): writing inode %lu failed (%d)\n", m->bd->name,
+			       (unsigned long)ip->ino, r);
+			m->error = r;
+		}
+	}
+	return r;
+}
+
 int ext4_sync_all(struct ext4_mount *m)
 {
 	struct inode *ip;
@@ -407,7 +446,7 @@ int ext4_sync_all(struct ext4_mount *m)
 	if (!m->syncing && !m->gone)
 		return 0;
 	while ((ip = next_dirty(m, &what))) {
-		if ((r = write_inode(m, ip, ext4_node_of(ip), what))) {
+		if ((r = write_inode(m, ip, ext4_node_of(ip), what, 0))) {
 			pr_err("EXT4-fs (%s): writing inode %lu failed (%d)\n", m->bd->name,
 			       (unsigned long)ip->ino, r);
 			redirty(m, ip, what);

@@ -1,16 +1,14 @@
 /*
  * ext4_vfs.c - ext4 as the VFS sees it: mount, the hooks the VFS calls
- * when a file is created, changed, freed or opened, statfs, and filling a
- * file's page cache from the disk.  The model and the locks are in
- * ext4_vfs.h; the tree's load is ext4_load.c, write-back ext4_sync.c.
+ * when a file is created, changed, freed or opened, and statfs.  The model
+ * and the locks are in ext4_vfs.h; the tree's load is ext4_load.c, filling
+ * and dropping a file's page cache ext4_pcache.c, write-back ext4_sync.c.
  */
 #include "../kernel/kernel.h"
 #include "../kernel/sched.h"
 #include "../kernel/time.h"
 #include "../drivers/blk.h"
 #include "../vm/kmalloc.h"
-#include "../vm/pmm.h"
-#include "../vm/phys.h"
 #include "../vm/shmem.h"
 #include "ext4_vfs.h"
 #include "mount.h"
@@ -25,8 +23,7 @@ void ext4_lock(struct ext4_mount *m)
 	spin_unlock(&m->mutex_lock);
 }
 
-/* ext4_trylock - take the mutex if nobody holds it: 1, else 0 at once. */
-static int ext4_trylock(struct ext4_mount *m)
+int ext4_trylock(struct ext4_mount *m)
 {
 	int busy;
 
@@ -109,82 +106,6 @@ void ext4_inode_to_vfs(const struct ext4_inode *di, struct inode *ip)
 	ip->btime = (struct timespec64){ di->crtime, di->crtime_ns };
 	/* Linux's new device encoding on disk; the VFS keeps major << 8 | minor. */
 	ip->rdev = ((r >> 8) & 0xfff) << 8 | (r & 0xff);
-}
-
-/*
- * fill_page - read the blocks of page @idx of @ip from extents @e into the
- * page cache (a page with no block stays a hole).  0 or -errno.
- */
-static int fill_page(struct ext4_mount *m, struct inode *ip, const struct ext4_extents *e,
-		     unsigned long idx, uint64_t nblocks)
-{
-	uint32_t bs = m->fs.block_size, bpp = PAGE_SIZE / bs;
-	phys_addr_t fr = 0;
-	int err = 0;
-
-	for (uint32_t j = 0, n; j < bpp; j += n) {
-		uint64_t lb = (uint64_t)idx * bpp + j;
-		uint64_t pb = lb < nblocks ? ext4_extents_map(e, (uint32_t)lb) : 0;
-
-		/* The page's blocks that lie end to end on the disk come in one request. */
-		for (n = 1; pb && j + n < bpp && lb + n < nblocks &&
-			    ext4_extents_map(e, (uint32_t)(lb + n)) == pb + n; n++)
-			;
-		if (!pb)
-			continue;
-		if (!fr && !(fr = shmem_page(ip->mem, idx, 1, &err)))
-			return err ? err : -ENOMEM;
-		if (m->fs.io.read(m->fs.io.ctx, pb, n, (char *)phys_to_virt(fr) + j * bs)) {
-			err = -EIO;
-			break;
-		}
-	}
-	if (fr)
-		pmm_put(fr);
-	return err;
-}
-
-int ext4_fill(struct ext4_mount *m, struct inode *ip)
-{
-	struct ext4_node *n = ext4_node_of(ip);
-	struct ext4_inode *di;
-	struct ext4_extents e;
-	int r;
-
-	if (!n || (n->flags & N_FILLED))
-		return 0;
-	if ((n->flags & (N_NEW | N_GONE)) || !S_ISREG(ip->mode)) {
-		ext4_node_flags(m, n, N_FILLED, 0);
-		return 0;
-	}
-	r = ext4_read_inode_extents(&m->fs, (uint32_t)ip->ino, &di, &e);
-	if (!r) {
-		/* Only what the disk holds: a truncate since then already shrank the cache. */
-		uint64_t size = di->size < shmem_size(ip->mem) ? di->size : shmem_size(ip->mem);
-		uint64_t nblocks = (size + m->fs.block_size - 1) / m->fs.block_size;
-		unsigned long npages = (unsigned long)((size + PAGE_SIZE - 1) / PAGE_SIZE);
-		uint32_t bpp = PAGE_SIZE / m->fs.block_size;
-
-		/* What the disk already holds is no new space: the quota makes room for it. */
-		__atomic_add_fetch(&m->sb->quota->max, npages, __ATOMIC_RELAXED);
-		/* Page by page of each extent: a sparse file's holes cost nothing. */
-		for (uint32_t x = 0; x < e.n && !r; x++) {
-			unsigned long first = (unsigned long)(e.ext[x].lblk / bpp);
-			unsigned long last = (unsigned long)(((uint64_t)e.ext[x].lblk + e.ext[x].len - 1) / bpp);
-
-			for (unsigned long i = first; i <= last && i < npages && !r; i++)
-				if (!e.ext[x].uninit && !shmem_lookup(ip->mem, i))
-					r = fill_page(m, ip, &e, i, nblocks);
-		}
-	}
-	ext4_extents_free(&e);
-	kfree(di);
-	if (!r)
-		ext4_node_flags(m, n, N_FILLED, 0);
-	else
-		pr_err("EXT4-fs (%s): error %d reading inode %lu\n", m->bd->name, r,
-		       (unsigned long)ip->ino);
-	return r;
 }
 
 /* --- The hooks (struct super_ops) ------------------------------------------ */
@@ -276,6 +197,8 @@ static void op_evict(struct inode *ip)
 		g->fresh = !!(n->flags & N_NEW);
 	}
 	spin_lock(&m->list_lock);
+	if (n->flags & N_LRU)
+		ext4_pcache_unlink(m, n);
 	if (n->flags & N_ONLIST)	/* on the dirty list, or on the one a sync is taking */
 		for (int l = 0; l < 2; l++)
 			for (pp = l ? &m->syncing : &m->dirty; *pp; pp = &(*pp)->next_dirty)
@@ -294,18 +217,28 @@ static void op_evict(struct inode *ip)
 	kfree(n);
 }
 
-/* op_open - a regular file is being opened: bring its data in. */
+/*
+ * op_open - a regular file is being opened (the caller holds a reference):
+ * bring its data in, and make it the most recently used file of the mount
+ * for reclaim, whose LRU holds every regular file opened.  A reclaim that
+ * dropped the cache cleared N_FILLED under vfs_lock before this reference
+ * was taken, and drops with the mutex held, so the fill below waits for
+ * the drop to end.
+ */
 static int op_open(struct inode *ip)
 {
 	struct ext4_mount *m = ext4_mount_of(ip->sb);
 	struct ext4_node *n = ext4_node_of(ip);
-	int r;
+	int r = 0;
 
-	if (!n || (n->flags & N_FILLED))
+	if (!n)
 		return 0;
-	ext4_lock(m);
-	r = ext4_fill(m, ip);
-	ext4_unlock(m);
+	if (!(n->flags & N_FILLED)) {
+		ext4_lock(m);
+		r = ext4_fill(m, ip, 1);
+		ext4_unlock(m);
+	}
+	ext4_pcache_touch(m, n);	/* a failed fill's pages may go too */
 	return r;
 }
 
@@ -379,6 +312,7 @@ static void op_put_super(struct super *sb)
 {
 	struct ext4_mount *m = ext4_mount_of(sb);
 
+	ext4_pcache_del_mount(m);	/* first: reclaim finds the mount through that list */
 	while (m->gone) {
 		struct ext4_gone *g = m->gone;
 

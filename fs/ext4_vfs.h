@@ -6,7 +6,8 @@
  * The model.  A mount loads the whole tree: every directory's entries and
  * every inode's attributes and symlink become VFS inodes and dentries, as
  * tmpfs would hold them.  A regular file's data comes in from the disk the
- * first time it is opened (the page cache then holds all of it).  Changes
+ * first time it is opened (the page cache then holds all of it, until
+ * reclaim drops the cache of a file nobody uses: ext4_pcache.c).  Changes
  * only mark inodes dirty; sync writes back what changed: data with blocks
  * allocated then (delayed allocation), extent trees rebuilt, changed
  * directories rewritten whole as linear blocks, inodes, then the bitmaps,
@@ -36,6 +37,7 @@ struct ext4_node {
 	struct ext4_node *next_dirty;	/* on the mount's dirty list (list_lock) */
 	uint64_t disk_blocks;		/* i_blocks (512-byte units) at the last load or write-back */
 	uint64_t dir_size;		/* a directory's size on the disk, as stat shows it */
+	struct ext4_node *lru_prev, *lru_next;	/* the mount's page-cache LRU (list_lock) */
 };
 
 #define N_NEW		1	/* not on the disk yet: no inode, no blocks */
@@ -45,6 +47,7 @@ struct ext4_node {
 #define N_ENTRIES	16	/* a directory's entries changed */
 #define N_ONLIST	32	/* on the dirty list */
 #define N_GONE		64	/* freed on the disk already (unlinked, still open) */
+#define N_LRU		128	/* on the mount's LRU: its page cache may be dropped (ext4_pcache.c) */
 #define N_DIRTY		(N_ATTR | N_DATA | N_ENTRIES)
 
 /* An inode to free on the disk at the next sync. */
@@ -69,6 +72,10 @@ struct ext4_mount {
 	int loading;			/* the tree is being built or torn down: nothing is a change */
 	unsigned long queued;		/* inodes queued since the last sync (list_lock) */
 	uint64_t last_sync;		/* when the last sync ended (time_now_ns) */
+	/* Regular files whose cache reclaim may drop, least recently opened first (list_lock). */
+	struct ext4_node *lru_head, *lru_tail;
+	unsigned long lru_count;
+	struct ext4_mount *pcache_next;	/* on ext4_pcache.c's list of mounts */
 };
 
 #define EXT4_SUPER_MAGIC	0xEF53
@@ -76,6 +83,8 @@ struct ext4_mount {
 /* ext4_lock/ext4_unlock - the mount's sleeping mutex.  No spinlock held. */
 void ext4_lock(struct ext4_mount *m);
 void ext4_unlock(struct ext4_mount *m);
+/* ext4_trylock - take the mutex if nobody holds it: 1, else 0 at once. */
+int ext4_trylock(struct ext4_mount *m);
 /* ext4_mount_of - the ext4_mount behind super block @sb. */
 static inline struct ext4_mount *ext4_mount_of(struct super *sb)
 {
@@ -113,8 +122,38 @@ void ext4_quota_reset(struct ext4_mount *m);
 int ext4_load_tree(struct ext4_mount *m);
 /* ext4_inode_to_vfs - copy @di's attributes into VFS inode @ip. */
 void ext4_inode_to_vfs(const struct ext4_inode *di, struct inode *ip);
-/* ext4_fill - read regular file @ip's data into its page cache, once.  Mutex held.  0 or -errno. */
-int ext4_fill(struct ext4_mount *m, struct inode *ip);
+/*
+ * ext4_fill - read regular file @ip's data into its page cache, once.
+ * Mutex held.  With @may_unlock (an open: nothing else of the caller's
+ * needs the mutex kept) it lets the mutex go between pages when memory
+ * runs low and reclaims (reclaim may drop other files of this mount), and
+ * takes it again; the caller holds a reference on @ip.  0 or -errno.
+ */
+int ext4_fill(struct ext4_mount *m, struct inode *ip, int may_unlock);
+
+/*
+ * The page cache under memory pressure (ext4_pcache.c): a shrinker
+ * (vm/reclaim.h) drops the pages of regular files nobody has open or maps,
+ * least recently opened first, writing dirty ones back first; the next
+ * open fills them again from the disk.
+ *
+ * ext4_pcache_add_mount - mount @m (loaded) joins; the shrinker is
+ * registered with the first.  ext4_pcache_del_mount - @m leaves, before it
+ * is freed (put_super; any context).  ext4_pcache_touch - @n was just
+ * opened: to the LRU's tail (list_lock taken; never sleeps).
+ * ext4_pcache_unlink - take @n off the LRU; list_lock held.
+ */
+void ext4_pcache_add_mount(struct ext4_mount *m);
+void ext4_pcache_del_mount(struct ext4_mount *m);
+void ext4_pcache_touch(struct ext4_mount *m, struct ext4_node *n);
+void ext4_pcache_unlink(struct ext4_mount *m, struct ext4_node *n);
+/*
+ * ext4_sync_idle - write back regular file @ip alone (reclaim: a reference
+ * held, nobody else had it open), with the allocation it needs flushed to
+ * the bitmaps.  Mutex held.  Never waits for a writer: -EAGAIN if one
+ * holds the inode's write lock.  0 or -errno (it stays dirty then).
+ */
+int ext4_sync_idle(struct ext4_mount *m, struct inode *ip);
 
 /*
  * Rewriting a file's blocks (ext4_sync.c), in three steps so that a failure

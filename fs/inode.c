@@ -197,6 +197,17 @@ void inode_wlock(struct inode *ip)
 	spin_unlock(&inode_wait_lock);
 }
 
+int inode_wtrylock(struct inode *ip)
+{
+	int busy;
+
+	spin_lock(&inode_wait_lock);
+	busy = ip->writing;
+	ip->writing = 1;
+	spin_unlock(&inode_wait_lock);
+	return !busy;
+}
+
 void inode_wunlock(struct inode *ip)
 {
 	spin_lock(&inode_wait_lock);

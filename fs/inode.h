@@ -179,6 +179,8 @@ void inode_set_path(struct inode *ip, const char *path);
  */
 void inode_wlock(struct inode *ip);
 void inode_wunlock(struct inode *ip);
+/* inode_wtrylock - hold it if nobody does: 1, else 0 at once (reclaim must not wait for a writer). */
+int inode_wtrylock(struct inode *ip);
 /*
  * inode_dirty - tell @ip's file system that @what (DIRTY_*) changed, if it
  * keeps the tree on a device and is still mounted.  Any context.

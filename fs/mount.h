@@ -75,6 +75,8 @@ long mount_dev_user(const struct fs_type *ft, unsigned long usource, struct inod
 long mount_root(const char *dev, const char *fstype, unsigned long flags);
 /* ext4_mount - fs/ext4_load.c's mount_dev ("ext4", "ext3", "ext2"): the fs on disk @rdev.  Sleeps. */
 long ext4_mount(uint32_t rdev, unsigned long flags, const char *data, struct super **out);
+/* ext4_pcache_count - frames reclaim could take back from ext4's page cache now (MemAvailable). */
+unsigned long ext4_pcache_count(void);
 
 /* mount_list - the first mount of the table, in mount order (->next).  vfs_lock held. */
 struct mount *mount_list(void);

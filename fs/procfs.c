@@ -47,7 +47,8 @@ static void procfs_gen_meminfo(struct buffile_text *t)
 
 	procfs_printf(t, "MemTotal:       %8lu kB\n", total);
 	procfs_printf(t, "MemFree:        %8lu kB\n", free);
-	procfs_printf(t, "MemAvailable:   %8lu kB\n", free);
+	/* What reclaim could give back without swapping: ext4's idle page cache. */
+	procfs_printf(t, "MemAvailable:   %8lu kB\n", free + ext4_pcache_count() * 4);
 	procfs_printf(t, "Buffers:        %8lu kB\n", 0UL);
 	procfs_printf(t, "Cached:         %8lu kB\n", shmem_total_pages() * 4);
 	procfs_printf(t, "SwapCached:     %8lu kB\n", 0UL);

@@ -14,6 +14,7 @@
 #include "../vm/shmem.h"
 #include "../vm/uaccess.h"
 #include "../vm/zero.h"
+#include "../vm/reclaim.h"
 #include "devfs.h"
 #include "file.h"
 #include "blkfile.h"
@@ -74,15 +75,21 @@ long regfile_pwrite(struct file *f, unsigned long ubuf, size_t n, uint64_t pos)
 			return ok;
 		n = (size_t)ok;
 	}
-	while (done < n) {
+	for (int tries = 0; done < n;) {
 		size_t in = pos % PAGE_SIZE, chunk = MIN(n - done, PAGE_SIZE - in);
 		int e;
-		phys_addr_t fr = shmem_page(mem, pos / PAGE_SIZE, 1, &e);
+		phys_addr_t fr;
 
+		/* Only this file's write lock is held, which reclaim never waits for. */
+		reclaim_maybe();
+		if (!(fr = shmem_page(mem, pos / PAGE_SIZE, 1, &e)) && e == -ENOMEM && ++tries <= 8 &&
+		    reclaim_retry())
+			continue;
 		if (!fr) {
 			err = e;
 			break;
 		}
+		tries = 0;
 		long r = uaccess_copy_from_user((char *)phys_to_virt(fr) + in, ubuf + done, chunk);
 		pmm_put(fr);
 		if (r) {

@@ -206,6 +206,27 @@ int shmem_set_size(struct shmem *s, uint64_t size)
 	return 0;
 }
 
+unsigned long shmem_drop(struct shmem *s, unsigned long *freed)
+{
+	unsigned long idx = 0, n = 0, gone = 0;
+	phys_addr_t f;
+
+	spin_lock(&s->lock);
+	while (pagemap_next(&s->map, idx, &idx)) {
+		f = pagemap_take(&s->map, idx++);
+		if (pmm_put_test(f)) {		/* the index's was the last reference */
+			pmm_free_last(f);
+			gone++;
+		}
+		n++;
+	}
+	pagemap_clear(&s->map);		/* the empty index's own nodes go too */
+	uncharge(s, n);
+	spin_unlock(&s->lock);
+	*freed = gone;
+	return n;
+}
+
 void shmem_extend(struct shmem *s, uint64_t size)
 {
 	spin_lock(&s->lock);

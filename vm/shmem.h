@@ -104,6 +104,18 @@ void shmem_extend(struct shmem *s, uint64_t size);
  */
 int64_t shmem_seek(struct shmem *s, uint64_t off, int want_data);
 
+/*
+ * shmem_drop - give back every frame of @s but keep its size: the page
+ * cache of a file the disk can fill again (fs/ext4_pcache.c).  Only for
+ * an object nobody maps (shmem_mapcount 0) and nobody reads or writes
+ * meanwhile (the caller's lock keeps them out): a page asked for later
+ * would be a zero-filled hole.  A frame someone still holds a reference
+ * on lives on with them.  Returns the pages taken out of the index
+ * (uncharged from the quota and the totals); *@freed gets the frames
+ * that went back to the free list with them.  No lock held.
+ */
+unsigned long shmem_drop(struct shmem *s, unsigned long *freed);
+
 /* shmem_pages - frames held by the object; shmem_total_pages - by all objects. */
 unsigned long shmem_pages(struct shmem *s);
 unsigned long shmem_total_pages(void);

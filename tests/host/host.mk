@@ -209,7 +209,7 @@ $(HOST_OUT)/test_vfs_hooks: $(HOST_OUT)/obj/test_vfs_hooks.o $(HOST_OUT)/obj/fs_
 # The ext4 on-disk library for the host (-DHOST_TEST: buffers from malloc),
 # over images mke2fs makes at test time; e2fsck and debugfs check the result.
 # Every fs/ext4_*.c but the kernel glue (ext4_vfs*, ext4_sync*, ext4_load), and crc32c.
-HOST_EXT4SRCS := fs/crc32c.c $(filter-out fs/ext4_vfs%.c fs/ext4_sync%.c fs/ext4_load.c,$(wildcard fs/ext4_*.c))
+HOST_EXT4SRCS := fs/crc32c.c $(filter-out fs/ext4_vfs%.c fs/ext4_sync%.c fs/ext4_load.c fs/ext4_pcache.c,$(wildcard fs/ext4_*.c))
 HOST_EXT4OBJS := $(patsubst fs/%.c,$(HOST_OUT)/obj/ext4h_%.o,$(HOST_EXT4SRCS))
 
 $(HOST_OUT)/obj/ext4h_%.o: fs/%.c

@@ -117,6 +117,55 @@ static void test_shmem_frames(void **state)
 }
 
 /*
+ * shmem_drop gives back every frame but keeps the size: the quota and the
+ * totals go down by the pages dropped, a frame someone still holds lives
+ * on with that holder only (not counted as freed), and a page asked for
+ * later is a new zeroed one.
+ */
+static void test_shmem_drop(void **state)
+{
+	struct shmem_quota q = { .used = 0, .max = 10 };
+	struct shmem *s = shmem_create_file(&q);
+	unsigned long freed = 99;
+	phys_addr_t held = 0, again;
+	int err;
+
+	(void)state;
+	assert_non_null(s);
+	shmem_extend(s, 5 * PAGE_SIZE + 7);
+	for (unsigned long i = 0; i < 5; i += 2) {	/* pages 0, 2, 4: holes between */
+		phys_addr_t f = shmem_page(s, i, 1, &err);
+		assert_int_not_equal(f, 0);
+		*(uint64_t *)phys_to_virt(f) = 7 + i;
+		if (i == 2)
+			held = f;	/* a reader still copying from it */
+		else
+			pmm_put(f);
+	}
+	assert_int_equal(q.used, 3);
+	assert_int_equal(shmem_total_pages(), 3);
+	assert_int_equal(shmem_drop(s, &freed), 3);
+	assert_int_equal(freed, 2);
+	assert_int_equal(shmem_pages(s), 0);
+	assert_int_equal(shmem_total_pages(), 0);
+	assert_int_equal(q.used, 0);
+	assert_int_equal(shmem_size(s), 5 * PAGE_SIZE + 7);
+	assert_int_equal(shmem_lookup(s, 2), 0);
+	assert_int_equal(pmm_refcount(held), 1);	/* the reader's, alone */
+	assert_int_equal(*(uint64_t *)phys_to_virt(held), 9);
+	pmm_put(held);
+	again = shmem_page(s, 2, 1, &err);
+	assert_int_not_equal(again, 0);
+	assert_int_equal(*(uint64_t *)phys_to_virt(again), 0);
+	pmm_put(again);
+	assert_int_equal(shmem_drop(s, &freed), 1);
+	assert_int_equal(freed, 1);
+	assert_int_equal(shmem_drop(s, &freed), 0);	/* an empty object: nothing, no harm */
+	shmem_put(s);
+	assert_baseline();
+}
+
+/*
  * MADV_DONTNEED on shared memory drops this process's mapping only: the
  * next touch maps the same frame, data intact, still shared with a child
  * forked before the discard.
@@ -223,6 +272,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(test_pagemap, vm_arena_setup),
 	    cmocka_unit_test_setup(test_shmem_frames, vm_arena_setup),
+	    cmocka_unit_test_setup(test_shmem_drop, vm_arena_setup),
 	    cmocka_unit_test_setup(test_discard_keeps_data, vm_arena_setup),
 	    cmocka_unit_test_setup(test_touch_after_fork, vm_arena_setup),
 	    cmocka_unit_test_setup(test_split_keeps_offsets, vm_arena_setup),
