@@ -214,3 +214,8 @@ $(HOST_OUT)/test_ext4_tree: $(HOST_OUT)/obj/test_ext4_tree.o $(HOST_EXT4OBJS)
 
 $(HOST_OUT)/test_ext4_fuzz: $(HOST_OUT)/obj/test_ext4_fuzz.o $(HOST_EXT4OBJS)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
+
+# test_swap_hdr: the swap header parser (vm/swap_hdr.c) over pages the host's mkswap makes.
+HOST_TESTS += $(HOST_OUT)/test_swap_hdr
+$(HOST_OUT)/test_swap_hdr: $(HOST_OUT)/obj/test_swap_hdr.o $(HOST_OUT)/obj/vm_swap_hdr.o
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
