@@ -3,13 +3,19 @@
  */
 #include "swap_hdr.h"
 
+/* hdr_swab32 - @v in the other byte order (by hand: the kernel links no libgcc). */
+static uint32_t hdr_swab32(uint32_t v)
+{
+	return v >> 24 | (v >> 8 & 0xff00) | (v << 8 & 0xff0000) | v << 24;
+}
+
 /* hdr_u32 - the 32-bit word at byte @off of @p, in host order, or swapped. */
 static uint32_t hdr_u32(const uint8_t *p, size_t off, int swapped)
 {
 	uint32_t v;
 
 	memcpy(&v, p + off, sizeof(v));	/* the page need not be aligned */
-	return swapped ? __builtin_bswap32(v) : v;
+	return swapped ? hdr_swab32(v) : v;
 }
 
 /*
@@ -48,7 +54,7 @@ int swap_hdr_parse(const void *page, unsigned long dev_pages, struct swap_hdr *o
 	if (memcmp(p + SWAP_HDR_MAGIC_OFF, "SWAPSPACE2", 10))
 		return -EINVAL;		/* nothing, or the version 0 "SWAP-SPACE" Linux dropped */
 	version = hdr_u32(p, SWAP_HDR_VERSION_OFF, 0);
-	if (version != 1 && __builtin_bswap32(version) == 1)
+	if (version != 1 && hdr_swab32(version) == 1)
 		out->swapped = 1;
 	if (hdr_u32(p, SWAP_HDR_VERSION_OFF, out->swapped) != 1)
 		return -EINVAL;
