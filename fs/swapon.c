@@ -90,6 +90,16 @@ static struct swapon_area *swapon_find_locked(uint32_t rdev)
 	return 0;
 }
 
+int swapon_dev_active(uint32_t rdev)
+{
+	int on;
+
+	spin_lock(&swapon_lock);
+	on = swapon_find_locked(rdev) != 0;
+	spin_unlock(&swapon_lock);
+	return on;
+}
+
 int swapon_hold_dev(uint32_t rdev)
 {
 	int r = -EBUSY;

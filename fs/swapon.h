@@ -19,6 +19,9 @@ struct buffile_text;
 int swapon_hold_dev(uint32_t rdev);
 void swapon_release_dev(uint32_t rdev);
 
+/* swapon_dev_active - is a swap area on (or being turned on) device @rdev?  Never sleeps. */
+int swapon_dev_active(uint32_t rdev);
+
 /* swapon_gen_proc - /proc/swaps: Linux 6.1's header and columns. */
 void swapon_gen_proc(struct buffile_text *t);
 

@@ -11,9 +11,10 @@
  * Plain Linux 6.1 semantics, checked here as Linux behaves: the errnos (EINVAL for
  * unknown flags, a device without a signature or with a lying header, a tmpfs file,
  * /dev/null, a /proc file; ENOENT; EISDIR; EFAULT; EBUSY for a device already swapping,
- * by any of its names, and for a mounted one; mount(2) of a swapping device EBUSY;
- * swapoff of what is not an active area EINVAL), /proc/swaps' exact header and columns
- * (path padded to 40, sizes in KiB without the bad pages, "partition"), the automatic
+ * by any of its names, and for a mounted one; mount(2) of a swapping device EBUSY; a
+ * write(2) to it ETXTBSY; swapoff of what is not an active area EINVAL), /proc/swaps'
+ * exact header and columns (path padded to 40, sizes in KiB without the bad pages,
+ * "partition"), the automatic
  * priorities -2, -3 ... and their moving up when one goes off, SWAP_FLAG_PREFER, the
  * discard flags accepted, SwapTotal/SwapFree and sysinfo's swap fields.  Holstein's own
  * choice: a swap file on ext4 is EINVAL too (Linux would take one: docs/design.md).
@@ -131,6 +132,12 @@ static void check_busy(void)
 	struct stat st;
 
 	CHECK_ERR(swapon(A, 0), EBUSY, "swapon of a device already swapping is EBUSY");
+	char page[4096];
+	int fd = open(A, O_RDWR);
+	CHECK(fd >= 0 && pread(fd, page, sizeof(page), 0) == (ssize_t)sizeof(page),
+	      "a swapping device still opens and reads");
+	CHECK_ERR(pwrite(fd, page, 512, 0), ETXTBSY, "writing a swapping device is ETXTBSY");
+	close(fd);
 	unlink("/tmp/t_swapon.lnk");
 	CHECK(symlink(A, "/tmp/t_swapon.lnk") == 0, "a symlink to A");
 	CHECK_ERR(swapon("/tmp/t_swapon.lnk", 0), EBUSY, "... and through a symlink");
