@@ -266,8 +266,9 @@ static long swapon_start(struct swapon_area *a, struct blkdev *bd, const char *n
 		if (!(flags & SWAP_FLAG_PREFER))
 			swapon_least_prio = prio;
 		spin_unlock(&swapon_lock);
+		/* Linux's line; a whole disk is one extent spanning the usable pages. */
 		pr_info("Adding %luk swap on %s.  Priority:%d extents:1 across:%luk\n",
-			h->good * 4, name, prio, (h->npages - 1) * 4);
+			h->good * 4, name, prio, h->good * 4);
 		copy = 0;
 		r = 0;
 	}
