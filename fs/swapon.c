@@ -3,7 +3,7 @@
  * becomes a swap area of vm/ (swap.h), and /proc/swaps lists the areas.
  *
  * vm/ knows no device: this file hands it a struct swap_io whose rw moves
- * one page with blk_read/blk_write (8 sectors at page offset * 8).  Only a
+ * whole pages with blk_rw_pages (8 sectors a page, at page offset * 8).  Only a
  * block device can be an area: a swap file on ext4 or tmpfs is refused
  * with EINVAL (docs/design.md), as Linux refuses a file its file system
  * cannot map to blocks.  Holstein has no credentials (everyone is root),
@@ -164,18 +164,17 @@ static long swapon_claim(uint32_t rdev, struct swapon_area **out)
 	return r;
 }
 
-/* swapon_rw - struct swap_io's rw: page @off of the area is sectors off*8 .. +8 of the disk. */
-static int swapon_rw(void *dev, int write, unsigned long off, phys_addr_t pa)
+/*
+ * swapon_rw - struct swap_io's rw: the @n pages of the area from page @off
+ * on are sectors off*8 .. (off+n)*8 of the disk; blk_rw_pages makes as few
+ * requests of them as the driver takes.
+ */
+static int swapon_rw(void *dev, int write, unsigned long off, const phys_addr_t *pa, unsigned n)
 {
 	struct blkdev *bd = dev;
-	uint64_t sector = (uint64_t)off * (PAGE_SIZE / BLK_SECTOR);
-	int r;
 
-	if (write)
-		r = blk_write(bd, sector, phys_to_virt(pa), PAGE_SIZE / BLK_SECTOR);
-	else
-		r = blk_read(bd, sector, phys_to_virt(pa), PAGE_SIZE / BLK_SECTOR);
-	return r ? -EIO : 0;	/* a read-only disk's EROFS is a failed write too */
+	/* a read-only disk's EROFS is a failed write too */
+	return blk_rw_pages(bd, write, (uint64_t)off * (PAGE_SIZE / BLK_SECTOR), pa, n) ? -EIO : 0;
 }
 
 static const struct swap_io swapon_io = { .rw = swapon_rw };
