@@ -23,6 +23,7 @@
 #include "inode.h"
 #include "file.h"
 #include "blkfile.h"
+#include "swapon.h"
 
 #define BLKSSZGET	0x1268			/* _IO(0x12, 104): int, logical sector size */
 #define BLKGETSIZE	0x1260			/* _IO(0x12, 96): unsigned long, 512-byte sectors */
@@ -190,6 +191,8 @@ static long blkfile_write(struct file *f, unsigned long ubuf, size_t n)
 
 	if (bd->readonly)
 		return -EPERM;
+	if (swapon_dev_active(bd->rdev))
+		return -ETXTBSY;	/* as Linux: a swap area's pages are the kernel's now */
 	if (n == 0)
 		return 0;
 	if (f->pos >= size)

@@ -58,6 +58,9 @@ struct fs_type {
 const struct fs_type *mount_fs_type(const char *name);
 /* mount_fs_type_nth - the @i-th type, NULL past the last (/proc/filesystems). */
 const struct fs_type *mount_fs_type_nth(int i);
+/* mount_dev_busy - is a file system of device @rdev mounted?  Takes vfs_lock. */
+int mount_dev_busy(uint32_t rdev);
+
 /*
  * mount_dev_user - mount(2) of disk type @ft from the block device the
  * user path @usource names, on directory @at: ENOENT, ENOTBLK (not a block

@@ -14,6 +14,7 @@
 #include "inode.h"
 #include "mount.h"
 #include "namei.h"
+#include "swapon.h"
 
 /* In Linux 6.1's order of /proc/filesystems (ext4 registers ext3 and ext2 first). */
 static const struct fs_type fs_types[] = {
@@ -35,8 +36,7 @@ const struct fs_type *mount_fs_type(const char *name)
 	return 0;
 }
 
-/* dev_busy - is a file system of device @rdev mounted? */
-static int dev_busy(uint32_t rdev)
+int mount_dev_busy(uint32_t rdev)
 {
 	int busy = 0;
 
@@ -48,17 +48,14 @@ static int dev_busy(uint32_t rdev)
 	return busy;
 }
 
-/*
- * dev_mount - read the fs of type @ft (NULL: each disk type in turn) on
- * device @rdev and mount it on @at as @source.  Sleeps.  0 or -errno.
- */
-static long dev_mount(const struct fs_type *ft, uint32_t rdev, struct inode *at, const char *source,
-		      unsigned long flags, const char *opts)
+/* dev_mount_held - dev_mount, the device held against swapon. */
+static long dev_mount_held(const struct fs_type *ft, uint32_t rdev, struct inode *at,
+			   const char *source, unsigned long flags, const char *opts)
 {
 	struct super *sb = 0;
 	long r;
 
-	if (dev_busy(rdev))
+	if (mount_dev_busy(rdev))
 		return -EBUSY;
 	if (!ft)
 		ft = mount_fs_type("ext4");	/* no type given: ext4's reads ext2 and ext3 too */
@@ -70,6 +67,23 @@ static long dev_mount(const struct fs_type *ft, uint32_t rdev, struct inode *at,
 		flags |= MS_RDONLY;
 	if ((r = mount_attach(sb, at, source, flags)))
 		super_discard(sb);	/* nothing was changed: nothing to write back */
+	return r;
+}
+
+/*
+ * dev_mount - read the fs of type @ft (NULL: each disk type in turn) on
+ * device @rdev and mount it on @at as @source: EBUSY if a swap area is on
+ * it.  Sleeps.  0 or -errno.
+ */
+static long dev_mount(const struct fs_type *ft, uint32_t rdev, struct inode *at, const char *source,
+		      unsigned long flags, const char *opts)
+{
+	long r = swapon_hold_dev(rdev);
+
+	if (r)
+		return r;
+	r = dev_mount_held(ft, rdev, at, source, flags, opts);
+	swapon_release_dev(rdev);
 	return r;
 }
 

@@ -13,6 +13,8 @@
 #include "mount.h"
 #include "../vm/pmm.h"
 #include "../vm/vmstat.h"
+#include "../vm/swap.h"
+#include "swapon.h"
 #include "file.h"
 #include "buffile.h"
 #include "readdir.h"
@@ -44,6 +46,9 @@ const struct file_ops procfs_dir_ops = { .getdents = procfs_getdents,
 static void procfs_gen_meminfo(struct buffile_text *t)
 {
 	unsigned long total = pmm_total_frames() * 4, free = pmm_free_frames() * 4;
+	struct swap_totals sw;
+
+	swap_totals(&sw);
 
 	procfs_printf(t, "MemTotal:       %8lu kB\n", total);
 	procfs_printf(t, "MemFree:        %8lu kB\n", free);
@@ -51,9 +56,9 @@ static void procfs_gen_meminfo(struct buffile_text *t)
 	procfs_printf(t, "MemAvailable:   %8lu kB\n", free + ext4_pcache_count() * 4);
 	procfs_printf(t, "Buffers:        %8lu kB\n", 0UL);
 	procfs_printf(t, "Cached:         %8lu kB\n", shmem_total_pages() * 4);
-	procfs_printf(t, "SwapCached:     %8lu kB\n", 0UL);
-	procfs_printf(t, "SwapTotal:      %8lu kB\n", 0UL);
-	procfs_printf(t, "SwapFree:       %8lu kB\n", 0UL);
+	procfs_printf(t, "SwapCached:     %8lu kB\n", sw.cached * 4);
+	procfs_printf(t, "SwapTotal:      %8lu kB\n", sw.total * 4);
+	procfs_printf(t, "SwapFree:       %8lu kB\n", sw.free * 4);
 	procfs_printf(t, "Dirty:          %8lu kB\n", 0UL);
 	procfs_printf(t, "Writeback:      %8lu kB\n", 0UL);
 	procfs_printf(t, "Mapped:         %8lu kB\n", shmem_mapped_pages() * 4);
@@ -81,6 +86,8 @@ static void procfs_gen_cpuinfo(struct buffile_text *t)
 static void procfs_gen_vmstat(struct buffile_text *t)
 {
 	procfs_printf(t, "nr_free_pages %lu\n", (unsigned long)pmm_free_frames());
+	procfs_printf(t, "pswpin %lu\n", vmstat.pswpin);
+	procfs_printf(t, "pswpout %lu\n", vmstat.pswpout);
 	procfs_printf(t, "pgfault %lu\n", vmstat.pgfault);
 	procfs_printf(t, "cow_fault %lu\n", vmstat.cow_fault);
 	procfs_printf(t, "cow_copy %lu\n", vmstat.cow_copy);
@@ -118,6 +125,7 @@ static const struct procfs_top {
 	{ "cpuinfo", procfs_gen_cpuinfo }, { "thread-self", 0 }, { "mounts", procfs_gen_mounts },
 	{ "stat", procfs_gen_stat_sys },   { "loadavg", procfs_gen_loadavg },
 	{ "filesystems", procfs_gen_filesystems }, { "partitions", procfs_gen_partitions },
+	{ "swaps", swapon_gen_proc },
 };
 
 /* procfs_top_file - the generated top-level file @abs names, or NULL. */

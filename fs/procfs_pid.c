@@ -128,7 +128,7 @@ static void procfs_gen_smaps_rollup(struct buffile_text *t, struct mm *mm)
 	procfs_printf(t, "Private_Dirty:  %8lu kB\n", r.private_dirty * 4);
 	procfs_printf(t, "Referenced:     %8lu kB\n", rss * 4);
 	procfs_printf(t, "Anonymous:      %8lu kB\n", r.anon * 4);
-	procfs_printf(t, "Swap:           %8lu kB\n", 0UL);
+	procfs_printf(t, "Swap:           %8lu kB\n", r.swap * 4);
 }
 
 /* procfs_state_char - thread @p's state letter: stopped (T) before the scheduler state. */
@@ -300,13 +300,18 @@ void procfs_snap_put(struct procfs_snap *s)
 	s->cwd = 0;
 }
 
-/* procfs_snap_rss - resident pages of snapshot @s's address space (0 without one). */
-static unsigned long procfs_snap_rss(const struct procfs_snap *s)
+/*
+ * procfs_snap_rss - resident pages of snapshot @s's address space (0
+ * without one); its pages on swap into *@swap if @swap is not NULL.
+ */
+static unsigned long procfs_snap_rss(const struct procfs_snap *s, unsigned long *swap)
 {
 	struct mm_rss r = { 0 };
 
 	if (s->mm)
 		mm_rss(s->mm, &r);
+	if (swap)
+		*swap = r.swap;
 	return r.shared_clean + r.shared_dirty + r.private_clean + r.private_dirty;
 }
 
@@ -365,7 +370,7 @@ static void procfs_gen_stat(struct buffile_text *t, const struct procfs_snap *s)
 		      (unsigned long)cputime_clock_t(s->cpu.sys),
 		      (unsigned long)cputime_clock_t(s->kids.user),
 		      (unsigned long)cputime_clock_t(s->kids.sys), s->nthreads,
-		      (unsigned long)(s->start / 10000000ULL), vm.vsize, procfs_snap_rss(s),
+		      (unsigned long)(s->start / 10000000ULL), vm.vsize, procfs_snap_rss(s, 0),
 		      vm.code_start, vm.code_end);
 	/* signal, blocked, sigignore, sigcatch: decimal, as Linux's obsolete fields are */
 	procfs_printf(t, "%lu %lu %lu %lu 0 0 0 %d %d 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu %d\n",
@@ -380,6 +385,7 @@ static void procfs_gen_stat(struct buffile_text *t, const struct procfs_snap *s)
 static void procfs_gen_status(struct buffile_text *t, const struct procfs_snap *s)
 {
 	struct procfs_vm vm;
+	unsigned long swap, rss = procfs_snap_rss(s, &swap);
 
 	procfs_vm_of(s->mm, &vm);
 	procfs_printf(t, "Name:\t%s\nUmask:\t0022\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\n"
@@ -390,7 +396,10 @@ static void procfs_gen_status(struct buffile_text *t, const struct procfs_snap *
 		      s->tgid, s->tid, s->pgid, s->sid);
 	if (s->mm)
 		procfs_printf(t, "VmSize:\t%8lu kB\n", vm.vsize / 1024);
-	procfs_printf(t, "VmRSS:\t%lu kB\nThreads:\t%d\n", procfs_snap_rss(s) * 4, s->nthreads);
+	procfs_printf(t, "VmRSS:\t%lu kB\n", rss * 4);
+	if (s->mm)
+		procfs_printf(t, "VmSwap:\t%8lu kB\n", swap * 4);
+	procfs_printf(t, "Threads:\t%d\n", s->nthreads);
 	procfs_printf(t, "SigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\nSigIgn:\t%016lx\n"
 		      "SigCgt:\t%016lx\n", (unsigned long)s->sigpending, 0UL,
 		      (unsigned long)s->sigblocked, (unsigned long)s->sigignored,

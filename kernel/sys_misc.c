@@ -11,6 +11,7 @@
 #include "random.h"
 #include "../vm/pmm.h"
 #include "../vm/shmem.h"
+#include "../vm/swap.h"
 #include "sysstat.h"
 #include "../vm/uaccess.h"
 #include "../drivers/poweroff.h"
@@ -131,6 +132,7 @@ SYSCALL(sysinfo)
 	} si;
 
 	unsigned long avg[3];
+	struct swap_totals sw;
 	int running, threads, last;
 	uint64_t up = time_now_ns();
 
@@ -143,6 +145,9 @@ SYSCALL(sysinfo)
 	si.totalram = pmm_total_frames() * 4096UL;
 	si.freeram = pmm_free_frames() * 4096UL;
 	si.sharedram = shmem_total_pages() * 4096UL;
+	swap_totals(&sw);
+	si.totalswap = sw.total * 4096UL;
+	si.freeswap = sw.free * 4096UL;
 	si.mem_unit = 1;
 	spin_lock(&sched_lock);
 	proc_count(&running, &threads, &last);

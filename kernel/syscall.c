@@ -191,6 +191,8 @@ static const struct syscall_entry table[NR_SYSCALLS] = {
 	/* mmap: unsigned long addr, len, prot, flags, fd, off_t offset; fget(unsigned int fd) */
 	[222] = SC(sys_mmap, L, L, L, L, U, L),
 	[223] = SC(sys_fadvise64, I, L, L, I),	/* int fd, loff_t offset, len, int advice */
+	[224] = SC(sys_swapon, L, I),		/* const char *specialfile, int swap_flags */
+	[225] = SC(sys_swapoff, L),		/* const char *specialfile */
 	[226] = SC(sys_mprotect, L, L, L),	/* unsigned long start, size_t len, unsigned long prot */
 	[227] = SC(sys_msync, L, L, I),		/* unsigned long start, size_t len, int flags */
 	[228] = SC(sys_mlock, L, L),		/* unsigned long start, size_t len */

@@ -32,6 +32,7 @@ SYSCALL_DECL(linkat); SYSCALL_DECL(utimensat); SYSCALL_DECL(fchmod); SYSCALL_DEC
 SYSCALL_DECL(ftruncate); SYSCALL_DECL(fallocate); SYSCALL_DECL(fsync); SYSCALL_DECL(fdatasync); SYSCALL_DECL(sync);
 SYSCALL_DECL(syncfs); SYSCALL_DECL(flock); SYSCALL_DECL(sendfile64); SYSCALL_DECL(copy_file_range);
 SYSCALL_DECL(mount); SYSCALL_DECL(umount2);
+SYSCALL_DECL(swapon); SYSCALL_DECL(swapoff);	/* fs/swapon.c */
 SYSCALL_DECL(memfd_create);	/* fs/memfd.c */
 /* Processes (sys_proc.c) */
 SYSCALL_DECL(clone); SYSCALL_DECL(execve); SYSCALL_DECL(wait4); SYSCALL_DECL(waitid); SYSCALL_DECL(exit);

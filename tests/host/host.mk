@@ -39,6 +39,7 @@ HOST_TESTS := $(HOST_OUT)/test_fdt $(HOST_OUT)/test_fdt_fuzz $(HOST_OUT)/test_st
 	      $(HOST_OUT)/test_ext4
 HOST_TESTS += $(HOST_OUT)/test_vfs_hooks
 HOST_TESTS += $(HOST_OUT)/test_swap
+HOST_TESTS += $(HOST_OUT)/test_swap_hdr
 
 # test_elf builds RISC-V programs at run time to parse; it skips those
 # cases if this compiler is missing.
@@ -220,4 +221,8 @@ $(HOST_OUT)/test_ext4_tree: $(HOST_OUT)/obj/test_ext4_tree.o $(HOST_EXT4OBJS)
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
 
 $(HOST_OUT)/test_ext4_fuzz: $(HOST_OUT)/obj/test_ext4_fuzz.o $(HOST_EXT4OBJS)
+	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
+
+# test_swap_hdr: the swap header parser (vm/swap_hdr.c) over pages the host's mkswap makes.
+$(HOST_OUT)/test_swap_hdr: $(HOST_OUT)/obj/test_swap_hdr.o $(HOST_OUT)/obj/vm_swap_hdr.o
 	$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^ -lcmocka
