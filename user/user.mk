@@ -35,7 +35,7 @@ USER_TEST_NAMES := t_basic t_fileio t_pipe t_proc t_signal t_jobctl t_mem t_faul
 	t_fuzz_fs t_script t_sysmisc t_exec_args t_vdso t_procfs2 t_blkdev \
 	t_disk_ops t_disk_many t_disk_exec t_disk_verify \
 	t_swap_fork t_swap_cow t_swap_thr t_swap_slots t_swap_off t_swap_oom t_swap_eio t_swap_under
-USER_BENCH_NAMES := forkbench
+USER_BENCH_NAMES := forkbench swapbench
 
 USER_INIT := $(UB)/init
 USER_BIN := $(addprefix $(UB)/bin/,$(USER_BIN_NAMES))

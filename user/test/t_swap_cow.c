@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 		return t_done("t_swap_cow");
 	if (!CHECK(swapt_on(dev) == 0, "swapon %s", dev))
 		return t_done("t_swap_cow");
-	size = ram_share(30, 0);
+	size = swapt_ram(30);
 	pages = size / PAGE_SIZE;
 	if (!CHECK((buf = swapt_map(size)), "map %zu MiB", size / MiB))
 		return t_done("t_swap_cow");
@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 	close(b.go[0]);
 	close(b.done[1]);
 
-	CHECK_EXIT(swapt_hog(ram_share(100, 0)), 0, "a hog touched all of MemTotal");
+	CHECK_EXIT(swapt_hog(swapt_ram(100)), 0, "a hog touched all of MemTotal");
 	CHECK(swapt_status_kb(getpid(), "VmSwap") > 0, "the shared pages went to swap (parent's"
 	      " VmSwap %ld kB, child 0's %ld kB)", swapt_status_kb(getpid(), "VmSwap"),
 	      swapt_status_kb(kids[0], "VmSwap"));
@@ -100,7 +100,7 @@ int main(int argc, char **argv)
 	      "step 1: %d processes read %zu shared pages with %ld reads from swap (once each)",
 	      NKIDS + 1, pages, in1 - in0);
 	CHECK(swapt_bar_step(&b, NKIDS) == NKIDS, "step 2: each child wrote its own pages");
-	CHECK_EXIT(swapt_hog(ram_share(100, 0)), 0, "a second hog touched all of MemTotal");
+	CHECK_EXIT(swapt_hog(swapt_ram(100)), 0, "a second hog touched all of MemTotal");
 	CHECK(swapt_bar_step(&b, NKIDS) == NKIDS, "step 2: every child checked what it sees");
 	for (int k = 0; k < NKIDS; k++) {
 		st = wait_pid(kids[k]);

@@ -72,7 +72,7 @@ static long find_slot(int fd, long max, size_t pages, size_t *j)
 int main(int argc, char **argv)
 {
 	const char *dev;
-	size_t size = ram_share(20, 0), pages = size / PAGE_SIZE, qsize = ram_share(10, 0);
+	size_t size = swapt_ram(20), pages = size / PAGE_SIZE, qsize = swapt_ram(10);
 	size_t j = 0;
 	long max, s;
 	int go[3][2], fd, st1, st2, stq;
@@ -124,7 +124,7 @@ int main(int argc, char **argv)
 			bad += !swapt_check(m + i * PAGE_SIZE, SEED + 1, i);
 		_exit(bad ? 1 : 0);
 	}
-	CHECK_EXIT(swapt_hog(ram_share(100, 0)), 0, "a hog pushed the others out to swap");
+	CHECK_EXIT(swapt_hog(swapt_ram(100)), 0, "a hog pushed the others out to swap");
 	fd = open(dev, O_RDONLY | O_CLOEXEC);
 	CHECK(fd >= 0, "open %s to look at its slots", dev);
 	s = find_slot(fd, max, pages, &j);

@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 		return t_done("t_swap_fork");
 	CHECK(meminfo_kb("SwapTotal") > 0 && meminfo_kb("SwapFree") == meminfo_kb("SwapTotal"),
 	      "a fresh area: SwapTotal %ld kB, all free", meminfo_kb("SwapTotal"));
-	size = ram_share(pct, 0);
+	size = swapt_ram(pct);
 	pages = size / PAGE_SIZE;
 	out0 = swapt_vmstat("pswpout");
 	in0 = swapt_vmstat("pswpin");

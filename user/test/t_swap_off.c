@@ -31,7 +31,7 @@ static int listed(const char *dev)
 /* step1 - a shared, swapped-out region all comes back at swapoff. */
 static void step1(const char *dev)
 {
-	size_t size = ram_share(40, 0), pages = size / PAGE_SIZE, bad;
+	size_t size = swapt_ram(40), pages = size / PAGE_SIZE, bad;
 	char *p = swapt_map(size), c = 0;
 	int go[2], ready[2];
 	pid_t pid;
@@ -48,7 +48,7 @@ static void step1(const char *dev)
 		_exit(intact(p, pages, 7) ? 1 : 0);
 	}
 	read(ready[0], &c, 1);
-	CHECK_EXIT(swapt_hog(ram_share(100, 0)), 0, "a hog touched all of MemTotal");
+	CHECK_EXIT(swapt_hog(swapt_ram(100)), 0, "a hog touched all of MemTotal");
 	CHECK(swapt_status_kb(getpid(), "VmSwap") > 0 && swapt_status_kb(pid, "VmSwap") > 0,
 	      "the shared region went to swap (VmSwap %ld kB, the child's %ld kB)",
 	      swapt_status_kb(getpid(), "VmSwap"), swapt_status_kb(pid, "VmSwap"));
@@ -72,7 +72,7 @@ static void step1(const char *dev)
 /* step2 - more than RAM in swap: swapoff refuses and changes nothing. */
 static void step2(const char *dev)
 {
-	size_t size = ram_share(140, 0), pages = size / PAGE_SIZE, bad;
+	size_t size = swapt_ram(140), pages = size / PAGE_SIZE, bad;
 	long total = meminfo_kb("SwapTotal");
 	char *p = swapt_map(size);
 

@@ -12,7 +12,7 @@
 int main(int argc, char **argv)
 {
 	const char *dev;
-	size_t mine = ram_share(10, 0), bad = 0;
+	size_t mine = swapt_ram(10), bad = 0;
 	long total, got = 0, mib;
 	int p[2], st;
 	char *buf;

@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 		return t_done("t_swap_slots");
 	if (!CHECK(swapt_on(dev) == 0, "swapon %s", dev))
 		return t_done("t_swap_slots");
-	size = ram_share(120, 0);
+	size = swapt_ram(120);
 	base = swapt_unowned_kb();
 	CHECK(base <= 0, "baseline: every slot in use is held (%ld kB unowned)", base);
 

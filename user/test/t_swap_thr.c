@@ -47,7 +47,7 @@ int main(int argc, char **argv)
 		return t_done("t_swap_thr");
 	if (!CHECK(swapt_on(dev) == 0, "swapon %s", dev))
 		return t_done("t_swap_thr");
-	per = ram_share(120, 0) / NTHR / PAGE_SIZE;
+	per = swapt_ram(120) / NTHR / PAGE_SIZE;
 	for (int t = 0; t < NTHR; t++)
 		if (!CHECK((region[t] = swapt_map(per * PAGE_SIZE)), "map thread %d's region", t))
 			return t_done("t_swap_thr");

@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 	out0 = swapt_vmstat("pswpout");
 	xpipe(ready);
 	if ((h = must_fork()) == 0)
-		holder(ram_share(pct, 0), ready[1]);
+		holder(swapt_ram(pct), ready[1]);
 	CHECK(read(ready[0], &c, 1) == 1, "a holder keeps going over %u%% of MemTotal", pct);
 	if ((pid = must_fork()) == 0) {
 		execv(argv[a], argv + a);
