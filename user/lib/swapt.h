@@ -105,7 +105,9 @@ static inline long swapt_used_kb(void)
  * swapt_unowned_kb - slots in use that nobody holds: SwapTotal - SwapFree, less the swap
  * cache (a page read back keeps its slot there, on Linux too) and the VmSwap of every
  * process (each of its PTEs holding a slot).  At most 0 when nothing leaked; exactly 0 when
- * no process shares a swapped page with another and the cache is empty.
+ * no process shares a swapped page with another and the cache is empty.  (Linux 6.1 gives
+ * freed slots back lazily, through per-CPU caches: there some MiB stay unowned for a while,
+ * and a task's own VmSwap lags by up to 64 pages; swapt_slack_kb says how much to allow.)
  */
 static inline long swapt_unowned_kb(void)
 {
@@ -126,6 +128,12 @@ static inline long swapt_unowned_kb(void)
 	}
 	closedir(d);
 	return unowned;
+}
+
+/* swapt_slack_kb - unowned kB to allow: 0 on Holstein (slots are freed at once), else 16 MiB. */
+static inline long swapt_slack_kb(void)
+{
+	return on_holstein() ? 0 : 16384;
 }
 
 /* swapt_word - word @w of page @idx under @seed: every page and every word differ. */

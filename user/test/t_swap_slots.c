@@ -55,8 +55,9 @@ static int fork_idle(int report)
 	if (!report)
 		return 1;
 	CHECK_EXIT(st, 0, "the idle child exits");
-	CHECK(mine > 0 && its == mine, "the child's VmSwap is the parent's (%ld, %ld kB)", its,
-	      mine);
+	/* (Linux 6.1's own count of a task lags by up to 64 pages: allow that there.) */
+	CHECK(mine > 0 && labs(its - mine) <= (on_holstein() ? 0 : 256),
+	      "the child's VmSwap is the parent's (%ld, %ld kB)", its, mine);
 	CHECK(in1 == in0, "fork + exit + wait read nothing from swap (pswpin %ld -> %ld)", in0,
 	      in1);
 	CHECK(meminfo_kb("SwapFree") == free0, "and took no slot (SwapFree %ld -> %ld kB)", free0,
@@ -69,7 +70,7 @@ static void released(const char *how, long base)
 {
 	long u = swapt_unowned_kb();
 
-	CHECK(u <= base, "%s gives every slot back (%ld kB unowned, baseline %ld; SwapFree %ld"
+	CHECK(u <= base + swapt_slack_kb(), "%s gives every slot back (%ld kB unowned, baseline %ld; SwapFree %ld"
 	      " of %ld kB)", how, u, base, meminfo_kb("SwapFree"), meminfo_kb("SwapTotal"));
 }
 
@@ -94,7 +95,7 @@ int main(int argc, char **argv)
 		return t_done("t_swap_slots");
 	size = swapt_ram(120);
 	base = swapt_unowned_kb();
-	CHECK(base <= 0, "baseline: every slot in use is held (%ld kB unowned)", base);
+	CHECK(base <= swapt_slack_kb(), "baseline: every slot in use is held (%ld kB unowned)", base);
 
 	p = fill(1);
 	fork_idle(0);	/* warm up: the code and stack of what is measured come back first */
