@@ -42,7 +42,7 @@ static void victim(int go, const char *r, size_t pages, size_t j)
  */
 static long find_slot(int fd, long max, size_t pages, size_t *j)
 {
-	static char page[PAGE_SIZE];
+	static char page[PAGE_SIZE] __attribute__((aligned(4096)));
 	unsigned char *seen = calloc(pages, 1);
 	long *where = calloc(pages, sizeof(long)), best = 0;
 
@@ -124,8 +124,11 @@ int main(int argc, char **argv)
 			bad += !swapt_check(m + i * PAGE_SIZE, SEED + 1, i);
 		_exit(bad ? 1 : 0);
 	}
-	CHECK_EXIT(swapt_hog(swapt_ram(100)), 0, "a hog pushed the others out to swap");
-	fd = open(dev, O_RDONLY | O_CLOEXEC);
+	CHECK_EXIT(swapt_hog(swapt_ram(90)), 0, "a hog pushed the others out to swap");
+	/* O_DIRECT: Linux would answer the second read of a slot from its page cache. */
+	fd = open(dev, O_RDONLY | O_CLOEXEC | O_DIRECT);
+	if (fd < 0 && errno == EINVAL)
+		fd = open(dev, O_RDONLY | O_CLOEXEC);
 	CHECK(fd >= 0, "open %s to look at its slots", dev);
 	s = find_slot(fd, max, pages, &j);
 	if (!CHECK(s > 0, "a shared page is in slot %ld (page %zu of %zu)", s, j, pages))
@@ -134,7 +137,7 @@ int main(int argc, char **argv)
 		if (fsync(fd) < 0)
 			break;
 	if (s) {
-		static char page[PAGE_SIZE];
+		static char page[PAGE_SIZE] __attribute__((aligned(4096)));
 
 		errno = 0;
 		CHECK(pread(fd, page, PAGE_SIZE, (off_t)s * PAGE_SIZE) < 0 && errno == EIO,
