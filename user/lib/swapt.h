@@ -102,14 +102,14 @@ static inline long swapt_used_kb(void)
 }
 
 /*
- * swapt_unowned_kb - slots in use that nobody holds: SwapTotal - SwapFree, less the swap
+ * swapt_unowned_once - slots in use that nobody holds: SwapTotal - SwapFree, less the swap
  * cache (a page read back keeps its slot there, on Linux too) and the VmSwap of every
  * process (each of its PTEs holding a slot).  At most 0 when nothing leaked; exactly 0 when
  * no process shares a swapped page with another and the cache is empty.  (Linux 6.1 gives
  * freed slots back lazily, through per-CPU caches: there some MiB stay unowned for a while,
  * and a task's own VmSwap lags by up to 64 pages; swapt_slack_kb says how much to allow.)
  */
-static inline long swapt_unowned_kb(void)
+static inline long swapt_unowned_once(void)
 {
 	long unowned = swapt_used_kb() - meminfo_kb("SwapCached");
 	DIR *d = opendir("/proc");
@@ -128,6 +128,21 @@ static inline long swapt_unowned_kb(void)
 	}
 	closedir(d);
 	return unowned;
+}
+
+/*
+ * swapt_unowned_kb - swapt_unowned_once, the least of a few: the measuring process's own
+ * pages (its stack, the directory buffer) may come back from swap while it measures, which
+ * counts a page as used before and as no one's after.  A slot truly leaked stays.
+ */
+static inline long swapt_unowned_kb(void)
+{
+	long u = swapt_unowned_once(), v;
+
+	for (int i = 0; i < 4 && u > 0; i++)
+		if ((v = swapt_unowned_once()) < u)
+			u = v;
+	return u;
 }
 
 /* swapt_slack_kb - unowned kB to allow: 0 on Holstein (slots are freed at once), else 16 MiB. */
