@@ -8,6 +8,7 @@
  */
 #include "blk.h"
 #include "../kernel/kernel.h"
+#include "../arch/riscv/layout.h"
 
 static struct blkdev *blk_devs[BLK_MAX_DEVS];
 static int blk_ndevs, blk_nvirtio;
@@ -88,6 +89,33 @@ int blk_read(struct blkdev *bd, uint64_t sector, void *buf, uint32_t nsect)
 int blk_write(struct blkdev *bd, uint64_t sector, const void *buf, uint32_t nsect)
 {
 	return blk_rw(bd, 1, sector, (void *)buf, nsect);
+}
+
+int blk_rw_pages(struct blkdev *bd, int write, uint64_t sector, const uint64_t *pages, unsigned n)
+{
+	const uint32_t spp = PAGE_SIZE / BLK_SECTOR;
+	unsigned per;
+	int r;
+
+	if (!bd || sector > bd->sectors || (uint64_t)n * spp > bd->sectors - sector)
+		return -EINVAL;
+	if (write && bd->readonly)
+		return -EROFS;
+	per = bd->ops->rw_pages ? bd->max_sectors / spp : 0;
+	while (n) {
+		unsigned k = per ? (n < per ? n : per) : 1;
+		r = per ? bd->ops->rw_pages(bd, write, sector, pages, k)
+			: bd->ops->rw(bd, write, sector, pa_to_va(pages[0]), spp);
+		if (r) {
+			__atomic_fetch_add(&bd->nr_errors, 1, __ATOMIC_RELAXED);
+			return -EIO;
+		}
+		__atomic_fetch_add(write ? &bd->nr_writes : &bd->nr_reads, 1, __ATOMIC_RELAXED);
+		sector += (uint64_t)k * spp;
+		pages += k;
+		n -= k;
+	}
+	return 0;
 }
 
 int blk_flush(struct blkdev *bd)

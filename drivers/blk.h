@@ -29,6 +29,13 @@ struct blkdev;
  */
 struct blk_ops {
 	int (*rw)(struct blkdev *bd, int write, uint64_t sector, void *buf, uint32_t nsect);
+	/*
+	 * @rw_pages (may be NULL): the same for @n whole pages at physical
+	 * addresses @pages (n * 8 sectors, n <= max_sectors / 8), which need
+	 * no kernel mapping in common: what swap writes and reads.
+	 */
+	int (*rw_pages)(struct blkdev *bd, int write, uint64_t sector, const uint64_t *pages,
+			unsigned n);
 	int (*flush)(struct blkdev *bd);
 };
 
@@ -70,5 +77,11 @@ int blk_read(struct blkdev *bd, uint64_t sector, void *buf, uint32_t nsect);
 int blk_write(struct blkdev *bd, uint64_t sector, const void *buf, uint32_t nsect);
 /* blk_flush - every write completed before the call is durable on return: 0 or -EIO. */
 int blk_flush(struct blkdev *bd);
+/*
+ * blk_rw_pages - move @n whole 4 KiB pages, physical addresses @pages,
+ * from or to sector @sector on: as few requests as the driver allows.
+ * 0, -EIO, -EROFS or -EINVAL.  Sleeps.
+ */
+int blk_rw_pages(struct blkdev *bd, int write, uint64_t sector, const uint64_t *pages, unsigned n);
 
 #endif

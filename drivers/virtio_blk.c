@@ -159,16 +159,14 @@ static int vblk_segs(struct vblk_req *r, void *buf, size_t len, int dev_writes,
 }
 
 /*
- * vblk_submit - one request of @type on @vb: queue it (waiting for free
- * descriptors), notify, sleep until done.  0, or -EIO on any failure.
+ * vblk_queue - request @r, whose @n segments are @segs, on @vb: queue it
+ * (waiting for free descriptors), notify, sleep until done.  0, or -EIO
+ * on any failure.
  */
-static int vblk_submit(struct vblk *vb, uint32_t type, uint64_t sector, void *buf, size_t len)
+static int vblk_queue(struct vblk *vb, struct vblk_req *r, struct virtq_seg *segs, int n)
 {
-	struct virtq_seg segs[VBLK_MAX_SEGS];
-	struct vblk_req r = { .hdr = { type, 0, sector }, .status = VBLK_S_NONE, .done = 0 };
-	int n, head = -1;
+	int head = -1;
 
-	n = vblk_segs(&r, buf, len, type == VIRTIO_BLK_T_IN, segs);
 	if (n < 0 || n > vb->q.num)
 		return -EIO;
 	spin_lock(&vb->lock);
@@ -178,12 +176,39 @@ static int vblk_submit(struct vblk *vb, uint32_t type, uint64_t sector, void *bu
 		spin_unlock(&vb->lock);
 		return -EIO;
 	}
-	vb->inflight[head] = &r;
+	vb->inflight[head] = r;
 	virtio_mmio_notify(&vb->vm, 0);
-	while (!r.done)
-		vblk_wait(vb, &r);
+	while (!r->done)
+		vblk_wait(vb, r);
 	spin_unlock(&vb->lock);
-	return r.status == VIRTIO_BLK_S_OK ? 0 : -EIO;
+	return r->status == VIRTIO_BLK_S_OK ? 0 : -EIO;
+}
+
+/* vblk_submit - one request of @type on @vb for @len bytes at kernel address @buf. */
+static int vblk_submit(struct vblk *vb, uint32_t type, uint64_t sector, void *buf, size_t len)
+{
+	struct virtq_seg segs[VBLK_MAX_SEGS];
+	struct vblk_req r = { .hdr = { type, 0, sector }, .status = VBLK_S_NONE, .done = 0 };
+
+	return vblk_queue(vb, &r, segs, vblk_segs(&r, buf, len, type == VIRTIO_BLK_T_IN, segs));
+}
+
+/* vblk_rw_pages - blk_ops.rw_pages: one request whose data segments are the @n pages. */
+static int vblk_rw_pages(struct blkdev *bd, int write, uint64_t sector, const uint64_t *pages,
+			 unsigned n)
+{
+	struct virtq_seg segs[VBLK_MAX_SEGS];
+	struct vblk_req r = { .hdr = { write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, 0, sector },
+			      .status = VBLK_S_NONE, .done = 0 };
+	int k = 0;
+
+	if (n > VBLK_MAX_SEGS - 2)
+		return -EIO;
+	segs[k++] = (struct virtq_seg){ virtio_pa(&r.hdr), sizeof(r.hdr), 0 };
+	for (unsigned i = 0; i < n; i++)
+		segs[k++] = (struct virtq_seg){ pages[i], PAGE_SIZE, !write };
+	segs[k++] = (struct virtq_seg){ virtio_pa((void *)&r.status), 1, 1 };
+	return vblk_queue(bd->priv, &r, segs, k);
 }
 
 static int vblk_rw(struct blkdev *bd, int write, uint64_t sector, void *buf, uint32_t nsect)
@@ -197,8 +222,9 @@ static int vblk_flush(struct blkdev *bd)
 	return vblk_submit(bd->priv, VIRTIO_BLK_T_FLUSH, 0, 0, 0);
 }
 
-static const struct blk_ops vblk_ops = { .rw = vblk_rw, .flush = vblk_flush };
-static const struct blk_ops vblk_ops_noflush = { .rw = vblk_rw };
+static const struct blk_ops vblk_ops = { .rw = vblk_rw, .rw_pages = vblk_rw_pages,
+					  .flush = vblk_flush };
+static const struct blk_ops vblk_ops_noflush = { .rw = vblk_rw, .rw_pages = vblk_rw_pages };
 
 /*
  * vblk_start - features, the queue, DRIVER_OK, then the disk's size and

@@ -7,7 +7,8 @@
  * result decides the rest:
  *
  *	FAULT_OK	retry the instruction
- *	FAULT_OOM	kill the process now (oom_kill)
+ *	FAULT_OOM	reclaim and fault again (reclaim_retry); when nothing
+ *			more can be reclaimed, kill the process now (oom_kill)
  *	FAULT_SIGBUS	SIGBUS (a file mapping past the end of the file)
  *	otherwise	SIGSEGV
  *
@@ -32,6 +33,7 @@
 #include "../arch/riscv/trap.h"
 #include "../arch/riscv/irqflags.h"
 #include "../vm/fault.h"
+#include "../vm/reclaim.h"
 
 _Static_assert(ENTRY_FAULT_READ == FAULT_READ && ENTRY_FAULT_WRITE == FAULT_WRITE &&
 	       ENTRY_FAULT_EXEC == FAULT_EXEC, "a page-fault kind is its vm_fault access");
@@ -108,6 +110,7 @@ void entry_from_user(void)
 void entry_syscall(struct trapframe *tf)
 {
 	leave_user(current());
+	reclaim_maybe();	/* low on frames: reclaim before the call allocates under its locks */
 	syscall_dispatch(tf);
 	entry_user_return(tf);
 }
@@ -141,6 +144,8 @@ void entry_user_fault(struct trapframe *tf, int kind, unsigned long addr)
 	leave_user(p);
 	if (likely(kind <= ENTRY_FAULT_EXEC)) {
 		enum fault_result r = vm_fault(p->mm, addr, access_of(kind));
+		while (unlikely(r == FAULT_OOM) && reclaim_retry())
+			r = vm_fault(p->mm, addr, access_of(kind));
 		if (unlikely(r != FAULT_OK))
 			fault_failed(tf, r, addr);
 	} else {
@@ -162,6 +167,8 @@ int entry_uaccess_fault(int kind, unsigned long addr)
 	if (!p)
 		return 0;
 	enum fault_result r = vm_fault(p->mm, addr, access_of(kind));
+	while (r == FAULT_OOM && reclaim_retry())
+		r = vm_fault(p->mm, addr, access_of(kind));
 	if (r == FAULT_OK)
 		return 1;
 	if (r == FAULT_OOM)

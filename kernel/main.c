@@ -35,6 +35,7 @@
 #include "../vm/zero.h"
 #include "../vm/vdso.h"
 #include "../vm/mm.h"
+#include "../vm/reclaim.h"
 
 static struct dt_info dt;
 
@@ -104,6 +105,7 @@ static void memory_init(void)
 		pmm_set_span(dt.initrd_start, dt.initrd_end);
 	if (pmm_init(usable, n))
 		panic("no usable memory");
+	reclaim_init();
 }
 
 static void boot_report(unsigned long hartid, unsigned long dtb_pa)

@@ -3,7 +3,9 @@
  * decision, in the order the code makes it, and where a reader goes next:
  *
  * vm_fault                 count it (vmstat.h); no mm, or a kernel address:
- *                          FAULT_SIGSEGV.  Take mm->lock.
+ *                          FAULT_SIGSEGV.  Below the low watermark, reclaim
+ *                          first (reclaim.h), with no lock held.  Take
+ *                          mm->lock.
  *   leaf_of                the level-0 entry for the address, and whether its
  *                          table is shared after fork (one inline walk)
  *   1. PRESENT (V set)
@@ -26,7 +28,17 @@
  *                          another hart added the right (a reuse), ours
  *                          still cached the old entry; the PTE allows the
  *                          access, so this hart's flush is all it takes
- *   2. ABSENT
+ *   2. SWAPPED (V clear, a swap entry: swap.h)
+ *     ptshare_walk_private a shared table is made ours first, as above
+ *     fault_swapped        vma_find and the access check, then swap_fault
+ *                          (swap.c): a frame in the swap cache is mapped
+ *                          again, read-only + COW while another mapper may
+ *                          still take it (a store goes on to cow_fault);
+ *                          else FAULT_RETRY: the lock goes, swap_fault_wait
+ *                          reads the page (and the ones after it) or waits
+ *                          for whoever reads it, and the fault starts over.
+ *                          A page the disk failed to give back: SIGBUS
+ *   3. ABSENT
  *     fault_absent         vma_find (mm.c): no area, or its protection
  *                          forbids the access: SIGSEGV.  ptshare_walk_private
  *                          makes the tables (OOM).  Then by the area's kind:
@@ -55,8 +67,9 @@
  * away, then old frames and tables are let go.
  *
  * The result (FAULT_OK, FAULT_SIGSEGV, FAULT_SIGBUS, FAULT_OOM) goes back
- * to the trap handler, which retries the access or turns it into a signal
- * or an OOM kill.
+ * to the trap handler, which retries the access or turns it into a signal;
+ * on FAULT_OOM it asks reclaim_retry first, and kills only when nothing
+ * more can be reclaimed.
  */
 #include "fault.h"
 #include "cow.h"
@@ -69,6 +82,8 @@
 #include "zero.h"
 #include "vdso.h"
 #include "pager.h"
+#include "swap.h"
+#include "reclaim.h"
 
 static int access_allowed(unsigned prot, enum fault_access access)
 {
@@ -211,6 +226,25 @@ static __attribute__((noinline)) enum fault_result fault_absent(struct mm *mm, s
 }
 
 /*
+ * fault_swapped - the page at @va is on disk (*@e is a swap entry, its
+ * table ours): swap_fault (swap.c) maps it from the swap cache, or asks
+ * for the read with FAULT_RETRY and @w.
+ */
+static __attribute__((noinline)) enum fault_result fault_swapped(struct mm *mm, struct tlb_batch *b,
+								pte_t *e, unsigned long va,
+								enum fault_access access,
+								struct swap_wait *w)
+{
+	struct vma *v = vma_find(mm, va);
+
+	if (!v)
+		return FAULT_SIGSEGV;
+	if (!access_allowed(v->prot, access))
+		return FAULT_SIGSEGV_ACCERR;
+	return swap_fault(b, mm, v, e, va, access == FAULT_WRITE, w);
+}
+
+/*
  * leaf_of - the level-0 entry for @va (NULL when there is no level-0
  * table) and whether that table is shared.  pt_walk and ptshare_is_shared
  * in one inline pass: this is the start of every fault.
@@ -232,6 +266,7 @@ static inline pte_t *leaf_of(struct mm *mm, unsigned long va, int *shared)
 enum fault_result vm_fault(struct mm *mm, unsigned long addr, enum fault_access access)
 {
 	unsigned long va = addr & PAGE_MASK;
+	struct swap_wait w;
 	struct tlb_batch b;
 	enum fault_result r;
 	pte_t *e;
@@ -239,19 +274,32 @@ enum fault_result vm_fault(struct mm *mm, unsigned long addr, enum fault_access 
 	vmstat_inc(pgfault);
 	if (!mm || addr >= USER_TOP)
 		return FAULT_SIGSEGV;
+again:
+	reclaim_maybe();	/* low on frames: reclaim now, before any lock is held */
 	spin_lock(&mm->lock);
 	tlb_batch_init(&b, mm);
 	int shared = 0;
 	e = leaf_of(mm, va, &shared);
-	if (e && (*e & PTE_V)) {
+	if (e && *e) {
 		/* Any fault may change the entry: make its table our own first (ptshare.h). */
 		if (shared)
 			e = ptshare_walk_private(mm, va, 0, &b);
-		r = e ? fault_present(&b, e, va, access) : FAULT_OOM;
+		if (!e)
+			r = FAULT_OOM;
+		else if (*e & PTE_V)
+			r = fault_present(&b, e, va, access);
+		else if (*e)
+			r = fault_swapped(mm, &b, e, va, access, &w);	/* (reclaim may have just swapped it) */
+		else
+			r = fault_absent(mm, &b, va, access);
 	} else {
 		r = fault_absent(mm, &b, va, access);
 	}
 	tlb_batch_finish(&b);
 	spin_unlock(&mm->lock);
+	if (unlikely(r == FAULT_RETRY)) {
+		swap_fault_wait(&w);	/* the read, or another's: no lock held */
+		goto again;
+	}
 	return r;
 }

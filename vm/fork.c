@@ -29,6 +29,7 @@
 #include "tlb.h"
 #include "zero.h"
 #include "ptshare.h"
+#include "swap.h"
 #include "../arch/riscv/page.h"
 
 #define REGION PTSHARE_REGION
@@ -65,8 +66,13 @@ static int eager_copy_pte(pte_t *ppte, pte_t *cpte)
 static int copy_entries(pte_t *p, pte_t *c, int a, int b)
 {
 	for (int i = a; i < b; i++) {
-		if (!(p[i] & PTE_V))
+		if (!(p[i] & PTE_V)) {
+			if (p[i]) {	/* a swap entry: one more holder of the slot, nothing read */
+				swap_dup(pte_to_swp(p[i]));
+				c[i] = p[i];
+			}
 			continue;
+		}
 		if (cow_enabled)
 			c[i] = cow_share_pte(&p[i]);
 		else if (eager_copy_pte(&p[i], &c[i]))
@@ -198,6 +204,7 @@ struct mm *mm_fork(struct mm *parent)
 	child->env_start = parent->env_start;
 	child->env_end = parent->env_end;
 	child->vdso_base = parent->vdso_base;
+	child->reclaimable = 1;
 	tail = &child->vmas;
 	for (struct vma *v = parent->vmas; v; v = v->next) {
 		struct vma *n = vma_dup(v);

@@ -110,6 +110,12 @@ struct mm {
 	 */
 	unsigned long vdso_base;
 	struct mm *all_next, *all_prev;	/* every mm, for mm_zap_object (mm_list_lock) */
+	/*
+	 * Reclaim may take its pages: set once it has run (tlb_mm_enter) or
+	 * been forked.  Before that exec is still writing the image through
+	 * kernel addresses (mm_new_page) with no lock held.
+	 */
+	int reclaimable;
 };
 
 #define USER_STACK_TOP		0x3fff000000UL
@@ -236,6 +242,14 @@ void mm_zap_object(struct shmem *mem, unsigned long first);
  * byte offset in it (1); else 0.  Futexes meet there.  Takes mm->lock.
  */
 int mm_shared_key(struct mm *mm, unsigned long va, const void **obj, unsigned long *off);
+
+/*
+ * mm_next_pinned - reclaim's walk over every address space: the one after
+ * @prev in the list (the first if @prev is NULL or gone), with a reference
+ * taken (mm_get: drop it with mm_put), skipping ones being freed; NULL at
+ * the end.  @prev is only compared, never used.
+ */
+struct mm *mm_next_pinned(const struct mm *prev);
 
 /* Leaf-PTE flags for a user page of protection @prot (A and D always set). */
 uint64_t mm_prot_to_pte(unsigned prot);

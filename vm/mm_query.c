@@ -11,6 +11,8 @@
 #include "shmem.h"
 #include "zero.h"
 #include "vdso.h"
+#include "swap.h"
+#include "fault.h"
 
 unsigned long mm_find_free(struct mm *mm, unsigned long hint, unsigned long len)
 {
@@ -57,15 +59,17 @@ void mm_rss(struct mm *mm, struct mm_rss *r)
 				va = ALIGN_DOWN(va, PT_LEVEL_SIZE(1)) + PT_LEVEL_SIZE(1) - PAGE_SIZE;
 				continue;
 			}
-			if (!(*e & PTE_V))
+			if (!(*e & PTE_V)) {
+				r->swap += *e != 0;
 				continue;
+			}
 			phys_addr_t pa = pte_to_pa(*e);
 			int clean = pa == zero_frame || vdso_is_frame(pa) ||
 				    (v->kind == VMA_FILE &&
 				     pa == shmem_lookup(v->mem, (v->file_off + va - v->start) / PAGE_SIZE));
-			/* A shared-memory object holds a reference of its own on each frame. */
-			int shared = pmm_refcount(pa) > (v->kind == VMA_SHMEM ? 2u : 1u) ||
-				     ptshare_is_shared(e);
+			/* A shared-memory object, and the swap cache, hold a reference of their own. */
+			unsigned own = (v->kind == VMA_SHMEM ? 2u : 1u) + (swap_slot_of(pa) != 0);
+			int shared = pmm_refcount(pa) > own || ptshare_is_shared(e);
 			if (shared)
 				(*(clean ? &r->shared_clean : &r->shared_dirty))++;
 			else
@@ -88,9 +92,26 @@ size_t mm_copy_out(struct mm *mm, unsigned long va, void *dst, size_t len)
 		struct vma *v = vma_find(mm, page);
 		pte_t *e = v && (v->prot & PROT_READ) ? pt_walk(mm->root, page, 0) : 0;
 
+		if (e && pte_is_swap(*e)) {
+			/* On disk: bring it back as the owner's own read would, then look again. */
+			spin_unlock(&mm->lock);
+			if (vm_fault(mm, page, FAULT_READ) != FAULT_OK)
+				return done;
+			spin_lock(&mm->lock);
+			continue;
+		}
 		if (!e || !(*e & PTE_V))
 			break;
-		memcpy(d + done, (char *)phys_to_virt(pte_to_pa(*e)) + (va - page), chunk);
+		/* Reclaim changes a shared table without our lock: read under the one it takes. */
+		int shared = ptshare_is_shared(e);
+		if (shared)
+			spin_lock(&ptshare_lock);
+		if (*e & PTE_V)
+			memcpy(d + done, (char *)phys_to_virt(pte_to_pa(*e)) + (va - page), chunk);
+		if (shared)
+			spin_unlock(&ptshare_lock);
+		if (!(*e & PTE_V))
+			continue;	/* just went to swap: fault it back */
 		va += chunk;
 		done += chunk;
 	}

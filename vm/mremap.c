@@ -125,11 +125,13 @@ static void move_ptes(struct mm *mm, struct vma *v, unsigned long lo, unsigned l
 			va = ALIGN_DOWN(va, PT_LEVEL_SIZE(1)) + PT_LEVEL_SIZE(1) - PAGE_SIZE;
 			continue;
 		}
-		if (!(*e & PTE_V))
-			continue;
+		if (!*e)
+			continue;	/* a swap entry moves like a page: it holds its slot */
 		ne = pt_walk(mm->root, to + (va - v->start), 0);
 		*ne = *e;
 		*e = 0;
+		if (!(*ne & PTE_V))
+			continue;
 		tlb_batch_page(b, va);
 		if (*ne & PTE_X)
 			tlb_batch_icache(b);	/* the code is fetched from a new address */

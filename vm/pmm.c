@@ -28,6 +28,7 @@ static struct pmm_range fresh[MAX_FRESH];
 static int nfresh, cur_fresh;
 uint32_t *pmm_refs;			/* pmm_refs[pfn - pmm_base_pfn] */
 uint64_t pmm_base_pfn, pmm_nframes;
+uint32_t *pmm_swap_tags;		/* pmm_swap_tag: the swap cache's slot of each frame */
 #define refcount pmm_refs
 static uint64_t base_pfn, end_pfn;
 static uint8_t *is_ram;			/* 1 bit per frame would do; a byte keeps it simple */
@@ -156,7 +157,7 @@ int pmm_init(const struct pmm_range *ranges, int n)
 			end_pfn = PFN(span_hi + PAGE_SIZE - 1);
 	}
 	nframes = end_pfn - base_pfn;
-	bytes = (nframes * (sizeof(uint32_t) + 1) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	bytes = (nframes * (2 * sizeof(uint32_t) + 1) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 
 	/* The count array goes at the start of the first range big enough for it. */
 	for (int i = 0; i < n; i++)
@@ -169,7 +170,8 @@ int pmm_init(const struct pmm_range *ranges, int n)
 	refcount = phys_to_virt(ranges[big].base);
 	pmm_base_pfn = base_pfn;
 	pmm_nframes = nframes;
-	is_ram = (uint8_t *)(refcount + nframes);
+	pmm_swap_tags = refcount + nframes;
+	is_ram = (uint8_t *)(pmm_swap_tags + nframes);
 	memset(refcount, 0, bytes);
 
 	free_list = 0;

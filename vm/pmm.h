@@ -95,6 +95,16 @@ static inline int pmm_put_test(phys_addr_t pa)
 	return old == 1;
 }
 
+/*
+ * pmm_swap_tag - a word per frame that vm/swap.c keeps: the swap slot
+ * whose cache holds the frame, 0 if none (swap.h).  Under swap.c's lock.
+ */
+extern uint32_t *pmm_swap_tags;
+static inline uint32_t *pmm_swap_tag(phys_addr_t pa)
+{
+	return &pmm_swap_tags[pmm_ref(pa) - pmm_refs];
+}
+
 static inline unsigned pmm_refcount(phys_addr_t pa)
 {
 	return __atomic_load_n(pmm_ref(pa), __ATOMIC_ACQUIRE);

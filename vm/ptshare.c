@@ -8,9 +8,29 @@
 #include "pt.h"
 #include "phys.h"
 #include "tlb.h"
+#include "swap.h"
 #include "../arch/riscv/page.h"
 
 #define REGION PTSHARE_REGION
+
+struct spinlock ptshare_lock = SPINLOCK_INIT("ptshare");
+
+/* entry_get / entry_put - a table entry gains or loses its hold: a frame's reference, or a slot's. */
+static void entry_get(pte_t e)
+{
+	if (e & PTE_V)
+		pmm_get(pte_to_pa(e));
+	else if (e)
+		swap_dup(pte_to_swp(e));
+}
+
+void ptshare_entry_put(pte_t e)
+{
+	if (e & PTE_V)
+		pmm_put(pte_to_pa(e));
+	else if (e)
+		swap_free(pte_to_swp(e));
+}
 
 /* pt_entry1 - the level-1 entry (pointer to a level-0 table) covering @va. */
 static inline pte_t *pt_entry1(phys_addr_t root, unsigned long va, int alloc)
@@ -25,8 +45,7 @@ void ptshare_table_release(phys_addr_t t)
 		return;
 	pte_t *e = phys_to_virt(t);
 	for (int i = 0; i < PT_ENTRIES; i++)
-		if (e[i] & PTE_V)
-			pmm_put(pte_to_pa(e[i]));
+		ptshare_entry_put(e[i]);
 	pmm_free_last(t);
 }
 
@@ -41,12 +60,14 @@ static __attribute__((noinline)) int unshare(pte_t *l1e, struct tlb_batch *b)
 	if (!n)
 		return -ENOMEM;
 	pte_t *src = phys_to_virt(old), *dst = phys_to_virt(n);
+	/* Reclaim may be turning entries of the shared table into swap entries: copy a still picture. */
+	spin_lock(&ptshare_lock);
 	for (int i = 0; i < PT_ENTRIES; i++) {
 		pte_t e = src[i];
 		dst[i] = e;
-		if (e & PTE_V)
-			pmm_get(pte_to_pa(e));
+		entry_get(e);
 	}
+	spin_unlock(&ptshare_lock);
 	*l1e = pa_to_pte(n) | PTE_V;
 	/*
 	 * The leaf translations cached from the old table are still right (same
@@ -141,8 +162,7 @@ void ptshare_teardown(struct mm *mm)
 				pte_t *e = phys_to_virt(table);
 				int b = end == r + REGION ? PT_ENTRIES : (int)pt_index(end, 0);
 				for (int i = (int)pt_index(va, 0); i < b; i++)
-					if (e[i] & PTE_V)
-						pmm_put(pte_to_pa(e[i]));
+					ptshare_entry_put(e[i]);
 			}
 			va = end;
 		}

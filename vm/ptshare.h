@@ -26,6 +26,7 @@
 
 #include "mm.h"
 #include "tlb.h"
+#include "../kernel/spinlock.h"
 
 #define PTSHARE_MIN_PAGES 256
 #define PTSHARE_REGION	PT_LEVEL_SIZE(1)	/* what one level-0 table maps: 2 MiB */
@@ -65,6 +66,18 @@ void ptshare_teardown(struct mm *mm);
  * an address space hanging it has flushed (tlb_batch_free_table).
  */
 void ptshare_table_release(phys_addr_t t);
+
+/*
+ * ptshare_lock - held while the entries of a shared table are copied
+ * (unshare) or changed in place.  Reclaim is the one that changes them:
+ * present -> swap entry is the same change for every sharer, so it needs
+ * no unshare, but it must not race a copy.  Lock order: mm->lock, then
+ * this, then swap's.
+ */
+extern struct spinlock ptshare_lock;
+
+/* ptshare_entry_put - drop what leaf entry @e holds: its frame's reference or its swap slot's. */
+void ptshare_entry_put(pte_t e);
 
 /* ptshare_is_shared - is the level-0 table holding the entry @e shared? */
 int ptshare_is_shared(const pte_t *e);

@@ -56,11 +56,14 @@ static inline swp_t pte_to_swp(pte_t e) { return (swp_t)(e >> 10); }
 
 /*
  * The device under an area, provided by whoever turns it on (fs/swapon.c):
- * @rw moves page @off of the area (bytes off*4096 .. +4096 of the device)
- * from or to frame @pa.  Sleeps; 0 or -EIO.  Never called holding a lock.
+ * @rw moves the @n pages of the area from page @off on (bytes off*4096 ..
+ * (off+n)*4096 of the device) from or to the frames @pa[0..n-1], in one
+ * request where the device allows (n is at most SWAP_IO_MAX).  Sleeps; 0
+ * or -EIO.  Never called holding a lock.
  */
+#define SWAP_IO_MAX	32
 struct swap_io {
-	int (*rw)(void *dev, int write, unsigned long off, phys_addr_t pa);
+	int (*rw)(void *dev, int write, unsigned long off, const phys_addr_t *pa, unsigned n);
 };
 
 /*
@@ -110,6 +113,56 @@ void swap_dup(swp_t s);
 void swap_free(swp_t s);
 /* swap_slot_of - the slot whose cache holds frame @pa, or 0. */
 swp_t swap_slot_of(phys_addr_t pa);
+
+/*
+ * The swap-in fault (fault.c).  swap_fault - the fault at @va hit swap
+ * entry *@e, in a table private to the faulting mm (mm->lock held), inside
+ * area @v, which allows the access.  FAULT_OK: *@e maps the page again,
+ * from the cache, with @v's protection: read-only + COW while the frame is
+ * shared, and a store goes on to cow_fault (batch @b).  FAULT_SIGBUS: the
+ * page could not be read.  FAULT_OOM: no frame to read into.  FAULT_RETRY:
+ * the page must be read, or is being read: the caller drops every lock,
+ * calls swap_fault_wait(@w), and faults again.  The read takes the
+ * following pages too when their entries name the following slots
+ * (readahead, one request), and maps them in @mm at once, not yet
+ * accessed: the clock takes them back first if nobody touches them.
+ */
+struct swap_wait {
+	swp_t s;		/* the first slot read, or the one whose read we wait for */
+	unsigned n;		/* pages read; 0: wait for another's read */
+	struct mm *mm;		/* the address space, and where slot @s is mapped in it */
+	unsigned long va;
+	phys_addr_t frame[SWAP_IO_MAX];
+};
+struct tlb_batch;
+struct vma;
+struct mm;
+enum fault_result swap_fault(struct tlb_batch *b, struct mm *mm, struct vma *v, pte_t *e,
+			     unsigned long va, int write, struct swap_wait *w);
+void swap_fault_wait(struct swap_wait *w);
+
+/*
+ * The swap-out half (reclaim.c).  swap_out_pte - present PTE *@e, mapping
+ * a private anonymous page (the caller checked), becomes a swap entry:
+ * SWAP_OUT_NEW, the frame got a new slot *@s, pinned for the write that
+ * swap_writeout does next; SWAP_OUT_CACHED, the frame was cached already
+ * (another mapper went first): the entry names that slot and there is
+ * nothing to write; SWAP_OUT_NONE, swap is full and *@e is unchanged.
+ * Under the lock of the table holding @e; the PTE's reference on the
+ * frame is the caller's to drop after its TLB round.
+ */
+enum swap_out_result { SWAP_OUT_NONE, SWAP_OUT_NEW, SWAP_OUT_CACHED };
+enum swap_out_result swap_out_pte(pte_t *e, swp_t *s);
+/*
+ * swap_writeout - write the frames cached for the @n pinned slots from @s
+ * on (one area, consecutive, n <= SWAP_IO_MAX) in one request, unpin them,
+ * and free each frame the cache is now the only owner of: the number
+ * freed.  A failed write keeps the frames (and the slots, marked bad) for
+ * good.  No lock held; sleeps.
+ */
+unsigned swap_writeout(swp_t s, unsigned n);
+/* swap_try_drop - if the cache is the only owner of frame @pa and it is on disk, free it: 1 if so. */
+int swap_try_drop(phys_addr_t pa);
 
 /* swap_slots_used - slots in use in every area: the leak check's number (/proc/meminfo). */
 unsigned long swap_slots_used(void);

@@ -67,6 +67,7 @@ void tlb_mm_enter(struct mm *mm)
 	/* Bit first, with a full barrier (amoor.aqrl): see the ordering argument in tlb.h. */
 	__atomic_fetch_or(&mm->tlb_harts, 1UL << id, __ATOMIC_SEQ_CST);
 	tlb_cur[id] = mm;
+	mm->reclaimable = 1;	/* it runs: its image is complete (mm.h) */
 	tlb_load_root(mm->root);
 	if (old && old != mm)
 		tlb_clear_bit(old, id);

@@ -127,7 +127,15 @@ trap_return:
 	csrw	sstatus, t0
 	csrw	sepc, t1
 	andi	t0, t0, 1 << 8		/* SPP */
-	bnez	t0, 1f
+	beqz	t0, 2f
+	/*
+	 * Back to the kernel: keep this hart's tp, not the frame's.  A fault
+	 * in a user-access routine may sleep (a swap-in) and resume on
+	 * another hart; the frame still names the first one's struct cpu.
+	 */
+	sd	tp, TF_X(4)(sp)
+	j	1f
+2:
 	csrw	sscratch, tp
 1:
 	ld	ra, TF_X(1)(sp)

@@ -46,7 +46,7 @@ HOST_RISCV_CC ?= riscv64-linux-gnu-gcc
 # The vm/ sources under test, built with -DHOST_TEST: physical frames live
 # in a test arena (vm/phys.h), locks and TLB flushes are no-ops.
 HOST_VMOBJS := $(patsubst %,$(HOST_OUT)/obj/vm_%.o,pmm pt cow fork mm mm_query ptshare pagemap shmem tlb \
-		vmstat zero vdso mremap)
+		vmstat zero vdso mremap fault swap swap_area swap_unuse reclaim mm_image)
 
 # The kernel objects the DT tests link against, built for the host.
 HOST_KOBJS := $(patsubst %,$(HOST_OUT)/obj/%.o,fdt fdt_node fdt_prop devtree)

@@ -106,3 +106,44 @@ unsigned long kmalloc_objects(void)
 {
 	return host_kmalloc_live;
 }
+
+/*
+ * What swap and reclaim call of the kernel around them.  The host tests
+ * are single-threaded, so nothing ever waits: a sleep would be a hang,
+ * and is a failure.
+ */
+struct spinlock;
+void sched_sleep(void *chan, struct spinlock *lk);
+void sched_wakeup(void *chan);
+void sched_yield(void);
+void kvm_fence_all(unsigned long va, unsigned long size);
+int printk(int level, const char *fmt, ...);
+
+void sched_sleep(void *chan, struct spinlock *lk)
+{
+	(void)chan;
+	(void)lk;
+	fail_msg("sched_sleep on the host: a wait nobody can end");
+}
+
+void sched_wakeup(void *chan)
+{
+	(void)chan;
+}
+
+void sched_yield(void)
+{
+}
+
+void kvm_fence_all(unsigned long va, unsigned long size)
+{
+	(void)va;
+	(void)size;
+}
+
+int printk(int level, const char *fmt, ...)
+{
+	(void)level;
+	(void)fmt;
+	return 0;
+}

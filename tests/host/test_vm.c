@@ -321,8 +321,8 @@ static void test_pmm_alloc_all(void **state)
 {
 	phys_addr_t *f = malloc(ARENA_FRAMES * sizeof(*f));
 	size_t n = 0;
-	/* The count array: 4 bytes of count and 1 of is_ram per frame, page-rounded. */
-	size_t meta = (ARENA_FRAMES * 5 + PAGE_SIZE - 1) / PAGE_SIZE;
+	/* The count array: 4 bytes of count, 4 of swap tag and 1 of is_ram per frame, page-rounded. */
+	size_t meta = (ARENA_FRAMES * 9 + PAGE_SIZE - 1) / PAGE_SIZE;
 
 	(void)state;
 	assert_int_equal(pmm_total_frames(), ARENA_FRAMES - meta);
@@ -457,7 +457,7 @@ static void test_pmm_ranges_span(void **state)
 {
 	struct pmm_range r[2] = { { RAM_BASE, 4 * MB }, { RAM_BASE + 8 * MB, 4 * MB } };
 	phys_addr_t *f = malloc(ARENA_FRAMES * sizeof(*f));
-	size_t n, meta = (ARENA_FRAMES * 5 + PAGE_SIZE - 1) / PAGE_SIZE;
+	size_t n, meta = (ARENA_FRAMES * 9 + PAGE_SIZE - 1) / PAGE_SIZE;
 
 	(void)state;
 	pmm_set_span(RAM_BASE, RAM_BASE + ARENA_SIZE);
