@@ -125,7 +125,7 @@ static const struct procfs_top {
 	{ "cpuinfo", procfs_gen_cpuinfo }, { "thread-self", 0 }, { "mounts", procfs_gen_mounts },
 	{ "stat", procfs_gen_stat_sys },   { "loadavg", procfs_gen_loadavg },
 	{ "filesystems", procfs_gen_filesystems }, { "partitions", procfs_gen_partitions },
-	{ "swaps", swapon_gen_proc },
+	{ "swaps", swapon_gen_proc },      { "diskstats", procfs_gen_diskstats },
 };
 
 /* procfs_top_file - the generated top-level file @abs names, or NULL. */

@@ -90,6 +90,8 @@ void procfs_gen_uptime(struct buffile_text *t);
 void procfs_gen_filesystems(struct buffile_text *t);
 /* /proc/partitions: the disks of drivers/blk.h (no partition tables are read). */
 void procfs_gen_partitions(struct buffile_text *t);
+/* /proc/diskstats: requests done per disk (drivers/blk.h's counters), in Linux's 20 columns. */
+void procfs_gen_diskstats(struct buffile_text *t);
 
 /* procfs_getdents - file_ops.getdents of every /proc directory (procfs_dir.c). */
 long procfs_getdents(struct file *f, unsigned long ubuf, size_t n);

@@ -117,3 +117,19 @@ void procfs_gen_partitions(struct buffile_text *t)
 		procfs_printf(t, "%4u  %7u %10lu %s\n", bd->rdev >> 8, bd->rdev & 0xff,
 			      (unsigned long)(bd->sectors >> 1), bd->name);
 }
+
+/*
+ * procfs_gen_diskstats - Linux 6.1's line per disk: reads, merged, sectors, ms; the same for
+ * writes; in flight, ms busy, weighted ms; the same four for discards; flushes, ms.  Only
+ * the request counts are kept (iostat and the swap bench divide them); the rest are 0.
+ */
+void procfs_gen_diskstats(struct buffile_text *t)
+{
+	struct blkdev *bd;
+
+	for (int i = 0; (bd = blk_nth(i)); i++)
+		procfs_printf(t, "%4u %7u %s %lu 0 0 0 %lu 0 0 0 0 0 0 0 0 0 0 %lu 0\n",
+			      bd->rdev >> 8, bd->rdev & 0xff, bd->name,
+			      (unsigned long)bd->nr_reads, (unsigned long)bd->nr_writes,
+			      (unsigned long)bd->nr_flushes);
+}

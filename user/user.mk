@@ -33,8 +33,9 @@ USER_TEST_NAMES := t_basic t_fileio t_pipe t_proc t_signal t_jobctl t_mem t_faul
 	t_smp_stress t_shared t_abi t_thread t_epoll t_futex t_futex_thr t_futex_robust t_procthreads t_cow_race \
 	t_fs_file t_fs_meta t_fs_lock t_fs_dir t_fs_path t_fs_fd t_fmap t_shm t_exec2 t_mount t_mount_prop t_mount_dev t_fifo_fd \
 	t_fuzz_fs t_script t_sysmisc t_exec_args t_vdso t_procfs2 t_blkdev \
-	t_disk_ops t_disk_many t_disk_exec t_disk_verify t_pcache t_swapon
-USER_BENCH_NAMES := forkbench
+	t_disk_ops t_disk_many t_disk_exec t_disk_verify t_pcache t_swapon \
+	t_swap_fork t_swap_cow t_swap_thr t_swap_slots t_swap_off t_swap_oom t_swap_eio t_swap_under
+USER_BENCH_NAMES := forkbench swapbench
 
 USER_INIT := $(UB)/init
 USER_BIN := $(addprefix $(UB)/bin/,$(USER_BIN_NAMES))

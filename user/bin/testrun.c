@@ -8,7 +8,11 @@
  * one program can be several tests with different arguments (user/ext/manifest). On Holstein it
  * also compares MemFree and the KernelObjects count before and after each test: the kernel
  * frees a process's memory synchronously when it is reaped, so less free memory or more
- * objects afterwards is a leak. Prints "PASS name" or "FAIL name (why)" per test and a
+ * objects afterwards is a leak. With swap on, a page of anyone's may be on disk instead of
+ * in a frame (and back again) at any time, so what is compared is MemFree + SwapFree: a
+ * page going out frees a frame and takes a slot, and a slot nobody gives back is a leak like
+ * a frame; SwapTotal must be the same after the test as before (a test that turns swap on
+ * turns it off again). Prints "PASS name" or "FAIL name (why)" per test and a
  * final "testrun: N passed, N failed"; exits 1 if any test failed.
  *
  * A test still running after SECONDS (default 120, of guest wall time; 0: no limit) is
@@ -168,21 +172,41 @@ static void reap_strays(void)
 }
 
 /*
- * settled_after - MemFree once everything the test left behind is gone: like
+ * free_kb - MemFree + SwapFree in kB (-1 if /proc/meminfo cannot be read); SwapTotal in
+ * *swap_total (0 without swap).
+ */
+static long free_kb(long *swap_total)
+{
+	char buf[4096] = "";
+	long mem, swap;
+
+	for (int tries = 0; tries < 20; tries++)
+		if (read_small_file("/proc/meminfo", buf, sizeof(buf)) >= 0)
+			break;
+	mem = field_value(buf, "MemFree");
+	swap = field_value(buf, "SwapFree");
+	*swap_total = field_value(buf, "SwapTotal");
+	if (*swap_total < 0)
+		*swap_total = 0;
+	return mem < 0 ? -1 : mem + (swap > 0 ? swap : 0);
+}
+
+/*
+ * settled_after - free_kb once everything the test left behind is gone: like
  * settled_memfree(), but also reaping orphans that finish exiting meanwhile.
  */
-static long settled_after(long before)
+static long settled_after(long before, long *swap_total)
 {
 	long now;
 
 	reap_strays();
 	sync();		/* a disk fs's write-back state (deleted inodes not yet freed on disk) is no leak */
-	now = meminfo_kb("MemFree");
+	now = free_kb(swap_total);
 	for (int i = 0; i < 50 && now < before; i++) {
 		for (int j = 0; j < 4; j++)
 			sched_yield();
 		reap_strays();
-		now = meminfo_kb("MemFree");
+		now = free_kb(swap_total);
 	}
 	return now;
 }
@@ -302,7 +326,7 @@ static int wait_test(pid_t pid, long timeout, int *hung)
  */
 static int run_test(char **argv, int check_leaks, long timeout, char *why, size_t whylen)
 {
-	long before = check_leaks ? meminfo_kb("MemFree") : -1, after;
+	long swap0 = 0, swap1 = 0, before = check_leaks ? free_kb(&swap0) : -1, after;
 	long objs = check_leaks ? meminfo_kb("KernelObjects") : -1;
 	pid_t pid;
 	int st, hung;
@@ -334,8 +358,8 @@ static int run_test(char **argv, int check_leaks, long timeout, char *why, size_
 	reap_strays();
 	if (hung) {
 		snprintf(why, whylen, "hung: killed after %ld s", timeout);
-		if (check_leaks && before >= 0 && (after = settled_after(before)) < before)
-			printf("testrun: %ld kB of MemFree not back after the kill\n",
+		if (check_leaks && before >= 0 && (after = settled_after(before, &swap1)) < before)
+			printf("testrun: %ld kB of MemFree + SwapFree not back after the kill\n",
 			       before - after);
 		return 0;
 	}
@@ -344,9 +368,14 @@ static int run_test(char **argv, int check_leaks, long timeout, char *why, size_
 		return 0;
 	}
 	if (check_leaks && before >= 0) {
-		after = settled_after(before);
+		after = settled_after(before, &swap1);
+		if (swap1 != swap0) {
+			snprintf(why, whylen, "SwapTotal %ld kB before, %ld kB after", swap0, swap1);
+			return 0;
+		}
 		if (after < before) {
-			snprintf(why, whylen, "leak: %ld kB", before - after);
+			snprintf(why, whylen, "leak: %ld kB%s", before - after,
+				 swap0 ? " (MemFree + SwapFree)" : "");
 			return 0;
 		}
 		/* Kernel objects (processes, files, pipes, VMAs) must all be gone too. */
