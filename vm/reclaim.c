@@ -287,7 +287,7 @@ static unsigned long reclaim_work(unsigned long at_least)
 	spin_lock(&reclaim_lock);
 	reclaiming = 0;
 	reclaim_gen++;
-	last_freed = freed;
+	last_freed = want ? freed : 1;	/* nothing wanted: memory was there, a waiter may try again */
 	sched_wakeup(&reclaiming);
 	spin_unlock(&reclaim_lock);
 	return freed;
@@ -300,5 +300,9 @@ void reclaim_run(void)
 
 int reclaim_retry(void)
 {
-	return reclaim_work(VICTIMS) > 0 || pmm_free_frames() > reclaim_min;
+	/* A run can come back empty-handed while others race for the frames: try a few. */
+	for (int i = 0; i < 3; i++)
+		if (reclaim_work(VICTIMS) > 0)
+			return 1;
+	return pmm_free_frames() > reclaim_min;
 }
