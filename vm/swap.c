@@ -210,7 +210,8 @@ enum fault_result swap_fault(struct tlb_batch *b, struct mm *mm, struct vma *v, 
 	int alone = 0;
 
 	w->mm = mm;
-	want = readahead_window(w, e, va, SWAP_IO_MAX);
+	/* Below the low watermark, the faulting page alone: readahead must not eat the reserve. */
+	want = readahead_window(w, e, va, pmm_free_frames() < reclaim_low ? 1 : SWAP_IO_MAX);
 	for (;;) {
 		w->n = 0;
 		spin_lock(&swap_lock);
