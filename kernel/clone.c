@@ -17,6 +17,7 @@
 #include "../vm/kmalloc.h"
 #include "../vm/mm.h"
 #include "../vm/uaccess.h"
+#include "../vm/reclaim.h"
 
 #define CLONE_VM		0x00000100
 #define CLONE_FS		0x00000200
@@ -246,6 +247,7 @@ long proc_clone(const struct clone_req *r)
 
 	if ((err = clone_check(r)))
 		return err;
+	reclaim_maybe();	/* low on frames: reclaim before fork allocates tables under locks */
 	if (!(np = proc_alloc()))
 		return -EAGAIN;
 	sched_fpu_switch_out(p);	/* the child inherits our current FP registers */

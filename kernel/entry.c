@@ -110,20 +110,24 @@ void entry_from_user(void)
 void entry_syscall(struct trapframe *tf)
 {
 	leave_user(current());
-	reclaim_maybe();	/* low on frames: reclaim before the call allocates under its locks */
 	syscall_dispatch(tf);
 	entry_user_return(tf);
 }
 
 /*
  * fault_failed - vm_fault could not resolve the page fault at @addr
- * (@r is not FAULT_OK): an OOM kill, or SIGBUS or SIGSEGV.  Out of line,
- * off the path of the faults that succeed.
+ * (@r is not FAULT_OK): out of memory, reclaim and fault again while that
+ * helps, else an OOM kill; or SIGBUS or SIGSEGV.  Out of line, off the
+ * path of the faults that succeed.
  */
 static void __attribute__((noinline, cold)) fault_failed(struct trapframe *tf,
 							 enum fault_result r,
-							 unsigned long addr)
+							 unsigned long addr, int kind)
 {
+	while (r == FAULT_OOM && reclaim_retry())
+		r = vm_fault(current()->mm, addr, access_of(kind));
+	if (r == FAULT_OK)
+		return;
 	if (r == FAULT_OOM)
 		oom_kill(addr);
 	if (r == FAULT_SIGBUS)
@@ -144,10 +148,8 @@ void entry_user_fault(struct trapframe *tf, int kind, unsigned long addr)
 	leave_user(p);
 	if (likely(kind <= ENTRY_FAULT_EXEC)) {
 		enum fault_result r = vm_fault(p->mm, addr, access_of(kind));
-		while (unlikely(r == FAULT_OOM) && reclaim_retry())
-			r = vm_fault(p->mm, addr, access_of(kind));
 		if (unlikely(r != FAULT_OK))
-			fault_failed(tf, r, addr);
+			fault_failed(tf, r, addr, kind);
 	} else {
 		int code, sig = signal_of(kind, &code);
 		fault_signal(tf, sig, code, addr);

@@ -25,6 +25,7 @@
 #include "../vm/kmalloc.h"
 #include "../vm/mm.h"
 #include "../vm/uaccess.h"
+#include "../vm/reclaim.h"
 #include "../vm/tlb.h"
 #include "../vm/vdso.h"
 
@@ -266,9 +267,11 @@ int exec_kernel(struct proc *p, const char *path, char *const argv[])
 long exec_user(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 {
 	struct exec_strings a = { .uv = uargv }, e = { .uv = uenvp };
-	phys_addr_t pg = pmm_alloc();
+	phys_addr_t pg;
 	long r;
 
+	reclaim_maybe();	/* low on frames: reclaim before the new image is built */
+	pg = pmm_alloc();
 	if (!pg)
 		return -ENOMEM;
 	r = uaccess_strncpy_from_user(phys_to_virt(pg), upath, PATH_MAX);

@@ -263,22 +263,20 @@ static inline pte_t *leaf_of(struct mm *mm, unsigned long va, int *shared)
 	return (pte_t *)phys_to_virt(pte_to_pa(e)) + pt_index(va, 0);
 }
 
-enum fault_result vm_fault(struct mm *mm, unsigned long addr, enum fault_access access)
+/*
+ * fault_pass - one try at the fault at @va under mm->lock: present,
+ * swapped or absent.  FAULT_RETRY leaves @w for swap_fault_wait.
+ */
+static inline __attribute__((always_inline)) enum fault_result
+fault_pass(struct mm *mm, unsigned long va, enum fault_access access, struct swap_wait *w)
 {
-	unsigned long va = addr & PAGE_MASK;
-	struct swap_wait w;
 	struct tlb_batch b;
 	enum fault_result r;
+	int shared = 0;
 	pte_t *e;
 
-	vmstat_inc(pgfault);
-	if (!mm || addr >= USER_TOP)
-		return FAULT_SIGSEGV;
-again:
-	reclaim_maybe();	/* low on frames: reclaim now, before any lock is held */
 	spin_lock(&mm->lock);
 	tlb_batch_init(&b, mm);
-	int shared = 0;
 	e = leaf_of(mm, va, &shared);
 	if (e && *e) {
 		/* Any fault may change the entry: make its table our own first (ptshare.h). */
@@ -289,7 +287,7 @@ again:
 		else if (*e & PTE_V)
 			r = fault_present(&b, e, va, access);
 		else if (*e)
-			r = fault_swapped(mm, &b, e, va, access, &w);	/* (reclaim may have just swapped it) */
+			r = fault_swapped(mm, &b, e, va, access, w);	/* (reclaim may have just swapped it) */
 		else
 			r = fault_absent(mm, &b, va, access);
 	} else {
@@ -297,9 +295,38 @@ again:
 	}
 	tlb_batch_finish(&b);
 	spin_unlock(&mm->lock);
-	if (unlikely(r == FAULT_RETRY)) {
-		swap_fault_wait(&w);	/* the read, or another's: no lock held */
-		goto again;
-	}
+	return r;
+}
+
+/*
+ * fault_wait - the slow end of a fault that found its page on disk: wait
+ * for the read (no lock held), then try again, as often as it takes.
+ */
+static __attribute__((noinline)) enum fault_result fault_wait(struct mm *mm, unsigned long va,
+							      enum fault_access access,
+							      struct swap_wait *w)
+{
+	enum fault_result r;
+
+	do {
+		swap_fault_wait(w);
+		reclaim_maybe();
+		r = fault_pass(mm, va, access, w);
+	} while (r == FAULT_RETRY);
+	return r;
+}
+
+enum fault_result vm_fault(struct mm *mm, unsigned long addr, enum fault_access access)
+{
+	struct swap_wait w;
+	enum fault_result r;
+
+	vmstat_inc(pgfault);
+	if (!mm || addr >= USER_TOP)
+		return FAULT_SIGSEGV;
+	reclaim_maybe();	/* low on frames: reclaim now, before any lock is held */
+	r = fault_pass(mm, addr & PAGE_MASK, access, &w);
+	if (unlikely(r == FAULT_RETRY))
+		r = fault_wait(mm, addr & PAGE_MASK, access, &w);
 	return r;
 }

@@ -17,7 +17,9 @@ struct free_frame {
 
 static struct spinlock pmm_lock = SPINLOCK_INIT("pmm");
 static struct free_frame *free_list;
-static size_t nfree, ntotal;
+size_t pmm_nfree;		/* pmm_free_frames: changed under pmm_lock */
+static size_t ntotal;
+#define nfree pmm_nfree
 /*
  * Frames never handed out yet are not on the free list: they are taken
  * from these ranges in order.  Threading every frame onto a list at boot
@@ -288,11 +290,6 @@ void pmm_free_last(phys_addr_t pa)
 	spin_lock(&pmm_lock);
 	free_frame_locked(pa);
 	spin_unlock(&pmm_lock);
-}
-
-size_t pmm_free_frames(void)
-{
-	return __atomic_load_n(&nfree, __ATOMIC_RELAXED);
 }
 
 size_t pmm_total_frames(void)

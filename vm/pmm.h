@@ -111,7 +111,12 @@ static inline unsigned pmm_refcount(phys_addr_t pa)
 }
 int pmm_is_ram(phys_addr_t pa);
 
-size_t pmm_free_frames(void);
+/* pmm_free_frames - frames free now (inline: every fault and system call compares it with a watermark). */
+extern size_t pmm_nfree;
+static inline size_t pmm_free_frames(void)
+{
+	return __atomic_load_n(&pmm_nfree, __ATOMIC_RELAXED);
+}
 size_t pmm_total_frames(void);		/* frames handed to pmm_init, minus the count array */
 
 /* Fault injection (bootarg fail_alloc=N): every Nth allocation fails; 0 = off. */

@@ -24,13 +24,6 @@ static void entry_get(pte_t e)
 		swap_dup(pte_to_swp(e));
 }
 
-void ptshare_entry_put(pte_t e)
-{
-	if (e & PTE_V)
-		pmm_put(pte_to_pa(e));
-	else if (e)
-		swap_free(pte_to_swp(e));
-}
 
 /* pt_entry1 - the level-1 entry (pointer to a level-0 table) covering @va. */
 static inline pte_t *pt_entry1(phys_addr_t root, unsigned long va, int alloc)

@@ -26,6 +26,7 @@
 
 #include "mm.h"
 #include "tlb.h"
+#include "swap.h"
 #include "../kernel/spinlock.h"
 
 #define PTSHARE_MIN_PAGES 256
@@ -76,8 +77,17 @@ void ptshare_table_release(phys_addr_t t);
  */
 extern struct spinlock ptshare_lock;
 
-/* ptshare_entry_put - drop what leaf entry @e holds: its frame's reference or its swap slot's. */
-void ptshare_entry_put(pte_t e);
+/*
+ * ptshare_entry_put - drop what leaf entry @e holds: its frame's reference
+ * or its swap slot's (inline: exit runs it on every entry of a table).
+ */
+static inline void ptshare_entry_put(pte_t e)
+{
+	if (e & PTE_V)
+		pmm_put(pte_to_pa(e));
+	else if (__builtin_expect(e != 0, 0))
+		swap_free(pte_to_swp(e));
+}
 
 /* ptshare_is_shared - is the level-0 table holding the entry @e shared? */
 int ptshare_is_shared(const pte_t *e);
