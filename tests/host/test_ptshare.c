@@ -91,42 +91,6 @@ static uint64_t tag_of(unsigned long va)
 	return 0x1000000000000000ull | va;
 }
 
-/* --- looking at the tables without changing them ---------------------------------- */
-
-/* l1e_of - the level-1 entry covering @va in @mm, or NULL if there is no level-1 table. */
-static pte_t *l1e_of(struct mm *mm, unsigned long va)
-{
-	pte_t r = ((pte_t *)phys_to_virt(mm->root))[pt_index(va, 2)];
-
-	if (!(r & PTE_V) || pte_is_leaf(r))
-		return NULL;
-	return &((pte_t *)phys_to_virt(pte_to_pa(r)))[pt_index(va, 1)];
-}
-
-/* table_of - the level-0 table of @va in @mm, 0 if none. */
-static phys_addr_t table_of(struct mm *mm, unsigned long va)
-{
-	pte_t *e = l1e_of(mm, va);
-
-	return e && (*e & PTE_V) ? pte_to_pa(*e) : 0;
-}
-
-/* pte_at - the level-0 entry for @va in @mm, 0 if none. */
-static pte_t pte_at(struct mm *mm, unsigned long va)
-{
-	pte_t *e = pt_walk(mm->root, va, 0);
-
-	return e ? *e : 0;
-}
-
-static phys_addr_t frame_at(struct mm *mm, unsigned long va)
-{
-	pte_t e = pte_at(mm, va);
-
-	assert_true(e & PTE_V);
-	return pte_to_pa(e);
-}
-
 /* --- building address spaces ---------------------------------------------------- */
 
 static struct mm *new_mm(void)
@@ -334,13 +298,13 @@ static void check3(struct mm *a, struct mm *b, struct mm *c)
 /* user_write - a store of @tag to the page at @va: fault if the PTE does not allow it. */
 static enum fault_result user_write(struct mm *mm, unsigned long va, uint64_t tag)
 {
-	pte_t e = pte_at(mm, va);
+	pte_t e = arena_pte_at(mm, va);
 
 	if (!(e & PTE_V) || !(e & PTE_W)) {
 		enum fault_result r = vm_fault(mm, va, FAULT_WRITE);
 		if (r != FAULT_OK)
 			return r;
-		e = pte_at(mm, va);
+		e = arena_pte_at(mm, va);
 		assert_true(e & PTE_V);
 		assert_true(e & PTE_W);
 	}
@@ -351,13 +315,13 @@ static enum fault_result user_write(struct mm *mm, unsigned long va, uint64_t ta
 /* user_read - a load from @va: its tag (0 for a zero page). */
 static enum fault_result user_read(struct mm *mm, unsigned long va, uint64_t *tag)
 {
-	pte_t e = pte_at(mm, va);
+	pte_t e = arena_pte_at(mm, va);
 
 	if (!(e & PTE_V) || !(e & PTE_R)) {
 		enum fault_result r = vm_fault(mm, va, FAULT_READ);
 		if (r != FAULT_OK)
 			return r;
-		e = pte_at(mm, va);
+		e = arena_pte_at(mm, va);
 		assert_true(e & PTE_V);
 	}
 	*tag = words(pte_to_pa(e))[0];
@@ -453,17 +417,17 @@ static void test_fork_shares_big_table(void **state)
 
 	(void)state;
 	p = make_big(300);
-	t = table_of(p, VA_BIG);
+	t = arena_table_of(p, VA_BIG);
 	assert_int_not_equal(t, 0);
 	c = fork_ok(p);
 
 	/* The same table, two owners; nothing else about it changed hands. */
-	assert_int_equal(table_of(c, VA_BIG), t);
+	assert_int_equal(arena_table_of(c, VA_BIG), t);
 	assert_int_equal(pmm_refcount(t), 2);
 	assert_true(ptshare_is_shared(pt_walk(c->root, VA_BIG, 0)));
 	for (unsigned i = 0; i < RPAGES; i++) {
 		unsigned long va = VA_BIG + i * PAGE_SIZE;
-		pte_t e = pte_at(p, va);
+		pte_t e = arena_pte_at(p, va);
 
 		snap[i] = e;
 		if (i >= 300) {
@@ -476,19 +440,19 @@ static void test_fork_shares_big_table(void **state)
 		assert_true(has_tag(pte_to_pa(e), tag_of(va)));
 	}
 	/* The small region: a table of its own, one more reference per page. */
-	assert_int_not_equal(table_of(c, VA_SMALL), table_of(p, VA_SMALL));
-	assert_int_equal(pmm_refcount(table_of(p, VA_SMALL)), 1);
-	assert_int_equal(pmm_refcount(table_of(c, VA_SMALL)), 1);
+	assert_int_not_equal(arena_table_of(c, VA_SMALL), arena_table_of(p, VA_SMALL));
+	assert_int_equal(pmm_refcount(arena_table_of(p, VA_SMALL)), 1);
+	assert_int_equal(pmm_refcount(arena_table_of(c, VA_SMALL)), 1);
 	for (unsigned i = 0; i < SMALL_PAGES; i++) {
 		unsigned long va = VA_SMALL + i * PAGE_SIZE;
 
-		assert_int_equal(pte_at(p, va), pte_at(c, va));
+		assert_int_equal(arena_pte_at(p, va), arena_pte_at(c, va));
 		if (i >= SMALL_PRESENT) {
-			assert_int_equal(pte_at(c, va), 0);
+			assert_int_equal(arena_pte_at(c, va), 0);
 			continue;
 		}
-		assert_int_equal(pte_flags(pte_at(c, va)), F_COW | PTE_V);
-		assert_int_equal(pmm_refcount(frame_at(c, va)), 2);
+		assert_int_equal(pte_flags(arena_pte_at(c, va)), F_COW | PTE_V);
+		assert_int_equal(pmm_refcount(arena_frame_at(c, va)), 2);
 	}
 	/* No page was copied, no fault counted. */
 	assert_int_equal(vmstat.cow_copy + vmstat.cow_fault, 0);
@@ -498,8 +462,8 @@ static void test_fork_shares_big_table(void **state)
 	mm_put(c);
 	assert_int_equal(pmm_refcount(t), 1);
 	for (unsigned i = 0; i < RPAGES; i++)
-		assert_int_equal(pte_at(p, VA_BIG + i * PAGE_SIZE), snap[i]);
-	assert_int_equal(pmm_refcount(frame_at(p, VA_SMALL)), 1);
+		assert_int_equal(arena_pte_at(p, VA_BIG + i * PAGE_SIZE), snap[i]);
+	assert_int_equal(pmm_refcount(arena_frame_at(p, VA_SMALL)), 1);
 	check1(p);
 	mm_put(p);
 	assert_baseline();
@@ -560,15 +524,15 @@ static void test_share_threshold(void **state)
 		}
 		c = fork_ok(p);
 		if (cases[n].shared) {
-			assert_int_equal(table_of(c, VA_BIG), table_of(p, VA_BIG));
-			assert_int_equal(pmm_refcount(table_of(p, VA_BIG)), 2);
-			assert_int_equal(pmm_refcount(frame_at(c, VA_BIG)), 1);
+			assert_int_equal(arena_table_of(c, VA_BIG), arena_table_of(p, VA_BIG));
+			assert_int_equal(pmm_refcount(arena_table_of(p, VA_BIG)), 2);
+			assert_int_equal(pmm_refcount(arena_frame_at(c, VA_BIG)), 1);
 		} else {
-			assert_int_not_equal(table_of(c, VA_BIG), table_of(p, VA_BIG));
-			assert_int_equal(pmm_refcount(table_of(p, VA_BIG)), 1);
-			assert_int_equal(pmm_refcount(frame_at(c, VA_BIG)), 2);
+			assert_int_not_equal(arena_table_of(c, VA_BIG), arena_table_of(p, VA_BIG));
+			assert_int_equal(pmm_refcount(arena_table_of(p, VA_BIG)), 1);
+			assert_int_equal(pmm_refcount(arena_frame_at(c, VA_BIG)), 2);
 		}
-		assert_int_equal(pte_flags(pte_at(c, VA_BIG)), F_COW | PTE_V);
+		assert_int_equal(pte_flags(arena_pte_at(c, VA_BIG)), F_COW | PTE_V);
 		check2(p, c);
 		if (n & 1) {
 			mm_put(p);
@@ -592,29 +556,29 @@ static void test_eager_never_shares(void **state)
 	p = make_big(400);
 	cow_enabled = 0;
 	c = fork_ok(p);
-	assert_int_not_equal(table_of(c, VA_BIG), table_of(p, VA_BIG));
-	assert_int_equal(pmm_refcount(table_of(p, VA_BIG)), 1);
+	assert_int_not_equal(arena_table_of(c, VA_BIG), arena_table_of(p, VA_BIG));
+	assert_int_equal(pmm_refcount(arena_table_of(p, VA_BIG)), 1);
 	for (unsigned i = 0; i < 400; i++) {
 		unsigned long va = VA_BIG + i * PAGE_SIZE;
 
-		assert_int_equal(pte_flags(pte_at(p, va)), F_RW | PTE_V);
-		assert_int_equal(pte_flags(pte_at(c, va)), F_RW | PTE_V);
-		assert_int_not_equal(frame_at(c, va), frame_at(p, va));
-		assert_int_equal(pmm_refcount(frame_at(p, va)), 1);
-		assert_true(has_tag(frame_at(c, va), tag_of(va)));
+		assert_int_equal(pte_flags(arena_pte_at(p, va)), F_RW | PTE_V);
+		assert_int_equal(pte_flags(arena_pte_at(c, va)), F_RW | PTE_V);
+		assert_int_not_equal(arena_frame_at(c, va), arena_frame_at(p, va));
+		assert_int_equal(pmm_refcount(arena_frame_at(p, va)), 1);
+		assert_true(has_tag(arena_frame_at(c, va), tag_of(va)));
 	}
 	check2(p, c);
 	/* A cow=0 fork of an address space that already shares a table copies too. */
 	cow_enabled = 1;
 	struct mm *c2 = fork_ok(p);
-	assert_int_equal(pmm_refcount(table_of(p, VA_BIG)), 2);
+	assert_int_equal(pmm_refcount(arena_table_of(p, VA_BIG)), 2);
 	cow_enabled = 0;
 	struct mm *c3 = fork_ok(c2);
-	assert_int_not_equal(table_of(c3, VA_BIG), table_of(c2, VA_BIG));
-	assert_int_equal(pmm_refcount(table_of(p, VA_BIG)), 2);
-	assert_int_equal(pte_flags(pte_at(p, VA_BIG)), F_COW | PTE_V);	/* shared: untouched */
-	assert_int_equal(pte_flags(pte_at(c3, VA_BIG)), F_RW | PTE_V);
-	assert_true(has_tag(frame_at(c3, VA_BIG), tag_of(VA_BIG)));
+	assert_int_not_equal(arena_table_of(c3, VA_BIG), arena_table_of(c2, VA_BIG));
+	assert_int_equal(pmm_refcount(arena_table_of(p, VA_BIG)), 2);
+	assert_int_equal(pte_flags(arena_pte_at(p, VA_BIG)), F_COW | PTE_V);	/* shared: untouched */
+	assert_int_equal(pte_flags(arena_pte_at(c3, VA_BIG)), F_RW | PTE_V);
+	assert_true(has_tag(arena_frame_at(c3, VA_BIG), tag_of(VA_BIG)));
 	struct mm *all[4] = { p, c, c2, c3 };
 	check_world(all, 4);
 	mm_put(c2);
@@ -642,32 +606,32 @@ static void test_child_write_unshares(void **state)
 	(void)state;
 	p = make_big(300);
 	c = fork_ok(p);
-	t = table_of(p, VA_BIG);
+	t = arena_table_of(p, VA_BIG);
 	for (unsigned i = 0; i < RPAGES; i++)
-		snap[i] = pte_at(p, VA_BIG + i * PAGE_SIZE);
-	fk = frame_at(p, k);
-	fj = frame_at(p, j);
+		snap[i] = arena_pte_at(p, VA_BIG + i * PAGE_SIZE);
+	fk = arena_frame_at(p, k);
+	fj = arena_frame_at(p, j);
 	nfree = pmm_free_frames();
 
 	assert_int_equal(vm_fault(c, k + 8, FAULT_WRITE), FAULT_OK);
-	tc = table_of(c, VA_BIG);
+	tc = arena_table_of(c, VA_BIG);
 	assert_int_not_equal(tc, t);
 	assert_int_equal(pmm_refcount(t), 1);
 	assert_int_equal(pmm_refcount(tc), 1);
-	assert_int_equal(table_of(p, VA_BIG), t);
+	assert_int_equal(arena_table_of(p, VA_BIG), t);
 	/* Every other frame: mapped by both tables now. */
 	for (unsigned i = 0; i < 300; i++) {
 		unsigned long va = VA_BIG + i * PAGE_SIZE;
 
 		if (va == k)
 			continue;
-		assert_int_equal(pte_at(c, va), snap[i]);
+		assert_int_equal(arena_pte_at(c, va), snap[i]);
 		assert_int_equal(pmm_refcount(pte_to_pa(snap[i])), 2);
 	}
 	/* The page stored to: a copy, writable, the old frame back to the parent alone. */
-	copy = frame_at(c, k);
+	copy = arena_frame_at(c, k);
 	assert_int_not_equal(copy, fk);
-	assert_int_equal(pte_at(c, k), pa_to_pte(copy) | F_RW | PTE_V);
+	assert_int_equal(arena_pte_at(c, k), pa_to_pte(copy) | F_RW | PTE_V);
 	assert_true(has_tag(copy, tag_of(k)));
 	assert_int_equal(pmm_refcount(copy), 1);
 	assert_int_equal(pmm_refcount(fk), 1);
@@ -676,7 +640,7 @@ static void test_child_write_unshares(void **state)
 	assert_int_equal(vmstat.cow_copy, 1);
 	/* The parent saw nothing. */
 	for (unsigned i = 0; i < RPAGES; i++)
-		assert_int_equal(pte_at(p, VA_BIG + i * PAGE_SIZE), snap[i]);
+		assert_int_equal(arena_pte_at(p, VA_BIG + i * PAGE_SIZE), snap[i]);
 	fill_tag(copy, 0xc0ffee);
 	assert_true(has_tag(fk, tag_of(k)));
 	check2(p, c);
@@ -684,29 +648,29 @@ static void test_child_write_unshares(void **state)
 	/* The parent stores to the same page: its table is its own, the frame too: reuse. */
 	nfree = pmm_free_frames();
 	assert_int_equal(user_write(p, k, 0xaaaa), FAULT_OK);
-	assert_int_equal(table_of(p, VA_BIG), t);
-	assert_int_equal(pte_at(p, k), pa_to_pte(fk) | F_RW | PTE_V);
+	assert_int_equal(arena_table_of(p, VA_BIG), t);
+	assert_int_equal(arena_pte_at(p, k), pa_to_pte(fk) | F_RW | PTE_V);
 	assert_int_equal(pmm_free_frames(), nfree);
 	assert_int_equal(vmstat.cow_reuse, 1);
 	/* ... and to another: both tables map it, so a copy. */
 	assert_int_equal(user_write(p, j, 0xbbbb), FAULT_OK);
-	assert_int_not_equal(frame_at(p, j), fj);
+	assert_int_not_equal(arena_frame_at(p, j), fj);
 	assert_int_equal(pmm_refcount(fj), 1);
 	assert_int_equal(pmm_free_frames(), nfree - 1);
 	assert_int_equal(vmstat.cow_copy, 2);
 	/* The child stores there next: the old frame is its own now. */
 	assert_int_equal(user_write(c, j, 0xcccc), FAULT_OK);
-	assert_int_equal(frame_at(c, j), fj);
+	assert_int_equal(arena_frame_at(c, j), fj);
 	assert_int_equal(vmstat.cow_reuse, 2);
-	assert_true(has_tag(frame_at(p, j), 0xbbbb));
-	assert_true(has_tag(frame_at(p, k), 0xaaaa));
-	assert_true(has_tag(frame_at(c, k), 0xc0ffee));
+	assert_true(has_tag(arena_frame_at(p, j), 0xbbbb));
+	assert_true(has_tag(arena_frame_at(p, k), 0xaaaa));
+	assert_true(has_tag(arena_frame_at(c, k), 0xc0ffee));
 	check2(p, c);
 
 	mm_put(c);
 	check1(p);
 	for (unsigned i = 0; i < 300; i++)
-		assert_int_equal(pmm_refcount(frame_at(p, VA_BIG + i * PAGE_SIZE)), 1);
+		assert_int_equal(pmm_refcount(arena_frame_at(p, VA_BIG + i * PAGE_SIZE)), 1);
 	mm_put(p);
 	assert_baseline();
 }
@@ -722,20 +686,20 @@ static void test_parent_write_unshares(void **state)
 	(void)state;
 	p = make_big(300);
 	c = fork_ok(p);
-	t = table_of(c, VA_BIG);
-	fk = frame_at(c, k);
+	t = arena_table_of(c, VA_BIG);
+	fk = arena_frame_at(c, k);
 	assert_int_equal(user_write(p, k, 1), FAULT_OK);
-	assert_int_not_equal(table_of(p, VA_BIG), t);
-	assert_int_equal(table_of(c, VA_BIG), t);
+	assert_int_not_equal(arena_table_of(p, VA_BIG), t);
+	assert_int_equal(arena_table_of(c, VA_BIG), t);
 	assert_int_equal(pmm_refcount(t), 1);
 	assert_true(has_tag(fk, tag_of(k)));
 	check2(p, c);
 	nfree = pmm_free_frames();
 	assert_int_equal(user_write(c, k, 2), FAULT_OK);
-	assert_int_equal(table_of(c, VA_BIG), t);	/* no second unshare */
-	assert_int_equal(frame_at(c, k), fk);		/* count 1: reused */
+	assert_int_equal(arena_table_of(c, VA_BIG), t);	/* no second unshare */
+	assert_int_equal(arena_frame_at(c, k), fk);		/* count 1: reused */
 	assert_int_equal(pmm_free_frames(), nfree);
-	assert_true(has_tag(frame_at(p, k), 1));
+	assert_true(has_tag(arena_frame_at(p, k), 1));
 	assert_true(has_tag(fk, 2));
 	check2(p, c);
 	mm_put(p);
@@ -762,36 +726,36 @@ static void test_read_fault_in_shared_table(void **state)
 	(void)state;
 	p = make_big(300);
 	c = fork_ok(p);
-	t = table_of(p, VA_BIG);
+	t = arena_table_of(p, VA_BIG);
 	zrefs = pmm_refcount(zero_frame);
 	nfree = pmm_free_frames();
 	assert_int_equal(user_read(c, absent, &tag), FAULT_OK);
 	assert_int_equal(tag, 0);
-	assert_int_not_equal(table_of(c, VA_BIG), t);
+	assert_int_not_equal(arena_table_of(c, VA_BIG), t);
 	assert_int_equal(pmm_refcount(t), 1);
-	assert_int_equal(pte_at(c, absent), pa_to_pte(zero_frame) | F_COW | PTE_V);
-	assert_int_equal(pte_at(p, absent), 0);
+	assert_int_equal(arena_pte_at(c, absent), pa_to_pte(zero_frame) | F_COW | PTE_V);
+	assert_int_equal(arena_pte_at(p, absent), 0);
 	assert_int_equal(pmm_refcount(zero_frame), zrefs + 1);
 	assert_int_equal(pmm_free_frames(), nfree - 1);
 	check2(p, c);
 	/* The parent's read of another absent page: its table is private now, no allocation. */
 	assert_int_equal(user_read(p, absent + PAGE_SIZE, &tag), FAULT_OK);
-	assert_int_equal(table_of(p, VA_BIG), t);
+	assert_int_equal(arena_table_of(p, VA_BIG), t);
 	assert_int_equal(pmm_free_frames(), nfree - 1);
-	assert_int_equal(pte_at(c, absent + PAGE_SIZE), 0);
+	assert_int_equal(arena_pte_at(c, absent + PAGE_SIZE), 0);
 	check2(p, c);
 
 	/* A read fault on a present page with A clear: a fresh pair. */
 	struct mm *c2 = fork_ok(p);
 	pte_t *e = pt_walk(p->root, VA_BIG, 0);
-	assert_int_equal(pmm_refcount(table_of(p, VA_BIG)), 2);
+	assert_int_equal(pmm_refcount(arena_table_of(p, VA_BIG)), 2);
 	*e &= ~PTE_A;	/* as a core that leaves A to software would see it (both sharers) */
 	assert_int_equal(vm_fault(c2, VA_BIG, FAULT_READ), FAULT_OK);
-	assert_int_not_equal(table_of(c2, VA_BIG), table_of(p, VA_BIG));
-	assert_true(pte_at(c2, VA_BIG) & PTE_A);
-	assert_false(pte_at(p, VA_BIG) & PTE_A);
-	assert_int_equal(frame_at(c2, VA_BIG), frame_at(p, VA_BIG));
-	assert_int_equal(pmm_refcount(frame_at(p, VA_BIG)), 3);	/* p's table, c's, c2's */
+	assert_int_not_equal(arena_table_of(c2, VA_BIG), arena_table_of(p, VA_BIG));
+	assert_true(arena_pte_at(c2, VA_BIG) & PTE_A);
+	assert_false(arena_pte_at(p, VA_BIG) & PTE_A);
+	assert_int_equal(arena_frame_at(c2, VA_BIG), arena_frame_at(p, VA_BIG));
+	assert_int_equal(pmm_refcount(arena_frame_at(p, VA_BIG)), 3);	/* p's table, c's, c2's */
 	check3(p, c, c2);
 	/* A store to a page the VMA forbids is refused; nothing maps it in the parent. */
 	assert_int_equal(vm_fault(c2, VA_BIG + REGION + 5, FAULT_WRITE), FAULT_SIGSEGV);
@@ -818,19 +782,19 @@ static void test_three_sharers_teardown_orders(void **state)
 			m[0] = make_big(450);
 			m[1] = fork_ok(m[0]);		/* child */
 			m[2] = fork_ok(m[1]);		/* grandchild, via the child */
-			t = table_of(m[0], VA_BIG);
-			assert_int_equal(table_of(m[1], VA_BIG), t);
-			assert_int_equal(table_of(m[2], VA_BIG), t);
+			t = arena_table_of(m[0], VA_BIG);
+			assert_int_equal(arena_table_of(m[1], VA_BIG), t);
+			assert_int_equal(arena_table_of(m[2], VA_BIG), t);
 			assert_int_equal(pmm_refcount(t), 3);
-			assert_int_equal(pmm_refcount(frame_at(m[2], VA_BIG)), 1);
+			assert_int_equal(pmm_refcount(arena_frame_at(m[2], VA_BIG)), 1);
 			/* The small region: three tables, three owners per frame. */
-			assert_int_equal(pmm_refcount(frame_at(m[2], VA_SMALL)), 3);
+			assert_int_equal(pmm_refcount(arena_frame_at(m[2], VA_SMALL)), 3);
 			check_world(m, 3);
 			if (variant == 1) {
 				/* One sharer goes its own way first. */
 				assert_int_equal(user_write(m[o % 3], VA_BIG + 5 * PAGE_SIZE, 42), FAULT_OK);
 				assert_int_equal(pmm_refcount(t), 2);
-				assert_int_equal(pmm_refcount(frame_at(m[(o + 1) % 3], VA_BIG)), 2);
+				assert_int_equal(pmm_refcount(arena_frame_at(m[(o + 1) % 3], VA_BIG)), 2);
 				check_world(m, 3);
 			} else if (variant == 2) {
 				/* Every one of them stores to the same page, in order o. */
@@ -839,7 +803,7 @@ static void test_three_sharers_teardown_orders(void **state)
 					check_world(m, 3);
 				}
 				for (int i = 0; i < 3; i++)
-					assert_true(has_tag(frame_at(m[perms3[o][i]], VA_BIG),
+					assert_true(has_tag(arena_frame_at(m[perms3[o][i]], VA_BIG),
 							    100 + (uint64_t)i));
 			}
 			struct mm *left[3];
@@ -854,7 +818,7 @@ static void test_three_sharers_teardown_orders(void **state)
 				check_world(left, n);
 				/* Survivors still read their own data. */
 				for (int j = 0; j < n; j++)
-					assert_true(has_tag(frame_at(left[j], VA_BIG + 200 * PAGE_SIZE),
+					assert_true(has_tag(arena_frame_at(left[j], VA_BIG + 200 * PAGE_SIZE),
 							    tag_of(VA_BIG + 200 * PAGE_SIZE)));
 			}
 			assert_baseline();
@@ -871,22 +835,22 @@ static void test_fork_of_shared_table(void **state)
 	m[0] = make_big(300);
 	m[1] = fork_ok(m[0]);
 	m[2] = fork_ok(m[0]);
-	t = table_of(m[0], VA_BIG);
+	t = arena_table_of(m[0], VA_BIG);
 	assert_int_equal(pmm_refcount(t), 3);
 	/* Unshare the parent: the two children still share the old table. */
 	assert_int_equal(user_write(m[0], VA_BIG, 9), FAULT_OK);
 	assert_int_equal(pmm_refcount(t), 2);
 	/* A fork of a sharer shares it on (count > 1 is reason enough). */
 	m[3] = fork_ok(m[2]);
-	assert_int_equal(table_of(m[3], VA_BIG), t);
+	assert_int_equal(arena_table_of(m[3], VA_BIG), t);
 	assert_int_equal(pmm_refcount(t), 3);
 	check_world(m, 4);
 	/* The parent's table is private and big: shared anew with a fifth one. */
 	struct mm *m4 = fork_ok(m[0]);
-	assert_int_equal(table_of(m4, VA_BIG), table_of(m[0], VA_BIG));
-	assert_int_equal(pmm_refcount(table_of(m[0], VA_BIG)), 2);
-	assert_int_equal(pte_flags(pte_at(m4, VA_BIG)), F_COW | PTE_V);
-	assert_true(has_tag(frame_at(m4, VA_BIG), 9));
+	assert_int_equal(arena_table_of(m4, VA_BIG), arena_table_of(m[0], VA_BIG));
+	assert_int_equal(pmm_refcount(arena_table_of(m[0], VA_BIG)), 2);
+	assert_int_equal(pte_flags(arena_pte_at(m4, VA_BIG)), F_COW | PTE_V);
+	assert_true(has_tag(arena_frame_at(m4, VA_BIG), 9));
 	struct mm *all[5] = { m[0], m[1], m[2], m[3], m4 };
 	check_world(all, 5);
 	mm_put(m[2]);
@@ -903,13 +867,13 @@ static void test_fork_of_shared_table(void **state)
 static void snapshot(struct mm *mm, unsigned long va, pte_t *out)
 {
 	for (unsigned i = 0; i < RPAGES; i++)
-		out[i] = pte_at(mm, va + i * PAGE_SIZE);
+		out[i] = arena_pte_at(mm, va + i * PAGE_SIZE);
 }
 
 static void assert_snapshot(struct mm *mm, unsigned long va, const pte_t *snap)
 {
 	for (unsigned i = 0; i < RPAGES; i++) {
-		pte_t e = pte_at(mm, va + i * PAGE_SIZE);
+		pte_t e = arena_pte_at(mm, va + i * PAGE_SIZE);
 
 		assert_int_equal(e, snap[i]);
 		if (e & PTE_V)
@@ -928,18 +892,18 @@ static void test_munmap_isolated(void **state)
 		p = make_big(400);
 		c = fork_ok(p);
 		struct mm *doer = who ? p : c, *other = who ? c : p;
-		t = table_of(p, VA_BIG);
+		t = arena_table_of(p, VA_BIG);
 		snapshot(other, VA_BIG, snap);
 		assert_int_equal(mm_unmap(doer, VA_BIG + 10 * PAGE_SIZE, 10 * PAGE_SIZE), 0);
-		assert_int_equal(table_of(other, VA_BIG), t);
-		assert_int_not_equal(table_of(doer, VA_BIG), t);
+		assert_int_equal(arena_table_of(other, VA_BIG), t);
+		assert_int_not_equal(arena_table_of(doer, VA_BIG), t);
 		assert_int_equal(pmm_refcount(t), 1);
 		assert_snapshot(other, VA_BIG, snap);
 		for (unsigned i = 0; i < 400; i++) {
 			unsigned long va = VA_BIG + i * PAGE_SIZE;
 			bool gone = i >= 10 && i < 20;
 
-			assert_int_equal(pte_at(doer, va) & PTE_V, gone ? 0 : PTE_V);
+			assert_int_equal(arena_pte_at(doer, va) & PTE_V, gone ? 0 : PTE_V);
 			assert_int_equal(pmm_refcount(pte_to_pa(snap[i])), gone ? 1 : 2);
 		}
 		assert_int_equal(vm_fault(doer, VA_BIG + 15 * PAGE_SIZE, FAULT_READ), FAULT_SIGSEGV);
@@ -968,27 +932,27 @@ static void test_mprotect_isolated(void **state)
 	snapshot(p, VA_BIG, snap);
 	assert_int_equal(mm_protect(c, VA_BIG, REGION, PROT_READ), 0);
 	assert_snapshot(p, VA_BIG, snap);
-	assert_int_equal(pte_flags(pte_at(c, k)), PTE_U | PTE_R | PTE_A | PTE_D | PTE_V);
+	assert_int_equal(pte_flags(arena_pte_at(c, k)), PTE_U | PTE_R | PTE_A | PTE_D | PTE_V);
 	assert_int_equal(vm_fault(c, k, FAULT_WRITE), FAULT_SIGSEGV_ACCERR);
 	check2(p, c);
 	/* The parent may still write: both tables map the frame, so a copy. */
 	assert_int_equal(user_write(p, k, 5), FAULT_OK);
-	assert_int_not_equal(frame_at(p, k), frame_at(c, k));
-	assert_true(has_tag(frame_at(c, k), tag_of(k)));
+	assert_int_not_equal(arena_frame_at(p, k), arena_frame_at(c, k));
+	assert_true(has_tag(arena_frame_at(c, k), tag_of(k)));
 	/* Write back for the child: COW, and the frame is its own now: reuse. */
 	assert_int_equal(mm_protect(c, VA_BIG, REGION, PROT_READ | PROT_WRITE), 0);
-	assert_int_equal(pte_flags(pte_at(c, k)), F_COW | PTE_V);
-	phys_addr_t fk = frame_at(c, k);
+	assert_int_equal(pte_flags(arena_pte_at(c, k)), F_COW | PTE_V);
+	phys_addr_t fk = arena_frame_at(c, k);
 	assert_int_equal(user_write(c, k, 6), FAULT_OK);
-	assert_int_equal(frame_at(c, k), fk);
-	assert_true(has_tag(frame_at(p, k), 5));
+	assert_int_equal(arena_frame_at(c, k), fk);
+	assert_true(has_tag(arena_frame_at(p, k), 5));
 	check2(p, c);
 	/* Half the parent's VMA read-only (a split inside a region): the child is unaffected. */
 	pte_t csnap[RPAGES];
 	snapshot(c, VA_BIG, csnap);
 	assert_int_equal(mm_protect(p, VA_BIG + REGION / 2, REGION / 2, PROT_READ), 0);
 	for (unsigned i = 0; i < RPAGES; i++)
-		assert_int_equal(pte_at(c, VA_BIG + i * PAGE_SIZE), csnap[i]);
+		assert_int_equal(arena_pte_at(c, VA_BIG + i * PAGE_SIZE), csnap[i]);
 	check2(p, c);
 	mm_put(c);
 	mm_put(p);
@@ -1008,7 +972,7 @@ static void test_discard_isolated(void **state)
 	assert_int_equal(mm_discard(c, VA_BIG, 50 * PAGE_SIZE), 0);
 	assert_snapshot(p, VA_BIG, snap);
 	for (unsigned i = 0; i < 50; i++)
-		assert_int_equal(pte_at(c, VA_BIG + i * PAGE_SIZE), 0);
+		assert_int_equal(arena_pte_at(c, VA_BIG + i * PAGE_SIZE), 0);
 	assert_int_equal(user_read(c, VA_BIG + 3 * PAGE_SIZE, &tag), FAULT_OK);
 	assert_int_equal(tag, 0);
 	assert_int_equal(user_read(p, VA_BIG + 3 * PAGE_SIZE, &tag), FAULT_OK);
@@ -1064,19 +1028,19 @@ static void test_vma_over_regions(void **state)
 		install_range(p, r2, 10);
 		map_anon(p, r2 + 100 * PAGE_SIZE, 8 * PAGE_SIZE);
 		install_range(p, r2 + 100 * PAGE_SIZE, 2);
-		assert_int_equal(table_of(p, r1), 0);
+		assert_int_equal(arena_table_of(p, r1), 0);
 		c = fork_ok(p);
-		assert_int_equal(table_of(c, r0), table_of(p, r0));
-		assert_int_equal(pmm_refcount(table_of(p, r0)), 2);
-		assert_int_equal(table_of(c, r1), 0);
-		assert_int_not_equal(table_of(c, r2), table_of(p, r2));
-		assert_int_equal(pmm_refcount(frame_at(c, r2)), 2);
-		assert_int_equal(pmm_refcount(frame_at(c, r2 + 101 * PAGE_SIZE)), 2);
-		assert_int_equal(pmm_refcount(frame_at(c, r0 + 511 * PAGE_SIZE)), 1);
+		assert_int_equal(arena_table_of(c, r0), arena_table_of(p, r0));
+		assert_int_equal(pmm_refcount(arena_table_of(p, r0)), 2);
+		assert_int_equal(arena_table_of(c, r1), 0);
+		assert_int_not_equal(arena_table_of(c, r2), arena_table_of(p, r2));
+		assert_int_equal(pmm_refcount(arena_frame_at(c, r2)), 2);
+		assert_int_equal(pmm_refcount(arena_frame_at(c, r2 + 101 * PAGE_SIZE)), 2);
+		assert_int_equal(pmm_refcount(arena_frame_at(c, r0 + 511 * PAGE_SIZE)), 1);
 		check2(p, c);
 		/* A fault in the empty middle region: a new table in the faulting mm only. */
 		assert_int_equal(user_write(c, r1 + 3 * PAGE_SIZE, 77), FAULT_OK);
-		assert_int_equal(table_of(p, r1), 0);
+		assert_int_equal(arena_table_of(p, r1), 0);
 		check2(p, c);
 		/* Split the VMA inside the shared region in the parent (mprotect). */
 		assert_int_equal(mm_protect(p, r0 + 300 * PAGE_SIZE, 16 * PAGE_SIZE, PROT_READ), 0);
@@ -1120,7 +1084,7 @@ static void test_heap_grown_in_place(void **state)
 	assert_int_equal(user_write(p, VA_BIG + REGION + 8 * PAGE_SIZE, 1000), FAULT_OK);
 	check1(p);
 	c = fork_ok(p);
-	assert_int_equal(table_of(c, VA_BIG), table_of(p, VA_BIG));
+	assert_int_equal(arena_table_of(c, VA_BIG), arena_table_of(p, VA_BIG));
 	check2(p, c);
 	heap->end = VA_BIG + 2 * REGION;
 	assert_int_equal(user_write(p, VA_BIG + REGION + 400 * PAGE_SIZE, 1001), FAULT_OK);
@@ -1128,7 +1092,7 @@ static void test_heap_grown_in_place(void **state)
 	mm_put(p);
 	check1(c);
 	for (unsigned i = 0; i < 300; i++)
-		assert_true(has_tag(frame_at(c, VA_BIG + i * PAGE_SIZE), i + 1));
+		assert_true(has_tag(arena_frame_at(c, VA_BIG + i * PAGE_SIZE), i + 1));
 	mm_put(c);
 	assert_baseline();
 }
@@ -1146,7 +1110,7 @@ static void test_unshare_oom(void **state)
 	(void)state;
 	p = make_big(300);
 	c = fork_ok(p);
-	t = table_of(p, VA_BIG);
+	t = arena_table_of(p, VA_BIG);
 	for (int how = 0; how < 2; how++) {
 		static const struct {
 			unsigned long va;
@@ -1164,11 +1128,11 @@ static void test_unshare_oom(void **state)
 		for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
 			for (int who = 0; who < 2; who++) {
 				struct mm *m = who ? p : c;
-				pte_t old = pte_at(m, faults[i].va);
+				pte_t old = arena_pte_at(m, faults[i].va);
 
 				assert_int_equal(vm_fault(m, faults[i].va, faults[i].access), FAULT_OOM);
-				assert_int_equal(table_of(m, VA_BIG), t);
-				assert_int_equal(pte_at(m, faults[i].va), old);
+				assert_int_equal(arena_table_of(m, VA_BIG), t);
+				assert_int_equal(arena_pte_at(m, faults[i].va), old);
 			}
 		assert_int_equal(pmm_refcount(t), 2);
 		assert_int_equal(pmm_free_frames(), nfree);
@@ -1180,9 +1144,9 @@ static void test_unshare_oom(void **state)
 	/* One frame: enough to unshare, not to copy.  OOM, yet consistent. */
 	f = hog(1, &n);
 	assert_int_equal(vm_fault(c, k, FAULT_WRITE), FAULT_OOM);
-	assert_int_not_equal(table_of(c, VA_BIG), t);
-	assert_int_equal(pte_flags(pte_at(c, k)), F_COW | PTE_V);
-	assert_true(has_tag(frame_at(c, k), tag_of(k)));
+	assert_int_not_equal(arena_table_of(c, VA_BIG), t);
+	assert_int_equal(pte_flags(arena_pte_at(c, k)), F_COW | PTE_V);
+	assert_true(has_tag(arena_frame_at(c, k), tag_of(k)));
 	unhog(f, n);
 	check2(p, c);
 	/* Memory back: the same faults succeed. */
@@ -1277,7 +1241,7 @@ static void model_check(void)
 	for (int m = 0; m < nmodels; m++) {
 		mms[m] = models[m].mm;
 		for (unsigned i = 0; i < WIN_PAGES; i++) {
-			pte_t e = pte_at(models[m].mm, WIN + i * PAGE_SIZE);
+			pte_t e = arena_pte_at(models[m].mm, WIN + i * PAGE_SIZE);
 
 			if (!models[m].mapped[i]) {
 				assert_int_equal(e & PTE_V, 0);
@@ -1486,12 +1450,12 @@ static void test_race_unshare(void **state)
 			assert_true(hook_fired || skip == 2);	/* 2 allocations: table, page */
 			hook_fn = NULL;
 			check_world(race, nrace);
-			assert_true(has_tag(frame_at(race[0], RACE_K), 0xabc));
-			assert_true(has_tag(frame_at(race[0], VA_BIG + 250 * PAGE_SIZE),
+			assert_true(has_tag(arena_frame_at(race[0], RACE_K), 0xabc));
+			assert_true(has_tag(arena_frame_at(race[0], VA_BIG + 250 * PAGE_SIZE),
 					    tag_of(VA_BIG + 250 * PAGE_SIZE)));
 			if (op != O_EXIT && op != O_STORE_SAME && op != O_UNMAP && op != O_PROTECT &&
 			    op != O_DISCARD)
-				assert_true(has_tag(frame_at(race[1], RACE_K), tag_of(RACE_K)));
+				assert_true(has_tag(arena_frame_at(race[1], RACE_K), tag_of(RACE_K)));
 			/* This hart's store happened whatever the other did: a second one is free. */
 			size_t nfree = pmm_free_frames();
 			assert_int_equal(user_write(race[0], RACE_K, 0xdef), FAULT_OK);
@@ -1524,7 +1488,7 @@ static void test_race_fork(void **state)
 			check_world(race, nrace);
 			for (unsigned i = 0; i < 300; i++) {
 				unsigned long va = VA_BIG + i * PAGE_SIZE;
-				assert_true(has_tag(frame_at(c, va), tag_of(va)));
+				assert_true(has_tag(arena_frame_at(c, va), tag_of(va)));
 			}
 			while (nrace)
 				mm_put(race[--nrace]);
@@ -1554,13 +1518,13 @@ static void test_bug_fault_oom_then_absent(void **state)
 	(void)state;
 	for (int access = 0; access < 2; access++) {
 		struct mm *p = make_big(300), *c = fork_ok(p);
-		phys_addr_t fk = frame_at(c, k);
+		phys_addr_t fk = arena_frame_at(c, k);
 		enum fault_result r;
 
 		fail_after(access ? 3 : 2, 0);	/* the 1st allocation fails, the next ones do not */
 		r = vm_fault(c, k, access ? FAULT_WRITE : FAULT_READ);
 		pmm_set_fail_every(0);
-		bool kept = r == FAULT_OOM ? frame_at(c, k) == fk : has_tag(frame_at(c, k), tag_of(k));
+		bool kept = r == FAULT_OOM ? arena_frame_at(c, k) == fk : has_tag(arena_frame_at(c, k), tag_of(k));
 		assert_true(kept);	/* fails: the child's page now reads as zeros */
 		check2(p, c);		/* else: the lost reference to fk shows here */
 		mm_put(c);
@@ -1587,7 +1551,7 @@ static void test_bug_unmap_oom(void **state)
 	pmm_set_fail_every(1);
 	int r = mm_unmap(c, VA_BIG, REGION);
 	pmm_set_fail_every(0);
-	bool unmapped = r != 0 || !(pte_at(c, VA_BIG) & PTE_V);
+	bool unmapped = r != 0 || !(arena_pte_at(c, VA_BIG) & PTE_V);
 	enum fault_result f = vm_fault(c, VA_BIG, FAULT_WRITE);
 	mm_put(c);
 	mm_put(p);
@@ -1628,7 +1592,7 @@ static void test_bug_mprotect_oom(void **state)
 	pmm_set_fail_every(1);
 	int r = mm_protect(c, VA_BIG, REGION, PROT_READ);
 	pmm_set_fail_every(0);
-	pte_t e = pte_at(c, VA_BIG);
+	pte_t e = arena_pte_at(c, VA_BIG);
 	enum fault_result f = r ? FAULT_SIGSEGV : vm_fault(c, VA_BIG, FAULT_WRITE);
 	mm_put(c);
 	mm_put(p);
@@ -1651,7 +1615,7 @@ static void test_bug_fault_injection_sweep(void **state)
 			enum fault_result r = vm_fault(c, va, (i & 1) ? FAULT_WRITE : FAULT_READ);
 			pmm_set_fail_every(0);
 			if (r == FAULT_OK || r == FAULT_OOM) {
-				pte_t e = pte_at(c, va);
+				pte_t e = arena_pte_at(c, va);
 				if (!(e & PTE_V) || !has_tag(pte_to_pa(e), tag_of(va)))
 					fail_msg("every %u page %u: data lost after %s", every, i,
 						 r == FAULT_OK ? "FAULT_OK" : "FAULT_OOM");

@@ -173,36 +173,10 @@ static void map_anon(struct mm *mm, unsigned long va, unsigned long pages)
 	assert_int_equal(vm_map_anon(mm, va, pages * PAGE_SIZE, RW, 0), 0);
 }
 
-static pte_t pte_at(struct mm *mm, unsigned long va)
-{
-	pte_t *e = pt_walk(mm->root, va, 0);
-
-	return e ? *e : 0;
-}
-
-static phys_addr_t frame_at(struct mm *mm, unsigned long va)
-{
-	pte_t e = pte_at(mm, va);
-
-	assert_true(e & PTE_V);
-	return pte_to_pa(e);
-}
-
-/* table_of - the level-0 table mapping @va in @mm (0 if none). */
-static phys_addr_t table_of(struct mm *mm, unsigned long va)
-{
-	pte_t r = ((pte_t *)phys_to_virt(mm->root))[pt_index(va, 2)];
-
-	if (!(r & PTE_V))
-		return 0;
-	r = ((pte_t *)phys_to_virt(pte_to_pa(r)))[pt_index(va, 1)];
-	return (r & PTE_V) ? pte_to_pa(r) : 0;
-}
-
 /* swp_at - the slot the swap entry at @va names (fails if it is not a swap entry). */
 static swp_t swp_at(struct mm *mm, unsigned long va)
 {
-	pte_t e = pte_at(mm, va);
+	pte_t e = arena_pte_at(mm, va);
 
 	if (!pte_is_swap(e))
 		fail_msg("%#lx: %#lx is not a swap entry", va, (unsigned long)e);
@@ -237,13 +211,13 @@ static bool page_has(const void *p, uint64_t t)
 /* user_write - a store of tag @t filling the page at @va, faulting as the hardware would. */
 static enum fault_result user_write(struct mm *mm, unsigned long va, uint64_t t)
 {
-	pte_t e = pte_at(mm, va);
+	pte_t e = arena_pte_at(mm, va);
 
 	if (!(e & PTE_V) || !(e & PTE_W)) {
 		enum fault_result r = vm_fault(mm, va, FAULT_WRITE);
 		if (r != FAULT_OK)
 			return r;
-		e = pte_at(mm, va);
+		e = arena_pte_at(mm, va);
 		assert_true((e & PTE_V) && (e & PTE_W));
 	}
 	uint64_t *w = phys_to_virt(pte_to_pa(e));
@@ -255,13 +229,13 @@ static enum fault_result user_write(struct mm *mm, unsigned long va, uint64_t t)
 /* user_read - a load of the page at @va: FAULT_OK and *@ok = whether it holds tag @t. */
 static enum fault_result user_read(struct mm *mm, unsigned long va, uint64_t t, bool *ok)
 {
-	pte_t e = pte_at(mm, va);
+	pte_t e = arena_pte_at(mm, va);
 
 	if (!(e & PTE_V)) {
 		enum fault_result r = vm_fault(mm, va, FAULT_READ);
 		if (r != FAULT_OK)
 			return r;
-		e = pte_at(mm, va);
+		e = arena_pte_at(mm, va);
 		assert_true(e & PTE_V);
 	}
 	*ok = page_has(phys_to_virt(pte_to_pa(e)), t);
@@ -564,14 +538,14 @@ static void test_roundtrip(void **state)
 		expect(mm, VA_B + i * PAGE_SIZE, VA_B + i * PAGE_SIZE, 1);
 	assert_int_equal(disk.nread, n);	/* each page read once, readahead or not */
 	assert_int_equal(vmstat.pswpin, n);
-	assert_true(pte_at(mm, VA_B) & PTE_W);	/* the faulting page: nobody else can map it */
+	assert_true(arena_pte_at(mm, VA_B) & PTE_W);	/* the faulting page: nobody else can map it */
 	for (unsigned i = 0; i < n; i++) {
 		unsigned long va = VA_B + i * PAGE_SIZE;
-		phys_addr_t f = frame_at(mm, va);
+		phys_addr_t f = arena_frame_at(mm, va);
 		assert_int_equal(pmm_refcount(f), 1);
 		assert_int_equal(swap_slot_of(f), 0);
 		assert_int_equal(user_write(mm, va, tag(va, 2)), FAULT_OK);
-		assert_int_equal(frame_at(mm, va), f);	/* ours alone: written in place */
+		assert_int_equal(arena_frame_at(mm, va), f);	/* ours alone: written in place */
 	}
 	assert_int_equal(vmstat.cow_copy, 0);
 	assert_int_equal(swap_slots_used(), 0);
@@ -598,7 +572,7 @@ static void test_cow_swapped_once(void **state)
 	fill(m[0], VA_B, n, 0);
 	m[1] = fork_mm(m[0]);
 	m[2] = fork_mm(m[0]);
-	assert_int_not_equal(table_of(m[0], VA_B), table_of(m[1], VA_B));
+	assert_int_not_equal(arena_table_of(m[0], VA_B), arena_table_of(m[1], VA_B));
 	size_t before = pmm_free_frames();
 
 	unsigned long freed = 0;
@@ -621,25 +595,25 @@ static void test_cow_swapped_once(void **state)
 	swp_t s0 = swp_at(m[0], VA_B);
 	expect(m[0], VA_B, VA_B, 0);
 	assert_int_equal(disk.reads[swp_off(s0)], 1);
-	phys_addr_t f = frame_at(m[0], VA_B);
-	assert_false(pte_at(m[0], VA_B) & PTE_W);
+	phys_addr_t f = arena_frame_at(m[0], VA_B);
+	assert_false(arena_pte_at(m[0], VA_B) & PTE_W);
 	assert_int_equal(swap_slot_of(f), s0);	/* still cached: m2 may come */
 	expect(m[1], VA_B, VA_B, 0);
-	assert_int_equal(frame_at(m[1], VA_B), f);
-	assert_false(pte_at(m[1], VA_B) & PTE_W);
+	assert_int_equal(arena_frame_at(m[1], VA_B), f);
+	assert_false(arena_pte_at(m[1], VA_B) & PTE_W);
 	assert_int_equal(count_of(s0), 1);
 	/* m2 writes: the last holder of the slot, but the frame is shared: a copy. */
 	assert_int_equal(user_write(m[2], VA_B, tag(VA_B, 2)), FAULT_OK);
-	assert_int_not_equal(frame_at(m[2], VA_B), f);
+	assert_int_not_equal(arena_frame_at(m[2], VA_B), f);
 	assert_int_equal(swap_slot_of(f), 0);	/* the slot is free, the cache let go */
 	assert_int_equal(disk.reads[swp_off(s0)], 1);
 	expect(m[0], VA_B, VA_B, 0);
 	expect(m[1], VA_B, VA_B, 0);
 	/* m1 writes: a copy; then m0 is alone and reuses its frame. */
 	assert_int_equal(user_write(m[1], VA_B, tag(VA_B, 1)), FAULT_OK);
-	assert_int_not_equal(frame_at(m[1], VA_B), f);
+	assert_int_not_equal(arena_frame_at(m[1], VA_B), f);
 	assert_int_equal(user_write(m[0], VA_B, tag(VA_B, 9)), FAULT_OK);
-	assert_int_equal(frame_at(m[0], VA_B), f);
+	assert_int_equal(arena_frame_at(m[0], VA_B), f);
 	expect(m[0], VA_B, VA_B, 9);
 	expect(m[1], VA_B, VA_B, 1);
 	expect(m[2], VA_B, VA_B, 2);
@@ -650,9 +624,9 @@ static void test_cow_swapped_once(void **state)
 	for (unsigned i = 1; i < n; i++) {
 		unsigned long va = VA_B + i * PAGE_SIZE;
 		expect(m[0], va, va, 0);
-		phys_addr_t g = frame_at(m[0], va);
+		phys_addr_t g = arena_frame_at(m[0], va);
 		assert_int_equal(user_write(m[0], va, tag(va, 7)), FAULT_OK);
-		assert_int_equal(frame_at(m[0], va), g);
+		assert_int_equal(arena_frame_at(m[0], va), g);
 	}
 	for (unsigned i = 0; i < DISK_PAGES; i++)
 		assert_true(disk.reads[i] <= 1);
@@ -673,8 +647,8 @@ static void test_shared_table_swapped(void **state)
 	map_anon(p, VA_A, REGION / PAGE_SIZE);
 	fill(p, VA_A, BIG, 0);
 	struct mm *c = fork_mm(p);
-	phys_addr_t t = table_of(p, VA_A);
-	assert_int_equal(table_of(c, VA_A), t);
+	phys_addr_t t = arena_table_of(p, VA_A);
+	assert_int_equal(arena_table_of(c, VA_A), t);
 
 	swap_out_range(p, VA_A, BIG);
 	assert_int_equal(swap_out_range(c, VA_A, BIG), 0);	/* the same entries: nothing left */
@@ -684,10 +658,10 @@ static void test_shared_table_swapped(void **state)
 	assert_int_equal(count_of(s5), 1);
 
 	expect(c, VA_A + 5 * PAGE_SIZE, VA_A + 5 * PAGE_SIZE, 0);
-	assert_int_not_equal(table_of(c, VA_A), t);	/* unshared */
+	assert_int_not_equal(arena_table_of(c, VA_A), t);	/* unshared */
 	assert_int_equal(disk.reads[swp_off(s5)], 1);
 	expect(p, VA_A + 5 * PAGE_SIZE, VA_A + 5 * PAGE_SIZE, 0);
-	assert_int_equal(frame_at(p, VA_A + 5 * PAGE_SIZE), frame_at(c, VA_A + 5 * PAGE_SIZE));
+	assert_int_equal(arena_frame_at(p, VA_A + 5 * PAGE_SIZE), arena_frame_at(c, VA_A + 5 * PAGE_SIZE));
 	assert_int_equal(disk.reads[swp_off(s5)], 1);
 	/* The parent's write copies; the child keeps the old bytes. */
 	assert_int_equal(user_write(p, VA_A + 5 * PAGE_SIZE, tag(VA_A, 3)), FAULT_OK);
@@ -717,7 +691,7 @@ static void test_readahead_alone_writable(void **state)
 	assert_int_equal(disk.nread, n);	/* the others came with it */
 	unsigned long faults = vmstat.pgfault;
 	for (unsigned i = 1; i < n; i++) {
-		pte_t e = pte_at(mm, VA_B + i * PAGE_SIZE);
+		pte_t e = arena_pte_at(mm, VA_B + i * PAGE_SIZE);
 		assert_true(e & PTE_V);
 		assert_int_equal(pmm_refcount(pte_to_pa(e)), 1);
 		if (!(e & PTE_W))
@@ -775,9 +749,9 @@ static void test_sweep_frees_unmapped_cache(void **state)
 	swap_out_range(p, VA_B, 1);
 	swap_out_range(c, VA_B, 1);
 	expect(p, VA_B, VA_B, 0);
-	phys_addr_t f = frame_at(p, VA_B);
+	phys_addr_t f = arena_frame_at(p, VA_B);
 	assert_int_equal(user_write(p, VA_B, tag(VA_B, 1)), FAULT_OK);	/* a copy */
-	assert_int_not_equal(frame_at(p, VA_B), f);
+	assert_int_not_equal(arena_frame_at(p, VA_B), f);
 	assert_int_equal(pmm_refcount(f), 1);	/* the cache's alone */
 	swap_totals(&t);
 	assert_int_equal(t.cached, 1);
@@ -812,7 +786,7 @@ static void test_mprotect_swapped(void **state)
 	assert_int_equal(disk.nread, 0);
 	/* Page 1 comes back read-only; page 0, before it, stays on disk (no readahead backwards). */
 	expect(mm, VA_B + PAGE_SIZE, VA_B + PAGE_SIZE, 0);
-	assert_false(pte_at(mm, VA_B + PAGE_SIZE) & PTE_W);
+	assert_false(arena_pte_at(mm, VA_B + PAGE_SIZE) & PTE_W);
 	assert_int_equal(swp_at(mm, VA_B), s);
 	assert_int_equal(mm_protect(mm, VA_B, 2 * PAGE_SIZE, 0), 0);
 	assert_int_equal(vm_fault(mm, VA_B, FAULT_READ), FAULT_SIGSEGV_ACCERR);
@@ -885,7 +859,7 @@ static void test_fork_and_release(void **state)
 	struct mm *c = fork_mm(p);
 	assert_int_equal(disk.nread, 0);
 	assert_int_equal(vmstat.pswpin, 0);
-	assert_int_equal(table_of(c, VA_A), table_of(p, VA_A));	/* shared: one entry, count 1 */
+	assert_int_equal(arena_table_of(c, VA_A), arena_table_of(p, VA_A));	/* shared: one entry, count 1 */
 	assert_int_equal(count_of(swp_at(c, VA_A)), 1);
 	for (unsigned i = 0; i < nb; i++) {
 		unsigned long va = VA_B + i * PAGE_SIZE;
@@ -901,14 +875,14 @@ static void test_fork_and_release(void **state)
 	/* MADV_DONTNEED in the parent: its table is made private (counts 2), then 16 entries go. */
 	swp_t s0 = swp_at(p, VA_A);
 	assert_int_equal(mm_discard(p, VA_A, 16 * PAGE_SIZE), 0);
-	assert_int_equal(pte_at(p, VA_A), 0);
+	assert_int_equal(arena_pte_at(p, VA_A), 0);
 	assert_int_equal(count_of(s0), 1);	/* the child's */
 	assert_int_equal(count_of(swp_at(p, VA_A + 16 * PAGE_SIZE)), 2);
 	assert_int_equal(swap_slots_used(), BIG + nb);
 	assert_int_equal(disk.nread, 0);
 	/* The discarded pages read back as zeros in the parent, as before in the child. */
 	assert_int_equal(vm_fault(p, VA_A, FAULT_READ), FAULT_OK);
-	assert_true(page_has(phys_to_virt(frame_at(p, VA_A)), 0));
+	assert_true(page_has(phys_to_virt(arena_frame_at(p, VA_A)), 0));
 	assert_int_equal(disk.nread, 0);
 	put_mm(c);
 	assert_int_equal(swap_slots_used(), BIG - 16 + nb);
@@ -917,7 +891,7 @@ static void test_fork_and_release(void **state)
 	swp_t sb = swp_at(p, VA_B);
 	assert_int_equal(mm_remap(p, VA_B, nb * PAGE_SIZE, nb * PAGE_SIZE,
 				  MREMAP_MAYMOVE | MREMAP_FIXED, VA_C), (long)VA_C);
-	assert_int_equal(pte_at(p, VA_B), 0);
+	assert_int_equal(arena_pte_at(p, VA_B), 0);
 	assert_int_equal(swp_at(p, VA_C), sb);
 	assert_int_equal(count_of(sb), 1);
 	assert_int_equal(disk.nread, 0);
@@ -999,7 +973,7 @@ static void test_reclaim_cow_pair(void **state)
 		unsigned long va = VA_B + i * PAGE_SIZE;
 		expect(c, va, va, 0);
 		expect(p, va, va, 0);
-		assert_int_equal(frame_at(p, va), frame_at(c, va));
+		assert_int_equal(arena_frame_at(p, va), arena_frame_at(c, va));
 	}
 	assert_int_equal(disk.nread, n);
 	assert_int_equal(user_write(c, VA_B, tag(VA_B, 1)), FAULT_OK);
@@ -1025,7 +999,7 @@ static void test_reclaim_second_chance(void **state)
 	assert_int_equal(reclaim_retry(), 1);
 	unsigned gone = 0;
 	for (unsigned i = 0; i < n; i++)
-		gone += pte_is_swap(pte_at(mm, VA_A + i * PAGE_SIZE));
+		gone += pte_is_swap(arena_pte_at(mm, VA_A + i * PAGE_SIZE));
 	assert_true(gone > 0 && gone < n);
 	/* Touch every other page still in memory (what the hardware does: set A). */
 	unsigned k = 0;
@@ -1040,7 +1014,7 @@ static void test_reclaim_second_chance(void **state)
 	assert_int_equal(reclaim_retry(), 1);
 	unsigned taken = 0;
 	for (unsigned i = 0; i < n; i++) {
-		if (!was_present[i] || !pte_is_swap(pte_at(mm, VA_A + i * PAGE_SIZE)))
+		if (!was_present[i] || !pte_is_swap(arena_pte_at(mm, VA_A + i * PAGE_SIZE)))
 			continue;
 		taken++;
 		if (touched[i])
@@ -1065,12 +1039,12 @@ static void test_reclaim_skips_zero_frame(void **state)
 	map_anon(mm, VA_B, n);
 	for (unsigned i = 0; i < n; i++)
 		assert_int_equal(vm_fault(mm, VA_B + i * PAGE_SIZE, FAULT_READ), FAULT_OK);
-	assert_int_equal(frame_at(mm, VA_B), zero_frame);
+	assert_int_equal(arena_frame_at(mm, VA_B), zero_frame);
 	reclaim_retry();
 	assert_int_equal(disk.nwritten, 0);
 	assert_int_equal(swap_slots_used(), 0);
 	for (unsigned i = 0; i < n; i++)
-		assert_int_equal(frame_at(mm, VA_B + i * PAGE_SIZE), zero_frame);
+		assert_int_equal(arena_frame_at(mm, VA_B + i * PAGE_SIZE), zero_frame);
 	put_mm(mm);
 	end_check();
 }
@@ -1154,16 +1128,16 @@ static void test_reclaim_file_mappings(void **state)
 	for (unsigned i = 0; i < n; i++)	/* MAP_PRIVATE sees them, read-only */
 		expect(mm, VA_C + i * PAGE_SIZE, VA_B + i * PAGE_SIZE, 0);
 	assert_int_equal(user_write(mm, VA_C, tag(VA_C, 1)), FAULT_OK);	/* a private copy */
-	phys_addr_t copy = frame_at(mm, VA_C);
-	assert_int_not_equal(copy, frame_at(mm, VA_B));
+	phys_addr_t copy = arena_frame_at(mm, VA_C);
+	assert_int_not_equal(copy, arena_frame_at(mm, VA_B));
 
 	reclaim_retry();
 	assert_int_equal(disk.nwritten, 1);
-	assert_true(pte_is_swap(pte_at(mm, VA_C)));
+	assert_true(pte_is_swap(arena_pte_at(mm, VA_C)));
 	for (unsigned i = 0; i < n; i++) {
-		assert_true(pte_at(mm, VA_B + i * PAGE_SIZE) & PTE_V);
+		assert_true(arena_pte_at(mm, VA_B + i * PAGE_SIZE) & PTE_V);
 		if (i)
-			assert_true(pte_at(mm, VA_C + i * PAGE_SIZE) & PTE_V);
+			assert_true(arena_pte_at(mm, VA_C + i * PAGE_SIZE) & PTE_V);
 	}
 	expect(mm, VA_C, VA_C, 1);
 	expect(mm, VA_C + PAGE_SIZE, VA_B + PAGE_SIZE, 0);
@@ -1173,7 +1147,7 @@ static void test_reclaim_file_mappings(void **state)
 	assert_int_equal(swap_slots_used(), 1);
 	mm_zap_object(obj, 0);
 	assert_int_equal(swap_slots_used(), 0);
-	assert_int_equal(pte_at(mm, VA_C), 0);
+	assert_int_equal(arena_pte_at(mm, VA_C), 0);
 	shmem_put(obj);
 	put_mm(mm);
 	end_check();
@@ -1267,7 +1241,7 @@ static void test_write_error_keeps_page(void **state)
 	struct mm *mm = new_mm();
 	map_anon(mm, VA_B, 2);
 	fill(mm, VA_B, 2, 0);
-	phys_addr_t f = frame_at(mm, VA_B);
+	phys_addr_t f = arena_frame_at(mm, VA_B);
 	assert_int_equal(swap_area_info(a, &info), 0);
 	unsigned long size = info.size;
 	size_t before = pmm_free_frames();
@@ -1288,7 +1262,7 @@ static void test_write_error_keeps_page(void **state)
 
 	assert_int_equal(vm_fault(mm, VA_B, FAULT_READ), FAULT_OK);
 	assert_int_equal(disk.reads[swp_off(bad)], 0);
-	assert_int_equal(frame_at(mm, VA_B), f);
+	assert_int_equal(arena_frame_at(mm, VA_B), f);
 	expect(mm, VA_B, VA_B, 0);
 	expect(mm, VA_B + PAGE_SIZE, VA_B + PAGE_SIZE, 0);
 	swap_totals(&t);
@@ -1344,17 +1318,17 @@ static void test_swapoff_brings_back(void **state)
 		assert_true(disk.reads[i] <= 1);
 	for (unsigned i = 0; i < BIG; i++) {
 		unsigned long va = VA_A + i * PAGE_SIZE;
-		assert_true(pte_at(p, va) & PTE_V);
-		assert_true(pte_at(c, va) & PTE_V);
+		assert_true(arena_pte_at(p, va) & PTE_V);
+		assert_true(arena_pte_at(c, va) & PTE_V);
 		if (i != 8)
-			assert_int_equal(frame_at(p, va), frame_at(c, va));
+			assert_int_equal(arena_frame_at(p, va), arena_frame_at(c, va));
 		expect(p, va, va, 0);
 		expect(c, va, i == 8 ? VA_A : va, i == 8 ? 5 : 0);
 	}
 	for (unsigned i = 0; i < nb; i++) {
 		unsigned long va = VA_B + i * PAGE_SIZE;
-		assert_int_equal(frame_at(p, va), frame_at(c, va));	/* shared again */
-		assert_false(pte_at(p, va) & PTE_W);
+		assert_int_equal(arena_frame_at(p, va), arena_frame_at(c, va));	/* shared again */
+		assert_false(arena_pte_at(p, va) & PTE_W);
 		expect(p, va, va, 0);
 	}
 	/* And COW still works on them. */
@@ -1392,7 +1366,7 @@ static void test_swapoff_enomem(void **state)
 	swap_totals(&t);
 	assert_int_equal(t.total, info.size);
 	for (unsigned i = 0; i < n; i++)	/* nothing was brought back half way */
-		assert_true(pte_is_swap(pte_at(mm, VA_B + i * PAGE_SIZE)));
+		assert_true(pte_is_swap(arena_pte_at(mm, VA_B + i * PAGE_SIZE)));
 	assert_int_equal(disk.nread, 0);
 	/* Still on: new pages go to it. */
 	assert_int_equal(swap_out_range(mm, VA_B + n * PAGE_SIZE, 1), 1);
@@ -1458,7 +1432,7 @@ static void test_swapoff_one_of_two(void **state)
 	assert_int_equal(disk.nread, n);
 	assert_int_equal(disk2.nread, 0);
 	for (unsigned i = 0; i < n; i++) {
-		assert_true(pte_at(mm, VA_B + i * PAGE_SIZE) & PTE_V);
+		assert_true(arena_pte_at(mm, VA_B + i * PAGE_SIZE) & PTE_V);
 		assert_int_equal(swp_area(swp_at(mm, VA_C + i * PAGE_SIZE)), b);
 	}
 	assert_int_equal(swap_slots_used(), n);

@@ -10,6 +10,8 @@
  *   vm_arena_setup, assert_baseline  (with VM_ARENA_BASELINE defined) boot,
  *                                  then check that every frame and kmalloc
  *                                  object taken since has come back
+ *   arena_pte_at, arena_frame_at, arena_table_of  what an address space maps
+
  */
 #ifndef HOLSTEIN_VM_ARENA_H
 #define HOLSTEIN_VM_ARENA_H
@@ -36,6 +38,34 @@ static inline int vm_map_anon(struct mm *mm, unsigned long va, unsigned long len
 {
 	return mm_map(mm, &(struct vma){ .start = va, .end = va + len, .prot = prot,
 					 .kind = VMA_ANON, .flags = flags | VMA_MAY_RWX });
+}
+
+/* arena_pte_at - the level-0 entry for @va in @mm, 0 if none. */
+static inline pte_t arena_pte_at(struct mm *mm, unsigned long va)
+{
+	pte_t *e = pt_walk(mm->root, va, 0);
+
+	return e ? *e : 0;
+}
+
+/* arena_frame_at - the frame mapped at @va in @mm, which must be present. */
+static inline phys_addr_t arena_frame_at(struct mm *mm, unsigned long va)
+{
+	pte_t e = arena_pte_at(mm, va);
+
+	assert_true(e & PTE_V);
+	return pte_to_pa(e);
+}
+
+/* arena_table_of - the level-0 table mapping @va in @mm, 0 if none. */
+static inline phys_addr_t arena_table_of(struct mm *mm, unsigned long va)
+{
+	pte_t r = ((pte_t *)phys_to_virt(mm->root))[pt_index(va, 2)];
+
+	if (!(r & PTE_V) || pte_is_leaf(r))
+		return 0;
+	r = ((pte_t *)phys_to_virt(pte_to_pa(r)))[pt_index(va, 1)];
+	return (r & PTE_V) ? pte_to_pa(r) : 0;
 }
 
 static int group_setup(void **state)
